@@ -1,0 +1,62 @@
+# unionwork: `make run` starts the platform with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12 or newer: take one from PATH, else from pyenv.
+PYTHON_BOOT := $(shell for p in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+
+.PHONY: help run test test-sqlite test-postgres bench lint format demo-city worker clean
+
+help:
+	@echo "make run    set up and start the platform on http://$(HOST):$(PORT) (SQLite, demo data)"
+	@echo "make test   run every test (SQLite, and PostgreSQL where one is reachable)"
+	@echo "make bench  run the benchmarks under bench/"
+	@echo "make lint   ruff"
+
+$(VENV)/.installed: requirements.lock
+	@if [ -z "$(PYTHON_BOOT)" ]; then echo "需要 Python 3.12 或更高版本（Django 6 的要求）。请安装后重试。 Python 3.12+ is required."; exit 1; fi
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --scale small
+	$(PY) manage.py compilemessages --ignore=.venv -v0 || true
+	@echo
+	@echo "工会工作平台: http://$(HOST):$(PORT)/"
+	@echo "演示账号（密码均为 Demo#2026）: city_admin 市总管理员, gjz_admin 甘井子区管理员, gjz_viewer 甘井子区查看员, jx_admin 机械冶金产业工会管理员"
+	@echo
+	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(PY) -m pytest
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL reachable: running every test on it too =="; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): tests ran on SQLite only =="; fi
+
+bench: venv
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: venv
+	$(PY) -m ruff check unionwork bench
+	$(PY) -m ruff format --check unionwork bench
+
+format: venv
+	$(PY) -m ruff format unionwork bench
+	$(PY) -m ruff check --fix unionwork bench
+
+clean:
+	rm -rf $(VENV) var db.sqlite3*

@@ -1,0 +1,32 @@
+from urllib.parse import quote
+
+from django.conf import settings
+from django.shortcuts import redirect, resolve_url
+
+from unionwork.core import audit
+
+PUBLIC_PREFIXES = ("/accounts/login", "/static/", "/api/", "/healthz")
+
+
+class AuditActorMiddleware:
+    """Every request acts as its user, so each change it makes is audited with who did it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = "api" if request.path.startswith("/api/") else "web"
+        with audit.acting_as(getattr(request, "user", None), source):
+            return self.get_response(request)
+
+
+class LoginRequiredMiddleware:
+    """Every page needs a login, except the login page, static files and the API (token auth)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)

@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.scope import ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    scope_path_field = "org_path"
+
+
+class AuditEvent(models.Model):
+    """One change of record. Append-only: the database refuses UPDATE and DELETE."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+", verbose_name=_("操作人"),
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    source = models.CharField(_("来源"), max_length=40)
+    verb = models.CharField(_("操作"), max_length=40)
+    model = models.CharField(_("对象类型"), max_length=100)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    org_path = models.CharField(_("所属组织路径"), max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        indexes = [models.Index(fields=["model", "object_id"])]
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.verb} {self.model}:{self.object_id}"
+
+    def changes(self):
+        from unionwork.core.audit import diff
+
+        return diff(self.before, self.after)
+
+
+class AuditHead(models.Model):
+    """The end of the chain: its last hash and length, so removing the last events is seen."""
+
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(default=0)
+
+
+class ImportJob(models.Model):
+    """One upload through the import mechanism: its file, progress and outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待处理")
+        CHECKING = "checking", _("正在校验")
+        WRITING = "writing", _("正在写入")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("校验未通过")
+        ERROR = "error", _("处理出错")
+
+    importer = models.CharField(_("导入类型"), max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    error_file = models.FileField(_("标注错误的文件"), upload_to="imports/errors/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status not in {self.Status.DONE} else 100
+        return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR}

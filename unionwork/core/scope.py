@@ -1,0 +1,89 @@
+"""Scope: the part of the organisation tree a user may see and change.
+
+One mechanism for every model. A scoped model's manager is built from :class:`ScopedQuerySet`
+and names the field that holds the materialised path of the org unit a record belongs to
+(``scope_path_field``) and, where records can belong to an industrial union across districts,
+the field holding the industrial path (``scope_ipath_field``). Every list, detail, export,
+search, API call and chart starts from ``Model.objects.restrict(user, action)``.
+
+A path is the chain of org unit ids from the root, e.g. ``/1/12/340/``; a subtree is every
+path that starts with its root's path. An industrial union's user sees its own subtree and the
+units whose industrial path starts with its path (grassroots unions linked to it, anywhere).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+# Roles and what they allow. An account has one or more roles.
+ADMINISTRATOR = "administrator"
+EDITOR = "editor"
+REVIEWER = "reviewer"
+VIEWER = "viewer"
+ROLES = (ADMINISTRATOR, EDITOR, REVIEWER, VIEWER)
+
+ACTION_ROLES = {
+    "view": set(ROLES),
+    "change": {ADMINISTRATOR, EDITOR},
+    "review": {ADMINISTRATOR, REVIEWER},
+    "manage": {ADMINISTRATOR},
+}
+
+
+def user_paths(user) -> tuple[str, ...]:
+    """The path of the user's node, or nothing for an anonymous or unattached account."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    path = getattr(user, "org_path", "")
+    return (path,) if path else ()
+
+
+def user_may(user, action: str) -> bool:
+    """Whether the user's roles allow ``action`` at all (scope aside)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    allowed = ACTION_ROLES.get(action)
+    if allowed is None:
+        raise ValueError(f"unknown action {action!r}")
+    return bool(allowed & set(user.role_names()))
+
+
+def scope_q(user, path_field: str, ipath_field: str | None = None) -> Q:
+    """The filter that keeps what lies in the user's part of the tree."""
+    paths = user_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{path_field}__startswith": p})
+        if ipath_field:
+            q |= Q(**{f"{ipath_field}__startswith": p})
+    return q
+
+
+def path_in_scope(user, path: str, ipath: str = "") -> bool:
+    """The same rule as :func:`scope_q`, for one path already in memory."""
+    for p in user_paths(user):
+        if path.startswith(p) or (ipath and ipath.startswith(p)):
+            return True
+    return False
+
+
+class ScopedQuerySet(models.QuerySet):
+    scope_path_field = "org_path"
+    scope_ipath_field: str | None = None
+
+    def restrict(self, user, action: str = "view") -> ScopedQuerySet:
+        """Only the records in the user's scope that the user's roles allow ``action`` on."""
+        if not user_may(user, action):
+            return self.none()
+        return self.filter(scope_q(user, self.scope_path_field, self.scope_ipath_field))
+
+    def get_in_scope(self, user, action: str = "view", **lookup):
+        """One record in scope, or 404: never a 403 that confirms it exists."""
+        try:
+            return self.restrict(user, action).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc

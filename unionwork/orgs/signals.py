@@ -1,0 +1,8 @@
+"""Signals other modules listen to when the tree changes under their records."""
+
+from django.dispatch import Signal
+
+# old_path, new_path: a subtree was moved; records that store paths rewrite their prefix.
+subtree_moved = Signal()
+# source, target: a unit was merged into another; modules may move their records to the target.
+unit_merged = Signal()
