@@ -32,7 +32,6 @@ venv: $(VENV)/.installed
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --scale small
-	$(PY) manage.py compilemessages --ignore=.venv -v0 || true
 	@echo
 	@echo "工会工作平台: http://$(HOST):$(PORT)/"
 	@echo "演示账号（密码均为 Demo#2026）: city_admin 市总管理员, gjz_admin 甘井子区管理员, gjz_viewer 甘井子区查看员, jx_admin 机械冶金产业工会管理员"

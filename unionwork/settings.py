@@ -40,12 +40,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "django_filters",
     "django_htmx",
     "django_tasks_db",
     "unionwork.core",
     "unionwork.accounts",
     "unionwork.orgs",
+    "unionwork.founding",
+    "unionwork.members",
+    "unionwork.stability",
+    "unionwork.dashboard",
     "unionwork.demo",
 ]
 
@@ -64,7 +69,7 @@ MIDDLEWARE = [
     "unionwork.core.middleware.LoginRequiredMiddleware",
 ]
 
-ROOT_URLCONF = "unionwork.urls"
+ROOT_URLCONF = os.environ.get("UNIONWORK_URLCONF", "unionwork.urls")
 WSGI_APPLICATION = "unionwork.wsgi.application"
 
 TEMPLATES = [
@@ -153,6 +158,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
 UNIONWORK_PAGE_SIZE = 50
+UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return f"{self.full_name or self.username}（{self.username}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.pk])
 
     def role_names(self) -> list[str]:
         return [r for r in self.roles if r in scope.ROLES]

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "unionwork.core"
     label = "core"
     verbose_name = _("公共机制")
+
+    def ready(self):
+        # Each module declares its indicators in its own indicators.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("indicators")

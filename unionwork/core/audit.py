@@ -25,8 +25,24 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
+
+# How verbs read in the interface; modules add their own verbs here as they land.
+VERB_LABELS = {
+    "create": _("新建"),
+    "update": _("修改"),
+    "delete": _("删除"),
+    "move": _("调整隶属"),
+    "merge": _("合并"),
+    "deregister": _("注销"),
+    "reactivate": _("恢复"),
+    "import": _("导入"),
+    "password": _("修改密码"),
+    "unlock": _("解锁"),
+    "view_pii": _("查看个人信息"),
+}
 
 
 @dataclass(frozen=True)
@@ -171,9 +187,8 @@ def _append(events: list) -> list:
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         prev = head.last_hash
         for ev in events:
-            # Round-trip through JSON so the hash is over exactly what the database returns.
-            ev.before = json.loads(canonical(ev.before)) if ev.before is not None else None
-            ev.after = json.loads(canonical(ev.after)) if ev.after is not None else None
+            # before/after are already JSON-ready (_jsonable: str keys, lists, ISO dates), so the
+            # hash over them equals the hash over what the database returns.
             ev.prev_hash = prev
             ev.hash = event_hash(prev, _payload(ev))
             prev = ev.hash

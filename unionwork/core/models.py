@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.scope import ScopedQuerySet
@@ -40,6 +41,9 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.verb} {self.model}:{self.object_id}"
+
+    def get_absolute_url(self):
+        return reverse("core:audit-detail", args=[self.pk])
 
     def changes(self):
         from unionwork.core.audit import diff
@@ -103,3 +107,41 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR}
+
+
+
+class IndicatorValueQuerySet(ScopedQuerySet):
+    scope_path_field = "unit_path"
+    scope_ipath_field = "unit_ipath"
+
+
+class IndicatorValue(models.Model):
+    """A declared indicator's numerator and denominator over one unit's whole subtree, for a month.
+
+    A row holds the subtree's figure as it stood at the end of that month (or now, for the current
+    month). Months without a change have no row: the figure is the latest row at or before them.
+    The unit is named by id, parent id and path so that core knows no module.
+    """
+
+    indicator = models.CharField(max_length=60)
+    unit_id = models.BigIntegerField()
+    parent_id = models.BigIntegerField(null=True)
+    unit_path = models.CharField(max_length=255)
+    unit_ipath = models.CharField(max_length=255, blank=True, default="")
+    month = models.DateField()
+    numerator = models.BigIntegerField(default=0)
+    denominator = models.BigIntegerField(default=0)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit_id", "month"], name="indicatorvalue_unique_month")
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "parent_id", "month"]),
+            models.Index(fields=["indicator", "unit_path"]),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.unit_id} {self.month:%Y-%m}: {self.numerator}/{self.denominator}"

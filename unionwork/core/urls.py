@@ -6,4 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", views.AuditListView.as_view(), name="audit"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
 ]

@@ -8,13 +8,23 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit
+from unionwork.core import audit, indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.core.text import pinyin_of
 from unionwork.orgs.models import ALLOWED_CHILDREN, OrgEvent, OrgKind, OrgStatus, OrgUnit
 
 NAME_MAX = OrgUnit._meta.get_field("name").max_length
+CODE_MAX = OrgUnit._meta.get_field("code").max_length
+
+
+def _clean_code(code: str | None) -> str | None:
+    code = (code or "").strip() or None
+    if code and len(code) > CODE_MAX:
+        raise ActionError(
+            _("代码过长：%(n)d 个字符，最多 %(max)d 个，请核对。") % {"n": len(code), "max": CODE_MAX}, code="code_long"
+        )
+    return code
 
 
 def _check_may(user, unit: OrgUnit, action: str = "manage", strict: bool = False) -> None:
@@ -55,6 +65,14 @@ def _check_parent(parent: OrgUnit, kind: str) -> None:
         )
 
 
+def _count_union(unit: OrgUnit, delta: int) -> None:
+    """Keep the grassroots-union count of every level above the unit right, at once."""
+    from unionwork.orgs.indicators import GRASSROOTS_UNITS, counts_as_union
+
+    if counts_as_union(unit):
+        indicators.bump(GRASSROOTS_UNITS.key, unit.path, unit.ipath, numerator=delta)
+
+
 def _log(unit: OrgUnit, kind: str, summary: str, reason: str = "") -> OrgEvent:
     return OrgEvent.objects.create(
         unit=unit, kind=kind, actor_label=audit.current_actor().label, summary=summary[:500], reason=reason[:500]
@@ -87,7 +105,7 @@ def create_unit(
     _check_may(user, parent)
     name = _clean_name(name)
     _check_parent(parent, kind)
-    code = (code or "").strip() or None
+    code = _clean_code(code)
     if code and OrgUnit.objects.filter(code=code).exists():
         raise ActionError(_("代码 %(code)s 已被其他组织使用。") % {"code": code}, code="duplicate_code")
     if industrial_union is not None and industrial_union.kind != OrgKind.INDUSTRIAL:
@@ -101,6 +119,7 @@ def create_unit(
     unit.path = f"{parent.path}{unit.pk}/"
     unit.ipath = compute_ipath(parent, unit)
     unit.save(update_fields=["path", "ipath"])
+    _count_union(unit, +1)
     audit.record(unit, "create", None, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.CREATED, _("在“%(p)s”下设立") % {"p": parent.name}, reason)
     return unit
@@ -121,7 +140,7 @@ def update_unit(user, unit: OrgUnit, *, name: str | None = None, code: str | Non
             unit.name = name
             unit.pinyin, unit.initials = pinyin_of(name)
     if code is not None:
-        code = code.strip() or None
+        code = _clean_code(code)
         if code != unit.code:
             if code and OrgUnit.objects.filter(code=code).exclude(pk=unit.pk).exists():
                 raise ActionError(_("代码 %(code)s 已被其他组织使用。") % {"code": code}, code="duplicate_code")
@@ -140,8 +159,10 @@ def update_unit(user, unit: OrgUnit, *, name: str | None = None, code: str | Non
         return unit
     unit.save()
     if relink:
+        old_ipath = unit.ipath
         _rewrite_ipaths(unit)
         unit.refresh_from_db()
+        indicators.subtree_moved(unit.path, unit.path, old_ipath, unit.ipath)
     audit.record(unit, "update", before, audit.snapshot(unit), note=reason)
     kind = OrgEvent.Kind.RENAMED if name is not None and len(changes) == 1 and changes[0].startswith("名称") else OrgEvent.Kind.UPDATED
     _log(unit, kind, "；".join(changes), reason)
@@ -190,8 +211,10 @@ def move_unit(user, unit: OrgUnit, new_parent: OrgUnit, reason: str = "") -> Org
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
+    old_ipath = unit.ipath
     _rewrite_ipaths(unit)
     unit.refresh_from_db()
+    indicators.subtree_moved(old_path, new_path, old_ipath, unit.ipath)
     # Records of other modules that carry the path denormalised follow through this signal.
     from unionwork.orgs.signals import subtree_moved
 
@@ -223,6 +246,7 @@ def merge_units(user, source: OrgUnit, target: OrgUnit, reason: str = "") -> Org
     for child in list(source.children.filter(status=OrgStatus.ACTIVE)):
         move_unit(None, child, target, reason=_("随“%(n)s”并入“%(t)s”") % {"n": source.name, "t": target.name})
     before = audit.snapshot(source)
+    _count_union(source, -1)
     source.status = OrgStatus.MERGED
     source.merged_into = target
     source.status_changed_at = timezone.now()
@@ -254,6 +278,7 @@ def deregister_unit(user, unit: OrgUnit, reason: str) -> OrgUnit:
             code="has_children",
         )
     before = audit.snapshot(unit)
+    _count_union(unit, -1)
     unit.status = OrgStatus.DEREGISTERED
     unit.status_changed_at = timezone.now()
     unit.save()
@@ -272,6 +297,7 @@ def reactivate_unit(user, unit: OrgUnit, reason: str = "") -> OrgUnit:
     _check_parent(unit.parent, unit.kind)
     before = audit.snapshot(unit)
     unit.status = OrgStatus.ACTIVE
+    _count_union(unit, +1)
     unit.status_changed_at = timezone.now()
     unit.save()
     audit.record(unit, "reactivate", before, audit.snapshot(unit), note=reason)

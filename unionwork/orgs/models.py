@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.scope import ScopedQuerySet
@@ -107,6 +108,9 @@ class OrgUnit(models.Model):
     def audit_org_path(self) -> str:
         return self.path
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.pk])
+
     def ancestor_ids(self) -> list[int]:
         return [int(x) for x in self.path.strip("/").split("/") if x][:-1]
 
@@ -145,3 +149,4 @@ class OrgEvent(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.get_kind_display()}"
+

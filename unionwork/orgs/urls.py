@@ -1,2 +1,17 @@
+from django.urls import path
+
+from unionwork.orgs import views
+
 app_name = "orgs"
-urlpatterns = []
+urlpatterns = [
+    path("", views.browser, name="browser"),
+    path("list/", views.UnitListView.as_view(), name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/children/", views.children, name="children"),
+    path("<int:pk>/edit/", views.UnitEditView.as_view(), name="edit"),
+    path("<int:pk>/add/", views.UnitCreateView.as_view(), name="add"),
+    path("<int:pk>/move/", views.UnitMoveView.as_view(), name="move"),
+    path("<int:pk>/merge/", views.UnitMergeView.as_view(), name="merge"),
+    path("<int:pk>/deregister/", views.UnitDeregisterView.as_view(), name="deregister"),
+    path("<int:pk>/reactivate/", views.UnitReactivateView.as_view(), name="reactivate"),
+]

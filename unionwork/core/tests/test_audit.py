@@ -2,6 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from unionwork.core import audit
+from unionwork.core.audit_db import set_append_only
 from unionwork.core.models import AuditEvent
 from unionwork.orgs import actions
 from unionwork.orgs.models import OrgKind
@@ -36,12 +37,7 @@ def test_verify_passes_on_an_untouched_chain(acting):
 
 
 def _drop_triggers():
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
-        else:
-            cur.execute("DROP TRIGGER core_auditevent_no_update")
-            cur.execute("DROP TRIGGER core_auditevent_no_delete")
+    set_append_only(connection, on=False)
 
 
 def test_the_database_refuses_to_alter_or_delete_events(acting):

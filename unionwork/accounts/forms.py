@@ -1,0 +1,71 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.accounts.models import Role, User
+from unionwork.core.forms import BootstrapMixin
+from unionwork.orgs.models import OrgStatus, OrgUnit
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确。连续失败 5 次将锁定账号。"),
+        "inactive": _("该账号已停用。"),
+        "locked": _("该账号因连续登录失败已被锁定，请稍后再试或联系管理员解锁。"),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            user = User.objects.filter(username=username).first()
+            if user is not None and user.locked_until and user.locked_until > timezone.now():
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class AccountForm(BootstrapMixin, forms.Form):
+    username = forms.RegexField(label=_("用户名"), max_length=150, regex=r"^[A-Za-z0-9_.@+-]+$",
+                                error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -。")})
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    org = UnitField(label=_("所属组织"), queryset=OrgUnit.objects.none())
+    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9]\d{9}$", required=False,
+                             error_messages={"invalid": _("请填写 11 位手机号，例如 13800000000。")})
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
+                               help_text=password_validation.password_validators_help_text_html())
+
+    def __init__(self, *args, user=None, account=None, **kwargs):
+        if account is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"username": account.username, "full_name": account.full_name, "org": account.org_id,
+                                 "roles": account.roles, "phone": account.phone}
+        super().__init__(*args, **kwargs)
+        # Accounts can sit at the territorial levels and at zones and industrial unions, not below
+        # the community: those nodes are many and the choice list stays usable.
+        self.fields["org"].queryset = (
+            OrgUnit.objects.restrict(user).filter(status=OrgStatus.ACTIVE, depth__lte=3)
+            .exclude(kind__in=["grassroots", "joint"]).order_by("path")
+        )
+        self.fields["roles"].widget.attrs["class"] = ""
+        if account is not None:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        else:
+            self.fields["password"].required = True
+
+
+class PasswordResetForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput,
+                               help_text=password_validation.password_validators_help_text_html())
+
+
+class TokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("令牌名称"), max_length=100, help_text=_("例如：统计系统对接"))

@@ -1,0 +1,72 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from unionwork.core.tests.factories import demo_user
+from unionwork.demo.foundation import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("password", ["short1A", "alllowercase", "lowerand123", "ABCDEFGH12"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+@pytest.mark.parametrize("password", ["Union#2026x", "dalian2026Gh", "大连Ab12#中文"])
+def test_passwords_of_three_kinds_and_eight_characters_pass(password):
+    validate_password(password)
+
+
+def login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_login_and_logout(client):
+    resp = login(client, "gjz_viewer", DEMO_PASSWORD)
+    assert resp.status_code == 302
+    assert client.get("/", follow=True).status_code == 200
+
+
+def test_pages_need_a_login(client):
+    resp = client.get("/orgs/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/accounts/login/")
+
+
+def test_five_failures_lock_the_account(client):
+    for _ in range(4):
+        resp = login(client, "gjz_editor", "wrong-Password1")
+        assert "用户名或密码不正确" in resp.content.decode()
+    resp = login(client, "gjz_editor", "wrong-Password1")
+    assert "已被锁定" in resp.content.decode()
+    # Even the right password is refused while locked.
+    resp = login(client, "gjz_editor", DEMO_PASSWORD)
+    assert resp.status_code == 200 and "已被锁定" in resp.content.decode()
+    user = demo_user("gjz_editor")
+    assert user.locked_until is not None
+
+
+def test_a_success_resets_the_failure_count(client):
+    for _ in range(3):
+        login(client, "gjz_reviewer", "wrong-Password1")
+    assert login(client, "gjz_reviewer", DEMO_PASSWORD).status_code == 302
+    assert demo_user("gjz_reviewer").failed_logins == 0
+
+
+def test_sessions_end_after_thirty_idle_minutes(client):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request renews the idle window
+    login(client, "gjz_viewer", DEMO_PASSWORD)
+    session = client.session
+    assert session.get_expiry_age() == 30 * 60
+    # Simulate 31 idle minutes: the stored session has expired and the next request must log in again.
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    resp = client.get("/orgs/")
+    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]

@@ -1,0 +1,147 @@
+"""Account pages: login, the account list of an administrator's scope, one's own profile."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from unionwork.accounts import actions, tokens
+from unionwork.accounts.filters import UserFilter
+from unionwork.accounts.forms import AccountForm, LoginForm, PasswordResetForm, TokenForm
+from unionwork.accounts.models import User
+from unionwork.core.errors import ActionError
+from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class AccountListView(ScopedListView):
+    model = User
+    action = "manage"
+    filterset_class = UserFilter
+    title = gettext_lazy("账号")
+    select_related = ("org",)
+    default_sort = "username"
+    importer_name = "accounts.users"
+    columns = [
+        Column("username", gettext_lazy("用户名"), sort="username"),
+        Column("full_name", gettext_lazy("姓名"), sort="full_name"),
+        Column("org.name", gettext_lazy("所属组织"), sort="org__path"),
+        Column("role_labels", gettext_lazy("角色")),
+        Column("phone", gettext_lazy("手机号")),
+        Column("is_active", gettext_lazy("启用"), sort="is_active"),
+        Column("last_login", gettext_lazy("最近登录"), sort="last_login"),
+    ]
+
+    def extra_context(self):
+        from django.urls import reverse
+
+        return {"create_url": reverse("accounts:create")}
+
+
+def account_detail(request, pk):
+    account = User.objects.get_in_scope(request.user, "manage", pk=pk)
+    return render(request, "accounts/detail.html", {"account": account, "history": history_of(account)})
+
+
+class AccountCreateView(ActionFormView):
+    form_class = AccountForm
+    action = "manage"
+    title = gettext_lazy("新建账号")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.create_account(
+            self.request.user, username=d["username"], full_name=d["full_name"], org=d["org"], roles=d["roles"],
+            phone=d["phone"], password=d["password"],
+        )
+
+
+class AccountEditView(ActionFormView):
+    form_class = AccountForm
+    action = "manage"
+    title = gettext_lazy("修改账号")
+
+    def get_object(self):
+        return User.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "account": self.object}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.update_account(
+            self.request.user, self.object, full_name=d["full_name"], org=d["org"], roles=d["roles"], phone=d["phone"]
+        )
+
+
+class AccountPasswordView(AccountEditView):
+    form_class = PasswordResetForm
+    title = gettext_lazy("重置密码")
+
+    def get_form_kwargs(self):
+        return {}
+
+    def perform(self, form):
+        return actions.set_account_password(self.request.user, self.object, form.cleaned_data["password"])
+
+
+@require_POST
+def account_toggle(request, pk, what):
+    """Activate, deactivate or unlock an account (POST from its page)."""
+    account = User.objects.get_in_scope(request.user, "manage", pk=pk)
+    try:
+        if what == "unlock":
+            actions.unlock_account(request.user, account)
+        else:
+            actions.update_account(request.user, account, is_active=(what == "activate"))
+    except ActionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("accounts:detail", pk=pk)
+
+
+def profile(request):
+    """One's own account: password and API tokens."""
+    user = request.user
+    pw_form = PasswordResetForm(prefix="pw")
+    token_form = TokenForm(prefix="tk")
+    new_key = None
+    if request.method == "POST":
+        try:
+            if "pw-password" in request.POST:
+                pw_form = PasswordResetForm(request.POST, prefix="pw")
+                if pw_form.is_valid():
+                    actions.set_account_password(user, user, pw_form.cleaned_data["password"])
+                    update_session_auth_hash(request, user)
+                    messages.success(request, _("密码已修改。"))
+                    return redirect("accounts:profile")
+            elif "tk-name" in request.POST:
+                token_form = TokenForm(request.POST, prefix="tk")
+                if token_form.is_valid():
+                    _token, new_key = tokens.issue_token(user, token_form.cleaned_data["name"])
+                    token_form = TokenForm(prefix="tk")
+            elif "revoke" in request.POST:
+                token = user.api_tokens.filter(pk=request.POST["revoke"]).first()
+                if token is not None:
+                    tokens.revoke_token(user, token)
+                    messages.success(request, _("令牌已吊销。"))
+                return redirect("accounts:profile")
+        except ActionError as exc:
+            messages.error(request, " ".join(exc.messages))
+    context = {
+        "pw_form": pw_form, "token_form": token_form, "new_key": new_key,
+        "tokens": user.api_tokens.order_by("-id"), "history": history_of(user),
+    }
+    return render(request, "accounts/profile.html", context, status=400 if request.method == "POST" and not new_key else 200)

@@ -1,0 +1,28 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.filters import SubtreeFilter
+from unionwork.core.models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label=_("操作人"))
+    q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("对象"))
+    model = django_filters.CharFilter(field_name="model", lookup_expr="icontains", label=_("对象类型"))
+    verb = django_filters.CharFilter(field_name="verb", label=_("操作"))
+    source = django_filters.CharFilter(field_name="source", lookup_expr="startswith", label=_("来源"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("起始日期"),
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("截止日期"),
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    under = SubtreeFilter(path_field="org_path")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["actor", "q", "model", "verb", "source", "since", "until", "under"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")

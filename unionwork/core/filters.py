@@ -1,0 +1,32 @@
+"""Filters shared by every module's filter sets (pages and API alike)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+
+class SubtreeFilter(django_filters.CharFilter):
+    """Filter by an org unit, given by id or code, including its whole subtree.
+
+    ``path_field`` is the field holding the record's org path (``path`` for units themselves,
+    ``org__path`` for records of a unit). The unit is looked up inside the user's scope only, so
+    naming a unit outside it filters to nothing rather than revealing it.
+    """
+
+    def __init__(self, *args, path_field: str = "org__path", **kwargs):
+        self.path_field = path_field
+        kwargs.setdefault("label", _("所属组织（含下级）"))
+        kwargs.setdefault("help_text", _("组织编号或代码"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        from unionwork.orgs.models import OrgUnit
+
+        user = getattr(self.parent.request, "user", None)
+        units = OrgUnit.objects.restrict(user)
+        value = str(value).strip()
+        unit = units.filter(code=value).first() or (units.filter(pk=value).first() if value.isdigit() else None)
+        if unit is None:
+            return qs.none()
+        return qs.filter(**{f"{self.path_field}__startswith": unit.path})

@@ -1,0 +1,312 @@
+"""Declared indicators, rolled up over subtrees and months.
+
+A module declares each indicator once (:class:`Indicator`) and registers it. The platform keeps,
+for every org unit, the indicator's numerator and denominator summed over the unit's subtree,
+month by month, in :class:`~unionwork.core.models.IndicatorValue`:
+
+* A module's action that changes a counted record calls :func:`bump` in its transaction with the
+  record's org path (and industrial path): every ancestor's current-month row moves by the same
+  delta, so every level sees the change at once and a read is one indexed row.
+* A month without a change has no row; its figure is the latest row at or before it, so last
+  year's figure stays what it was when records change later.
+* :func:`rebuild` recomputes a month from the module's own count (after bulk loads, or to
+  repair); :func:`live_subtree` is the plain aggregate the benchmarks and checks compare with.
+
+Units linked to an industrial union are counted in that union's figure too (through their
+industrial path), so the city's figure is the sum over its territorial children, and an
+industrial union's figure is the sum over its linked units, in any district.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from unionwork.core.models import IndicatorValue
+
+RATE = "%"
+COUNT = "count"
+
+
+@dataclass(frozen=True)
+class Figure:
+    numerator: int
+    denominator: int
+    unit: str = RATE
+
+    @property
+    def rate(self) -> float | None:
+        """The percentage (for rates), or None when nothing is expected."""
+        if self.unit != RATE:
+            return float(self.numerator)
+        return round(self.numerator * 100.0 / self.denominator, 1) if self.denominator else None
+
+    def __add__(self, other: Figure) -> Figure:
+        return Figure(self.numerator + other.numerator, self.denominator + other.denominator, self.unit)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator, declared by the module that owns its records.
+
+    ``own_counts()`` yields ``(path, ipath, numerator, denominator)`` for each unit's own records
+    (not its subtree's); ``live_subtree(path)`` is the same figure by a plain aggregate query over
+    a subtree. Both serve rebuilds, tests and benchmarks; pages read the stored roll-up.
+    """
+
+    key: str
+    label: str
+    numerator_label: str
+    denominator_label: str = ""
+    unit: str = RATE
+    higher_is_better: bool = True
+    target: float | None = None
+    module: str = ""
+    own_counts: Callable[[], Iterable[tuple[str, str, int, int]]] | None = None
+    live_subtree: Callable[[str], tuple[int, int]] | None = None
+    deadline: datetime.date | None = None
+    description: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+_REGISTRY: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    _REGISTRY[indicator.key] = indicator
+    return indicator
+
+
+def get(key: str) -> Indicator:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise KeyError(f"indicator {key!r} is not registered") from None
+
+
+def all_indicators() -> list[Indicator]:
+    return list(_REGISTRY.values())
+
+
+def month_of(when: datetime.date | datetime.datetime | None = None) -> datetime.date:
+    when = when or timezone.localdate()
+    if isinstance(when, datetime.datetime):
+        when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    return when.replace(day=1)
+
+
+def _ids(path: str) -> list[int]:
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+def _ancestors(path: str, ipath: str = "") -> dict[int, tuple[str, int | None]]:
+    """Every unit whose figure includes a record at ``path``: id -> (its path, its parent id)."""
+    out: dict[int, tuple[str, int | None]] = {}
+    for chain in (path, ipath):
+        ids = _ids(chain)
+        for i, uid in enumerate(ids):
+            if uid in out:
+                continue
+            prefix = "/" + "/".join(str(x) for x in ids[: i + 1]) + "/"
+            out[uid] = (prefix, ids[i - 1] if i else None)
+    return out
+
+
+def _latest_rows(key: str, unit_ids: Iterable[int], month: datetime.date) -> dict[int, IndicatorValue]:
+    """The latest row at or before ``month`` for each unit."""
+    rows: dict[int, IndicatorValue] = {}
+    qs = IndicatorValue.objects.filter(indicator=key, unit_id__in=list(unit_ids), month__lte=month).order_by(
+        "unit_id", "-month"
+    )
+    for row in qs:
+        rows.setdefault(row.unit_id, row)
+    return rows
+
+
+@transaction.atomic
+def bump(key: str, path: str, ipath: str = "", numerator: int = 0, denominator: int = 0, when=None) -> None:
+    """Move the figure of every unit above a record (``path``, ``ipath``) by a delta, this month.
+
+    Call it in the transaction of the action that changed the record.
+    """
+    if not numerator and not denominator:
+        return
+    get(key)
+    month = month_of(when)
+    chain = _ancestors(path, ipath)
+    if not chain:
+        return
+    updated = IndicatorValue.objects.filter(indicator=key, unit_id__in=list(chain), month=month).update(
+        numerator=F("numerator") + numerator, denominator=F("denominator") + denominator
+    )
+    if updated == len(chain):
+        return
+    have = set(
+        IndicatorValue.objects.filter(indicator=key, unit_id__in=list(chain), month=month).values_list("unit_id", flat=True)
+    )
+    missing = [uid for uid in chain if uid not in have]
+    prior = _latest_rows(key, missing, month)
+    new = []
+    for uid in missing:
+        base = prior.get(uid)
+        unit_path, parent_id = chain[uid]
+        new.append(
+            IndicatorValue(
+                indicator=key, unit_id=uid, parent_id=base.parent_id if base else parent_id,
+                unit_path=base.unit_path if base else unit_path, unit_ipath=base.unit_ipath if base else "",
+                month=month, numerator=(base.numerator if base else 0) + numerator,
+                denominator=(base.denominator if base else 0) + denominator,
+            )
+        )
+    IndicatorValue.objects.bulk_create(new)
+
+
+def value(key: str, unit, month=None) -> Figure:
+    """The figure of ``unit``'s subtree at the end of ``month`` (now, by default): one indexed row."""
+    ind = get(key)
+    row = (
+        IndicatorValue.objects.filter(indicator=key, unit_id=unit.pk, month__lte=month_of(month))
+        .order_by("-month")
+        .values_list("numerator", "denominator")
+        .first()
+    )
+    return Figure(*(row or (0, 0)), unit=ind.unit)
+
+
+def values(key: str, unit_ids: Iterable[int], month=None) -> dict[int, Figure]:
+    """The figures of several units at once (one query)."""
+    ind = get(key)
+    rows = _latest_rows(key, unit_ids, month_of(month))
+    return {uid: Figure(r.numerator, r.denominator, ind.unit) for uid, r in rows.items()}
+
+
+def children_values(key: str, children: Iterable, month=None) -> list[tuple[object, Figure]]:
+    """(child, figure) for given child units, zero where a child has no records."""
+    children = list(children)
+    ind = get(key)
+    got = values(key, [c.pk for c in children], month)
+    return [(c, got.get(c.pk, Figure(0, 0, ind.unit))) for c in children]
+
+
+def trend(key: str, unit, months: int = 12, until=None) -> list[tuple[datetime.date, Figure]]:
+    """The figure at the end of each of the last ``months`` months."""
+    ind = get(key)
+    end = month_of(until)
+    series = []
+    m = end
+    for _ in range(months):
+        series.append(m)
+        m = (m - datetime.timedelta(days=1)).replace(day=1)
+    series.reverse()
+    rows = list(
+        IndicatorValue.objects.filter(indicator=key, unit_id=unit.pk, month__lte=end)
+        .order_by("month")
+        .values_list("month", "numerator", "denominator")
+    )
+    out, i, current = [], 0, (0, 0)
+    for m in series:
+        while i < len(rows) and rows[i][0] <= m:
+            current = (rows[i][1], rows[i][2])
+            i += 1
+        out.append((m, Figure(*current, unit=ind.unit)))
+    return out
+
+
+@transaction.atomic
+def rebuild(key: str, month=None) -> int:
+    """Recompute a month's rows of one indicator from the module's own counts; returns rows written."""
+    ind = get(key)
+    if ind.own_counts is None:
+        raise ValueError(f"indicator {key} declares no own_counts")
+    month = month_of(month)
+    totals: dict[int, list] = {}
+    meta: dict[int, tuple[str, int | None, str]] = {}
+    for path, ipath, num, den in ind.own_counts():
+        for uid, (upath, parent) in _ancestors(path, ipath).items():
+            t = totals.setdefault(uid, [0, 0])
+            t[0] += num
+            t[1] += den
+            if uid not in meta or upath == path:
+                meta[uid] = (upath, parent, ipath if upath == path else "")
+    IndicatorValue.objects.filter(indicator=key, month=month).delete()
+    rows = [
+        IndicatorValue(indicator=key, unit_id=uid, parent_id=meta[uid][1], unit_path=meta[uid][0],
+                       unit_ipath=meta[uid][2], month=month, numerator=n, denominator=d)
+        for uid, (n, d) in totals.items()
+    ]
+    # Units that had a figure before but have none now fall to zero this month.
+    stale = _latest_rows(key, IndicatorValue.objects.filter(indicator=key, month__lt=month)
+                         .exclude(unit_id__in=list(totals)).values_list("unit_id", flat=True).distinct(), month)
+    for uid, r in stale.items():
+        if r.numerator or r.denominator:
+            rows.append(IndicatorValue(indicator=key, unit_id=uid, parent_id=r.parent_id, unit_path=r.unit_path,
+                                       unit_ipath=r.unit_ipath, month=month))
+    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@transaction.atomic
+def subtree_moved(old_path: str, new_path: str, old_ipath: str = "", new_ipath: str = "", when=None) -> None:
+    """Carry every indicator's figures along when a subtree moves in the tree, or when a unit is
+    linked to another industrial union (same path, other ``ipath``). Called by the tree's actions."""
+    month = month_of(when)
+    root_id = _ids(new_path)[-1]
+    old_chain = {k: v for k, v in _ancestors(old_path, old_ipath).items() if k != root_id}
+    new_chain = {k: v for k, v in _ancestors(new_path, new_ipath).items() if k != root_id}
+    for key in IndicatorValue.objects.filter(unit_id=root_id).values_list("indicator", flat=True).distinct():
+        root = _latest_rows(key, [root_id], month).get(root_id)
+        if root is None or not (root.numerator or root.denominator):
+            continue
+        _bump_chain(key, old_chain, -root.numerator, -root.denominator, month)
+        _bump_chain(key, new_chain, root.numerator, root.denominator, month)
+        # The subtree's own rows this month follow the new paths (earlier months keep the old ones).
+        subtree = IndicatorValue.objects.filter(indicator=key, unit_path__startswith=old_path)
+        latest = _latest_rows(key, subtree.values_list("unit_id", flat=True).distinct(), month)
+        for uid, r in latest.items():
+            fields = dict(unit_path=new_path + r.unit_path[len(old_path):],
+                          parent_id=_ids(new_path)[-2] if uid == root_id and len(_ids(new_path)) > 1 else r.parent_id)
+            if uid == root_id:
+                fields["unit_ipath"] = new_ipath
+            if r.month == month:
+                IndicatorValue.objects.filter(pk=r.pk).update(**fields)
+            else:
+                fields.setdefault("unit_ipath", r.unit_ipath)
+                IndicatorValue.objects.create(indicator=key, unit_id=uid, month=month, numerator=r.numerator,
+                                              denominator=r.denominator, **fields)
+
+
+def _bump_chain(key, chain, num, den, month):
+    for uid, (upath, parent) in chain.items():
+        row = _latest_rows(key, [uid], month).get(uid)
+        if row is not None and row.month == month:
+            IndicatorValue.objects.filter(pk=row.pk).update(numerator=F("numerator") + num, denominator=F("denominator") + den)
+        else:
+            IndicatorValue.objects.create(
+                indicator=key, unit_id=uid, parent_id=row.parent_id if row else parent,
+                unit_path=row.unit_path if row else upath, unit_ipath=row.unit_ipath if row else "", month=month,
+                numerator=(row.numerator if row else 0) + num, denominator=(row.denominator if row else 0) + den,
+            )
+
+
+def live_totals(key: str, path: str) -> Figure:
+    """The same figure by the module's plain aggregate over the subtree (baseline, checks)."""
+    ind = get(key)
+    if ind.live_subtree is None:
+        raise ValueError(f"indicator {key} declares no live_subtree")
+    return Figure(*ind.live_subtree(path), unit=ind.unit)
+
+
+def subtree_sums(key: str) -> dict[int, list[int]]:
+    """For checks: the roll-up computed afresh from own counts (unit id -> [num, den])."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for path, ipath, num, den in get(key).own_counts():
+        for uid in _ancestors(path, ipath):
+            sums[uid][0] += num
+            sums[uid][1] += den
+    return dict(sums)

@@ -1,0 +1,19 @@
+"""Background tasks of the core: imports run here, off the request (Django's tasks framework)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from unionwork.core import audit
+from unionwork.core.models import ImportJob
+
+
+@task
+def process_import(job_id: int) -> str:
+    """Check and write one uploaded import job as its uploader; return its final status."""
+    from unionwork.core.imports.engine import run_import
+
+    job = ImportJob.objects.select_related("user__org").get(pk=job_id)
+    with audit.acting_as(job.user, "import"):
+        run_import(job)
+    return job.status

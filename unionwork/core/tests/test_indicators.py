@@ -1,0 +1,137 @@
+"""The roll-up always equals the sum over the children, on random records over the real tree."""
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unionwork.core import audit, indicators
+from unionwork.core.models import IndicatorValue
+from unionwork.core.tests.factories import unit
+from unionwork.orgs import actions
+from unionwork.orgs.models import OrgKind, OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+_counter = itertools.count()
+
+
+def declare(records: dict) -> str:
+    """A test indicator whose records are (path, ipath) -> [num, den] in memory."""
+    key = f"test.ind{next(_counter)}"
+
+    def own():
+        for (path, ipath), (n, d) in records.items():
+            yield path, ipath, n, d
+
+    def live(prefix):
+        n = sum(v[0] for (p, _i), v in records.items() if p.startswith(prefix))
+        d = sum(v[1] for (p, _i), v in records.items() if p.startswith(prefix))
+        return n, d
+
+    indicators.register(indicators.Indicator(key=key, label="测试", numerator_label="分子", own_counts=own, live_subtree=live))
+    return key
+
+
+@pytest.fixture(scope="module")
+def sample_units(django_db_blocker):
+    with django_db_blocker.unblock():
+        district = OrgUnit.objects.get(code="210211")
+        return list(OrgUnit.objects.filter(path__startswith=district.path).order_by("?")[:60])
+
+
+def record(records, key, u, num, den):
+    k = (u.path, u.ipath)
+    cur = records.setdefault(k, [0, 0])
+    cur[0] += num
+    cur[1] += den
+    indicators.bump(key, u.path, u.ipath, num, den)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_rollup_equals_sum_of_children(sample_units, data):
+    records = {}
+    key = declare(records)
+    changes = data.draw(st.lists(st.tuples(st.integers(0, len(sample_units) - 1), st.integers(-3, 5), st.integers(0, 9)),
+                                 min_size=1, max_size=40))
+    for idx, num, den in changes:
+        record(records, key, sample_units[idx], num, den)
+    district = unit("210211")
+    for node in [district, *sample_units[:10]]:
+        fig = indicators.value(key, node)
+        children = list(OrgUnit.objects.filter(parent=node))
+        own = records.get((node.path, node.ipath), [0, 0])
+        child_sum = sum((f for _c, f in indicators.children_values(key, children)), indicators.Figure(*own))
+        assert (fig.numerator, fig.denominator) == (child_sum.numerator, child_sum.denominator)
+        live = indicators.live_totals(key, node.path)
+        assert (fig.numerator, fig.denominator) == (live.numerator, live.denominator)
+    # A rebuild from the module's own counts gives the same figures.
+    before = {r.unit_id: (r.numerator, r.denominator) for r in IndicatorValue.objects.filter(indicator=key)}
+    indicators.rebuild(key)
+    after = {r.unit_id: (r.numerator, r.denominator) for r in IndicatorValue.objects.filter(indicator=key)}
+    assert {k: v for k, v in before.items() if v != (0, 0)} == {k: v for k, v in after.items() if v != (0, 0)}
+
+
+def test_a_change_shows_at_once_at_every_level():
+    records = {}
+    key = declare(records)
+    g = unit("G0001")
+    record(records, key, g, 1, 1)
+    for code in ("G0001", "210211001001", "210211001", "210211", "2102", "I01"):
+        assert indicators.value(key, unit(code)).numerator == 1, code
+    assert indicators.value(key, unit("210202")).numerator == 0
+
+
+def test_last_months_figure_stays_when_records_change(monkeypatch):
+    import datetime
+
+    records = {}
+    key = declare(records)
+    g = unit("G0002")
+    indicators.bump(key, g.path, g.ipath, 2, 4, when=datetime.date(2026, 1, 15))
+    indicators.bump(key, g.path, g.ipath, 1, 0, when=datetime.date(2026, 3, 2))
+    district = unit("210211")
+    assert indicators.value(key, district, datetime.date(2026, 1, 31)).numerator == 2
+    assert indicators.value(key, district, datetime.date(2026, 2, 28)).numerator == 2  # carried forward
+    assert indicators.value(key, district, datetime.date(2026, 3, 31)).numerator == 3
+    series = indicators.trend(key, district, months=3, until=datetime.date(2026, 3, 1))
+    assert [f.numerator for _m, f in series] == [2, 2, 3]
+    assert series[0][1].rate == 50.0
+
+
+def test_a_moved_subtree_carries_its_figures():
+    records = {}
+    key = declare(records)
+    with audit.acting_as(None, "test"):
+        a, b = unit("210211001"), unit("210202001")
+        community = OrgUnit.objects.filter(parent=a).first()
+        g = actions.create_unit(None, parent=community, name="演示移动测试工会", kind=OrgKind.GRASSROOTS)
+        indicators.bump(key, g.path, "", 3, 5)
+        actions.move_unit(None, community, b)
+    assert indicators.value(key, a).numerator == 0
+    assert indicators.value(key, unit("210211")).numerator == 0
+    assert indicators.value(key, b).numerator == 3
+    assert indicators.value(key, unit("210202")).numerator == 3
+    assert indicators.value(key, unit("2102")).numerator == 3
+
+
+def test_the_grassroots_union_count_follows_the_tree():
+    from unionwork.orgs.indicators import GRASSROOTS_UNITS
+
+    key = GRASSROOTS_UNITS.key
+    district, jx = unit("210211"), unit("I01")
+    before, before_jx = indicators.value(key, district).numerator, indicators.value(key, jx).numerator
+    with audit.acting_as(None, "test"):
+        g = actions.create_unit(None, parent=unit("210211001001"), name="演示计数工会", kind=OrgKind.GRASSROOTS,
+                                industrial_union=jx)
+        assert indicators.value(key, district).numerator == before + 1
+        assert indicators.value(key, jx).numerator == before_jx + 1
+        actions.update_unit(None, g, industrial_union=None)
+        assert indicators.value(key, jx).numerator == before_jx
+        assert indicators.value(key, district).numerator == before + 1
+        actions.deregister_unit(None, g, reason="测试")
+    assert indicators.value(key, district).numerator == before
+    live = indicators.live_totals(key, district.path)
+    assert live.numerator == indicators.value(key, district).numerator

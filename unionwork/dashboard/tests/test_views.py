@@ -1,0 +1,55 @@
+import io
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from unionwork.core import audit, indicators
+from unionwork.core.tests.factories import demo_user, unit
+from unionwork.orgs import actions
+from unionwork.orgs.indicators import GRASSROOTS_UNITS
+from unionwork.orgs.models import OrgKind, OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gjz(client):
+    client.force_login(demo_user("gjz_admin"))
+    return client
+
+
+def test_dashboard_of_the_users_node(gjz):
+    resp = gjz.get("/dashboard/")
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "甘井子区总工会" in html and "周水子街道工会" in html
+    assert "中山区" not in html and "西岗区" not in html
+
+
+def test_a_change_shows_at_once(gjz):
+    township = unit("210211001")
+    before = indicators.value(GRASSROOTS_UNITS.key, township).numerator
+    with audit.acting_as(demo_user("gjz_admin"), "test"):
+        actions.create_unit(None, parent=unit("210211001003"), name="演示即时工会", kind=OrgKind.GRASSROOTS)
+    html = gjz.get(f"/dashboard/{township.pk}/", {"indicator": GRASSROOTS_UNITS.key}).content.decode()
+    assert indicators.value(GRASSROOTS_UNITS.key, township).numerator == before + 1
+    assert "合计" in html
+
+
+def test_another_districts_dashboard_is_404(gjz):
+    assert gjz.get(f"/dashboard/{unit('210202').pk}/").status_code == 404
+    assert gjz.get(f"/dashboard/{unit('210202').pk}/table/").status_code == 404
+
+
+def test_statistical_table_total_equals_the_sum_of_rows(client):
+    client.force_login(demo_user("city_admin"))
+    resp = client.get("/dashboard/table/", {"i": GRASSROOTS_UNITS.key, "export": "xlsx"})
+    assert resp.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(resp.content)).get_sheet_by_index(0).to_python()
+    body = [r for r in rows[4:] if r[0]]
+    total = body[-1]
+    assert total[0] == "合计"
+    districts = [r for r in body[:-1] if str(r[0]).endswith("区总工会") or str(r[0]).endswith("市总工会") or str(r[0]).endswith("县总工会")]
+    assert len(districts) == 10
+    territorial = [r for r in body[:-1] if OrgUnit.objects.filter(name=r[0], parent=unit("2102")).exclude(kind="industrial").exists() or r[0] == "本级直属"]
+    assert sum(int(r[1]) for r in territorial) == int(total[1])

@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.forms import BootstrapMixin
+from unionwork.orgs.models import ALLOWED_CHILDREN, OrgKind, OrgStatus, OrgUnit
+
+
+class UnitEditForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(label=_("代码"), max_length=20, required=False)
+    industrial_union = forms.ModelChoiceField(label=_("所属产业工会"), queryset=OrgUnit.objects.none(), required=False)
+    reason = forms.CharField(label=_("变更原因"), max_length=500, required=False)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        if unit is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"name": unit.name, "code": unit.code, "industrial_union": unit.industrial_union_id}
+        super().__init__(*args, **kwargs)
+        # Every industrial union of the city may be linked; the list is short and public in the tree.
+        self.fields["industrial_union"].queryset = OrgUnit.objects.filter(
+            kind=OrgKind.INDUSTRIAL, status=OrgStatus.ACTIVE
+        ).order_by("name")
+
+
+class UnitCreateForm(UnitEditForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=())
+
+    field_order = ["name", "kind", "code", "industrial_union", "reason"]
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_CHILDREN.get(parent.kind, set()) if parent else set()
+        self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("请选择"))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）" if obj.code else obj.name
+
+
+class MoveForm(BootstrapMixin, forms.Form):
+    new_parent = UnitChoiceField(label=_("新的上级组织"), queryset=OrgUnit.objects.none())
+    reason = forms.CharField(label=_("调整原因"), max_length=500, required=False)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent_kinds = [k for k, children in ALLOWED_CHILDREN.items() if unit.kind in children]
+        self.fields["new_parent"].queryset = (
+            OrgUnit.objects.restrict(user)
+            .filter(kind__in=parent_kinds, status=OrgStatus.ACTIVE)
+            .exclude(path__startswith=unit.path)
+            .exclude(pk=unit.parent_id)
+            .order_by("path")
+        )
+
+
+class MergeForm(BootstrapMixin, forms.Form):
+    target = UnitChoiceField(label=_("并入的组织"), queryset=OrgUnit.objects.none())
+    reason = forms.CharField(label=_("合并原因"), max_length=500)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            OrgUnit.objects.restrict(user)
+            .filter(kind=unit.kind, status=OrgStatus.ACTIVE)
+            .exclude(path__startswith=unit.path)
+            .order_by("path")
+        )
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500)

@@ -1,0 +1,136 @@
+"""Pages of the organisation tree: browser, list, detail and the actions of dynamic management."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
+from unionwork.orgs import actions, queries
+from unionwork.orgs.filters import OrgUnitFilter
+from unionwork.orgs.forms import MergeForm, MoveForm, ReasonForm, UnitCreateForm, UnitEditForm
+from unionwork.orgs.models import OrgStatus, OrgUnit
+
+
+def browser(request):
+    """The tree from the user's own node down, children loaded on demand, with search."""
+    root = request.user.org
+    q = request.GET.get("q", "").strip()
+    results = None
+    if q:
+        results = list(queries.search_units(OrgUnit.objects.restrict(request.user), q).select_related("parent")[:50])
+    children = queries.children_of(request.user, root) if root else []
+    return render(request, "orgs/browser.html", {"root": root, "children": children, "q": q, "results": results})
+
+
+def children(request, pk):
+    """A fragment: one unit's children, for the tree browser."""
+    unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
+    return render(request, "orgs/_children.html", {"children": queries.children_of(request.user, unit)})
+
+
+class UnitListView(ScopedListView):
+    model = OrgUnit
+    filterset_class = OrgUnitFilter
+    title = _("组织列表")
+    select_related = ("parent", "industrial_union")
+    default_sort = "path"
+    importer_name = "orgs.units"
+    columns = [
+        Column("name", _("名称"), sort="pinyin"),
+        Column("code", _("代码"), sort="code"),
+        Column("get_kind_display", _("类型"), sort="kind"),
+        Column("parent.name", _("上级组织")),
+        Column("industrial_union.name", _("所属产业工会")),
+        Column("get_status_display", _("状态"), sort="status"),
+        Column("is_demo", _("演示数据")),
+    ]
+
+
+def detail(request, pk):
+    unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
+    user = request.user
+    context = {
+        "unit": unit,
+        "ancestors": [a for a in unit.ancestors() if a.path.startswith(user.org_path) or a.pk == user.org_id],
+        "children": queries.children_of(user, unit, include_inactive=True),
+        "events": queries.unit_history(unit),
+        "history": history_of(unit),
+        "may_manage": user.may("manage"),
+        "is_own": unit.pk == user.org_id,
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+class UnitActionView(ActionFormView):
+    action = "manage"
+
+    def get_object(self):
+        return OrgUnit.objects.get_in_scope(self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "unit": self.object}
+
+
+class UnitEditView(UnitActionView):
+    form_class = UnitEditForm
+    title = _("修改组织信息")
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.update_unit(
+            self.request.user, self.object, name=d["name"], code=d["code"],
+            industrial_union=d["industrial_union"], reason=d["reason"],
+        )
+
+
+class UnitCreateView(UnitActionView):
+    form_class = UnitCreateForm
+    title = _("设立下级组织")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "parent": self.object}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.create_unit(
+            self.request.user, parent=self.object, name=d["name"], kind=d["kind"], code=d["code"],
+            industrial_union=d["industrial_union"], reason=d["reason"],
+        )
+
+
+class UnitMoveView(UnitActionView):
+    form_class = MoveForm
+    title = _("调整隶属关系")
+
+    def perform(self, form):
+        return actions.move_unit(self.request.user, self.object, form.cleaned_data["new_parent"], form.cleaned_data["reason"])
+
+
+class UnitMergeView(UnitActionView):
+    form_class = MergeForm
+    title = _("合并到其他组织")
+
+    def perform(self, form):
+        return actions.merge_units(self.request.user, self.object, form.cleaned_data["target"], form.cleaned_data["reason"])
+
+
+class UnitDeregisterView(UnitActionView):
+    form_class = ReasonForm
+    title = _("注销组织")
+    submit_label = _("确认注销")
+
+    def get_form_kwargs(self):
+        return {}
+
+    def perform(self, form):
+        return actions.deregister_unit(self.request.user, self.object, form.cleaned_data["reason"])
+
+
+class UnitReactivateView(UnitDeregisterView):
+    title = _("恢复组织")
+    submit_label = _("确认恢复")
+
+    def perform(self, form):
+        return actions.reactivate_unit(self.request.user, self.object, form.cleaned_data["reason"])
+
+
