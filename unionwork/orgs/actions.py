@@ -54,7 +54,8 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _check_parent(parent: OrgUnit, kind: str) -> None:
+def check_parent(parent: OrgUnit, kind: str) -> None:
+    """Refuse a parent that is not active or whose kind may not hold ``kind``."""
     if not parent.is_active:
         raise ActionError(_("上级组织“%(p)s”已注销或合并，不能在其下设立或调入组织。") % {"p": parent.name})
     if kind not in ALLOWED_CHILDREN.get(parent.kind, set()):
@@ -104,7 +105,7 @@ def create_unit(
     """Set up a new unit under ``parent`` (inside the user's scope)."""
     _check_may(user, parent)
     name = _clean_name(name)
-    _check_parent(parent, kind)
+    check_parent(parent, kind)
     code = _clean_code(code)
     if code and OrgUnit.objects.filter(code=code).exists():
         raise ActionError(_("代码 %(code)s 已被其他组织使用。") % {"code": code}, code="duplicate_code")
@@ -185,22 +186,28 @@ def _rewrite_ipaths(unit: OrgUnit) -> None:
             todo.append(child)
 
 
+def check_move(user, unit: OrgUnit, new_parent_path: str) -> None:
+    """Refuse a move of the root, of the user's own node, or under the unit's own subtree (a cycle)."""
+    if unit.parent_id is None:
+        raise ActionError(_("根组织不能调整隶属关系。"), code="root")
+    if user is not None and unit.pk == getattr(user, "org_id", None):
+        raise ActionError(_("不能调整本账号所属组织本身的隶属关系，请由上级组织办理。"), code="own_node")
+    if new_parent_path.startswith(unit.path):
+        raise ActionError(
+            _("不能把“%(u)s”调到它自己或它的下级之下：这会形成循环。") % {"u": unit.name}, code="cycle"
+        )
+
+
 @transaction.atomic
 def move_unit(user, unit: OrgUnit, new_parent: OrgUnit, reason: str = "") -> OrgUnit:
     """Put a unit and its subtree under another parent (调整隶属关系)."""
     _check_may(user, unit, strict=True)
     _check_may(user, new_parent)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    if unit.parent_id is None:
-        raise ActionError(_("根组织不能调整隶属关系。"))
-    if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
-        raise ActionError(
-            _("不能把“%(u)s”调到它自己或它的下级“%(p)s”之下：这会形成循环。") % {"u": unit.name, "p": new_parent.name},
-            code="cycle",
-        )
+    check_move(user, unit, new_parent.path)
     if new_parent.pk == unit.parent_id:
         return unit
-    _check_parent(new_parent, unit.kind)
+    check_parent(new_parent, unit.kind)
     before = audit.snapshot(unit)
     old_parent = unit.parent
     old_path, new_path = unit.path, f"{new_parent.path}{unit.pk}/"
@@ -294,7 +301,7 @@ def reactivate_unit(user, unit: OrgUnit, reason: str = "") -> OrgUnit:
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if unit.status != OrgStatus.DEREGISTERED:
         raise ActionError(_("只有已注销的组织可以恢复。"))
-    _check_parent(unit.parent, unit.kind)
+    check_parent(unit.parent, unit.kind)
     before = audit.snapshot(unit)
     unit.status = OrgStatus.ACTIVE
     _count_union(unit, +1)

@@ -149,21 +149,17 @@ class OrgUnitImporter(imports.RowwiseImporter):
                 return
             parent = OrgUnit(kind=parent_kind, name=parent.key, status=OrgStatus.ACTIVE)
         try:
-            actions._check_parent(parent, kind)
+            actions.check_parent(parent, kind)
         except ActionError as exc:
             ctx.error(row, "parent", imports.messages_of(exc))
 
     def _check_move(
         self, row: imports.Row, unit: OrgUnit, parent: OrgUnit | Pending, ctx: imports.ImportContext
     ) -> None:
-        if unit.parent_id is None:
-            ctx.error(row, "parent", _("根组织不能调整隶属关系。"))
-        elif unit.pk == getattr(ctx.user, "org_id", None):
-            ctx.error(row, "parent", _("不能调整本账号所属组织本身的隶属关系，请由上级组织办理。"))
-        elif self._path_of(parent, ctx).startswith(unit.path):
-            ctx.error(
-                row, "parent", _("不能把“%(u)s”调到它自己或它的下级之下：这会形成循环。") % {"u": unit.name}
-            )
+        try:
+            actions.check_move(ctx.user, unit, self._path_of(parent, ctx))
+        except ActionError as exc:
+            ctx.error(row, "parent", imports.messages_of(exc))
         else:
             self._check_parent(row, parent, unit.kind, ctx)
 

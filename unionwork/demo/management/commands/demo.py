@@ -1,14 +1,44 @@
+import time
+
 from django.core.management.base import BaseCommand
 
+from unionwork.core import audit, indicators
 from unionwork.demo.foundation import DEMO_PASSWORD, seed_foundation
 
 
 class Command(BaseCommand):
-    help = "载入大连真实行政区划与演示数据（演示数据均标明“演示”）。可重复运行，不会重复添加。"
+    help = (
+        "载入大连真实行政区划与演示数据（演示数据均标明“演示”）。可重复运行，不会重复添加。"
+        " --scale small 用于开发与测试；--scale city 生成城市规模数据（约 10 万企业、3 万基层工会、200 万会员）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["small", "city"], default="small")
+        parser.add_argument("--members", type=int, default=2_000_000, help="城市规模时的会员数")
+
+    def step(self, label, fn, *args, **kwargs):
+        started = time.monotonic()
+        self.stdout.write(f"{label}……")
+        result = fn(*args, **kwargs)
+        self.stdout.write(f"{label}：{result}（{time.monotonic() - started:.1f} 秒）")
+        return result
 
     def handle(self, *args, **opts):
-        added = seed_foundation()
-        self.stdout.write(f"组织：新增 {added['units']} 个；账号：新增 {added['accounts']} 个（演示密码 {DEMO_PASSWORD}）")
+        from unionwork.demo import city
+        from unionwork.members import demo as members_demo
+        from unionwork.stability.demo import seed_demo as stability_demo
+
+        self.step("组织树与演示账号", seed_foundation)
+        if opts["scale"] == "city":
+            self.step("企业与基层工会（城市规模）", city.seed_city, self.stdout)
+            self.step("会员（城市规模）", members_demo.seed_city, n=opts["members"], stdout=self.stdout)
+        else:
+            self.step("企业与基层工会", city.seed_small, self.stdout)
+            self.step("会员", members_demo.seed_small)
+        self.step("维稳工作", stability_demo, self.stdout)
+        # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
+        with audit.acting_as(None, "command:demo"):
+            for ind in indicators.all_indicators():
+                if ind.own_counts is not None:
+                    self.step(f"指标 {ind.label}", indicators.rebuild, ind.key)
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码：{DEMO_PASSWORD}"))

@@ -1,0 +1,85 @@
+"""Every change of state of stability work: one function per thing a user does, in a
+transaction, scope- and role-checked, audited. Views, commands, tasks and the demo call these."""
+
+from unionwork.stability.actions._common import is_city_admin
+from unionwork.stability.actions.cases import (
+    amend_case,
+    assess_case,
+    escalate_case,
+    may_act_on,
+    move_case,
+    open_case,
+    open_grievance_case,
+    own_case,
+    owner_candidates,
+    record_mediation,
+    reopen_case,
+    resolve_case,
+    user_may_move,
+    verify_case,
+)
+from unionwork.stability.actions.incidents import amend_incident, record_concealed_incident, report_incident
+from unionwork.stability.actions.notifications import mark_read
+from unionwork.stability.actions.registers import (
+    add_group_member,
+    adopt_emergency_plan,
+    close_emergency_response,
+    end_group_membership,
+    log_emergency,
+    open_case_from_petition,
+    plan_in_force_for,
+    record_accountability,
+    record_reception_visit,
+    register_petition,
+    schedule_reception,
+    start_emergency_response,
+)
+from unionwork.stability.actions.reports import amend_report, file_nil_report, file_report, must_report
+from unionwork.stability.actions.rules import (
+    cancel_heightened_period,
+    save_policy,
+    save_severity_rule,
+    set_heightened_period,
+)
+
+__all__ = [
+    "add_group_member",
+    "adopt_emergency_plan",
+    "amend_case",
+    "amend_incident",
+    "amend_report",
+    "assess_case",
+    "cancel_heightened_period",
+    "close_emergency_response",
+    "end_group_membership",
+    "escalate_case",
+    "file_nil_report",
+    "file_report",
+    "is_city_admin",
+    "log_emergency",
+    "mark_read",
+    "may_act_on",
+    "move_case",
+    "must_report",
+    "open_case",
+    "open_case_from_petition",
+    "open_grievance_case",
+    "own_case",
+    "owner_candidates",
+    "plan_in_force_for",
+    "record_accountability",
+    "record_concealed_incident",
+    "record_mediation",
+    "record_reception_visit",
+    "register_petition",
+    "reopen_case",
+    "report_incident",
+    "resolve_case",
+    "save_policy",
+    "save_severity_rule",
+    "schedule_reception",
+    "set_heightened_period",
+    "start_emergency_response",
+    "user_may_move",
+    "verify_case",
+]

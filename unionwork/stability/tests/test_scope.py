@@ -1,0 +1,188 @@
+"""A district user sees and acts on nothing of another district: 404, never 403."""
+
+import pytest
+
+from unionwork.core.errors import ActionError
+from unionwork.stability import actions
+from unionwork.stability.models import Case, Incident, Report
+
+from .helpers import as_user, at, demo_user, new_incident, unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zs_records():
+    zs = demo_user("zs_admin")
+    incident = new_incident(zs, unit("210202001"), enterprise_name="大连中山范围测试有限公司")
+    with as_user(zs):
+        import datetime
+
+        report = actions.file_report(
+            zs,
+            unit("210202"),
+            "monthly",
+            datetime.date(2026, 3, 1),
+            summary="中山区情况",
+            now=at(2026, 4, 1, 9, 0),
+        )
+        petition = actions.register_petition(
+            zs,
+            unit("210202001"),
+            channel="visit",
+            received_on=datetime.date(2026, 3, 2),
+            petitioner="中山某某",
+            kind="other",
+            request="诉求",
+        )
+        day = actions.schedule_reception(
+            zs, unit("210202"), date=datetime.date(2026, 3, 3), host="主席", place="中山"
+        )
+        response = actions.start_emergency_response(zs, incident, commander="主席", first_entry="到场")
+        member = actions.add_group_member(
+            zs, unit("210202"), name="中山组长", position="主席", group_role="leader", duties="全面"
+        )
+    return {
+        "incident": incident,
+        "case": incident.case,
+        "report": report,
+        "petition": petition,
+        "day": day,
+        "response": response,
+        "member": member,
+    }
+
+
+def test_a_district_user_gets_404_for_another_districts_records(client, zs_records):
+    client.force_login(demo_user("gjz_admin"))
+    r = zs_records
+    urls = [
+        f"/stability/incidents/{r['incident'].pk}/",
+        f"/stability/incidents/{r['incident'].pk}/amend/",
+        f"/stability/incidents/{r['incident'].pk}/emergency/",
+        f"/stability/cases/{r['case'].pk}/",
+        f"/stability/cases/{r['case'].pk}/assess/",
+        f"/stability/cases/{r['case'].pk}/amend/",
+        f"/stability/reports/{r['report'].pk}/",
+        f"/stability/reports/{r['report'].pk}/amend/",
+        f"/stability/petitions/{r['petition'].pk}/",
+        f"/stability/receptions/{r['day'].pk}/",
+        f"/stability/receptions/{r['day'].pk}/visit/",
+        f"/stability/emergency/{r['response'].pk}/",
+        f"/stability/emergency/{r['response'].pk}/log/",
+        f"/stability/group/member/{r['member'].pk}/end/",
+        f"/stability/group/{unit('210202').pk}/add/",
+        f"/stability/accountability/new/{unit('210202001').pk}/",
+        f"/stability/?node={unit('210202').pk}",
+        f"/stability/timeliness/?node={unit('210202').pk}",
+        f"/stability/group/?node={unit('210202').pk}",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    resp = client.post(
+        f"/stability/cases/{r['case'].pk}/assess/", {"severity": "grave", "assessment": "越权"}
+    )
+    assert resp.status_code == 404
+    assert client.post(f"/stability/petitions/{r['petition'].pk}/case/").status_code == 404
+    for url in (
+        "/stability/incidents/",
+        "/stability/cases/",
+        "/stability/reports/",
+        "/stability/petitions/",
+        "/stability/receptions/",
+        "/stability/emergency/",
+        "/stability/",
+        "/stability/timeliness/?month=2026-03",
+    ):
+        body = client.get(url).content.decode()
+        assert "中山" not in body, url
+    case = Case.objects.get(pk=r["case"].pk)
+    assert case.state == "reported" and case.severity == "general"
+
+
+def test_actions_refuse_out_of_scope_records(zs_records):
+    gjz = demo_user("gjz_admin")
+    with as_user(gjz):
+        with pytest.raises(ActionError, match="管辖范围"):
+            actions.assess_case(gjz, zs_records["case"], assessment="越权")
+        with pytest.raises(ActionError, match="管辖范围"):
+            actions.amend_report(gjz, zs_records["report"], reason="越权", summary="改")
+        with pytest.raises(ActionError, match="管辖范围"):
+            actions.report_incident(
+                gjz,
+                unit("210202001"),
+                kind="other",
+                severity="general",
+                enterprise_name="越权",
+                description="越权",
+                learned_at=at(2026, 3, 1, 8, 0),
+            )
+    assert not Incident.objects.restrict(gjz).filter(pk=zs_records["incident"].pk).exists()
+    assert not Report.objects.restrict(gjz).filter(pk=zs_records["report"].pk).exists()
+
+
+def test_roles_are_checked():
+    viewer = demo_user("gjz_viewer")
+    with pytest.raises(ActionError, match="角色"):
+        new_incident(viewer, unit("210211001"))
+    editor = demo_user("gjz_editor")
+    case = new_incident(editor, unit("210211001")).case
+    with as_user(editor), pytest.raises(ActionError, match="角色"):
+        actions.verify_case(editor, case, note="核实")
+
+
+def test_every_stability_url_with_another_districts_ids_shows_nothing_of_it(client, zs_records):
+    """The all-URL scope test, over this module's URLs, with the ids of 中山区's stability records."""
+    from django.urls import get_resolver
+
+    from unionwork.core.tests.test_scope_all_urls import route_to_paths, walk
+
+    r = zs_records
+    ids = sorted(
+        {
+            r["incident"].pk,
+            r["case"].pk,
+            r["report"].pk,
+            r["petition"].pk,
+            r["day"].pk,
+            r["response"].pk,
+            r["member"].pk,
+            unit("210202").pk,
+            unit("210202001").pk,
+        }
+    )
+    markers = [
+        "中山区总工会",
+        "大连中山范围测试有限公司",
+        "中山区情况",
+        "中山某某",
+        "中山组长",
+        "海军广场街道工会",
+    ]
+    client.force_login(demo_user("gjz_admin"))
+    checked = 0
+    for route, _pattern in walk(get_resolver()):
+        if not route.startswith("stability/"):
+            continue
+        for path in route_to_paths(route, ids):
+            probes = (
+                ("", "?export=xlsx")
+                if "<" in route
+                else ("", "?export=xlsx", "?under=210202", f"?node={unit('210202').pk}")
+            )
+            for probe in probes:
+                resp = client.get(path + probe)
+                assert resp.status_code in (200, 302, 400, 403, 404, 405), path + probe
+                if resp.status_code == 200 and "spreadsheetml" not in resp.get("Content-Type", ""):
+                    body = resp.content.decode()
+                    for marker in markers:
+                        assert marker not in body, f"{path + probe} shows {marker}"
+                checked += 1
+            client.post(
+                path,
+                {"note": "越权", "reason": "越权", "assessment": "越权", "severity": "grave", "text": "越权"},
+            )
+    assert checked > 80
+    case = Case.objects.get(pk=r["case"].pk)
+    assert case.state == "reported" and not case.events.exclude(kind__in=["reported", "emergency"]).exists()
+    assert not r["response"].log.filter(text="越权").exists()
