@@ -45,6 +45,19 @@ class AuditEvent(models.Model):
     def get_absolute_url(self):
         return reverse("core:audit-detail", args=[self.pk])
 
+    def verb_display(self) -> str:
+        from unionwork.core.audit import VERB_LABELS
+
+        return str(VERB_LABELS.get(self.verb, self.verb))
+
+    def model_display(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.model)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.model
+
     def changes(self):
         from unionwork.core.audit import diff
 

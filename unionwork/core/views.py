@@ -220,8 +220,8 @@ class AuditListView(ScopedListView):
         Column("at", gettext_lazy("时间"), sort="at"),
         Column("actor_label", gettext_lazy("操作人"), sort="actor_label"),
         Column("source", gettext_lazy("来源")),
-        Column("verb", gettext_lazy("操作"), sort="verb"),
-        Column("model", gettext_lazy("对象类型"), sort="model"),
+        Column("verb_display", gettext_lazy("操作"), sort="verb"),
+        Column("model_display", gettext_lazy("对象类型"), sort="model"),
         Column("object_repr", gettext_lazy("对象")),
         Column("note", gettext_lazy("说明")),
     ]

@@ -228,6 +228,9 @@ class Importer:
         ``ActionError``.
         """
 
+    def after_check(self, ctx: ImportContext, result) -> None:
+        """Checks of the file as a whole, once every row is read (e.g. a full list's closures)."""
+
     # -- natural keys ------------------------------------------------------------------------
     def key_of(self, values: dict[str, Any]) -> Any:
         if len(self.key) == 1:

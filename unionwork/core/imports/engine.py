@@ -196,6 +196,8 @@ class Checker:
                 self.on_progress(self.result.rows, max(total, self.result.rows))
                 next_report += step
         self.check_batch(batch)
+        # An importer may check the file as a whole once every row is read (a full list's closures).
+        self.importer.after_check(self.ctx, self.result)
         self._reword_forward_references()
         self.ctx.issues.sort(key=lambda i: (i.row or 0, -1 if i.col_index is None else i.col_index))
         return self.result

@@ -28,7 +28,7 @@ from django.db import connection, models
 
 from unionwork.core import audit
 
-SQLITE_BULK_CACHE_KIB = 256 * 1024  # 256 MiB of page cache while a bulk write runs
+SQLITE_BULK_CACHE_KIB = 128 * 1024  # 128 MiB of page cache while a bulk write runs
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FoundingConfig(AppConfig):
+    name = "unionwork.founding"
+    label = "founding"
+    verbose_name = _("企业与建会")
+
+    def ready(self):
+        from unionwork.core import audit
+        from unionwork.founding.actions import on_unit_merged
+        from unionwork.orgs.signals import unit_merged
+
+        # How this module's verbs read in the history (core's table is open to modules).
+        audit.VERB_LABELS.update(
+            {
+                "found": _("建会"),
+                "dissolve": _("撤销"),
+                "close": _("关闭"),
+                "reopen": _("恢复经营"),
+                "set_target": _("下达目标"),
+                "letter": _("责任状"),
+            }
+        )
+        unit_merged.connect(on_unit_merged, dispatch_uid="founding.on_unit_merged")

@@ -1,0 +1,95 @@
+"""Filters of the enterprise and union lists: one set per model for the page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.filters import SubtreeFilter
+from unionwork.founding import queries
+from unionwork.founding.models import (
+    Enterprise,
+    EnterpriseStatus,
+    Expectation,
+    GrassrootsUnion,
+    Industry,
+    Ownership,
+    UnionStatus,
+)
+from unionwork.orgs.models import OrgKind
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+class _Compact(django_filters.FilterSet):
+    def filter_yes_no(self, qs, name, value):
+        return qs.filter(**{name: value == "yes"}) if value in ("yes", "no") else qs
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.form.fields.values():
+            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
+            f.widget.attrs.setdefault("class", css)
+
+
+class EnterpriseFilter(_Compact):
+    q = django_filters.CharFilter(label=_("名称/信用代码"), method="search")
+    under = SubtreeFilter(label=_("所在地区（含下级）"), path_field="community__path")
+    ownership = django_filters.ChoiceFilter(label=_("登记注册类型"), choices=Ownership.choices)
+    industry = django_filters.ChoiceFilter(label=_("行业门类"), choices=Industry.choices)
+    has_union = django_filters.ChoiceFilter(label=_("已建会"), choices=YES_NO, method="filter_has_union")
+    expected = django_filters.ChoiceFilter(
+        label=_("应建会情况"), choices=Expectation.choices, method="filter_expected"
+    )
+    status = django_filters.ChoiceFilter(label=_("经营状态"), choices=EnterpriseStatus.choices)
+    is_key_project = django_filters.ChoiceFilter(label=_("重点项目"), choices=YES_NO, method="filter_yes_no")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "under", "ownership", "industry", "has_union", "expected", "status", "is_key_project"]
+
+    def search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper()))
+
+    def filter_has_union(self, qs, name, value):
+        if value == "yes":
+            return qs.filter(queries.covered_q())
+        if value == "no":
+            return qs.exclude(queries.covered_q())
+        return qs
+
+    def filter_expected(self, qs, name, value):
+        return qs.filter(queries.expectation_filter(value)) if value else qs
+
+
+class GrassrootsUnionFilter(_Compact):
+    q = django_filters.CharFilter(label=_("名称/主席"), method="search")
+    under = SubtreeFilter(label=_("所属组织（含下级）"), path_field="unit__path")
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"),
+        field_name="unit__kind",
+        choices=[
+            (OrgKind.GRASSROOTS.value, OrgKind.GRASSROOTS.label),
+            (OrgKind.JOINT.value, OrgKind.JOINT.label),
+        ],
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=UnionStatus.choices)
+    is_project_union = django_filters.ChoiceFilter(
+        label=_("项目工会"), choices=YES_NO, method="filter_yes_no"
+    )
+    chairman_directly_elected = django_filters.ChoiceFilter(
+        label=_("主席直选"), choices=YES_NO, method="filter_yes_no"
+    )
+    year = django_filters.NumberFilter(label=_("建会年度"), field_name="founded_on", lookup_expr="year")
+
+    class Meta:
+        model = GrassrootsUnion
+        fields = ["q", "under", "kind", "status", "is_project_union", "chairman_directly_elected", "year"]
+
+    def search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(unit__name__icontains=value) | Q(chairman_name__icontains=value))

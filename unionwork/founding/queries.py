@@ -1,0 +1,710 @@
+"""Every read of enterprises, unions, targets and founding figures. All start from the scope.
+
+Figures are set-based: a node's children are one ``GROUP BY`` over the child's path prefix
+(the first segment of the record's path after the node's path), never one query per child.
+The founding rule is applied in SQL (:func:`expected_q`), so a change of rule changes every
+figure at once and nothing stored goes stale.
+
+Public figure functions other modules (dashboard, assessment) may call:
+
+* ``founding_rate(user, unit) -> Rate``: the node's subtree in the user's scope.
+* ``rate_by_children(user, unit) -> ChildrenTable``: one row per child (and a direct row), a total.
+* ``rate_by_ownership(user, unit) -> list[Rate]`` and ``rate_by_industry(user, unit) -> list[Rate]``.
+* ``target_overview(user, unit, year) -> TargetOverview`` and ``target_problems(user, unit, year)``.
+* ``three_year_series(user, unit, year) -> dict``: monthly founded against target, for a chart.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractMonth, ExtractYear, Left, StrIndex, Substr
+from django.utils import timezone
+
+from unionwork.founding.models import (
+    Enterprise,
+    EnterpriseEvent,
+    EnterpriseStatus,
+    Expectation,
+    FoundingRule,
+    FoundingTarget,
+    GrassrootsUnion,
+    IndustrialUnionScope,
+    Industry,
+    Ownership,
+    UnionStatus,
+)
+from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
+
+TERRITORIAL_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
+TARGET_CHILD_KINDS = (OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.INDUSTRIAL, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
+
+
+# -- scoped querysets ---------------------------------------------------------------------------
+def enterprises(user, action: str = "view") -> QuerySet[Enterprise]:
+    return Enterprise.objects.restrict(user, action)
+
+
+def unions(user, action: str = "view") -> QuerySet[GrassrootsUnion]:
+    return GrassrootsUnion.objects.restrict(user, action)
+
+
+def targets(user, action: str = "view") -> QuerySet[FoundingTarget]:
+    return FoundingTarget.objects.restrict(user, action)
+
+
+def enterprise_timeline(enterprise: Enterprise) -> list[EnterpriseEvent]:
+    return list(EnterpriseEvent.objects.filter(enterprise=enterprise).order_by("-at", "-id")[:200])
+
+
+def covered_enterprises(union: GrassrootsUnion) -> QuerySet[Enterprise]:
+    """The enterprises a union covers now (the union is already known to be in scope)."""
+    return Enterprise.objects.filter(union=union.unit).select_related("community").order_by("name")
+
+
+def industries_of(unit: OrgUnit) -> list[str]:
+    """The industries (GB/T 4754 sections) an industrial union looks after, if declared."""
+    if unit.kind != OrgKind.INDUSTRIAL:
+        return []
+    row = IndustrialUnionScope.objects.filter(unit=unit).values_list("industries", flat=True).first()
+    return list(row or [])
+
+
+# -- the rule in SQL ----------------------------------------------------------------------------
+def expected_q(rule: FoundingRule | None = None, prefix: str = "") -> Q:
+    """Enterprises the rule expects to have a union (own or joint)."""
+    rule = rule or FoundingRule.current()
+    q = Q(**{f"{prefix}status": EnterpriseStatus.OPERATING}) & Q(
+        **{f"{prefix}employees__gte": rule.joint_union_min_employees}
+    )
+    if rule.excluded_ownerships:
+        q &= ~Q(**{f"{prefix}ownership__in": list(rule.excluded_ownerships)})
+    if rule.joint_union_min_employees == 0:
+        pass  # every operating enterprise counts
+    return q
+
+
+def own_expected_q(rule: FoundingRule | None = None, prefix: str = "") -> Q:
+    rule = rule or FoundingRule.current()
+    return expected_q(rule, prefix) & Q(**{f"{prefix}employees__gte": rule.own_union_min_employees})
+
+
+def covered_q(prefix: str = "") -> Q:
+    """Enterprises covered now by a union that is still active."""
+    return Q(**{f"{prefix}union__isnull": False}) & Q(**{f"{prefix}union__status": OrgStatus.ACTIVE})
+
+
+def expectation_filter(value: str, rule: FoundingRule | None = None) -> Q:
+    rule = rule or FoundingRule.current()
+    if value == Expectation.OWN:
+        return own_expected_q(rule)
+    if value == Expectation.JOINT:
+        return expected_q(rule) & Q(employees__lt=rule.own_union_min_employees)
+    return ~expected_q(rule)
+
+
+def node_q(unit: OrgUnit) -> Q:
+    """The enterprises of a node: where they lie, or for an industrial union its unions and industries."""
+    if unit.kind == OrgKind.INDUSTRIAL:
+        q = Q(union__ipath__startswith=unit.path)
+        industries = industries_of(unit)
+        if industries:
+            q |= Q(industry__in=industries)
+        return q
+    return Q(community__path__startswith=unit.path)
+
+
+# -- figures ------------------------------------------------------------------------------------
+@dataclass
+class Rate:
+    """A founding figure: numerators and denominators, so that parts add up to the whole."""
+
+    key: str = ""
+    label: str = ""
+    unit: OrgUnit | None = None
+    enterprises: int = 0  # all enterprises (operating or not)
+    operating: int = 0
+    expected: int = 0  # expected to have a union (own or joint)
+    expected_own: int = 0
+    founded: int = 0  # expected and covered by an active union
+    founded_own: int = 0  # expected to found their own and covered
+    employees_expected: int = 0
+    employees_covered: int = 0
+
+    @property
+    def expected_joint(self) -> int:
+        return self.expected - self.expected_own
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.founded
+
+    @property
+    def rate(self) -> float | None:
+        """Founding rate in percent (one decimal), None when nothing is expected."""
+        return round(self.founded * 100.0 / self.expected, 1) if self.expected else None
+
+    @property
+    def rate_text(self) -> str:
+        return "—" if self.rate is None else f"{self.rate:.1f}%"
+
+    def __add__(self, other: Rate) -> Rate:
+        out = Rate(key=self.key, label=self.label, unit=self.unit)
+        for name in _MEASURES:
+            setattr(out, name, getattr(self, name) + getattr(other, name))
+        return out
+
+
+_MEASURES = (
+    "enterprises",
+    "operating",
+    "expected",
+    "expected_own",
+    "founded",
+    "founded_own",
+    "employees_expected",
+    "employees_covered",
+)
+
+
+def _measures(rule: FoundingRule) -> dict:
+    exp, own, cov = expected_q(rule), own_expected_q(rule), covered_q()
+    return {
+        "enterprises": Count("pk"),
+        "operating": Count("pk", filter=Q(status=EnterpriseStatus.OPERATING)),
+        "expected": Count("pk", filter=exp),
+        "expected_own": Count("pk", filter=own),
+        "founded": Count("pk", filter=exp & cov),
+        "founded_own": Count("pk", filter=own & cov),
+        "employees_expected": Sum("employees", filter=exp),
+        "employees_covered": Sum("employees", filter=exp & cov),
+    }
+
+
+def _rate_from(values: dict, **kwargs) -> Rate:
+    return Rate(**kwargs, **{m: int(values.get(m) or 0) for m in _MEASURES})
+
+
+def subtree_enterprises(user, unit: OrgUnit) -> QuerySet[Enterprise]:
+    """The enterprises of a node's subtree that lie in the user's scope."""
+    return Enterprise.objects.restrict(user).filter(node_q(unit))
+
+
+def founding_rate(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> Rate:
+    """The founding figure of a node's subtree (in the user's scope): one query."""
+    rule = rule or FoundingRule.current()
+    values = subtree_enterprises(user, unit).aggregate(**_measures(rule))
+    return _rate_from(values, key=str(unit.pk), label=unit.name, unit=unit)
+
+
+def rate_breakdowns(
+    user, unit: OrgUnit, *, rule: FoundingRule | None = None
+) -> tuple[list[Rate], list[Rate]]:
+    """The founding figure by ownership type and by GB/T 4754 section: one scan of the subtree,
+    grouped by both (at most 11 x 20 groups), folded in Python."""
+    rule = rule or FoundingRule.current()
+    by_ownership: dict[str, Rate] = {}
+    by_industry: dict[str, Rate] = {}
+    qs = (
+        subtree_enterprises(user, unit).order_by().values("ownership", "industry").annotate(**_measures(rule))
+    )
+    for r in qs:
+        cell = _rate_from(r)
+        by_ownership[r["ownership"]] = by_ownership.get(r["ownership"], Rate()) + cell
+        by_industry[r["industry"]] = by_industry.get(r["industry"], Rate()) + cell
+    ownership = []
+    for value, label in Ownership.choices:
+        if value in by_ownership:
+            rate = by_ownership[value]
+            rate.key, rate.label = value, str(label)
+            ownership.append(rate)
+    industry = []
+    for value, label in Industry.choices:
+        if value in by_industry:
+            rate = by_industry[value]
+            rate.key, rate.label = value, f"{value} {label}"
+            industry.append(rate)
+    return ownership, industry
+
+
+def rate_by_ownership(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> list[Rate]:
+    """The founding figure by ownership type, in the classification's order (one query)."""
+    return rate_breakdowns(user, unit, rule=rule)[0]
+
+
+def rate_by_industry(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> list[Rate]:
+    """The founding figure by GB/T 4754 section (one query)."""
+    return rate_breakdowns(user, unit, rule=rule)[1]
+
+
+def child_prefix(field_name: str, parent_path: str):
+    """SQL: the path of the child of ``parent_path`` that a record's path lies under.
+
+    ``/1/10/106/1371/`` under ``/1/10/`` gives ``/1/10/106/``; a record at the parent itself
+    gives the parent's path.
+    """
+    n = len(parent_path)
+    rest = Substr(field_name, n + 1)
+    return Left(field_name, Value(n, output_field=IntegerField()) + StrIndex(rest, Value("/")))
+
+
+@dataclass
+class ChildrenTable:
+    unit: OrgUnit
+    rows: list[Rate]
+    total: Rate
+    direct: Rate | None = None  # records at the node itself (not under any child)
+    by: str = "children"  # or "districts" for an industrial union
+
+    @property
+    def all_rows(self) -> list[Rate]:
+        return self.rows + ([self.direct] if self.direct else [])
+
+
+def _breakdown_base(unit: OrgUnit) -> tuple[OrgUnit, str]:
+    """Which node's children a table is by: the node itself, or the city for an industrial union."""
+    if unit.kind == OrgKind.INDUSTRIAL:
+        root_id = int(unit.path.strip("/").split("/")[0])
+        return OrgUnit.objects.get(pk=root_id), "districts"
+    return unit, "children"
+
+
+def territorial_children(user, unit: OrgUnit, include_inactive: bool = False) -> list[OrgUnit]:
+    qs = OrgUnit.objects.restrict(user).filter(parent=unit, kind__in=TERRITORIAL_KINDS)
+    if not include_inactive:
+        qs = qs.filter(status=OrgStatus.ACTIVE)
+    return list(qs.order_by("code", "pinyin"))
+
+
+def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> ChildrenTable:
+    """The founding figure of each child of a node and their total: one GROUP BY query.
+
+    For an industrial union the rows are the districts its enterprises lie in. Rows add up to
+    the total (numerators and denominators), the direct row holding what lies at the node itself.
+    """
+    rule = rule or FoundingRule.current()
+    base, by = _breakdown_base(unit)
+    qs = subtree_enterprises(user, unit).annotate(child=child_prefix("community__path", base.path))
+    grouped = {r["child"]: r for r in qs.order_by().values("child").annotate(**_measures(rule))}
+    children = territorial_children(user, base) if by == "children" else []
+    by_path = {c.path: c for c in children}
+    unknown_ids = [int(p.strip("/").split("/")[-1]) for p in grouped if p not in by_path and p != base.path]
+    if unknown_ids:  # merged or deregistered children that still hold records; districts of an IU
+        for extra in OrgUnit.objects.filter(pk__in=unknown_ids).order_by("code", "pinyin"):
+            by_path[extra.path] = extra
+            children.append(extra)
+    rows = []
+    for child in children:
+        values = grouped.get(child.path, {})
+        if by == "districts" and not values:
+            continue
+        rows.append(_rate_from(values, key=str(child.pk), label=child.name, unit=child))
+    direct = None
+    if base.path in grouped:
+        direct = _rate_from(grouped[base.path], key=str(base.pk), label=f"{base.name}（本级）", unit=base)
+    total = Rate(key="total", label="合计", unit=unit)
+    for r in rows + ([direct] if direct else []):
+        total = total + r
+    total.key, total.label, total.unit = "total", "合计", unit
+    return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by=by)
+
+
+# -- unions -------------------------------------------------------------------------------------
+def union_subtree(user, unit: OrgUnit) -> QuerySet[GrassrootsUnion]:
+    """The founding records of a node's subtree (for an industrial union: the linked unions)."""
+    qs = GrassrootsUnion.objects.restrict(user)
+    if unit.kind == OrgKind.INDUSTRIAL:
+        return qs.filter(unit__ipath__startswith=unit.path)
+    return qs.filter(unit__path__startswith=unit.path)
+
+
+@dataclass
+class UnionCounts:
+    active: int = 0
+    joint: int = 0
+    project: int = 0
+    direct_election: int = 0
+    founded_this_year: int = 0
+
+
+def union_counts(user, unit: OrgUnit, year: int | None = None) -> UnionCounts:
+    """Counts of the node's unions: active, joint, project unions, directly elected chairmen."""
+    year = year or timezone.localdate().year
+    active = Q(status=UnionStatus.ACTIVE)
+    values = union_subtree(user, unit).aggregate(
+        active=Count("pk", filter=active),
+        joint=Count("pk", filter=active & Q(unit__kind=OrgKind.JOINT)),
+        project=Count("pk", filter=active & Q(is_project_union=True)),
+        direct_election=Count("pk", filter=active & Q(chairman_directly_elected=True)),
+        founded_this_year=Count("pk", filter=~Q(status=UnionStatus.DISSOLVED) & Q(founded_on__year=year)),
+    )
+    return UnionCounts(**{k: int(v or 0) for k, v in values.items()})
+
+
+def union_counts_by_child(user, unit: OrgUnit, year: int | None = None) -> dict[str, UnionCounts]:
+    """The same counts per child path of the node's breakdown (one GROUP BY)."""
+    year = year or timezone.localdate().year
+    base, _by = _breakdown_base(unit)
+    active = Q(status=UnionStatus.ACTIVE)
+    rows = (
+        union_subtree(user, unit)
+        .annotate(child=child_prefix("unit__path", base.path))
+        .order_by()
+        .values("child")
+        .annotate(
+            active=Count("pk", filter=active),
+            joint=Count("pk", filter=active & Q(unit__kind=OrgKind.JOINT)),
+            project=Count("pk", filter=active & Q(is_project_union=True)),
+            direct_election=Count("pk", filter=active & Q(chairman_directly_elected=True)),
+            founded_this_year=Count("pk", filter=~Q(status=UnionStatus.DISSOLVED) & Q(founded_on__year=year)),
+        )
+    )
+    return {r.pop("child"): UnionCounts(**r) for r in rows}
+
+
+# -- targets ------------------------------------------------------------------------------------
+@dataclass
+class TargetRow:
+    unit: OrgUnit
+    target: FoundingTarget | None
+    children_sum: int = 0
+    children_with_target: int = 0
+    splittable: bool = False  # the node has children that can receive targets
+    founded: int = 0  # founded in the year (not dissolved)
+    founded_on_time: int = 0  # founded by the deadline
+
+    @property
+    def value(self) -> int | None:
+        return self.target.target if self.target else None
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        return self.target.deadline if self.target else None
+
+    @property
+    def shortfall(self) -> int:
+        """How much the children's targets fall short of the node's own (0 when they cover it)."""
+        if self.value is None or not self.splittable or self.children_with_target == 0:
+            return 0
+        return max(self.value - self.children_sum, 0)
+
+    @property
+    def not_split(self) -> bool:
+        return (
+            self.value is not None and self.value > 0 and self.splittable and self.children_with_target == 0
+        )
+
+    @property
+    def percent(self) -> float | None:
+        if not self.value:
+            return None
+        return round(self.founded_on_time * 100.0 / self.value, 1)
+
+    @property
+    def bar_width(self) -> int:
+        return int(min(self.percent or 0, 100))
+
+    @property
+    def remaining(self) -> int:
+        return max((self.value or 0) - self.founded_on_time, 0)
+
+    @property
+    def overdue(self) -> bool:
+        """Past the deadline and the target not met."""
+        return bool(self.target and timezone.localdate() > self.target.deadline and self.remaining > 0)
+
+    @property
+    def days_left(self) -> int | None:
+        if not self.target:
+            return None
+        return (self.target.deadline - timezone.localdate()).days
+
+
+@dataclass
+class TargetOverview:
+    unit: OrgUnit
+    year: int
+    node: TargetRow
+    rows: list[TargetRow]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def children_total(self) -> int:
+        return sum(r.value or 0 for r in self.rows)
+
+
+def _target_children(user, unit: OrgUnit) -> list[OrgUnit]:
+    kinds = TARGET_CHILD_KINDS if unit.kind != OrgKind.INDUSTRIAL else ()
+    return list(
+        OrgUnit.objects.restrict(user)
+        .filter(parent=unit, kind__in=kinds, status=OrgStatus.ACTIVE)
+        .order_by("kind", "code", "pinyin")
+    )
+
+
+def _founded_by_child(user, unit: OrgUnit, year: int, deadlines: set[datetime.date]) -> dict[str, dict]:
+    """Unions founded in the year under each child of ``unit`` (by path, and for industrial
+    children by industrial path): counts in total and by each deadline. Two GROUP BYs at most."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    base = (
+        GrassrootsUnion.objects.restrict(user)
+        .exclude(status=UnionStatus.DISSOLVED)
+        .filter(founded_on__gte=start, founded_on__lte=end)
+    )
+    measures = {"n": Count("pk")}
+    for i, d in enumerate(sorted(deadlines)):
+        measures[f"by_{i}"] = Count("pk", filter=Q(founded_on__lte=d))
+    out: dict[str, dict] = {}
+    for field_name in ("unit__path", "unit__ipath"):
+        qs = base.filter(**{f"{field_name}__startswith": unit.path}).annotate(
+            child=child_prefix(field_name, unit.path)
+        )
+        for r in qs.order_by().values("child").annotate(**measures):
+            child = r.pop("child")
+            if field_name == "unit__ipath" and child in out:
+                continue  # a territorial path never equals an industrial one; keep the first
+            out.setdefault(child, r)
+    return out
+
+
+def _founded_in(user, unit: OrgUnit, year: int, deadline: datetime.date | None) -> tuple[int, int]:
+    field_name = "unit__ipath" if unit.kind == OrgKind.INDUSTRIAL else "unit__path"
+    qs = (
+        GrassrootsUnion.objects.restrict(user)
+        .exclude(status=UnionStatus.DISSOLVED)
+        .filter(**{f"{field_name}__startswith": unit.path}, founded_on__year=year)
+    )
+    values = qs.aggregate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(founded_on__lte=deadline or datetime.date(year, 12, 31)))
+    )
+    return int(values["n"] or 0), int(values["on_time"] or 0)
+
+
+def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
+    """A node's target and its children's: sums checked, progress by the deadline.
+
+    Queries: the targets (node, children, grandchildren sums), and founded counts by child.
+    """
+    children = _target_children(user, unit)
+    child_ids = [c.pk for c in children]
+    tmap = {t.unit_id: t for t in FoundingTarget.objects.filter(year=year, unit_id__in=[unit.pk, *child_ids])}
+    sums = {
+        r["unit__parent"]: r
+        for r in FoundingTarget.objects.filter(year=year, unit__parent_id__in=[unit.pk, *child_ids])
+        .values("unit__parent")
+        .annotate(s=Sum("target"), n=Count("pk"))
+    }
+    grandchildren = set(
+        OrgUnit.objects.filter(parent_id__in=child_ids, kind__in=TARGET_CHILD_KINDS, status=OrgStatus.ACTIVE)
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+    deadlines = {t.deadline for t in tmap.values()}
+    founded = _founded_by_child(user, unit, year, deadlines)
+    order = sorted(deadlines)
+
+    def row_for(u: OrgUnit, splittable: bool, counts: tuple[int, int] | None = None) -> TargetRow:
+        t = tmap.get(u.pk)
+        s = sums.get(u.pk, {})
+        row = TargetRow(
+            unit=u,
+            target=t,
+            children_sum=int(s.get("s") or 0),
+            children_with_target=int(s.get("n") or 0),
+            splittable=splittable,
+        )
+        if counts is not None:
+            row.founded, row.founded_on_time = counts
+        else:
+            r = founded.get(u.path, {})
+            row.founded = int(r.get("n") or 0)
+            row.founded_on_time = int(r.get(f"by_{order.index(t.deadline)}") or 0) if t else row.founded
+        return row
+
+    node_target = tmap.get(unit.pk)
+    node = row_for(
+        unit,
+        splittable=bool(children),
+        counts=_founded_in(user, unit, year, node_target.deadline if node_target else None),
+    )
+    rows = [row_for(c, splittable=c.pk in grandchildren) for c in children]
+    overview = TargetOverview(unit=unit, year=year, node=node, rows=rows)
+    # Children that keep their target whole (not split further) are normal at the lowest level
+    # a district works with; only the node's own unsplit target is worth a warning here.
+    overview.problems = [
+        describe_problem(r) for r in [node, *rows] if r.shortfall or (r is node and r.not_split)
+    ]
+    return overview
+
+
+def describe_problem(row: TargetRow) -> str:
+    if row.not_split:
+        return f"{row.unit.name}：本级目标 {row.value}，尚未分解到下级。"
+    return (
+        f"{row.unit.name}：下级目标合计 {row.children_sum}，少于本级目标 {row.value}，还差 {row.shortfall}。"
+    )
+
+
+@dataclass
+class SplitProblem:
+    unit: OrgUnit
+    target: int
+    children_sum: int
+
+    @property
+    def shortfall(self) -> int:
+        return self.target - self.children_sum
+
+    @property
+    def not_split(self) -> bool:
+        return self.children_sum == 0
+
+    def __str__(self) -> str:
+        if self.not_split:
+            return f"{self.unit.name}：本级目标 {self.target}，尚未分解到下级。"
+        return (
+            f"{self.unit.name}：下级目标合计 {self.children_sum}，少于本级目标 {self.target}，"
+            f"还差 {self.shortfall}。"
+        )
+
+
+def target_problems(user, unit: OrgUnit, year: int, *, include_unsplit: bool = False) -> list[SplitProblem]:
+    """Every node in the subtree whose children's targets add up to less than its own.
+
+    Three queries: the targets of the subtree, their sums by parent, which nodes have children.
+    A node whose children have no target at all has not split its target yet; it is reported
+    (short by the whole) only with ``include_unsplit``, as a level may keep its target whole.
+    """
+    scoped = FoundingTarget.objects.restrict(user).filter(year=year, unit__path__startswith=unit.path)
+    own = {t.unit_id: t for t in scoped.select_related("unit")}
+    sums = dict(scoped.values("unit__parent").annotate(s=Sum("target")).values_list("unit__parent", "s"))
+    has_children = set(
+        OrgUnit.objects.filter(parent_id__in=list(own), kind__in=TARGET_CHILD_KINDS, status=OrgStatus.ACTIVE)
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+    problems = []
+    for uid, t in own.items():
+        if uid not in has_children or not t.target:
+            continue
+        s = int(sums.get(uid) or 0)
+        if uid not in sums and not include_unsplit:
+            continue
+        if s < t.target:
+            problems.append(SplitProblem(unit=t.unit, target=t.target, children_sum=s))
+    return sorted(problems, key=lambda p: p.unit.path)
+
+
+# -- the three-year task ------------------------------------------------------------------------
+def three_year_series(user, unit: OrgUnit, year: int) -> dict:
+    """Month by month over ``year - 2 .. year``: unions founded, cumulative, against the target.
+
+    The target line climbs evenly from each year's January to its deadline, so a node that is
+    behind is visibly below it. Two queries.
+    """
+    first = year - 2
+    field_name = "unit__ipath" if unit.kind == OrgKind.INDUSTRIAL else "unit__path"
+    qs = (
+        GrassrootsUnion.objects.restrict(user)
+        .exclude(status=UnionStatus.DISSOLVED)
+        .filter(
+            **{f"{field_name}__startswith": unit.path},
+            founded_on__year__gte=first,
+            founded_on__year__lte=year,
+        )
+        .annotate(y=ExtractYear("founded_on"), m=ExtractMonth("founded_on"))
+        .order_by()
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+    )
+    monthly = defaultdict(int)
+    for r in qs:
+        monthly[(r["y"], r["m"])] += r["n"]
+    tmap = {t.year: t for t in FoundingTarget.objects.filter(unit=unit, year__gte=first, year__lte=year)}
+    labels, founded, cumulative, plan = [], [], [], []
+    total = planned_before = 0
+    for y in range(first, year + 1):
+        t = tmap.get(y)
+        for m in range(1, 13):
+            labels.append(f"{y}-{m:02d}")
+            n = monthly.get((y, m), 0)
+            total += n
+            founded.append(n)
+            cumulative.append(total)
+            if t:
+                months = max(t.deadline.month if t.deadline.year == y else 12, 1)
+                share = t.target * min(m, months) / months
+                plan.append(round(planned_before + share, 1))
+            else:
+                plan.append(planned_before or None)
+        planned_before += tmap[y].target if y in tmap else 0
+    return {
+        "labels": labels,
+        "founded": founded,
+        "cumulative": cumulative,
+        "plan": plan,
+        "target_total": sum(t.target for t in tmap.values()),
+        "founded_total": total,
+        "years": [first, year],
+    }
+
+
+def recent_unions(user, unit: OrgUnit, limit: int = 10) -> list[GrassrootsUnion]:
+    return list(
+        union_subtree(user, unit)
+        .select_related("unit", "unit__parent")
+        .order_by("-founded_on", "-id")[:limit]
+    )
+
+
+def annotate_expectation(qs: QuerySet[Enterprise], rule: FoundingRule | None = None) -> QuerySet[Enterprise]:
+    """Each enterprise with ``expectation`` (own / joint / out) computed by the rule in SQL."""
+    from django.db.models import Case, CharField, When
+
+    rule = rule or FoundingRule.current()
+    return qs.annotate(
+        expectation=Case(
+            When(own_expected_q(rule), then=Value(Expectation.OWN)),
+            When(expected_q(rule), then=Value(Expectation.JOINT)),
+            default=Value(Expectation.OUT),
+            output_field=CharField(),
+        ),
+        has_union=Case(When(covered_q(), then=Value(True)), default=Value(False)),
+    )
+
+
+__all__ = [
+    "ChildrenTable",
+    "Rate",
+    "SplitProblem",
+    "TargetOverview",
+    "TargetRow",
+    "UnionCounts",
+    "annotate_expectation",
+    "child_prefix",
+    "covered_enterprises",
+    "covered_q",
+    "enterprise_timeline",
+    "enterprises",
+    "expected_q",
+    "expectation_filter",
+    "founding_rate",
+    "node_q",
+    "own_expected_q",
+    "rate_by_children",
+    "rate_breakdowns",
+    "rate_by_industry",
+    "rate_by_ownership",
+    "recent_unions",
+    "subtree_enterprises",
+    "target_overview",
+    "target_problems",
+    "three_year_series",
+    "union_counts",
+    "union_counts_by_child",
+    "unions",
+    "targets",
+]
