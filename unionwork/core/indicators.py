@@ -167,6 +167,101 @@ def bump(key: str, path: str, ipath: str = "", numerator: int = 0, denominator: 
     IndicatorValue.objects.bulk_create(new)
 
 
+@transaction.atomic
+def bump_many(key: str, deltas: Iterable[tuple[str, str, int, int]], when=None) -> int:
+    """Apply many records' deltas ``(path, ipath, numerator, denominator)`` at once (bulk writes).
+
+    The deltas are summed per unit above them first, so a 100,000-row import costs one update
+    per touched unit, not per record. Returns the number of units moved.
+    """
+    get(key)
+    month = month_of(when)
+    per_unit: dict[int, list] = {}
+    meta: dict[int, tuple[str, int | None]] = {}
+    for path, ipath, num, den in deltas:
+        if not num and not den:
+            continue
+        for uid, info in _ancestors(path, ipath).items():
+            d = per_unit.setdefault(uid, [0, 0])
+            d[0] += num
+            d[1] += den
+            meta.setdefault(uid, info)
+    per_unit = {uid: d for uid, d in per_unit.items() if d[0] or d[1]}
+    if not per_unit:
+        return 0
+    have = set(
+        IndicatorValue.objects.filter(indicator=key, unit_id__in=list(per_unit), month=month).values_list("unit_id", flat=True)
+    )
+    for uid in have:
+        num, den = per_unit[uid]
+        IndicatorValue.objects.filter(indicator=key, unit_id=uid, month=month).update(
+            numerator=F("numerator") + num, denominator=F("denominator") + den
+        )
+    missing = [uid for uid in per_unit if uid not in have]
+    prior = _latest_rows(key, missing, month)
+    new = []
+    for uid in missing:
+        base = prior.get(uid)
+        num, den = per_unit[uid]
+        unit_path, parent_id = meta[uid]
+        new.append(
+            IndicatorValue(
+                indicator=key, unit_id=uid, parent_id=base.parent_id if base else parent_id,
+                unit_path=base.unit_path if base else unit_path, unit_ipath=base.unit_ipath if base else "",
+                month=month, numerator=(base.numerator if base else 0) + num,
+                denominator=(base.denominator if base else 0) + den,
+            )
+        )
+    IndicatorValue.objects.bulk_create(new, batch_size=2000)
+    return len(per_unit)
+
+
+class Tracker:
+    """Keeps an indicator right around a change of records: their contributions are read before
+    and after, and the difference is applied to every level at once (see :func:`tracking`)."""
+
+    def __init__(self, key: str, contributions: Callable[[Iterable], dict], ids: Iterable = ()):
+        self.key = key
+        self.contributions = contributions
+        self.ids = set(ids)
+        self.before = contributions(self.ids) if self.ids else {}
+
+    def add(self, *ids) -> None:
+        """Records created (or first touched) inside the block: they had no contribution before."""
+        self.ids.update(ids)
+
+    def finish(self) -> None:
+        after = self.contributions(self.ids) if self.ids else {}
+        deltas = []
+        for pk in self.ids:
+            b, a = self.before.get(pk), after.get(pk)
+            if b == a:
+                continue
+            if b:
+                deltas.append((b[0], b[1], -b[2], -b[3]))
+            if a:
+                deltas.append(a)
+        bump_many(self.key, deltas)
+
+
+class tracking:  # noqa: N801 - used as a context manager, like transaction.atomic
+    """``with indicators.tracking(KEY, contributions, ids) as t: ...change...; t.add(new_id)``.
+
+    ``contributions(ids)`` returns ``{pk: (path, ipath, numerator, denominator)}`` for the records
+    as they stand in the database. Use it inside the action's transaction.
+    """
+
+    def __init__(self, key: str, contributions: Callable[[Iterable], dict], ids: Iterable = ()):
+        self.tracker = Tracker(key, contributions, ids)
+
+    def __enter__(self) -> Tracker:
+        return self.tracker
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.tracker.finish()
+
+
 def value(key: str, unit, month=None) -> Figure:
     """The figure of ``unit``'s subtree at the end of ``month`` (now, by default): one indexed row."""
     ind = get(key)

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit
+from unionwork.core import audit, indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
+from unionwork.founding import indicators as founding_indicators
 from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import (
     Enterprise,
@@ -151,7 +152,9 @@ def register_enterprise(
             "community": community,
         }
     )
-    enterprise = Enterprise.objects.create(uscc=code, is_key_project=is_key_project, is_demo=is_demo, **data)
+    with founding_indicators.tracking() as tracked:
+        enterprise = Enterprise.objects.create(uscc=code, is_key_project=is_key_project, is_demo=is_demo, **data)
+        tracked.add(enterprise.pk)
     audit.record(enterprise, "create", None, audit.snapshot(enterprise))
     _log(enterprise, EnterpriseEvent.Kind.REGISTERED, _("登记于“%(c)s”") % {"c": community.name}).save()
     return enterprise
@@ -195,7 +198,8 @@ def update_enterprise(user, enterprise: Enterprise, **changes) -> Enterprise:
         return enterprise
     if "community" in data:
         _check(user, enterprise.community.path, "change")  # the record must stay in scope
-    enterprise.save()
+    with founding_indicators.tracking([enterprise.pk]):
+        enterprise.save()
     audit.record(enterprise, "update", before, audit.snapshot(enterprise))
     _log(enterprise, EnterpriseEvent.Kind.UPDATED, _("修改了：%(f)s") % {"f": "、".join(changed)}).save()
     return enterprise
@@ -216,7 +220,8 @@ def close_enterprise(
     _not_future(closed_on, _("关闭日期"))
     before = audit.snapshot(enterprise)
     enterprise.status, enterprise.closed_on = EnterpriseStatus.CLOSED, closed_on
-    enterprise.save(update_fields=["status", "closed_on", "updated_at"])
+    with founding_indicators.tracking([enterprise.pk]):
+        enterprise.save(update_fields=["status", "closed_on", "updated_at"])
     audit.record(enterprise, "close", before, audit.snapshot(enterprise), note=reason)
     _log(
         enterprise, EnterpriseEvent.Kind.CLOSED, _("%(d)s 关闭。%(r)s") % {"d": closed_on, "r": reason}
@@ -234,7 +239,8 @@ def reopen_enterprise(user, enterprise: Enterprise, reason: str = "") -> Enterpr
         raise ActionError(_("该企业正在经营，无需恢复。"))
     before = audit.snapshot(enterprise)
     enterprise.status, enterprise.closed_on = EnterpriseStatus.OPERATING, None
-    enterprise.save(update_fields=["status", "closed_on", "updated_at"])
+    with founding_indicators.tracking([enterprise.pk]):
+        enterprise.save(update_fields=["status", "closed_on", "updated_at"])
     audit.record(enterprise, "reopen", before, audit.snapshot(enterprise), note=reason)
     _log(enterprise, EnterpriseEvent.Kind.REOPENED, _("恢复经营。%(r)s") % {"r": reason}).save()
     return enterprise
@@ -286,7 +292,8 @@ def _cover(enterprises: list[Enterprise], unit: OrgUnit, since: datetime.date, s
         e.union, e.union_since = unit, since
         changes.append((e, before))
         events.append(_log(e, EnterpriseEvent.Kind.COVERED, summary))
-    Enterprise.objects.bulk_update([e for e, _b in changes], ["union", "union_since"], batch_size=1000)
+    with founding_indicators.tracking([e.pk for e, _b in changes]):
+        Enterprise.objects.bulk_update([e for e, _b in changes], ["union", "union_since"], batch_size=1000)
     audit.record_many([(e, "update", b, audit.snapshot(e)) for e, b in changes])
     EnterpriseEvent.objects.bulk_create(events, batch_size=1000)
 
@@ -303,7 +310,8 @@ def _uncover(enterprises: list[Enterprise], summary: str, to: OrgUnit | None = N
             events.append(_log(e, EnterpriseEvent.Kind.COVERED, summary))
         changes.append((e, before))
     if changes:
-        Enterprise.objects.bulk_update([e for e, _b in changes], ["union", "union_since"], batch_size=1000)
+        with founding_indicators.tracking([e.pk for e, _b in changes]):
+            Enterprise.objects.bulk_update([e for e, _b in changes], ["union", "union_since"], batch_size=1000)
         audit.record_many([(e, "update", b, audit.snapshot(e)) for e, b in changes])
         EnterpriseEvent.objects.bulk_create(events, batch_size=1000)
 
@@ -534,7 +542,8 @@ def on_unit_merged(sender, source: OrgUnit, target: OrgUnit, **kwargs) -> None:
             e.community = target
             changes.append((e, "update", before, audit.snapshot(e)))
         if moved:
-            Enterprise.objects.filter(pk__in=[e.pk for e in moved]).update(community=target)
+            with founding_indicators.tracking([e.pk for e in moved]):
+                Enterprise.objects.filter(pk__in=[e.pk for e in moved]).update(community=target)
             audit.record_many(changes, note=_("随“%(s)s”并入“%(t)s”") % {"s": source.name, "t": target.name})
         return
     record = GrassrootsUnion.objects.filter(unit=source, status=UnionStatus.ACTIVE).first()
@@ -680,6 +689,8 @@ def update_rule(
     rule.note = (note or "").strip()
     rule.save()
     audit.record(rule, "update" if before else "create", before, audit.snapshot(rule))
+    # Which enterprises are expected changed everywhere: recount this month's founding rate.
+    indicators.rebuild(founding_indicators.KEY)
     return rule
 
 

@@ -24,3 +24,7 @@ class FoundingConfig(AppConfig):
             }
         )
         unit_merged.connect(on_unit_merged, dispatch_uid="founding.on_unit_merged")
+        from unionwork.founding.indicators import on_unit_status_changed
+        from unionwork.orgs.signals import unit_status_changed
+
+        unit_status_changed.connect(on_unit_status_changed, dispatch_uid="founding.on_unit_status_changed")

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core import audit, imports
+from unionwork.core import audit, indicators, imports
 from unionwork.core.imports import CellError, Change, ImportContext, Row, WriteCounts
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.columns import cell_text
+from unionwork.founding import indicators as founding_indicators
 from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import (
     OWNERSHIP_CODES,
@@ -342,6 +343,9 @@ class EnterpriseImporter(imports.Importer):
         counts = super().save(rows, ctx)
         if self.wants_closing(ctx):
             counts.updated += self._close_missing(ctx)
+        # A bulk list touches enterprises anywhere in the area: recount the founding rate once,
+        # in the same transaction (a second or two at city scale), rather than row by row.
+        indicators.rebuild(founding_indicators.KEY)
         return counts
 
     def _close_missing(self, ctx: ImportContext) -> int:

@@ -289,6 +289,9 @@ def deregister_unit(user, unit: OrgUnit, reason: str) -> OrgUnit:
     unit.status = OrgStatus.DEREGISTERED
     unit.status_changed_at = timezone.now()
     unit.save()
+    from unionwork.orgs.signals import unit_status_changed
+
+    unit_status_changed.send(sender=OrgUnit, unit=unit, old_status=OrgStatus.ACTIVE, new_status=unit.status)
     audit.record(unit, "deregister", before, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.DEREGISTERED, _("注销"), reason)
     return unit
@@ -307,6 +310,9 @@ def reactivate_unit(user, unit: OrgUnit, reason: str = "") -> OrgUnit:
     _count_union(unit, +1)
     unit.status_changed_at = timezone.now()
     unit.save()
+    from unionwork.orgs.signals import unit_status_changed
+
+    unit_status_changed.send(sender=OrgUnit, unit=unit, old_status=OrgStatus.DEREGISTERED, new_status=unit.status)
     audit.record(unit, "reactivate", before, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.REACTIVATED, _("恢复为正常状态"), reason)
     return unit

@@ -6,3 +6,5 @@ from django.dispatch import Signal
 subtree_moved = Signal()
 # source, target: a unit was merged into another; modules may move their records to the target.
 unit_merged = Signal()
+# unit, old_status, new_status: a unit was deregistered or reactivated (after the change).
+unit_status_changed = Signal()
