@@ -1,0 +1,488 @@
+"""Every change of the member register: one function per thing a user does, in a transaction, audited.
+
+``user`` is the acting account (``None`` for the system: commands, demo data, signal handlers;
+the actor context still names the source). Refusals raise :class:`ActionError` in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionwork.core import audit
+from unionwork.core.errors import ActionError
+from unionwork.core.scope import ADMINISTRATOR, path_in_scope, user_may
+from unionwork.members import idnumber, pii
+from unionwork.members.models import (
+    CARD_HELD,
+    CARD_MOVES,
+    CardBatch,
+    CardNumberSequence,
+    CardStatus,
+    EmploymentForm,
+    Member,
+    MemberCard,
+    Membership,
+    MemberStatus,
+    Sex,
+)
+from unionwork.members.people import clean_name, clean_phone, person_pinyin
+from unionwork.orgs.models import OrgKind, OrgUnit
+
+MEMBER_UNION_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT)
+ENDINGS = (MemberStatus.TRANSFERRED, MemberStatus.RETIRED, MemberStatus.LEFT)
+BULK = 5000
+
+
+# -- permissions -----------------------------------------------------------------------------
+
+def may_see_pii(user) -> bool:
+    """Whether the user may see full ID numbers (administrators; each look is audited)."""
+    return bool(user is not None and getattr(user, "is_active", False) and ADMINISTRATOR in user.role_names())
+
+
+def _check_may(user, unit: OrgUnit, action: str = "change") -> None:
+    if user is None:
+        return
+    if not user_may(user, action):
+        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
+    if not path_in_scope(user, unit.path, unit.ipath):
+        raise ActionError(_("“%(n)s”不在您的管辖范围内。") % {"n": unit.name}, code="out_of_scope")
+
+
+def _check_member(user, member: Member, action: str = "change") -> None:
+    if user is None:
+        return
+    if not user_may(user, action):
+        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
+    if not path_in_scope(user, member.org_path, member.union.ipath):
+        raise ActionError(_("该会员不在您的管辖范围内。"), code="out_of_scope")
+
+
+def check_union(union: OrgUnit) -> None:
+    """Members are kept by grassroots and joint unions that are active."""
+    if union.kind not in MEMBER_UNION_KINDS:
+        raise ActionError(
+            _("会员只能登记在基层工会或联合工会；“%(n)s”是%(k)s。") % {"n": union.name, "k": union.get_kind_display()},
+            code="union_kind",
+        )
+    if not union.is_active:
+        raise ActionError(_("“%(n)s”已注销或合并，不能登记会员。") % {"n": union.name}, code="union_inactive")
+
+
+# -- identity --------------------------------------------------------------------------------
+
+def check_identity(id_number: Any, birth_date: datetime.date | None = None, sex: str | None = None) -> idnumber.CitizenId:
+    """The checked ID number; the birth date and sex given must match those it holds."""
+    try:
+        cid = idnumber.parse_id(id_number)
+    except idnumber.IdNumberError as exc:
+        raise ActionError(exc.message, code="id_number") from None
+    if birth_date and birth_date != cid.birth_date:
+        raise ActionError(
+            _("出生日期 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {"a": birth_date, "b": cid.birth_date},
+            code="birth_date",
+        )
+    if sex and sex != cid.sex:
+        raise ActionError(
+            _("性别“%(a)s”与身份证号（第 17 位）表示的“%(b)s”不一致，请核对。")
+            % {"a": Sex(sex).label, "b": Sex(cid.sex).label},
+            code="sex",
+        )
+    return cid
+
+
+def active_elsewhere_message(user, member: Member) -> str:
+    """Where a person is already an active member: masked ID; outside the scope only the union's name."""
+    union = member.union
+    if user is None or path_in_scope(user, member.org_path, union.ipath):
+        return _("身份证号 %(id)s（%(name)s）已是“%(u)s”的在会会员。") % {
+            "id": member.id_masked, "name": member.name, "u": union.name,
+        }
+    return _("身份证号 %(id)s 已是“%(u)s”的在会会员（不在您的管辖范围内）。") % {"id": member.id_masked, "u": union.name}
+
+
+def find_by_id(id_number: str, *, for_update: bool = False) -> Member | None:
+    """The register's record of a (checked, 18-character) ID number under any configured key."""
+    qs = Member.objects.select_related("union")
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.filter(id_hash__in=pii.id_hashes(id_number)).first()
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+def _snapshot(obj) -> dict:
+    return audit.snapshot(obj)
+
+
+def _open_stint(member: Member, union: OrgUnit, started_on: datetime.date, source: str, job_id=None) -> Membership:
+    stint = Membership.objects.create(
+        member=member, union=union, org_path=union.path, id_hash=member.id_hash, status=MemberStatus.ACTIVE,
+        started_on=started_on, source=source, job_id=job_id, created_at=_now(),
+    )
+    audit.record(stint, "create", None, _snapshot(stint))
+    return stint
+
+
+def _close_stint(member: Member, status: str, on: datetime.date, note: str) -> Membership | None:
+    stint = Membership.objects.select_for_update().filter(member=member, status=MemberStatus.ACTIVE).first()
+    if stint is None:
+        return None
+    before = _snapshot(stint)
+    stint.status, stint.ended_on, stint.end_note = status, max(on, stint.started_on), note[:300]
+    stint.save(update_fields=["status", "ended_on", "end_note"])
+    audit.record(stint, "update", before, _snapshot(stint))
+    return stint
+
+
+# -- members ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def register_member(
+    user,
+    union: OrgUnit,
+    *,
+    name: str,
+    id_number: Any,
+    employment_form: str,
+    joined_on: datetime.date | None = None,
+    phone: str = "",
+    education: str = "",
+    birth_date: datetime.date | None = None,
+    sex: str | None = None,
+    is_demo: bool = False,
+) -> Member:
+    """Register a person as a member of ``union`` (in the user's scope).
+
+    A person already active in another union is refused with where they are: transfer them in
+    (:func:`transfer_member`) instead. A person who left earlier rejoins on the same record.
+    """
+    _check_may(user, union)
+    check_union(union)
+    cid = check_identity(id_number, birth_date, sex)
+    name, phone = _clean_person(name, phone)
+    if employment_form not in EmploymentForm.values:
+        raise ActionError(_("请选择用工形式。"), code="employment_form")
+    joined_on = joined_on or timezone.localdate()
+    existing = find_by_id(cid.number, for_update=True)
+    if existing is not None:
+        if existing.is_active:
+            raise ActionError(
+                active_elsewhere_message(user, existing) + _("如需转入本工会，请办理转会。"), code="active_elsewhere"
+            )
+        return _rejoin(existing, union, name=name, phone=phone, education=education,
+                       employment_form=employment_form, joined_on=joined_on)
+    now = _now()
+    full, initials = person_pinyin(name)
+    key = pii.current_key()
+    member = Member(
+        name=name, pinyin=full, initials=initials, id_cipher=pii.encrypt(cid.number, key),
+        id_hash=pii.id_hash(cid.number, key), id_masked=idnumber.mask(cid.number), pii_key=key.key_id,
+        birth_date=cid.birth_date, sex=cid.sex, phone=phone, education=education, employment_form=employment_form,
+        union=union, org_path=union.path, status=MemberStatus.ACTIVE, joined_on=joined_on, is_demo=is_demo,
+        created_at=now, updated_at=now,
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise ActionError(_("该身份证号刚刚被登记，请刷新后重试。"), code="active_elsewhere") from None
+    audit.record(member, "create", None, _snapshot(member))
+    _open_stint(member, union, joined_on, Membership.Source.DEMO if is_demo else Membership.Source.FORM)
+    return member
+
+
+def _clean_person(name: str, phone: str) -> tuple[str, str]:
+    try:
+        name = clean_name(name)
+    except ValueError as exc:
+        raise ActionError(str(exc), code="name") from None
+    try:
+        phone = clean_phone(phone)
+    except ValueError as exc:
+        raise ActionError(str(exc), code="phone") from None
+    return name, phone
+
+
+def _rejoin(member: Member, union: OrgUnit, **fields) -> Member:
+    before = _snapshot(member)
+    for k, v in fields.items():
+        setattr(member, k, v)
+    member.pinyin, member.initials = person_pinyin(member.name)
+    member.union, member.org_path = union, union.path
+    member.status, member.left_on, member.updated_at = MemberStatus.ACTIVE, None, _now()
+    member.save()
+    audit.record(member, "rejoin", before, _snapshot(member))
+    _open_stint(member, union, fields.get("joined_on") or timezone.localdate(), Membership.Source.FORM)
+    return member
+
+
+@transaction.atomic
+def update_member(
+    user,
+    member: Member,
+    *,
+    name: str,
+    phone: str = "",
+    education: str = "",
+    employment_form: str,
+    joined_on: datetime.date,
+    id_number: Any = None,
+) -> Member:
+    """Correct a member's details; ``id_number`` (when given) corrects the ID number itself."""
+    _check_member(user, member)
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    before = _snapshot(member)
+    member.name, member.phone = _clean_person(name, phone)
+    member.pinyin, member.initials = person_pinyin(member.name)
+    member.education, member.employment_form, member.joined_on = education, employment_form, joined_on
+    if id_number not in (None, ""):
+        cid = check_identity(id_number)
+        key = pii.current_key()
+        new_hash = pii.id_hash(cid.number, key)
+        if new_hash != member.id_hash:
+            other = find_by_id(cid.number)
+            if other is not None and other.pk != member.pk:
+                raise ActionError(
+                    _("身份证号 %(id)s 已登记在另一条会员记录上，不能改成它。") % {"id": other.id_masked}, code="id_number"
+                )
+            member.id_cipher, member.id_hash, member.pii_key = pii.encrypt(cid.number, key), new_hash, key.key_id
+            member.id_masked, member.birth_date, member.sex = idnumber.mask(cid.number), cid.birth_date, cid.sex
+            Membership.objects.filter(member=member).update(id_hash=new_hash)
+    member.updated_at = _now()
+    member.save()
+    audit.record(member, "update", before, _snapshot(member))
+    return member
+
+
+@transaction.atomic
+def transfer_member(user, member: Member, to_union: OrgUnit, *, on: datetime.date | None = None, note: str = "") -> Member:
+    """Move an active member to another union (转会): the old stint is closed, a new one opened.
+
+    The receiving union must lie in the user's scope; the member may come from anywhere (a roster
+    or the transfer-in page names someone active elsewhere, and the user chose to transfer).
+    """
+    _check_may(user, to_union)
+    check_union(to_union)
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    if not member.is_active:
+        raise ActionError(_("%(n)s 当前不是在会会员，请直接登记入会。") % {"n": member.name}, code="not_active")
+    if member.union_id == to_union.pk:
+        raise ActionError(_("%(n)s 已经是“%(u)s”的会员。") % {"n": member.name, "u": to_union.name}, code="same_union")
+    on = on or timezone.localdate()
+    from_union = member.union
+    before = _snapshot(member)
+    _close_stint(member, MemberStatus.TRANSFERRED, on, _("转入“%(u)s”") % {"u": to_union.name} + (f"；{note}" if note else ""))
+    member.union, member.org_path, member.updated_at = to_union, to_union.path, _now()
+    member.save()
+    _open_stint(member, to_union, on, Membership.Source.TRANSFER)
+    MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=to_union.path)
+    audit.record(member, "transfer", before, _snapshot(member), note=_("由“%(a)s”转入“%(b)s”") % {
+        "a": from_union.name, "b": to_union.name})
+    return member
+
+
+@transaction.atomic
+def end_membership(user, member: Member, status: str, *, on: datetime.date | None = None, note: str = "") -> Member:
+    """A member retires, leaves, or transfers out of the register (to a union elsewhere).
+
+    Cards the member still holds are cancelled.
+    """
+    _check_member(user, member)
+    if status not in ENDINGS:
+        raise ActionError(_("请选择离会类型。"), code="status")
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    if not member.is_active:
+        raise ActionError(_("%(n)s 已经不是在会会员。") % {"n": member.name}, code="not_active")
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ActionError(_("离会日期不能晚于今天。"), code="on")
+    before = _snapshot(member)
+    _close_stint(member, status, on, note)
+    for card in MemberCard.objects.select_for_update().filter(member=member, status__in=CARD_HELD):
+        _set_card(card, CardStatus.CANCELLED, _("随离会注销"))
+    member.status, member.left_on, member.updated_at = status, on, _now()
+    member.save()
+    audit.record(member, "leave", before, _snapshot(member), note=note)
+    return member
+
+
+def reveal_id(user, member: Member) -> str:
+    """The full ID number, for an administrator whose scope holds the member; audited as view_pii."""
+    _check_member(user, member, "view")
+    if not may_see_pii(user):
+        raise ActionError(_("只有管理员可以查看完整身份证号。"), code="forbidden")
+    number = pii.decrypt(member.id_cipher, member.pii_key)
+    with transaction.atomic():
+        audit.record(member, "view_pii", note=_("查看完整身份证号"))
+    return number
+
+
+def record_pii_export(user, members: Iterable[Member], note: str) -> int:
+    """An export showing full ID numbers: one view_pii event per member shown."""
+    with transaction.atomic():
+        return audit.record_many(((m, "view_pii", None, None) for m in members), note=note)
+
+
+def move_members_on_merge(source: OrgUnit, target: OrgUnit) -> int:
+    """The active members of a merged union become members of the target (system action)."""
+    moved = 0
+    for member in Member.objects.filter(union=source, status=MemberStatus.ACTIVE).select_related("union"):
+        before = _snapshot(member)
+        _close_stint(member, MemberStatus.TRANSFERRED, timezone.localdate(),
+                     _("“%(s)s”并入“%(t)s”") % {"s": source.name, "t": target.name})
+        member.union, member.org_path, member.updated_at = target, target.path, _now()
+        member.save()
+        _open_stint(member, target, timezone.localdate(), Membership.Source.MERGE)
+        MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=target.path)
+        audit.record(member, "transfer", before, _snapshot(member), note=_("组织合并"))
+        moved += 1
+    return moved
+
+
+# -- cards -----------------------------------------------------------------------------------
+
+def card_prefix() -> str:
+    """The city's division code (the root unit's code), so numbers differ between cities."""
+    root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").values_list("code", flat=True).first()
+    return (root or "0000")[:4].ljust(4, "0")
+
+
+def luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def allocate_card_numbers(count: int) -> list[str]:
+    """``count`` new card numbers: prefix, 9-digit serial, Luhn check digit (never repeated).
+
+    The sequence row is locked and only moves up; a rolled-back issue gives its numbers back
+    together with the cards that carried them, so no number is ever held by two cards.
+    """
+    if count <= 0:
+        return []
+    prefix = card_prefix()
+    with transaction.atomic():
+        seq, _created = CardNumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
+        start = seq.last + 1
+        seq.last += count
+        if seq.last >= 10**9:
+            raise ActionError(_("卡号已用尽，请联系管理员。"))
+        seq.save(update_fields=["last"])
+    out = []
+    for serial in range(start, start + count):
+        body = f"{prefix}{serial:09d}"
+        out.append(body + luhn_digit(body))
+    return out
+
+
+@transaction.atomic
+def issue_cards(user, unit: OrgUnit, *, member_ids: Iterable[int] | None = None) -> CardBatch:
+    """Issue cards to every active member of ``unit``'s subtree (or those given) who holds none."""
+    _check_may(user, unit)
+    qs = Member.objects.under(unit).filter(status=MemberStatus.ACTIVE).exclude(card_status__in=CARD_HELD)
+    if user is not None:
+        qs = qs.restrict(user, "change")
+    if member_ids is not None:
+        qs = qs.filter(pk__in=list(member_ids))
+    members = list(qs.order_by("org_path", "pinyin", "pk").values_list("pk", "union_id", "org_path"))
+    batch = CardBatch.objects.create(unit=unit, org_path=unit.path, actor_label=audit.current_actor().label)
+    if not members:
+        audit.record(batch, "create", None, _snapshot(batch), note=_("没有需要发卡的会员"))
+        return batch
+    numbers = allocate_card_numbers(len(members))
+    now = _now()
+    cards = [
+        MemberCard(number=num, member_id=mid, union_id=uid, org_path=path, status=CardStatus.ISSUED, batch=batch,
+                   issued_at=now)
+        for num, (mid, uid, path) in zip(numbers, members, strict=True)
+    ]
+    MemberCard.objects.bulk_create(cards, batch_size=BULK)
+    ids = [m[0] for m in members]
+    for i in range(0, len(ids), BULK):
+        Member.objects.filter(pk__in=ids[i : i + BULK]).update(card_status=CardStatus.ISSUED, updated_at=now)
+    batch.count, batch.first_number, batch.last_number = len(cards), numbers[0], numbers[-1]
+    batch.save(update_fields=["count", "first_number", "last_number"])
+    audit.record(batch, "create", None, _snapshot(batch))
+    if cards[0].pk is None:  # backends that do not return ids from bulk inserts
+        cards = list(MemberCard.objects.filter(batch=batch))
+    audit.record_many(((c, "issue_card", None, _snapshot(c)) for c in cards), note=_("批量发卡"))
+    return batch
+
+
+def _set_card(card: MemberCard, status: str, note: str = "") -> MemberCard:
+    before = _snapshot(card)
+    now = _now()
+    card.status = status
+    if status == CardStatus.ACTIVE and card.activated_at is None:
+        card.activated_at = now
+    if status == CardStatus.LOST:
+        card.lost_at = now
+    if status in (CardStatus.REPLACED, CardStatus.CANCELLED):
+        card.ended_at = now
+    if note:
+        card.note = note[:300]
+    card.save()
+    Member.objects.filter(pk=card.member_id).update(card_status=status, updated_at=now)
+    audit.record(card, "card", before, _snapshot(card), note=note)
+    return card
+
+
+@transaction.atomic
+def change_card(user, card: MemberCard, move: str, note: str = "") -> MemberCard:
+    """One step of the card workflow: activate, report_lost, found, cancel (see ``CARD_MOVES``).
+
+    ``replace`` is :func:`replace_card`.
+    """
+    card = MemberCard.objects.select_for_update().select_related("member__union").get(pk=card.pk)
+    _check_member(user, card.member)
+    if move not in CARD_MOVES or move == "replace":
+        raise ActionError(_("不支持的操作。"))
+    allowed, target = CARD_MOVES[move]
+    if card.status not in allowed:
+        raise ActionError(
+            _("卡 %(n)s 当前为“%(s)s”，不能执行此操作。") % {"n": card.number, "s": card.get_status_display()},
+            code="card_state",
+        )
+    if target == CardStatus.ACTIVE and not card.member.is_active:
+        raise ActionError(_("持卡人已不是在会会员，不能激活。"), code="not_active")
+    return _set_card(card, target, note)
+
+
+@transaction.atomic
+def replace_card(user, card: MemberCard, note: str = "") -> MemberCard:
+    """Replace a card (lost or damaged): the old one ends as replaced, a new number is issued."""
+    card = MemberCard.objects.select_for_update().select_related("member__union").get(pk=card.pk)
+    _check_member(user, card.member)
+    allowed, target = CARD_MOVES["replace"]
+    if card.status not in allowed:
+        raise ActionError(
+            _("卡 %(n)s 当前为“%(s)s”，不能补换。") % {"n": card.number, "s": card.get_status_display()},
+            code="card_state",
+        )
+    if not card.member.is_active:
+        raise ActionError(_("持卡人已不是在会会员，不能补换。"), code="not_active")
+    _set_card(card, target, note or _("补换新卡"))
+    member = card.member
+    new = MemberCard.objects.create(
+        number=allocate_card_numbers(1)[0], member=member, union=member.union, org_path=member.org_path,
+        status=CardStatus.ISSUED, replaces=card, issued_at=_now(), note=note[:300],
+    )
+    Member.objects.filter(pk=member.pk).update(card_status=CardStatus.ISSUED)
+    audit.record(new, "issue_card", None, _snapshot(new), note=_("补换 %(n)s") % {"n": card.number})
+    return new

@@ -1,0 +1,136 @@
+"""Forms of the member register; each feeds one action of :mod:`unionwork.members.actions`."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.forms import BootstrapMixin
+from unionwork.members import queries
+from unionwork.members.models import CARD_MOVES, Education, EmploymentForm, MemberStatus, Sex
+from unionwork.orgs.models import OrgUnit
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class UnionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）" if obj.code else obj.name
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("日期不能晚于今天。"))
+    return value
+
+
+class MemberForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=30, help_text=_("18 位；旧的 15 位号码会自动升为 18 位。"))
+    sex = forms.ChoiceField(label=_("性别"), choices=[("", _("（按身份证号）"))] + Sex.choices, required=False)
+    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE, help_text=_("可不填；填写时须与身份证号一致。"))
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False)
+    employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
+    union = UnionChoiceField(label=_("所在工会"), queryset=OrgUnit.objects.none())
+    joined_on = forms.DateField(label=_("入会日期"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = queries.member_unions(user).order_by("path")
+        if user is not None and user.org_id and self.fields["union"].queryset.filter(pk=user.org_id).exists():
+            self.fields["union"].initial = user.org_id
+
+    def clean_joined_on(self):
+        return _not_future(self.cleaned_data["joined_on"])
+
+
+class MemberEditForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False)
+    employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
+    joined_on = forms.DateField(label=_("入会日期"), widget=DATE)
+    id_number = forms.CharField(
+        label=_("更正身份证号"), max_length=30, required=False, help_text=_("仅在原号码登记错误时填写；留空则不改。")
+    )
+
+    def __init__(self, *args, member=None, **kwargs):
+        if member is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": member.name, "phone": member.phone, "education": member.education,
+                "employment_form": member.employment_form, "joined_on": member.joined_on,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_joined_on(self):
+        return _not_future(self.cleaned_data["joined_on"])
+
+
+class TransferForm(BootstrapMixin, forms.Form):
+    to_union = UnionChoiceField(label=_("转入的工会"), queryset=OrgUnit.objects.none())
+    on = forms.DateField(label=_("转会日期"), widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, user=None, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = queries.member_unions(user).order_by("path")
+        if member is not None:
+            qs = qs.exclude(pk=member.union_id)
+        self.fields["to_union"].queryset = qs
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])
+
+
+class TransferInForm(TransferForm):
+    id_number = forms.CharField(label=_("身份证号"), max_length=30, help_text=_("已在其他工会登记的在会会员的身份证号。"))
+
+    field_order = ["id_number", "to_union", "on", "note"]
+
+
+class LeaveForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("离会类型"),
+        choices=[(MemberStatus.RETIRED, _("退休")), (MemberStatus.LEFT, _("退会")),
+                 (MemberStatus.TRANSFERRED, _("转出（转往本平台以外的工会）"))],
+    )
+    on = forms.DateField(label=_("日期"), widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])
+
+
+class CardIssueForm(BootstrapMixin, forms.Form):
+    unit = forms.CharField(
+        label=_("发卡范围（组织代码或编号）"), max_length=30,
+        help_text=_("为该组织及其全部下级中尚未持卡的在会会员发卡。"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if user is not None and user.org_id:
+            self.fields["unit"].initial = user.org.code or user.org_id
+
+    def clean_unit(self):
+        value = self.cleaned_data["unit"].strip()
+        units = OrgUnit.objects.restrict(self.user, "change")
+        unit = units.filter(code=value).first() or (units.filter(pk=value).first() if value.isdigit() else None)
+        if unit is None:
+            raise forms.ValidationError(_("在您的管辖范围内找不到代码或编号为“%(v)s”的组织。") % {"v": value})
+        return unit
+
+
+MOVE_LABELS = {
+    "activate": _("激活"),
+    "report_lost": _("挂失"),
+    "found": _("解除挂失"),
+    "replace": _("补换新卡"),
+    "cancel": _("注销"),
+}
+
+
+class CardActionForm(BootstrapMixin, forms.Form):
+    move = forms.ChoiceField(label=_("操作"), choices=[(k, MOVE_LABELS[k]) for k in CARD_MOVES])
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

@@ -1,0 +1,335 @@
+"""The roster import (会员名册导入): a union's members from .xlsx or .csv, up to a million rows.
+
+Built on the core import mechanism (:mod:`unionwork.core.imports`): every row is checked (the ID
+number's check character, date and address code; birth date and sex against the number; the
+union in the user's scope; the phone), duplicates inside the file are refused, the register is
+consulted for every ID (by keyed hash, whatever the scope), and then everything is written in
+one transaction or nothing is.
+
+A row naming someone active in another union is refused with where they are (the ID masked;
+outside the user's scope only the union's name) until the user says what to do, row by row in
+the column “冲突处理” (转入 = transfer to this union, 跳过 = leave as is), or for the whole file
+with the job option ``on_conflict``. Nothing happens silently.
+
+The write is the bulk path of this module (:mod:`unionwork.members.bulk`): new members go in
+with a few multi-row statements per batch, each batch with its audit events; existing members
+(updates, transfers, rejoins) go through the actions one by one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from unionwork.core import imports
+from unionwork.core.errors import ActionError
+from unionwork.core.imports import CellError, ImportContext, Row, WriteCounts, fast
+from unionwork.core.imports.base import RowWriteError
+from unionwork.members import actions, idnumber, pii
+from unionwork.members.models import Education, EmploymentForm, Member, MemberStatus, Sex
+from unionwork.members.people import clean_name, clean_phone
+from unionwork.orgs.models import OrgStatus, OrgUnit
+
+TRANSFER, SKIP = "transfer", "skip"
+
+
+class CitizenIdColumn(imports.Column):
+    """The citizen ID: 18 characters (or a legacy 15-digit number), kept as text."""
+
+    text_format = True
+    default_width = 22
+
+    def parse(self, raw: Any) -> idnumber.CitizenId:
+        try:
+            return idnumber.parse_id(raw)
+        except idnumber.IdNumberError as exc:
+            raise CellError(exc.message) from None
+
+    def display(self, value: Any, ctx: ImportContext | None = None) -> str:
+        number = value.number if isinstance(value, idnumber.CitizenId) else str(value or "")
+        return idnumber.mask(number) if number else ""
+
+    def kind_help(self) -> str:
+        return _("18 位身份证号（旧的 15 位号码会自动升为 18 位），请把整列设为“文本”格式")
+
+
+class NameColumn(imports.Column):
+    text_format = True
+
+    def parse(self, raw: Any) -> str:
+        try:
+            return clean_name(imports.cell_text(raw))
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+
+    def kind_help(self) -> str:
+        return _("汉字姓名，少数民族姓名可用“·”分隔")
+
+
+class PhoneColumn(imports.Column):
+    text_format = True
+    empty_value = ""
+
+    def parse(self, raw: Any) -> str:
+        try:
+            return clean_phone(imports.cell_text(raw, keep_text=True))
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+
+    def kind_help(self) -> str:
+        return _("11 位手机号，或带区号的固定电话如 0411-84123456")
+
+
+def _member_unions(user):
+    return OrgUnit.objects.restrict(user, "change").filter(kind__in=actions.MEMBER_UNION_KINDS, status=OrgStatus.ACTIVE)
+
+
+class ChoiceColumn(fast.MemoizedColumn, imports.ChoiceColumn):
+    pass
+
+
+class DateColumn(fast.MemoizedColumn, imports.DateColumn):
+    pass
+
+
+class UnionColumn(imports.ReferenceColumn):
+    """The union, by code or name, among the active grassroots and joint unions in scope.
+
+    The value is the union's id (a row is pickled between checking and writing: an id is cheap).
+    """
+
+    def prepare(self, ctx: ImportContext):
+        resolve = super().prepare(ctx)
+
+        def parse(raw: Any) -> int | None:
+            unit = resolve(raw)
+            return unit.pk if unit is not None else None
+
+        return fast.memoized(parse)
+
+    def comparable(self, value: Any) -> Any:
+        return value
+
+
+COLUMNS = [
+    NameColumn(gettext_lazy("姓名"), "name", required=True),
+    # secret: the uploaded file is deleted once processed, the marked error file leaves the IDs out.
+    CitizenIdColumn(gettext_lazy("身份证号"), "id_number", required=True, compare=False, secret=True,
+                    aliases=["公民身份号码", "身份证号码"]),
+    ChoiceColumn(gettext_lazy("性别"), "sex", choices=Sex.choices, compare=False,
+                         help=gettext_lazy("可不填；填写时须与身份证号一致")),
+    DateColumn(gettext_lazy("出生日期"), "birth_date", compare=False,
+                       help=gettext_lazy("可不填；填写时须与身份证号一致")),
+    PhoneColumn(gettext_lazy("联系电话"), "phone", aliases=["手机号", "电话"]),
+    ChoiceColumn(gettext_lazy("文化程度"), "education", choices=Education.choices),
+    ChoiceColumn(gettext_lazy("用工形式"), "employment_form", choices=EmploymentForm.choices, required=True),
+    UnionColumn(
+        gettext_lazy("所在工会"), "union", queryset=_member_unions, noun=gettext_lazy("基层工会或联合工会"),
+        only=("id", "code", "name", "path", "ipath", "kind", "status"),
+        help=gettext_lazy("填工会代码或名称；本账号属于基层工会时可不填此列"),
+    ),
+    DateColumn(gettext_lazy("入会日期"), "joined_on", help=gettext_lazy("不填为今天")),
+    ChoiceColumn(
+        gettext_lazy("冲突处理"), "on_conflict", choices=[(TRANSFER, gettext_lazy("转入")), (SKIP, gettext_lazy("跳过"))],
+        compare=False, help=gettext_lazy("此人已是其他工会的在会会员时：转入本工会，或跳过此行"),
+    ),
+]
+
+
+@imports.register
+class RosterImporter(imports.Importer):
+    name = "members.roster"
+    label = gettext_lazy("会员名册")
+    model = Member
+    key = ("id_number",)
+    columns = COLUMNS
+    batch_size = 5000
+    audit_note = "名册导入"
+    description = gettext_lazy(
+        "一行一名会员。身份证号须为文本格式；已是其他工会在会会员的人，需在“冲突处理”列选择“转入”或“跳过”。"
+    )
+    error_fields = {
+        "id_number": "id_number", "birth_date": "birth_date", "sex": "sex", "name": "name", "phone": "phone",
+        "active_elsewhere": "on_conflict", "union_kind": "union", "union_inactive": "union", "out_of_scope": "union",
+    }
+
+    # -- keys: the 18-character number; messages show it masked ------------------------------------
+    def key_of(self, values: dict[str, Any]) -> Any:
+        cid = values.get("id_number")
+        return cid.number if isinstance(cid, idnumber.CitizenId) else None
+
+    def key_text(self, key: Any) -> str:
+        return idnumber.mask(str(key))
+
+    def fetch_existing(self, keys: list[Any], ctx: ImportContext) -> dict[Any, Member]:
+        """The register's records of these numbers, in any scope (the hash finds them), by number."""
+        hashers = ctx.state.get("hashers")
+        if hashers is None:
+            hashers = ctx.state["hashers"] = [pii.hasher(k) for k in pii.keyring()]
+            ctx.state["default_union"] = _default_union(ctx.user)
+            ctx.state["today"] = timezone.localdate()
+        current = hashers[0]
+        by_hash: dict[str, str] = {}
+        batch_hashes = {}
+        for k in keys:
+            if k is None:
+                continue
+            h = current(k)
+            batch_hashes[k] = h
+            by_hash[h] = k
+            for other in hashers[1:]:
+                by_hash[other(k)] = k
+        ctx.state["batch_hashes"] = batch_hashes
+        if not by_hash:
+            return {}
+        # Most rows of a roster are new: ask which hashes exist with plain SQL, then load those.
+        hashes = list(by_hash)
+        present: list[str] = []
+        with connection.cursor() as cur:
+            for i in range(0, len(hashes), 5000):
+                part = hashes[i : i + 5000]
+                cur.execute(
+                    f"SELECT id_hash FROM members_member WHERE id_hash IN ({', '.join(['%s'] * len(part))})", part
+                )
+                present.extend(r[0] for r in cur.fetchall())
+        found: dict[Any, Member] = {}
+        for i in range(0, len(present), 2000):
+            for m in Member._base_manager.filter(id_hash__in=present[i : i + 2000]).select_related("union"):
+                found[by_hash[m.id_hash]] = m
+        return found
+
+    def taken_keys(self, keys: list[Any], ctx: ImportContext) -> set[Any]:
+        return set()  # fetch_existing already looked in the whole register
+
+    # -- checks across columns -------------------------------------------------------------------
+    def validate_row(self, row: Row, ctx: ImportContext) -> None:
+        values = row.values
+        cid: idnumber.CitizenId = values["id_number"]
+        values["id_hash"] = ctx.state["batch_hashes"][cid.number]
+        birth = values.get("birth_date")
+        if birth and birth != cid.birth_date:
+            ctx.error(row, "birth_date", _("出生日期 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {
+                "a": birth, "b": cid.birth_date})
+        sex = values.get("sex")
+        if sex and sex != cid.sex:
+            ctx.error(row, "sex", _("性别“%(a)s”与身份证号（第 17 位）表示的“%(b)s”不一致，请核对。") % {
+                "a": Sex(sex).label, "b": Sex(cid.sex).label})
+        if values.get("union") is None:
+            default = ctx.state.get("default_union")
+            if default is None:
+                ctx.error(row, "union", _("请填写所在工会（代码或名称）。"))
+                return
+            values["union"] = default
+        joined = values.get("joined_on")
+        if joined and joined > ctx.state["today"]:
+            ctx.error(row, "joined_on", _("入会日期不能晚于今天。"))
+        existing: Member | None = row.existing
+        choice = values.pop("on_conflict", None) or ctx.options.get("on_conflict")
+        values.pop("sex", None)
+        values.pop("birth_date", None)
+        if existing is None:
+            values["_action"] = "create"
+            ctx.state["creates"] = ctx.state.get("creates", 0) + 1
+        elif not existing.is_active:
+            values["_action"] = "rejoin"
+        elif existing.union_id == values["union"]:
+            values["_action"] = "update" if self.changes(row, existing, ctx) else "unchanged"
+        elif choice == TRANSFER:
+            values["_action"] = "transfer"
+        elif choice == SKIP:
+            values["_action"] = "skip"
+        else:
+            ctx.error(row, "on_conflict", actions.active_elsewhere_message(ctx.user, existing) + _(
+                "请在“冲突处理”列填写“转入”（转入本工会）或“跳过”（不导入此行）后重新上传。"))
+
+    def changes(self, row: Row, obj: Member, ctx: ImportContext) -> list[imports.Change]:
+        if row.values.get("_action") == "skip":
+            return []
+        return super().changes(row, obj, ctx)
+
+    # -- the write -------------------------------------------------------------------------------
+    def save(self, rows: Iterable[Row], ctx: ImportContext) -> WriteCounts:
+        from unionwork.members.bulk import RosterWriter
+
+        counts = WriteCounts()
+        lookup = ctx.refs.get("union")
+        units = dict(lookup.by_pk) if lookup else {}
+        default = ctx.state.get("default_union")
+        if default and default not in units:
+            units[default] = OrgUnit.objects.get(pk=default)
+        writer = RosterWriter(ctx.user, job_id=ctx.options.get("job_id"), note=self.audit_note,
+                              expected=ctx.state.get("creates", 0))
+        pending: list[Row] = []
+        try:
+            for row in rows:
+                action = row.values.get("_action")
+                if action == "create":
+                    pending.append(row)
+                    if len(pending) >= writer.batch_size:
+                        writer.create(pending, units)
+                        counts.created += len(pending)
+                        pending = []
+                elif action in ("skip", "unchanged"):
+                    counts.unchanged += 1
+                else:
+                    counts.add(self._write_existing(row, action, units, ctx))
+            if pending:
+                writer.create(pending, units)
+                counts.created += len(pending)
+        finally:
+            writer.finish()
+        return counts
+
+    def _write_existing(self, row: Row, action: str, units: dict, ctx: ImportContext) -> str:
+        v = row.values
+        member = Member.objects.select_related("union").get(id_hash=_stored_hash(v))
+        union = units[v["union"]]
+        try:
+            if action == "transfer":
+                actions.transfer_member(ctx.user, member, union, note=_("名册导入"))
+                member.refresh_from_db()
+            elif action == "rejoin":
+                actions.register_member(
+                    ctx.user, union, name=v["name"], id_number=v["id_number"].number, phone=v.get("phone", member.phone),
+                    education=v.get("education") or member.education, employment_form=v["employment_form"],
+                    joined_on=v.get("joined_on") or timezone.localdate(),
+                )
+                return "updated"
+            changes = self.changes(row, member, ctx)
+            changes = [c for c in changes if c.column.field != "union"]
+            if not changes:
+                return "updated" if action == "transfer" else "unchanged"
+            fields = {c.column.field: row.values[c.column.field] for c in changes}
+            actions.update_member(
+                ctx.user, member, name=fields.get("name", member.name), phone=fields.get("phone", member.phone),
+                education=fields.get("education", member.education) or "",
+                employment_form=fields.get("employment_form", member.employment_form),
+                joined_on=fields.get("joined_on", member.joined_on),
+            )
+            return "updated"
+        except ActionError as exc:
+            raise RowWriteError(row.number, self.error_fields.get(exc.code or ""), imports.messages_of(exc)) from exc
+
+
+def _stored_hash(values: dict) -> str:
+    """The hash the register holds for a row's number (it may still be under an older key)."""
+    number = values["id_number"].number
+    found = Member._base_manager.filter(id_hash__in=pii.id_hashes(number)).values_list("id_hash", flat=True).first()
+    return found or values["id_hash"]
+
+
+def _default_union(user) -> int | None:
+    """The user's own node, when it is a union that keeps members."""
+    org = getattr(user, "org", None)
+    if org is not None and org.kind in actions.MEMBER_UNION_KINDS and org.status == OrgStatus.ACTIVE:
+        return org.pk
+    return None
+
+
+__all__ = ["COLUMNS", "RosterImporter", "TRANSFER", "SKIP", "MemberStatus", "datetime"]

@@ -1,0 +1,356 @@
+"""The member register by real name (会员实名制): members, their stints in unions, member cards.
+
+A :class:`Member` is a person in the register, once per citizen ID (found by the keyed hash
+``id_hash``; the number itself is stored encrypted, see :mod:`unionwork.members.pii`). Each
+stint in a union is a :class:`Membership`; the database holds the rule "one person, one union":
+at most one active membership per ID hash (a partial unique index, on SQLite and PostgreSQL).
+A :class:`MemberCard` is a member service card (会员服务卡) whose number never repeats
+(:class:`CardNumberSequence`).
+
+Records carry the materialised path of their union (``org_path``) so that a subtree is one
+indexed range at two million members; :mod:`unionwork.members.signals` keeps it right when the
+tree moves or units merge.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from unionwork.core.scope import ScopedQuerySet, user_may, user_paths
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", _("研究生")
+    BACHELOR = "bachelor", _("大学本科")
+    COLLEGE = "college", _("大学专科")
+    SECONDARY = "secondary", _("高中、中专、技校")
+    JUNIOR = "junior", _("初中及以下")
+
+
+class EmploymentForm(models.TextChoices):
+    CONTRACT = "contract", _("劳动合同制")
+    DISPATCHED = "dispatched", _("劳务派遣")
+    MIGRANT = "migrant", _("农民工")
+    PART_TIME = "part_time", _("非全日制")
+    NEW_FORMS = "new_forms", _("新就业形态")
+    ESTABLISHED = "established", _("机关事业编制")
+    OTHER = "other", _("其他")
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("在会")
+    TRANSFERRED = "transferred", _("已转出")
+    RETIRED = "retired", _("已退休")
+    LEFT = "left", _("已退会")
+
+
+class CardStatus(models.TextChoices):
+    NONE = "none", _("未发卡")
+    ISSUED = "issued", _("已发放")
+    ACTIVE = "active", _("已激活")
+    LOST = "lost", _("已挂失")
+    REPLACED = "replaced", _("已补换")
+    CANCELLED = "cancelled", _("已注销")
+
+
+# A card "in force" counts for coverage: handed out (issued) or activated.
+CARD_IN_FORCE = (CardStatus.ISSUED, CardStatus.ACTIVE)
+# A card that still belongs to its member (at most one per member).
+CARD_HELD = (CardStatus.ISSUED, CardStatus.ACTIVE, CardStatus.LOST)
+# The card workflow: (from, to) pairs an action may make.
+CARD_MOVES = {
+    "activate": ({CardStatus.ISSUED}, CardStatus.ACTIVE),
+    "report_lost": ({CardStatus.ISSUED, CardStatus.ACTIVE}, CardStatus.LOST),
+    "found": ({CardStatus.LOST}, CardStatus.ACTIVE),
+    "replace": ({CardStatus.ISSUED, CardStatus.ACTIVE, CardStatus.LOST}, CardStatus.REPLACED),
+    "cancel": ({CardStatus.ISSUED, CardStatus.ACTIVE, CardStatus.LOST}, CardStatus.CANCELLED),
+}
+
+
+def _upper(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """Records whose ``field`` starts with ``prefix``, in a form the database indexes.
+
+    SQLite's LIKE uses an index only if the index is NOCASE, so ``startswith`` scans the table
+    there; a range on the binary index gives the same rows and uses it. PostgreSQL uses the
+    ``varchar_pattern_ops`` indexes for LIKE (a range would depend on the collation).
+    """
+    if not prefix:
+        return Q()
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": _upper(prefix)})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def linked_paths(prefix: str) -> list[str]:
+    """Paths of the units whose industrial path lies under ``prefix`` (linked to an industrial union)."""
+    from unionwork.orgs.models import OrgUnit
+
+    return list(OrgUnit.objects.filter(prefix_q("ipath", prefix)).values_list("path", flat=True))
+
+
+class RegisterQuerySet(ScopedQuerySet):
+    """Scope of register records: the union's path (denormalised) or its industrial path."""
+
+    scope_path_field = "org_path"
+    union_field = "union"
+
+    def scope_filter(self, user) -> Q:
+        paths = user_paths(user)
+        if not paths:
+            return Q(pk__in=[])
+        q = Q()
+        for p in paths:
+            q |= prefix_q(self.scope_path_field, p)
+            # Units linked to an industrial union in the user's subtree, in any district: by their
+            # paths (point look-ups on the org_path index; an OR with a join would scan).
+            linked = linked_paths(p)
+            if linked:
+                q |= Q(**{f"{self.scope_path_field}__in": linked})
+        return q
+
+    def restrict(self, user, action: str = "view"):
+        if not user_may(user, action):
+            return self.none()
+        return self.filter(self.scope_filter(user))
+
+    def under(self, unit) -> RegisterQuerySet:
+        """Records of ``unit`` and its subtree (plus, for an industrial union, its linked units)."""
+        from unionwork.orgs.models import OrgKind
+
+        q = prefix_q(self.scope_path_field, unit.path)
+        if unit.kind == OrgKind.INDUSTRIAL:
+            linked = linked_paths(unit.path)
+            if linked:
+                q |= Q(**{f"{self.scope_path_field}__in": linked})
+        return self.filter(q)
+
+
+class MemberQuerySet(RegisterQuerySet):
+    def active(self):
+        return self.filter(status=MemberStatus.ACTIVE)
+
+
+def _pattern_index(fields: list[str], name: str) -> models.Index:
+    # varchar_pattern_ops lets PostgreSQL answer LIKE 'x%' from the index; SQLite ignores it.
+    return models.Index(fields=fields, name=name, opclasses=["varchar_pattern_ops"] * len(fields))
+
+
+class Member(models.Model):
+    """A person in the register (会员), once per citizen ID."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True)
+    initials = models.CharField(_("拼音首字母"), max_length=50, blank=True)
+    id_cipher = models.BinaryField(_("身份证号（加密）"), editable=False)
+    id_hash = models.CharField(_("身份证号摘要"), max_length=32, editable=False)
+    id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    pii_key = models.CharField(_("密钥编号"), max_length=8, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
+    employment_form = models.CharField(_("用工形式"), max_length=20, choices=EmploymentForm.choices)
+    # No index of its own: a union's members are those whose org_path is the union's path.
+    union = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在工会"), db_index=False
+    )
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    status = models.CharField(_("会籍状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    joined_on = models.DateField(_("入会日期"))
+    left_on = models.DateField(_("离会日期"), null=True, blank=True)
+    card_status = models.CharField(_("会员卡"), max_length=20, choices=CardStatus.choices, default=CardStatus.NONE)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    objects = MemberQuerySet.as_manager()
+    # Never in the audit trail: the cipher (useless there) and the hash (a key to the number).
+    audit_exclude = ("id_cipher", "id_hash", "pii_key", "pinyin", "initials", "created_at", "updated_at")
+
+    class Meta:
+        verbose_name = _("会员")
+        verbose_name_plural = _("会员")
+        ordering = ["pinyin", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_hash"], name="member_one_record_per_id"),
+            models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status=MemberStatus.ACTIVE, left_on__isnull=True) | ~Q(status=MemberStatus.ACTIVE),
+                name="member_active_has_no_left_on",
+            ),
+        ]
+        indexes = [
+            # Figures of a subtree read this index alone (a union's members share its path).
+            _pattern_index(["org_path", "status", "card_status"], "member_scope_figures"),
+            # Search; kept to one column each, since every index costs a million-row import dearly.
+            _pattern_index(["name"], "member_name_search"),
+            _pattern_index(["pinyin"], "member_pinyin_search"),
+            _pattern_index(["initials"], "member_initials_search"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.id_masked}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+    def audit_org_path(self) -> str:
+        return self.org_path
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MemberStatus.ACTIVE
+
+    def birth_date_text(self) -> str:
+        return self.birth_date.isoformat() if self.birth_date else ""
+
+    def joined_on_text(self) -> str:
+        return self.joined_on.isoformat() if self.joined_on else ""
+
+
+class Membership(models.Model):
+    """One stint of a member in a union (会籍记录): from joining or transfer in, to leaving."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("登记")
+        IMPORT = "import", _("名册导入")
+        TRANSFER = "transfer", _("转会")
+        MERGE = "merge", _("组织合并")
+        DEMO = "demo", _("演示数据")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("会员"))
+    union = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("工会"), db_index=False
+    )
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    id_hash = models.CharField(max_length=32, editable=False)
+    status = models.CharField(_("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    started_on = models.DateField(_("起始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    end_note = models.CharField(_("结束说明"), max_length=300, blank=True)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.FORM)
+    job_id = models.BigIntegerField(_("导入任务"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    objects = RegisterQuerySet.as_manager()
+    audit_exclude = ("id_hash",)
+
+    class Meta:
+        verbose_name = _("会籍记录")
+        verbose_name_plural = _("会籍记录")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            # One person, one union: an ID is active in at most one union.
+            models.UniqueConstraint(
+                fields=["id_hash"], condition=Q(status=MemberStatus.ACTIVE), name="membership_one_active_per_id"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=MemberStatus.ACTIVE) & Q(ended_on__isnull=True))
+                | (~Q(status=MemberStatus.ACTIVE) & Q(ended_on__isnull=False)),
+                name="membership_ended_iff_not_active",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.union_id}:{self.started_on}"
+
+    def audit_org_path(self) -> str:
+        return self.org_path
+
+
+class CardBatch(models.Model):
+    """One bulk issue of member cards for a union or a subtree."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("发卡范围"))
+    org_path = models.CharField(max_length=255, db_index=True)
+    count = models.PositiveIntegerField(_("张数"), default=0)
+    first_number = models.CharField(_("起始卡号"), max_length=20, blank=True)
+    last_number = models.CharField(_("截止卡号"), max_length=20, blank=True)
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发卡批次")
+        verbose_name_plural = _("发卡批次")
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.count}"
+
+    def audit_org_path(self) -> str:
+        return self.org_path
+
+
+class MemberCard(models.Model):
+    """A member service card (会员服务卡)."""
+
+    number = models.CharField(_("卡号"), max_length=20)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards", verbose_name=_("会员"))
+    union = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("发卡工会"), db_index=False
+    )
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    status = models.CharField(_("状态"), max_length=20, choices=CardStatus.choices, default=CardStatus.ISSUED)
+    batch = models.ForeignKey(CardBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("替换的卡")
+    )
+    issued_at = models.DateTimeField(_("发卡时间"))
+    activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
+    lost_at = models.DateTimeField(_("挂失时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("补换/注销时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会员服务卡")
+        verbose_name_plural = _("会员服务卡")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="membercard_number_unique"),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status__in=CARD_HELD), name="membercard_one_held_per_member"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CardStatus.NONE), name="membercard_status_is_a_card_status"
+            ),
+        ]
+        indexes = [models.Index(fields=["org_path", "status"], name="membercard_scope")]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.member_id])
+
+    def audit_org_path(self) -> str:
+        return self.org_path
+
+
+class CardNumberSequence(models.Model):
+    """The last serial given out per card-number prefix; it only goes up, so numbers never repeat."""
+
+    prefix = models.CharField(max_length=10, unique=True)
+    last = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("卡号序列")
+        verbose_name_plural = _("卡号序列")
+
+    def __str__(self):
+        return f"{self.prefix}:{self.last}"

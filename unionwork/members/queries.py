@@ -1,0 +1,298 @@
+"""Every read of the member register that pages, exports and other modules share.
+
+All start from the user's scope (``Member.objects.restrict(user)``). The figures of a node
+(members, cards, card coverage, membership rate) come from one GROUP BY over the register's
+covering index ``(org_path, status, card_status)``, rolled up to the node's children in Python,
+so that the children add up to the total exactly.
+
+Public functions for the dashboard and the assessment (signatures are kept stable):
+
+- :func:`node_figures` ``(user, unit) -> Figures``
+- :func:`children_figures` ``(user, unit) -> FiguresTable``
+- :func:`card_deadline_table` ``(user, year=None) -> list[DeadlineRow]``
+- :func:`employees_of` ``(user, unit) -> dict[int, int] | None`` (the hook to the enterprise register)
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionwork.members import idnumber, pii
+from unionwork.members.models import (
+    CARD_IN_FORCE,
+    CardStatus,
+    Member,
+    MemberCard,
+    Membership,
+    MemberStatus,
+    prefix_q,
+)
+from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
+
+# The hard requirement of the seed: every district and industrial union runs member service cards
+# by 31 August. A node meets it when the cards in force cover this share of its active members.
+CARD_DEADLINE = (8, 31)
+CARD_COVERAGE_TARGET = 90.0  # percent
+_LATIN = re.compile(r"^[a-z]+$")
+SEARCH_PROBE = 2000
+_ID_LIKE = re.compile(r"^[0-9]{14,17}[0-9Xx]$")
+
+
+# -- lists and search -----------------------------------------------------------------------------
+
+def members(user, action: str = "view") -> QuerySet[Member]:
+    """The members the user may see (every status)."""
+    return Member.objects.restrict(user, action)
+
+
+def search_members(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
+    """Members matching ``q``: an exact ID number (by its keyed hash), a name or the start of one,
+    or pinyin (full ``wangxiuying`` or initials ``wxy``, prefix). Every branch is one index range."""
+    q = (q or "").strip().replace(" ", "")
+    if not q:
+        return qs
+    if _ID_LIKE.match(q):
+        try:
+            cid = idnumber.parse_id(q)
+        except idnumber.IdNumberError:
+            return qs.none()
+        return qs.filter(id_hash__in=pii.id_hashes(cid.number))
+    latin = q.lower()
+    if _LATIN.match(latin):
+        either = prefix_q("pinyin", latin) | prefix_q("initials", latin)
+        # Planners often answer an OR of two ranges inside a scope range by scanning the scope.
+        # A specific spelling matches few people: find them by each index first, then scope them.
+        ids: list[int] = []
+        for name in ("pinyin", "initials"):
+            part = list(Member.objects.filter(prefix_q(name, latin)).values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+            if len(part) > SEARCH_PROBE:  # a common prefix: the scope's own rows find it fast
+                return qs.filter(either)
+            ids.extend(part)
+        return qs.filter(pk__in=ids)
+    return qs.filter(prefix_q("name", q))
+
+
+def stints_of(member: Member) -> list[Membership]:
+    """A member's stints, newest first (the member is already known to be in scope)."""
+    return list(Membership.objects.filter(member=member).select_related("union").order_by("-started_on", "-pk"))
+
+
+def cards_of(member: Member) -> list[MemberCard]:
+    return list(MemberCard.objects.filter(member=member).order_by("-issued_at", "-pk"))
+
+
+def member_unions(user, action: str = "change") -> QuerySet[OrgUnit]:
+    """The active grassroots and joint unions in the user's scope (where members can be kept)."""
+    return OrgUnit.objects.restrict(user, action).filter(
+        kind__in=(OrgKind.GRASSROOTS, OrgKind.JOINT), status=OrgStatus.ACTIVE
+    )
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    """The member figures of one node (or a row of a table): counts, so that rows add up."""
+
+    unit: OrgUnit | None = None
+    label: str = ""
+    members: int = 0  # active members
+    carded: int = 0  # active members with a card in force (issued or activated)
+    activated: int = 0  # of those, cards activated
+    inactive: int = 0  # retired, left or transferred out (still in the register)
+    employees: int | None = None  # from the enterprise register, None when it has no figure
+
+    @property
+    def coverage(self) -> float | None:
+        """Card coverage in percent: members with a card in force among active members."""
+        return round(self.carded * 100.0 / self.members, 1) if self.members else None
+
+    @property
+    def membership_rate(self) -> float | None:
+        """Active members among employees, in percent (None without an employee figure)."""
+        if not self.employees:
+            return None
+        return round(self.members * 100.0 / self.employees, 1)
+
+    def add(self, other: Figures) -> None:
+        self.members += other.members
+        self.carded += other.carded
+        self.activated += other.activated
+        self.inactive += other.inactive
+        if other.employees is not None:
+            self.employees = (self.employees or 0) + other.employees
+
+
+@dataclass
+class FiguresTable:
+    unit: OrgUnit
+    rows: list[Figures]
+    total: Figures
+    direct: Figures | None = None  # members of the node itself (a union with members of its own)
+    by: str = "children"  # or "districts" for an industrial union
+
+    @property
+    def all_rows(self) -> list[Figures]:
+        return self.rows + ([self.direct] if self.direct else [])
+
+
+def _grouped(user, unit: OrgUnit) -> list[tuple[str, str, str, int]]:
+    """(org_path, status, card_status, count) over the node's subtree in the user's scope."""
+    qs = Member.objects.restrict(user).under(unit).order_by().values_list("org_path", "status", "card_status")
+    return list(qs.annotate(n=Count("pk")))
+
+
+def _fold(fig: Figures, status: str, card: str, n: int) -> None:
+    if status == MemberStatus.ACTIVE:
+        fig.members += n
+        if card in CARD_IN_FORCE:
+            fig.carded += n
+            if card == CardStatus.ACTIVE:
+                fig.activated += n
+    else:
+        fig.inactive += n
+
+
+def node_figures(user, unit: OrgUnit) -> Figures:
+    """The figures of a node's subtree (for an industrial union: its own and its linked units)."""
+    fig = Figures(unit=unit, label=unit.name)
+    for _path, status, card, n in _grouped(user, unit):
+        _fold(fig, status, card, n)
+    employees = employees_of(user, unit)
+    if employees is not None:
+        fig.employees = employees.get(unit.pk, 0)
+    return fig
+
+
+def _breakdown_base(unit: OrgUnit) -> tuple[OrgUnit, str]:
+    """Rows by the node's children; an industrial union's rows are the districts of its units."""
+    if unit.kind == OrgKind.INDUSTRIAL:
+        root_id = int(unit.path.strip("/").split("/")[0])
+        return OrgUnit.objects.get(pk=root_id), "districts"
+    return unit, "children"
+
+
+def children_figures(user, unit: OrgUnit) -> FiguresTable:
+    """One row per child of the node (an industrial union: per district) and their total.
+
+    One GROUP BY over the subtree; each union's counts go to the child whose path it lies
+    under, so the rows (plus the node's own members, if any) add up to the total exactly.
+    """
+    base, by = _breakdown_base(unit)
+    depth_ids = len(base.path.strip("/").split("/"))
+    children = OrgUnit.objects.restrict(user).filter(parent=base, status=OrgStatus.ACTIVE)
+    if by == "children":  # industrial unions' members lie in the territorial tree: they would count twice
+        children = children.exclude(kind=OrgKind.INDUSTRIAL)
+    children = list(children.order_by("kind", "code", "pinyin"))
+    by_id = {c.pk: c for c in children}
+    per_child: dict[int, Figures] = {}
+    direct = Figures(unit=base, label=_("%(n)s（本级）") % {"n": base.name})
+    total = Figures(unit=unit, label=_("合计"))
+    missing: set[int] = set()
+    for path, status, card, n in _grouped(user, unit):
+        _fold(total, status, card, n)
+        ids = path.strip("/").split("/")
+        if not path.startswith(base.path) or len(ids) <= depth_ids:
+            _fold(direct, status, card, n)
+            continue
+        child_id = int(ids[depth_ids])
+        fig = per_child.get(child_id)
+        if fig is None:
+            fig = per_child[child_id] = Figures()
+            if child_id not in by_id:
+                missing.add(child_id)
+        _fold(fig, status, card, n)
+    if missing:  # children merged or deregistered that still hold members
+        for extra in OrgUnit.objects.filter(pk__in=missing).order_by("code", "pinyin"):
+            by_id[extra.pk] = extra
+            children.append(extra)
+    employees = employees_of(user, unit)
+    rows = []
+    for child in children:
+        fig = per_child.get(child.pk, Figures())
+        if by == "districts" and not fig.members and not fig.inactive:
+            continue
+        fig.unit, fig.label = child, child.name
+        if employees is not None:
+            fig.employees = employees.get(child.pk, 0)
+        rows.append(fig)
+    has_direct = direct.members or direct.inactive
+    if employees is not None:
+        total.employees = employees.get(unit.pk, sum(r.employees or 0 for r in rows))
+        if has_direct:
+            direct.employees = max(total.employees - sum(r.employees or 0 for r in rows), 0)
+    return FiguresTable(unit=unit, rows=rows, total=total, direct=direct if has_direct else None, by=by)
+
+
+def employees_of(user, unit: OrgUnit) -> dict[int, int] | None:
+    """Employees per node from the enterprise register: the node itself and its table's rows.
+
+    The hook to ``unionwork.founding``: employees of the enterprises covered by a union
+    (``employees_covered`` of :func:`unionwork.founding.queries.rate_by_children`), the usual
+    denominator of the membership rate (入会率). None when the module or its figure is missing.
+    """
+    try:
+        from unionwork.founding import queries as founding
+    except ImportError:
+        return None
+    fn = getattr(founding, "rate_by_children", None)
+    if fn is None:
+        return None
+    table = fn(user, unit)
+    out = {int(r.unit.pk): int(r.employees_covered) for r in table.rows if r.unit is not None}
+    out[unit.pk] = int(table.total.employees_covered)
+    return out
+
+
+# -- the card deadline ----------------------------------------------------------------------------
+
+@dataclass
+class DeadlineRow:
+    unit: OrgUnit
+    figures: Figures
+    deadline: datetime.date
+    state: str  # "met", "missed", "pending", or "empty" (no active member registered yet)
+    state_label: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def card_deadline(year: int | None = None) -> datetime.date:
+    year = year or timezone.localdate().year
+    return datetime.date(year, *CARD_DEADLINE)
+
+
+def card_deadline_table(user, year: int | None = None) -> list[DeadlineRow]:
+    """Each district, zone and industrial union in the user's scope: coverage against the 31 August
+    requirement (met, missed once the day has passed, or pending before it)."""
+    deadline = card_deadline(year)
+    today = timezone.localdate()
+    nodes = OrgUnit.objects.restrict(user).filter(
+        kind__in=(OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.INDUSTRIAL), status=OrgStatus.ACTIVE
+    ).order_by("kind", "code")
+    # One GROUP BY over the user's whole scope; each node takes the unions under its path or,
+    # for an industrial union, the unions linked to it (their industrial path).
+    grouped = _grouped(user, user.org) if getattr(user, "org", None) is not None else []
+    ipaths = dict(OrgUnit.objects.exclude(ipath="").values_list("path", "ipath"))
+    rows = []
+    for node in nodes:
+        fig = Figures(unit=node, label=node.name)
+        for path, status, card, n in grouped:
+            if path.startswith(node.path) or ipaths.get(path, "").startswith(node.path):
+                _fold(fig, status, card, n)
+        met = fig.coverage is not None and fig.coverage >= CARD_COVERAGE_TARGET
+        if not fig.members:
+            state, label = "empty", _("尚无在会会员数据")
+        elif met:
+            state, label = "met", _("已达标")
+        elif today > deadline:
+            state, label = "missed", _("未达标（已逾期）")
+        else:
+            state, label = "pending", _("未达标（距截止 %(d)d 天）") % {"d": (deadline - today).days}
+        rows.append(DeadlineRow(unit=node, figures=fig, deadline=deadline, state=state, state_label=label))
+    return rows

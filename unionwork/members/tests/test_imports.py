@@ -1,0 +1,119 @@
+"""The roster import: every problem reported per row in Chinese, nothing written unless all is right."""
+
+import datetime
+
+import pytest
+
+from unionwork.core.imports.testing import csv_bytes, run_upload, xlsx_bytes
+from unionwork.core.models import AuditEvent, ImportJob
+from unionwork.core.tests.factories import demo_user
+from unionwork.members import idnumber
+from unionwork.members.models import Member, Membership
+
+from .helpers import new_id, register
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["姓名", "身份证号", "性别", "出生日期", "联系电话", "文化程度", "用工形式", "所在工会", "入会日期"]
+
+
+def _row(name, number, union="G0001", phone="13904110000", sex="", birth="", form="劳动合同制"):
+    return [name, number, sex, birth, phone, "大学本科", form, union, "2020-05-01"]
+
+
+def test_a_good_roster_is_written_with_its_stints_and_audit():
+    user = demo_user("gjz_editor")
+    numbers = [new_id() for _ in range(3)]
+    legacy = "210211700101123"  # 15 digits, converted
+    rows = [HEADER] + [_row(f"赵{c}", n) for c, n in zip("一二三", numbers, strict=True)]
+    rows.append(_row("钱四", legacy, union="大连甘井子演示软件有限公司工会（演示）", form="农民工"))
+    before = AuditEvent.objects.count()
+    job = run_upload(user, "members.roster", xlsx_bytes(rows, text_columns=[1]))
+    assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
+    assert job.created_count == 4
+    converted = Member.objects.get(id_masked=idnumber.mask(idnumber.convert_15_to_18(legacy)))
+    assert (converted.union.code, converted.employment_form, converted.birth_date) == (
+        "G0002", "migrant", datetime.date(1970, 1, 1))
+    assert Membership.objects.filter(member__in=Member.objects.filter(name__in=["赵一", "赵二", "赵三"]),
+                                     status="active", source="import").count() == 3
+    events = AuditEvent.objects.filter(id__gt=0, verb="import", model="members.member").order_by("-id")[:2]
+    assert AuditEvent.objects.count() > before and events
+    assert "赵一" in events[0].after["members"] or "赵一" in events[1].after["members"]
+    assert numbers[0] not in str([e.after for e in events])  # masked in the trail
+    # importing the same file again changes nothing
+    again = run_upload(user, "members.roster", xlsx_bytes(rows, text_columns=[1]))
+    assert again.status == ImportJob.Status.DONE and again.created_count == 0 and again.unchanged_count == 4
+
+
+def test_bad_rows_are_each_reported_and_nothing_is_written():
+    user = demo_user("gjz_editor")
+    good = new_id()
+    wrong_check = new_id()
+    wrong_check = wrong_check[:17] + ("0" if wrong_check[17] != "0" else "1")
+    dup = new_id()
+    rows = [
+        HEADER,
+        _row("好人", good),
+        _row("数字", 2.1020219900101123e17),
+        _row("错位", wrong_check),
+        _row("日期", "210202" + "19900230" + "123" + idnumber.check_character("21020219900230123")),
+        _row("重复甲", dup),
+        _row("重复乙", dup),
+        _row("没工会", new_id(), union="不存在的工会"),
+        _row("电话", new_id(), phone="12345"),
+        _row("性别", new_id(birth=datetime.date(1975, 6, 1)), sex="男" if False else "女"),
+    ]
+    count = Member.objects.count()
+    job = run_upload(user, "members.roster", xlsx_bytes(rows, text_columns=[1]))
+    assert job.status == ImportJob.Status.FAILED
+    assert Member.objects.count() == count  # nothing written
+    by_row = {}
+    for e in job.errors:
+        by_row.setdefault(e["row"], []).append(e)
+    assert by_row[3][0]["column"] == "身份证号" and "文本" in by_row[3][0]["message"]
+    assert "校验位" in by_row[4][0]["message"]
+    assert "出生日期" in by_row[5][0]["message"]
+    assert "第 6 行" in by_row[7][0]["message"] and dup not in by_row[7][0]["message"]
+    assert by_row[8][0]["column"] == "所在工会"
+    assert by_row[9][0]["column"] == "联系电话" and "手机号" in by_row[9][0]["message"]
+    assert 2 not in by_row
+    assert job.error_file
+
+
+def test_someone_active_elsewhere_is_reported_until_the_user_chooses():
+    theirs = register("G0003")[0]
+    from unionwork.members import pii
+
+    number = pii.decrypt(theirs.id_cipher, theirs.pii_key)
+    user = demo_user("gjz_editor")
+    rows = [HEADER + ["冲突处理"], _row("新人", new_id()) + [""], _row(theirs.name, number) + [""]]
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.FAILED
+    (issue,) = job.errors
+    assert issue["row"] == 3 and issue["column"] == "冲突处理"
+    assert theirs.id_masked in issue["message"] and "大连中山演示重工有限公司工会" in issue["message"]
+    assert theirs.name not in issue["message"] and number not in issue["message"]
+    assert not Member.objects.filter(name="新人").exists()
+    # skip: the person stays where they are
+    rows[2][-1] = "跳过"
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    theirs.refresh_from_db()
+    assert theirs.union.code == "G0003"
+    # transfer: closed there, opened here, both kept
+    rows[2][-1] = "转入"
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    theirs.refresh_from_db()
+    assert theirs.union.code == "G0001"
+    assert list(Membership.objects.filter(member=theirs).order_by("pk").values_list("status", flat=True)) == [
+        "transferred", "active"]
+
+
+def test_a_union_outside_the_scope_is_unknown():
+    user = demo_user("gjz_editor")
+    job = run_upload(user, "members.roster", csv_bytes([HEADER, _row("越界", new_id(), union="G0003")]),
+                     filename="r.csv")
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors[0]["column"] == "所在工会"
+    assert not Member.objects.filter(name="越界").exists()

@@ -1,0 +1,310 @@
+"""Pages of the member register: thin, each parses, calls a query or an action, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from unionwork.core import exports
+from unionwork.core.errors import ActionError
+from unionwork.core.imports import fast
+from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
+from unionwork.members import actions, pii, queries
+from unionwork.members.filters import MemberFilter
+from unionwork.members.forms import (
+    MOVE_LABELS,
+    CardActionForm,
+    CardIssueForm,
+    LeaveForm,
+    MemberEditForm,
+    MemberForm,
+    TransferForm,
+    TransferInForm,
+)
+from unionwork.members.models import CardBatch, Member, MemberCard
+from unionwork.orgs.models import OrgUnit
+
+ROSTER_IMPORTER = "members.roster"
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _node_context(request, unit: OrgUnit) -> dict:
+    user = request.user
+    table = queries.children_figures(user, unit)
+    figures = table.total
+    return {
+        "unit": unit,
+        "figures": figures,
+        "table": table,
+        "deadline_rows": queries.card_deadline_table(user) if unit.pk == user.org_id else [],
+        "deadline": queries.card_deadline(),
+        "target": queries.CARD_COVERAGE_TARGET,
+        "may_change": user.may("change"),
+        "ancestors": [a for a in unit.ancestors() if a.path.startswith(user.org_path)],
+        "importer": ROSTER_IMPORTER,
+    }
+
+
+def home(request):
+    """The figures of the user's own node."""
+    unit = request.user.org
+    if unit is None:
+        raise PermissionDenied(_("您的账号没有所属组织。"))
+    return render(request, "members/home.html", _node_context(request, unit))
+
+
+def node(request, pk):
+    """The figures of a node in the user's scope, with its children."""
+    unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
+    return render(request, "members/home.html", _node_context(request, unit))
+
+
+def node_export(request, pk):
+    """The statistical table of a node: its children and a total, with coverage and membership rate."""
+    unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
+    table = queries.children_figures(request.user, unit)
+    rows = table.all_rows + [table.total]
+    columns = [
+        (_("组织"), "label"),
+        (_("在会会员"), "members"),
+        (_("持有效会员卡"), "carded"),
+        (_("已激活"), "activated"),
+        (_("会员卡覆盖率"), lambda f: _pct(f.coverage)),
+        (_("职工人数（已建会企业）"), lambda f: "—" if f.employees is None else f.employees),
+        (_("入会率"), lambda f: _pct(f.membership_rate)),
+        (_("已离会（退休、退会、转出）"), "inactive"),
+    ]
+    title = _("%(n)s会员统计表") % {"n": unit.name}
+    return exports.xlsx_response(f"{title}-{timezone.localdate():%Y%m%d}.xlsx", title, columns, rows)
+
+
+class MemberListView(ScopedListView):
+    model = Member
+    filterset_class = MemberFilter
+    title = gettext_lazy("会员名册")
+    select_related = ("union",)
+    default_sort = "-pk"
+    importer_name = ROSTER_IMPORTER
+    template_name = "members/list.html"
+    columns = [
+        Column("name", gettext_lazy("姓名"), sort="pinyin", link=True),
+        Column("id_masked", gettext_lazy("身份证号")),
+        Column("get_sex_display", gettext_lazy("性别")),
+        Column("birth_date_text", gettext_lazy("出生日期"), sort="birth_date"),
+        Column("union.name", gettext_lazy("所在工会")),
+        Column("get_employment_form_display", gettext_lazy("用工形式"), sort="employment_form"),
+        Column("get_status_display", gettext_lazy("会籍状态"), sort="status"),
+        Column("get_card_status_display", gettext_lazy("会员卡"), sort="card_status"),
+        Column("joined_on_text", gettext_lazy("入会日期"), sort="joined_on"),
+        Column("phone", gettext_lazy("联系电话")),
+    ]
+
+    @property
+    def create_url(self):
+        return reverse("members:add") if self.request.user.may("change") else None
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and request.GET.get("pii") == "1":
+            return self.export_with_ids()
+        return super().get(request, *args, **kwargs)
+
+    def export_with_ids(self):
+        """The export with full ID numbers: administrators only, each member shown is audited."""
+        user = self.request.user
+        if not actions.may_see_pii(user):
+            raise PermissionDenied(_("只有管理员可以导出完整身份证号。"))
+        _filterset, qs = self.filtered()
+        members = list(qs)
+        fast.record_groups("members.member", "view_pii", [{
+            "object_id": "", "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
+            "org_path": user.org_path,
+            "after": {"query": self.request.GET.urlencode(), "count": len(members),
+                      "members": " ".join(str(m.pk) for m in members)},
+        }], note=_("导出完整身份证号"))
+        cols = [(str(c.label), c.accessor) for c in self.columns if c.export]
+        cols[1] = (_("身份证号"), lambda m: pii.decrypt(m.id_cipher, m.pii_key))
+        return exports.xlsx_response(self.export_filename(), str(self.title), cols, members)
+
+    def extra_context(self):
+        return {"may_see_pii": actions.may_see_pii(self.request.user)}
+
+
+def detail(request, pk):
+    member = Member.objects.select_related("union").get_in_scope(request.user, pk=pk)
+    return render(request, "members/detail.html", _detail_context(request, member))
+
+
+def _detail_context(request, member: Member, revealed: str = "") -> dict:
+    user = request.user
+    return {
+        "member": member,
+        "stints": queries.stints_of(member),
+        "cards": queries.cards_of(member),
+        "history": history_of(member),
+        "may_change": user.may("change"),
+        "may_see_pii": actions.may_see_pii(user),
+        "revealed": revealed,
+        "card_form": CardActionForm(),
+        "move_labels": MOVE_LABELS,
+    }
+
+
+@require_POST
+def reveal(request, pk):
+    """Show the full ID number (administrators); the look is an audit event."""
+    member = Member.objects.select_related("union").get_in_scope(request.user, pk=pk)
+    try:
+        number = actions.reveal_id(request.user, member)
+    except ActionError as exc:
+        raise PermissionDenied(exc.messages[0]) from None
+    return render(request, "members/detail.html", _detail_context(request, member, revealed=number))
+
+
+class MemberCreateView(ActionFormView):
+    form_class = MemberForm
+    title = gettext_lazy("登记会员")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.register_member(
+            self.request.user, d["union"], name=d["name"], id_number=d["id_number"], phone=d["phone"],
+            education=d["education"], employment_form=d["employment_form"], joined_on=d["joined_on"],
+            birth_date=d["birth_date"], sex=d["sex"] or None,
+        )
+
+
+class MemberActionView(ActionFormView):
+    def get_object(self):
+        return Member.objects.select_related("union").get_in_scope(self.request.user, "view", pk=self.kwargs["pk"])
+
+
+class MemberEditView(MemberActionView):
+    form_class = MemberEditForm
+    title = gettext_lazy("修改会员信息")
+
+    def get_form_kwargs(self):
+        return {"member": self.object}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.update_member(
+            self.request.user, self.object, name=d["name"], phone=d["phone"], education=d["education"],
+            employment_form=d["employment_form"], joined_on=d["joined_on"], id_number=d["id_number"] or None,
+        )
+
+
+class MemberTransferView(MemberActionView):
+    form_class = TransferForm
+    title = gettext_lazy("转会")
+    submit_label = gettext_lazy("确认转会")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "member": self.object}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.transfer_member(self.request.user, self.object, d["to_union"], on=d["on"], note=d["note"])
+
+
+class MemberLeaveView(MemberActionView):
+    form_class = LeaveForm
+    title = gettext_lazy("办理离会")
+    submit_label = gettext_lazy("确认离会")
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.end_membership(self.request.user, self.object, d["status"], on=d["on"], note=d["note"])
+
+
+class TransferInView(ActionFormView):
+    """Receive a member active in another union (possibly outside the scope) by ID number."""
+
+    form_class = TransferInForm
+    title = gettext_lazy("接收转入会员")
+    submit_label = gettext_lazy("确认转入")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        cid = actions.check_identity(d["id_number"])
+        member = actions.find_by_id(cid.number)
+        if member is None or not member.is_active:
+            raise ActionError(_("登记册中没有这个身份证号的在会会员，请直接登记入会。"))
+        member = actions.transfer_member(self.request.user, member, d["to_union"], on=d["on"], note=d["note"])
+        messages.info(self.request, _("已转入“%(u)s”。") % {"u": d["to_union"].name})
+        return member
+
+
+class CardListView(ScopedListView):
+    model = MemberCard
+    title = gettext_lazy("会员服务卡")
+    select_related = ("member", "union")
+    default_sort = "-pk"
+    template_name = "members/cards.html"
+    columns = [
+        Column("number", gettext_lazy("卡号"), sort="number"),
+        Column("member.name", gettext_lazy("持卡人")),
+        Column("member.id_masked", gettext_lazy("身份证号")),
+        Column("union.name", gettext_lazy("发卡工会")),
+        Column("get_status_display", gettext_lazy("状态"), sort="status"),
+        Column("issued_at", gettext_lazy("发卡时间"), sort="issued_at"),
+        Column("activated_at", gettext_lazy("激活时间")),
+    ]
+
+    def extra_context(self):
+        batches = CardBatch.objects.restrict(self.request.user).select_related("unit")[:10]
+        return {"batches": batches, "may_change": self.request.user.may("change")}
+
+
+class CardIssueView(ActionFormView):
+    form_class = CardIssueForm
+    title = gettext_lazy("批量发卡")
+    submit_label = gettext_lazy("发卡")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def perform(self, form):
+        batch = actions.issue_cards(self.request.user, form.cleaned_data["unit"])
+        messages.info(self.request, _("已发卡 %(n)d 张。") % {"n": batch.count})
+        return batch
+
+    def success_url(self, result):
+        return reverse("members:cards")
+
+
+@require_POST
+def card_action(request, pk):
+    """One step of a card's workflow (activate, report lost, found, replace, cancel)."""
+    card = get_object_or_404(MemberCard.objects.restrict(request.user).select_related("member"), pk=pk)
+    if not request.user.may("change"):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+    form = CardActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择操作。"))
+        return redirect(card.member.get_absolute_url())
+    move, note = form.cleaned_data["move"], form.cleaned_data["note"]
+    try:
+        if move == "replace":
+            new = actions.replace_card(request.user, card, note)
+            messages.success(request, _("已补换新卡 %(n)s。") % {"n": new.number})
+        else:
+            actions.change_card(request.user, card, move, note)
+            messages.success(request, _("卡 %(n)s：%(m)s。") % {"n": card.number, "m": MOVE_LABELS[move]})
+    except ActionError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(card.member.get_absolute_url())
