@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ADMINISTRATOR, path_in_scope, user_may
+from unionwork.members import indicators as members_indicators
 from unionwork.members import idnumber, pii
 from unionwork.members.models import (
     CARD_HELD,
@@ -191,8 +192,9 @@ def register_member(
         created_at=now, updated_at=now,
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), members_indicators.tracking() as tracked:
             member.save()
+            tracked.add(member.pk)
     except IntegrityError:
         raise ActionError(_("该身份证号刚刚被登记，请刷新后重试。"), code="active_elsewhere") from None
     audit.record(member, "create", None, _snapshot(member))
@@ -219,7 +221,8 @@ def _rejoin(member: Member, union: OrgUnit, **fields) -> Member:
     member.pinyin, member.initials = person_pinyin(member.name)
     member.union, member.org_path = union, union.path
     member.status, member.left_on, member.updated_at = MemberStatus.ACTIVE, None, _now()
-    member.save()
+    with members_indicators.tracking([member.pk]):
+        member.save()
     audit.record(member, "rejoin", before, _snapshot(member))
     _open_stint(member, union, fields.get("joined_on") or timezone.localdate(), Membership.Source.FORM)
     return member
@@ -282,7 +285,8 @@ def transfer_member(user, member: Member, to_union: OrgUnit, *, on: datetime.dat
     before = _snapshot(member)
     _close_stint(member, MemberStatus.TRANSFERRED, on, _("转入“%(u)s”") % {"u": to_union.name} + (f"；{note}" if note else ""))
     member.union, member.org_path, member.updated_at = to_union, to_union.path, _now()
-    member.save()
+    with members_indicators.tracking([member.pk]):
+        member.save()
     _open_stint(member, to_union, on, Membership.Source.TRANSFER)
     MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=to_union.path)
     audit.record(member, "transfer", before, _snapshot(member), note=_("由“%(a)s”转入“%(b)s”") % {
@@ -306,11 +310,12 @@ def end_membership(user, member: Member, status: str, *, on: datetime.date | Non
     if on > timezone.localdate():
         raise ActionError(_("离会日期不能晚于今天。"), code="on")
     before = _snapshot(member)
-    _close_stint(member, status, on, note)
-    for card in MemberCard.objects.select_for_update().filter(member=member, status__in=CARD_HELD):
-        _set_card(card, CardStatus.CANCELLED, _("随离会注销"))
-    member.status, member.left_on, member.updated_at = status, on, _now()
-    member.save()
+    with members_indicators.tracking([member.pk]):
+        _close_stint(member, status, on, note)
+        for card in MemberCard.objects.select_for_update().filter(member=member, status__in=CARD_HELD):
+            _set_card(card, CardStatus.CANCELLED, _("随离会注销"))
+        member.status, member.left_on, member.updated_at = status, on, _now()
+        member.save()
     audit.record(member, "leave", before, _snapshot(member), note=note)
     return member
 
@@ -334,6 +339,14 @@ def record_pii_export(user, members: Iterable[Member], note: str) -> int:
 
 def move_members_on_merge(source: OrgUnit, target: OrgUnit) -> int:
     """The active members of a merged union become members of the target (system action)."""
+    moved = 0
+    ids = list(Member.objects.filter(union=source, status=MemberStatus.ACTIVE).values_list("pk", flat=True))
+    with members_indicators.tracking(ids):
+        moved = _move_members(source, target)
+    return moved
+
+
+def _move_members(source: OrgUnit, target: OrgUnit) -> int:
     moved = 0
     for member in Member.objects.filter(union=source, status=MemberStatus.ACTIVE).select_related("union"):
         before = _snapshot(member)
@@ -414,8 +427,9 @@ def issue_cards(user, unit: OrgUnit, *, member_ids: Iterable[int] | None = None)
     ]
     MemberCard.objects.bulk_create(cards, batch_size=BULK)
     ids = [m[0] for m in members]
-    for i in range(0, len(ids), BULK):
-        Member.objects.filter(pk__in=ids[i : i + BULK]).update(card_status=CardStatus.ISSUED, updated_at=now)
+    with members_indicators.tracking(ids):
+        for i in range(0, len(ids), BULK):
+            Member.objects.filter(pk__in=ids[i : i + BULK]).update(card_status=CardStatus.ISSUED, updated_at=now)
     batch.count, batch.first_number, batch.last_number = len(cards), numbers[0], numbers[-1]
     batch.save(update_fields=["count", "first_number", "last_number"])
     audit.record(batch, "create", None, _snapshot(batch))
@@ -461,7 +475,8 @@ def change_card(user, card: MemberCard, move: str, note: str = "") -> MemberCard
         )
     if target == CardStatus.ACTIVE and not card.member.is_active:
         raise ActionError(_("持卡人已不是在会会员，不能激活。"), code="not_active")
-    return _set_card(card, target, note)
+    with members_indicators.tracking([card.member_id]):
+        return _set_card(card, target, note)
 
 
 @transaction.atomic
@@ -477,12 +492,13 @@ def replace_card(user, card: MemberCard, note: str = "") -> MemberCard:
         )
     if not card.member.is_active:
         raise ActionError(_("持卡人已不是在会会员，不能补换。"), code="not_active")
-    _set_card(card, target, note or _("补换新卡"))
-    member = card.member
-    new = MemberCard.objects.create(
-        number=allocate_card_numbers(1)[0], member=member, union=member.union, org_path=member.org_path,
-        status=CardStatus.ISSUED, replaces=card, issued_at=_now(), note=note[:300],
-    )
-    Member.objects.filter(pk=member.pk).update(card_status=CardStatus.ISSUED)
+    with members_indicators.tracking([card.member_id]):
+        _set_card(card, target, note or _("补换新卡"))
+        member = card.member
+        new = MemberCard.objects.create(
+            number=allocate_card_numbers(1)[0], member=member, union=member.union, org_path=member.org_path,
+            status=CardStatus.ISSUED, replaces=card, issued_at=_now(), note=note[:300],
+        )
+        Member.objects.filter(pk=member.pk).update(card_status=CardStatus.ISSUED)
     audit.record(new, "issue_card", None, _snapshot(new), note=_("补换 %(n)s") % {"n": card.number})
     return new

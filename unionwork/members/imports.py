@@ -284,6 +284,11 @@ class RosterImporter(imports.Importer):
                 counts.created += len(pending)
         finally:
             writer.finish()
+        # A roster touches many unions at once: recount the members' indicators in one pass
+        # (a grouped count), in the same transaction, rather than member by member.
+        from unionwork.members.indicators import rebuild_all
+
+        rebuild_all()
         return counts
 
     def _write_existing(self, row: Row, action: str, units: dict, ctx: ImportContext) -> str:
