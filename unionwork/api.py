@@ -35,6 +35,7 @@ from unionwork.core import audit
 from unionwork.core.api import validation_message
 from unionwork.dashboard.api import router as indicators_router
 from unionwork.orgs.api import router as orgs_router
+from unionwork.stability.api import router as stability_router
 
 # last_used_at is bookkeeping, not a change of record: it is written at most this often and
 # without an audit event, so that reading does not write on every request.
@@ -150,3 +151,4 @@ def _bad_data(request: HttpRequest, exc: DataError) -> HttpResponse:
 api.add_router("/orgs/", orgs_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/indicators/", indicators_router)
+api.add_router("/stability/", stability_router)

@@ -64,6 +64,7 @@ def _problem(err: dict[str, Any]) -> str:
         "model_attributes_type": _("应为 JSON 对象"),
         "dict_type": _("应为 JSON 对象"),
         "model_type": _("应为 JSON 对象"),
+        "extra_forbidden": _("不接受此项（例如时间由服务器记录，不能提交）"),
     }
     return messages.get(kind, _("取值无效"))
 

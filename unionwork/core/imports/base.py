@@ -215,6 +215,12 @@ class Importer:
     audit_note: ClassVar[str] = "导入"
     # An ActionError's code -> the field whose column it concerns (for hooks and rowwise writes).
     error_fields: ClassVar[dict[str, str]] = {}
+    # One pass: each batch is checked, then written at once, all inside one transaction; a row
+    # that fails anywhere rolls everything back (the rows are read once, nothing is spilled).
+    # ``save`` then receives what :meth:`pack_batch` makes of each checked batch, as it comes.
+    single_pass: ClassVar[bool] = False
+    # One pass, from this many rows on: read and check in a second process while this one writes.
+    parallel_min_rows: ClassVar[int | None] = None
 
     # -- declared behaviour ------------------------------------------------------------------
     def queryset(self, user: Any) -> models.QuerySet:
@@ -230,6 +236,14 @@ class Importer:
 
     def after_check(self, ctx: ImportContext, result) -> None:
         """Checks of the file as a whole, once every row is read (e.g. a full list's closures)."""
+
+    def pack_batch(self, rows: list[Row], ctx: ImportContext) -> Iterable[Any]:
+        """What ``save`` receives for a batch of checked rows in the one-pass mode (the rows).
+
+        In the parallel mode this runs in the checking process and its result is pickled to the
+        writing process: an importer may prepare its writes here (e.g. tuples ready to insert).
+        """
+        return rows
 
     # -- natural keys ------------------------------------------------------------------------
     def key_of(self, values: dict[str, Any]) -> Any:

@@ -22,6 +22,7 @@ never a traceback; an unexpected failure is logged and reported without details.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import tempfile
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,31 +177,48 @@ class Checker:
 
     # -- the rows ----------------------------------------------------------------------------
     def run(self) -> CheckResult:
-        rows = self.sheet.rows()
-        self.read_header(rows)
+        for _batch in self.batches():
+            pass
+        return self.result
+
+    def batches(self, rows: Iterator[tuple[int, list[Any]]] | None = None) -> Iterator[list[Row]]:
+        """Check the file; yield each batch of checked rows as long as no row anywhere has failed.
+
+        The one-pass mode writes each batch as it is yielded (inside the write's transaction);
+        once a row fails nothing more is yielded, but every row is still checked, so that all
+        problems are reported. When the generator ends, :attr:`result` and the issues are final.
+        """
+        if rows is None:  # else the caller has read the header from ``rows`` already
+            rows = self.sheet.rows()
+            self.read_header(rows)
         total = max(self.sheet.total_lines - self.result.header_row, 0)
         step = max(PROGRESS_MIN_STEP, total // 100)
         next_report = step
         batch: list[Row] = []
+        size = self.importer.batch_size
+        parse, result, ctx = self.parse, self.result, self.ctx
         for number, cells in rows:
             if _blank(cells):
                 continue
-            self.result.rows += 1
-            row = self.parse(number, cells)
+            result.rows += 1
+            row = parse(number, cells)
             if row is not None:
                 batch.append(row)
-            if len(batch) >= self.importer.batch_size:
+            if len(batch) >= size:
                 self.check_batch(batch)
+                if not ctx.error_count:
+                    yield batch
                 batch = []
-            if self.result.rows >= next_report:
-                self.on_progress(self.result.rows, max(total, self.result.rows))
+            if result.rows >= next_report:
+                self.on_progress(result.rows, max(total, result.rows))
                 next_report += step
         self.check_batch(batch)
+        if batch and not ctx.error_count:
+            yield batch
         # An importer may check the file as a whole once every row is read (a full list's closures).
         self.importer.after_check(self.ctx, self.result)
         self._reword_forward_references()
         self.ctx.issues.sort(key=lambda i: (i.row or 0, -1 if i.col_index is None else i.col_index))
-        return self.result
 
     def parse(self, number: int, cells: list[Any]) -> Row | None:
         """A row's cells parsed by their columns, its key checked against earlier rows."""
@@ -208,12 +226,17 @@ class Checker:
         values: dict[str, Any] = {}
         failed = False
         width = len(cells)
-        for idx, fname, parse in self.parsers:
-            try:
+        try:  # the common case: every cell is valid
+            for idx, fname, parse in self.parsers:
                 values[fname] = parse(cells[idx] if idx < width else "")
-            except CellError as exc:
-                ctx.error(number, fname, exc.message, exc.forward_key)
-                failed = True
+        except CellError:
+            values = {}
+            for idx, fname, parse in self.parsers:
+                try:
+                    values[fname] = parse(cells[idx] if idx < width else "")
+                except CellError as exc:
+                    ctx.error(number, fname, exc.message, exc.forward_key)
+                    failed = True
         key = self.importer.key_of(values)
         if key is not None and key != "" and not (isinstance(key, tuple) and None in key):
             first = ctx.file_keys.get(key)
@@ -430,6 +453,162 @@ def _write(job: ImportJob, ctx: ImportContext, sheet: Sheet, result: CheckResult
     )
 
 
+class _Rollback(Exception):
+    """Raised inside the one-pass transaction when a row failed: nothing is written."""
+
+
+def _packed(batches: Iterator[list[Row]], importer: Importer, ctx: ImportContext) -> Iterator[Any]:
+    for batch in batches:
+        yield from importer.pack_batch(batch, ctx)
+
+
+def _use_worker(importer: Importer, estimate: int) -> bool:
+    """Check in a second process when the file is large, a second core is there and it is safe."""
+    import multiprocessing
+
+    threshold = importer.parallel_min_rows
+    return (
+        threshold is not None
+        and estimate >= threshold
+        and (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not any(c.in_atomic_block for c in connections.all(initialized_only=True))
+    )
+
+
+def _worker_main(job: ImportJob, ctx: ImportContext, queue) -> None:
+    """The checking process of a one-pass import: checked batches go to the writing process."""
+    try:
+        importer = ctx.importer
+        with job.file.storage.open(job.file.name, "rb") as fh:  # its own file handle
+            sheet = open_sheet(fh, job.original_name)
+            checker = Checker(ctx, sheet)
+            for batch in checker.batches():
+                queue.put(("batch", checker.result.rows, list(importer.pack_batch(batch, ctx))))
+            r = checker.result
+            queue.put(("done", ctx.issues, ctx.error_count, (r.header_row, r.rows, r.ignored_headers, r.planned)))
+    except ImportFileError as exc:
+        queue.put(("file_error", exc.message))
+    except BaseException:  # noqa: BLE001 - reported to the writing process, which logs it
+        import traceback
+
+        queue.put(("error", traceback.format_exc()))
+    finally:
+        queue.close()
+        queue.join_thread()
+
+
+class _Worker:
+    """A forked process that reads and checks the file while this one writes (one-pass mode)."""
+
+    def __init__(self, job: ImportJob, ctx: ImportContext):
+        import multiprocessing
+
+        mp = multiprocessing.get_context("fork")
+        connections.close_all()  # neither process may use the other's database connection
+        self.queue = mp.Queue(maxsize=4)
+        self.process = mp.Process(target=_worker_main, args=(job, ctx, self.queue), daemon=True)
+        self.process.start()
+
+    def items(self, ctx: ImportContext, result: CheckResult, report) -> Iterator[Any]:
+        import queue as queue_mod
+
+        total = max(ctx.state.get("rows_estimate", 0), 1)
+        while True:
+            try:
+                msg = self.queue.get(timeout=5)
+            except queue_mod.Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError("the checking process of the import ended without a result") from None
+                continue
+            kind = msg[0]
+            if kind == "batch":
+                report(msg[1], max(total, msg[1]))
+                yield from msg[2]
+            elif kind == "done":
+                ctx.issues, ctx.error_count = msg[1], msg[2]
+                result.header_row, result.rows, result.ignored_headers, result.planned = msg[3]
+                return
+            elif kind == "file_error":
+                raise ImportFileError(msg[1])
+            else:
+                raise RuntimeError("the checking process of the import failed:\n" + msg[1])
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=10)
+        self.queue.close()
+        self.queue.cancel_join_thread()
+
+
+def _one_pass(job: ImportJob, ctx: ImportContext, sheet: Sheet) -> None:
+    """Check and write in one pass, in one transaction; any failed row rolls all of it back.
+
+    The rows are read once and never spilled: each checked batch is handed to the importer's
+    ``save`` as soon as it is checked. Once a row fails nothing more is written, the remaining
+    rows are still checked (every problem is reported), and the transaction is rolled back.
+    With a large file and a second core, the reading and checking run in a forked process
+    (:class:`_Worker`) while this process writes.
+    """
+    importer = ctx.importer
+    checker = Checker(ctx, sheet)
+    result = checker.result
+    estimate = max(sheet.total_lines - 1, 0)
+    ctx.state["rows_estimate"] = estimate
+    job.processed_rows, job.total_rows, job.status = 0, estimate, Status.WRITING
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=0, total_rows=estimate, status=Status.WRITING)
+    worker = _Worker(job, ctx) if _use_worker(importer, estimate) else None
+    report = _progress(job)
+    try:
+        with transaction.atomic():
+            rows = sheet.rows()
+            checker.read_header(rows)  # binds the columns (and lookups) before ``save`` starts
+            if worker is not None:
+                items = worker.items(ctx, result, report)
+            else:
+                checker.on_progress = report
+                items = _packed(checker.batches(rows), importer, ctx)
+            counts = importer.save(items, ctx)
+            for _rest in items:  # a save that stopped early: the remaining rows are still checked
+                pass
+            if ctx.error_count:
+                raise _Rollback
+    except _Rollback:
+        _fail(job, ctx, sheet, result)
+        return
+    except RowWriteError as exc:
+        ctx.issues, ctx.error_count = [], 0
+        ctx.error(exc.row, exc.field, exc.message)
+        _fail(job, ctx, sheet, result)
+        return
+    except DatabaseError:
+        logger.exception("import job %s: the write failed", job.pk)
+        _finish(
+            job,
+            Status.ERROR,
+            _(
+                "写入数据库时被拒绝（可能有人同时在修改相同的记录）。没有写入任何数据，请稍后重新导入；"
+                "仍不成功时请联系管理员。"
+            ),
+        )
+        return
+    finally:
+        if worker is not None:
+            worker.stop()
+    message = _("导入完成：新增 %(c)d 条，更新 %(u)d 条，%(n)d 条不变。") % _counts_message(counts)
+    _finish(
+        job,
+        Status.DONE,
+        message + _ignored_note(result),
+        created_count=counts.created,
+        updated_count=counts.updated,
+        unchanged_count=counts.unchanged,
+        processed_rows=result.rows,
+        total_rows=result.rows,
+    )
+
+
 def _file_problem(job: ImportJob, message: str) -> None:
     _finish(job, Status.FAILED, message, error_count=1, errors=[Issue(None, "", message).as_dict()])
 
@@ -452,6 +631,9 @@ def run_import(job: ImportJob) -> ImportJob:
     try:
         with job.file.open("rb") as fh, tempfile.TemporaryFile() as spill:
             sheet = open_sheet(fh, job.original_name)
+            if ctx.importer.single_pass and not ctx.options.get("dry_run"):
+                _one_pass(job, ctx, sheet)
+                return job
             result = Checker(ctx, sheet, _progress(job), spill).run()
             if ctx.error_count:
                 _fail(job, ctx, sheet, result)

@@ -80,11 +80,16 @@ def _sqlite_adapter(field: models.Field):
     return None
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> int:
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], *, adapted: bool = False
+) -> int:
     """Insert tuples of values (in the order of ``fields``, attnames such as ``union_id``).
 
     Values are plain Python (str, int, bytes, date, aware datetime, bool, None); no model
-    instance is built and no default is filled in: give every column.
+    instance is built and no default is filled in: give every column. ``adapted``: the values
+    are already in the database's form (dates as ISO text, datetimes as
+    ``connection.ops.adapt_datetimefield_value`` gives them, booleans as 0/1 on SQLite), so
+    they go to the driver untouched.
     """
     opts = model._meta
     by_attname = {f.attname: f for f in opts.concrete_fields}
@@ -100,11 +105,11 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
                     copy.write_row(row)
                     count += 1
         return count
-    adapters = [
+    adapters = [] if adapted else [
         (i, a) for i, name in enumerate(fields) if (a := _sqlite_adapter(by_attname[name])) is not None
     ]
 
-    def adapted() -> Iterator[tuple]:
+    def adapted_rows() -> Iterator[tuple]:
         nonlocal count
         for row in rows:
             count += 1
@@ -119,7 +124,13 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     connection.ensure_connection()
     cur = connection.connection.cursor()
     try:
-        cur.executemany(sql, adapted())
+        if adapters:
+            cur.executemany(sql, adapted_rows())
+        else:
+            if not isinstance(rows, list | tuple):
+                rows = list(rows)
+            cur.executemany(sql, rows)
+            count = len(rows)
     finally:
         cur.close()
     return count

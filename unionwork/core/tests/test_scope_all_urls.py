@@ -18,6 +18,8 @@ from unionwork.core import audit, indicators
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.orgs.models import OrgUnit
 
+from unionwork.core.testing import seed_module_demos
+
 from .factories import demo_user, unit
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +62,7 @@ def route_to_paths(route: str, out_of_scope_ids: list[int]) -> list[str]:
     return ["/" + p.replace("\\", "") for p in paths]
 
 
-def assert_clean(resp, url):
+def assert_clean(resp, url, markers=OTHER_MARKERS):
     if resp.status_code in (301, 302, 400, 403, 404, 405):
         return
     assert resp.status_code == 200, f"{url}: status {resp.status_code}"
@@ -72,19 +74,37 @@ def assert_clean(resp, url):
     else:
         body = b"".join(resp.streaming_content) if resp.streaming else resp.content
         text = body.decode("utf-8", errors="replace")
-    for marker in OTHER_MARKERS:
+    for marker in markers:
         assert marker not in text, f"{url}: shows {marker} of another district"
 
 
+def scoped_models():
+    return [m for m in apps.get_models() if hasattr(m._default_manager, "restrict") and m is not AuditEvent]
+
+
 def other_district_state():
-    zs = unit("210202")
-    units = list(OrgUnit.objects.filter(path__startswith=zs.path).order_by("pk").values_list("pk", "name", "status", "parent_id", "path"))
-    return units
+    """Every record of the other district, of every scoped model, as it stands."""
+    zs_admin = demo_user("zs_admin")
+    return {m._meta.label: list(m._default_manager.restrict(zs_admin).order_by("pk").values()) for m in scoped_models()}
+
+
+def other_district_markers() -> list[str]:
+    """Names that only the other district's records carry (those that say 中山)."""
+    zs_admin = demo_user("zs_admin")
+    names = set(OTHER_MARKERS)
+    for m in scoped_models():
+        for obj in m._default_manager.restrict(zs_admin).order_by("-pk")[:50]:
+            text = str(obj)
+            if "中山" in text and len(text) >= 6:
+                names.add(text)
+    return sorted(names)
 
 
 @pytest.fixture
 def other_ids():
     """Ids of objects of every kind that belong to 中山区 (and one to 机械冶金产业工会's other district)."""
+    # Records of every module in both districts (inside this test's transaction).
+    seed_module_demos()
     zs = unit("210202")
     zs_admin = demo_user("zs_admin")
     with audit.acting_as(zs_admin, "test"):
@@ -98,18 +118,9 @@ def other_ids():
         *AuditEvent.objects.filter(org_path__startswith=zs.path).order_by("-id").values_list("pk", flat=True)[:3],
     }
     # Module records of the other district: every scoped model offers its own ids.
-    for model in apps.get_models():
-        manager = model._default_manager
-        if hasattr(manager, "restrict") and model is not AuditEvent:
-            ids.update(manager.restrict(zs_admin).order_by("-pk").values_list("pk", flat=True)[:3])
-    # An id that also names something inside the district user's scope (of any model) would test
-    # nothing: keep only ids that are outside it for every scoped model.
-    gjz_admin = demo_user("gjz_admin")
-    for model in apps.get_models():
-        manager = model._default_manager
-        if hasattr(manager, "restrict"):
-            ids -= set(manager.restrict(gjz_admin).filter(pk__in=ids).values_list("pk", flat=True))
-    assert len(ids) >= 5
+    for model in scoped_models():
+        ids.update(model._default_manager.restrict(zs_admin).order_by("-pk").values_list("pk", flat=True)[:3])
+    assert len(ids) >= 20
     return sorted(ids)
 
 
@@ -117,6 +128,7 @@ def test_district_user_sees_and_changes_nothing_of_another_district(client, othe
     user = demo_user("gjz_admin")
     client.force_login(user)
     before = other_district_state()
+    markers = other_district_markers()
     checked = 0
     for route, _pattern in walk(get_resolver()):
         if route.startswith("api/") or route.startswith("static/"):
@@ -124,11 +136,11 @@ def test_district_user_sees_and_changes_nothing_of_another_district(client, othe
         for path in route_to_paths(route, other_ids):
             for probe in PROBES:
                 url = path + probe
-                assert_clean(client.get(url), url)
+                assert_clean(client.get(url), url, markers)
                 checked += 1
             resp = client.post(path, {"name": "篡改", "reason": "越权测试", "new_parent": unit("210211").pk,
                                       "target": unit("210211").pk, "password": "Xx#12345678"})
-            assert resp.status_code in (302, 400, 403, 404, 405) or "篡改" not in resp.content.decode(), path
+            assert resp.status_code < 500, path
     assert checked > 100
     assert other_district_state() == before, "a change reached another district"
 
@@ -142,6 +154,7 @@ def test_district_token_sees_and_changes_nothing_of_another_district(client, oth
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     schema = client.get("/api/v1/openapi.json").json()
     before = other_district_state()
+    markers = other_district_markers()
     checked = 0
     for path, ops in schema["paths"].items():
         concrete = [path]
@@ -152,7 +165,7 @@ def test_district_token_sees_and_changes_nothing_of_another_district(client, oth
             url = "/api/v1" + url if not url.startswith("/api/") else url
             if "get" in ops:
                 for probe in ["", "?q=中山", "?q=zs", "?under=" + str(other_ids[0])]:
-                    assert_clean(client.get(url + probe, **headers), url + probe)
+                    assert_clean(client.get(url + probe, **headers), url + probe, markers)
                     checked += 1
             for method in ("post", "patch", "put", "delete"):
                 if method in ops:
@@ -160,6 +173,6 @@ def test_district_token_sees_and_changes_nothing_of_another_district(client, oth
                     body = {"name": "篡改", "reason": "越权测试", "parent_id": unit("210202001").pk,
                             "target_id": unit("210202001").pk, "kind": "grassroots"}
                     resp = getattr(client, method)(url, data=json.dumps(body), content_type="application/json", **headers)
-                    assert resp.status_code in (400, 401, 403, 404, 405, 422) or "篡改" not in resp.content.decode(), url
+                    assert resp.status_code < 500, url
     assert checked > 10
     assert other_district_state() == before, "an API call changed another district"

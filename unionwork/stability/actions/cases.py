@@ -14,6 +14,7 @@ from unionwork.core import audit
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.orgs.models import OrgUnit
+from unionwork.stability import indicators
 from unionwork.stability.actions._amend import amend
 from unionwork.stability.actions._common import actor_label, check, clean_text, rule_for, server_now
 from unionwork.stability.models import (
@@ -202,10 +203,11 @@ def move_case(user, case: Case, move: str, *, now: datetime.datetime | None = No
         )
     now = server_now(now)
     before = audit.snapshot(case)
-    from_state = case.state
+    from_state, counted_at, was_open = case.state, case.org, case.is_open
     summary = _APPLY[move](case, user, now, details)
     case.state = target
     case.save()
+    indicators.case_changed(counted_at, was_open, case.org, case.is_open)
     CaseEvent.objects.create(
         case=case,
         kind=_EVENT_OF_MOVE[move],
@@ -306,6 +308,7 @@ def open_case(
         is_demo=is_demo,
     )
     audit.record(case, "open_case", None, audit.snapshot(case))
+    indicators.case_changed(None, False, case.org, case.is_open)
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.REPORTED,

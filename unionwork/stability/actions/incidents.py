@@ -13,6 +13,7 @@ from stdnum.cn import uscc as uscc_check
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
 from unionwork.orgs.models import OrgUnit
+from unionwork.stability import indicators
 from unionwork.stability.actions._amend import amend
 from unionwork.stability.actions._common import actor_label, check, clean_text, rule_for, server_now
 from unionwork.stability.models import (
@@ -119,6 +120,8 @@ def _open(user, org, recorder_org, *, concealed: bool, learned_at, now, is_demo,
         is_demo=is_demo,
     )
     audit.record(case, "open_case", None, audit.snapshot(case))
+    indicators.incident_reported(incident)
+    indicators.case_changed(None, False, case.org, case.is_open)
     summary = _("%(org)s报告：%(kind)s，%(sev)s，涉及职工 %(n)d 人") % {
         "org": recorder_org.name,
         "kind": incident.get_kind_display(),
