@@ -28,3 +28,13 @@ def test_dashboard_draws_its_charts_and_drills_down(page, live_server, seeded):
     page.get_by_test_id("dashboard-title").wait_for()
     assert page.get_by_test_id("dashboard-title").inner_text() == name
     assert OrgUnit.objects.filter(name=name, parent__code="210211").exists()
+
+
+def test_dashboard_reads_well_on_a_phone(page, live_server, seeded):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "city_admin")
+    page.wait_for_function("document.getElementById('chart-ranking')?.dataset.drawn === '1'")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the dashboard is {width}px wide on a 390px screen"
+    assert page.locator("#chart-ranking svg").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
