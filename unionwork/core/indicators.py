@@ -148,7 +148,9 @@ def bump(key: str, path: str, ipath: str = "", numerator: int = 0, denominator: 
     if updated == len(chain):
         return
     have = set(
-        IndicatorValue.objects.filter(indicator=key, unit_id__in=list(chain), month=month).values_list("unit_id", flat=True)
+        IndicatorValue.objects.filter(indicator=key, unit_id__in=list(chain), month=month).values_list(
+            "unit_id", flat=True
+        )
     )
     missing = [uid for uid in chain if uid not in have]
     prior = _latest_rows(key, missing, month)
@@ -158,9 +160,13 @@ def bump(key: str, path: str, ipath: str = "", numerator: int = 0, denominator: 
         unit_path, parent_id = chain[uid]
         new.append(
             IndicatorValue(
-                indicator=key, unit_id=uid, parent_id=base.parent_id if base else parent_id,
-                unit_path=base.unit_path if base else unit_path, unit_ipath=base.unit_ipath if base else "",
-                month=month, numerator=(base.numerator if base else 0) + numerator,
+                indicator=key,
+                unit_id=uid,
+                parent_id=base.parent_id if base else parent_id,
+                unit_path=base.unit_path if base else unit_path,
+                unit_ipath=base.unit_ipath if base else "",
+                month=month,
+                numerator=(base.numerator if base else 0) + numerator,
                 denominator=(base.denominator if base else 0) + denominator,
             )
         )
@@ -190,7 +196,9 @@ def bump_many(key: str, deltas: Iterable[tuple[str, str, int, int]], when=None) 
     if not per_unit:
         return 0
     have = set(
-        IndicatorValue.objects.filter(indicator=key, unit_id__in=list(per_unit), month=month).values_list("unit_id", flat=True)
+        IndicatorValue.objects.filter(indicator=key, unit_id__in=list(per_unit), month=month).values_list(
+            "unit_id", flat=True
+        )
     )
     for uid in have:
         num, den = per_unit[uid]
@@ -206,9 +214,13 @@ def bump_many(key: str, deltas: Iterable[tuple[str, str, int, int]], when=None) 
         unit_path, parent_id = meta[uid]
         new.append(
             IndicatorValue(
-                indicator=key, unit_id=uid, parent_id=base.parent_id if base else parent_id,
-                unit_path=base.unit_path if base else unit_path, unit_ipath=base.unit_ipath if base else "",
-                month=month, numerator=(base.numerator if base else 0) + num,
+                indicator=key,
+                unit_id=uid,
+                parent_id=base.parent_id if base else parent_id,
+                unit_path=base.unit_path if base else unit_path,
+                unit_ipath=base.unit_ipath if base else "",
+                month=month,
+                numerator=(base.numerator if base else 0) + num,
                 denominator=(base.denominator if base else 0) + den,
             )
         )
@@ -331,17 +343,39 @@ def rebuild(key: str, month=None) -> int:
                 meta[uid] = (upath, parent, ipath if upath == path else "")
     IndicatorValue.objects.filter(indicator=key, month=month).delete()
     rows = [
-        IndicatorValue(indicator=key, unit_id=uid, parent_id=meta[uid][1], unit_path=meta[uid][0],
-                       unit_ipath=meta[uid][2], month=month, numerator=n, denominator=d)
+        IndicatorValue(
+            indicator=key,
+            unit_id=uid,
+            parent_id=meta[uid][1],
+            unit_path=meta[uid][0],
+            unit_ipath=meta[uid][2],
+            month=month,
+            numerator=n,
+            denominator=d,
+        )
         for uid, (n, d) in totals.items()
     ]
     # Units that had a figure before but have none now fall to zero this month.
-    stale = _latest_rows(key, IndicatorValue.objects.filter(indicator=key, month__lt=month)
-                         .exclude(unit_id__in=list(totals)).values_list("unit_id", flat=True).distinct(), month)
+    stale = _latest_rows(
+        key,
+        IndicatorValue.objects.filter(indicator=key, month__lt=month)
+        .exclude(unit_id__in=list(totals))
+        .values_list("unit_id", flat=True)
+        .distinct(),
+        month,
+    )
     for uid, r in stale.items():
         if r.numerator or r.denominator:
-            rows.append(IndicatorValue(indicator=key, unit_id=uid, parent_id=r.parent_id, unit_path=r.unit_path,
-                                       unit_ipath=r.unit_ipath, month=month))
+            rows.append(
+                IndicatorValue(
+                    indicator=key,
+                    unit_id=uid,
+                    parent_id=r.parent_id,
+                    unit_path=r.unit_path,
+                    unit_ipath=r.unit_ipath,
+                    month=month,
+                )
+            )
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -364,28 +398,43 @@ def subtree_moved(old_path: str, new_path: str, old_ipath: str = "", new_ipath: 
         subtree = IndicatorValue.objects.filter(indicator=key, unit_path__startswith=old_path)
         latest = _latest_rows(key, subtree.values_list("unit_id", flat=True).distinct(), month)
         for uid, r in latest.items():
-            fields = dict(unit_path=new_path + r.unit_path[len(old_path):],
-                          parent_id=_ids(new_path)[-2] if uid == root_id and len(_ids(new_path)) > 1 else r.parent_id)
+            fields = dict(
+                unit_path=new_path + r.unit_path[len(old_path) :],
+                parent_id=_ids(new_path)[-2] if uid == root_id and len(_ids(new_path)) > 1 else r.parent_id,
+            )
             if uid == root_id:
                 fields["unit_ipath"] = new_ipath
             if r.month == month:
                 IndicatorValue.objects.filter(pk=r.pk).update(**fields)
             else:
                 fields.setdefault("unit_ipath", r.unit_ipath)
-                IndicatorValue.objects.create(indicator=key, unit_id=uid, month=month, numerator=r.numerator,
-                                              denominator=r.denominator, **fields)
+                IndicatorValue.objects.create(
+                    indicator=key,
+                    unit_id=uid,
+                    month=month,
+                    numerator=r.numerator,
+                    denominator=r.denominator,
+                    **fields,
+                )
 
 
 def _bump_chain(key, chain, num, den, month):
     for uid, (upath, parent) in chain.items():
         row = _latest_rows(key, [uid], month).get(uid)
         if row is not None and row.month == month:
-            IndicatorValue.objects.filter(pk=row.pk).update(numerator=F("numerator") + num, denominator=F("denominator") + den)
+            IndicatorValue.objects.filter(pk=row.pk).update(
+                numerator=F("numerator") + num, denominator=F("denominator") + den
+            )
         else:
             IndicatorValue.objects.create(
-                indicator=key, unit_id=uid, parent_id=row.parent_id if row else parent,
-                unit_path=row.unit_path if row else upath, unit_ipath=row.unit_ipath if row else "", month=month,
-                numerator=(row.numerator if row else 0) + num, denominator=(row.denominator if row else 0) + den,
+                indicator=key,
+                unit_id=uid,
+                parent_id=row.parent_id if row else parent,
+                unit_path=row.unit_path if row else upath,
+                unit_ipath=row.unit_ipath if row else "",
+                month=month,
+                numerator=(row.numerator if row else 0) + num,
+                denominator=(row.denominator if row else 0) + den,
             )
 
 

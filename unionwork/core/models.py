@@ -70,6 +70,9 @@ class AuditHead(models.Model):
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.count} events, last {self.last_hash[:12]}"
+
 
 class ImportJob(models.Model):
     """One upload through the import mechanism: its file, progress and outcome."""

@@ -139,7 +139,9 @@ def history_of(obj) -> list[AuditEvent]:
 
     Each event gets ``rows``: (Chinese field label, before, after) for the fields that changed.
     """
-    events = list(AuditEvent.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[:200])
+    events = list(
+        AuditEvent.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[:200]
+    )
     return label_events(events, type(obj))
 
 

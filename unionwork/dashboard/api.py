@@ -50,9 +50,16 @@ class NodeFiguresOut(Schema):
 
 
 def _ind_out(ind) -> dict:
-    return {"key": ind.key, "label": str(ind.label), "numerator_label": str(ind.numerator_label),
-            "denominator_label": str(ind.denominator_label), "unit": ind.unit,
-            "higher_is_better": ind.higher_is_better, "target": ind.target, "deadline": ind.deadline}
+    return {
+        "key": ind.key,
+        "label": str(ind.label),
+        "numerator_label": str(ind.numerator_label),
+        "denominator_label": str(ind.denominator_label),
+        "unit": ind.unit,
+        "higher_is_better": ind.higher_is_better,
+        "target": ind.target,
+        "deadline": ind.deadline,
+    }
 
 
 def _fig(f) -> dict:
@@ -64,7 +71,11 @@ def list_indicators(request: HttpRequest):
     return [_ind_out(i) for i in indicators.all_indicators() if not i.key.startswith("test.")]
 
 
-@router.get("/{key}/units/{unit_id}", response={200: NodeFiguresOut, **ONE_READ_ERRORS}, summary="某组织的指标、下级排名与走势")
+@router.get(
+    "/{key}/units/{unit_id}",
+    response={200: NodeFiguresOut, **ONE_READ_ERRORS},
+    summary="某组织的指标、下级排名与走势",
+)
 def node_figures(request: HttpRequest, key: str, unit_id: int, months: int = 12):
     try:
         ind = indicators.get(key)
@@ -77,7 +88,11 @@ def node_figures(request: HttpRequest, key: str, unit_id: int, months: int = 12)
         "unit_id": node.pk,
         "unit_name": node.name,
         "total": _fig(tbl.total),
-        "children": [{**_fig(r.figure), "unit_id": r.unit.pk, "unit_name": r.label, "rank": i + 1}
-                     for i, r in enumerate(tbl.rows)],
-        "trend": [{**_fig(f), "month": m} for m, f in indicators.trend(ind.key, node, max(1, min(months, 60)))],
+        "children": [
+            {**_fig(r.figure), "unit_id": r.unit.pk, "unit_name": r.label, "rank": i + 1}
+            for i, r in enumerate(tbl.rows)
+        ],
+        "trend": [
+            {**_fig(f), "month": m} for m, f in indicators.trend(ind.key, node, max(1, min(months, 60)))
+        ],
     }

@@ -59,7 +59,9 @@ def table(user, node: OrgUnit, indicator: Indicator, month: datetime.date | None
     own = None
     if node.kind != OrgKind.INDUSTRIAL:
         summed = sum((r.figure for r in territorial), Figure(0, 0, indicator.unit))
-        rest = Figure(total.numerator - summed.numerator, total.denominator - summed.denominator, indicator.unit)
+        rest = Figure(
+            total.numerator - summed.numerator, total.denominator - summed.denominator, indicator.unit
+        )
         own = rest if (rest.numerator or rest.denominator) else None
     return Table(indicator, total, ranked(indicator, rows), own)
 

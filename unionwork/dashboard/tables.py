@@ -32,7 +32,9 @@ def build(user, node, inds: list[Indicator]) -> StatTable:
     for k, i in enumerate(inds):
         territorial = (c for c in children if c.parent_id == node.pk and c.kind != "industrial")
         summed = sum((per_ind[k][c.pk] for c in territorial), Figure(0, 0, i.unit))
-        own.append(Figure(totals[k].numerator - summed.numerator, totals[k].denominator - summed.denominator, i.unit))
+        own.append(
+            Figure(totals[k].numerator - summed.numerator, totals[k].denominator - summed.denominator, i.unit)
+        )
     if any(f.numerator or f.denominator for f in own) and node.kind != "industrial":
         rows.append((_("本级直属"), own))
     return StatTable(inds, rows, totals)
@@ -55,7 +57,16 @@ def xlsx_response(node, data: StatTable) -> HttpResponse:
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet(_("统计表"))
     title = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-    head = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#F2F2F2"})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "bg_color": "#F2F2F2",
+        }
+    )
     cell = wb.add_format({"border": 1})
     num = wb.add_format({"border": 1, "num_format": "#,##0"})
     rate = wb.add_format({"border": 1, "num_format": "0.0"})
@@ -98,6 +109,8 @@ def xlsx_response(node, data: StatTable) -> HttpResponse:
     ws.set_footer("&C&P / &N")
     wb.close()
     name = f"{node.name}统计表-{timezone.localdate():%Y%m%d}.xlsx"
-    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return resp

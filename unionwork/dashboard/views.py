@@ -16,7 +16,9 @@ def _node(request, pk):
 
 
 def _label(ind, fig):
-    return "—" if fig.rate is None else (f"{fig.rate}%" if ind.unit == indicators.RATE else f"{fig.numerator:,}")
+    return (
+        "—" if fig.rate is None else (f"{fig.rate}%" if ind.unit == indicators.RATE else f"{fig.numerator:,}")
+    )
 
 
 def dashboard(request, pk=None):
@@ -54,11 +56,18 @@ def dashboard(request, pk=None):
 def stat_table(request, pk=None):
     """Any set of indicators for a node's children: numerators, denominators, rates, a total row."""
     node = _node(request, pk)
-    keys = request.GET.getlist("i") or [i.key for i in indicators.all_indicators() if not i.key.startswith("test.")]
+    keys = request.GET.getlist("i") or [
+        i.key for i in indicators.all_indicators() if not i.key.startswith("test.")
+    ]
     chosen = [i for i in indicators.all_indicators() if i.key in keys]
     data = tables.build(request.user, node, chosen)
     if request.GET.get("export") == "xlsx":
         return tables.xlsx_response(node, data)
-    context = {"node": node, "data": data, "all": [i for i in indicators.all_indicators() if not i.key.startswith("test.")],
-               "keys": keys, "title": _("%(n)s 统计表") % {"n": node.name}}
+    context = {
+        "node": node,
+        "data": data,
+        "all": [i for i in indicators.all_indicators() if not i.key.startswith("test.")],
+        "keys": keys,
+        "title": _("%(n)s 统计表") % {"n": node.name},
+    }
     return render(request, "dashboard/table.html", context)

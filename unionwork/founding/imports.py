@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core import audit, indicators, imports
+from unionwork.core import audit, imports, indicators
 from unionwork.core.imports import CellError, Change, ImportContext, Row, WriteCounts
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.columns import cell_text

@@ -2,13 +2,14 @@
 
 Numerator: enterprises expected to have a union (by the founding rule) that are covered by an
 active union; denominator: enterprises expected to have one. An enterprise counts where it lies
-(its community) and, when its union is linked to an industrial union, for that union too.
+(its community). Industrial unions are not attributed a founding rate here: an uncovered
+enterprise has no union to link it to one; their own founding page (by industry) shows theirs.
 """
 
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import indicators
@@ -22,9 +23,11 @@ KEY = "founding.rate"
 def _flags(qs, rule=None):
     rule = rule or FoundingRule.current()
     return qs.annotate(
-        is_expected=Case(When(expected_q(rule), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        is_expected=Case(
+            When(expected_q(rule), then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
         is_covered=Case(When(covered_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).values_list("pk", "community__path", "union__ipath", "is_expected", "is_covered")
+    ).values_list("pk", "community__path", "is_expected", "is_covered")
 
 
 def contributions(ids: Iterable[int]) -> dict[int, tuple[str, str, int, int]]:
@@ -33,9 +36,11 @@ def contributions(ids: Iterable[int]) -> dict[int, tuple[str, str, int, int]]:
     out = {}
     rule = FoundingRule.current()
     for start in range(0, len(ids), 2000):
-        for pk, path, ipath, expected, covered in _flags(Enterprise.objects.filter(pk__in=ids[start : start + 2000]), rule):
+        for pk, path, expected, covered in _flags(
+            Enterprise.objects.filter(pk__in=ids[start : start + 2000]), rule
+        ):
             if expected:
-                out[pk] = (path, ipath if covered else "", 1 if covered else 0, 1)
+                out[pk] = (path, "", 1 if covered else 0, 1)
     return out
 
 
@@ -45,14 +50,14 @@ def tracking(ids: Iterable[int] = ()):
 
 
 def _own():
-    for _pk, path, ipath, expected, covered in _flags(Enterprise.objects.all()).iterator(chunk_size=5000):
+    for _pk, path, expected, covered in _flags(Enterprise.objects.all()).iterator(chunk_size=5000):
         if expected:
-            yield path, (ipath if covered else "") or "", 1 if covered else 0, 1
+            yield path, "", 1 if covered else 0, 1
 
 
 def _live(path: str):
     rule = FoundingRule.current()
-    base = Enterprise.objects.filter(Q(community__path__startswith=path) | Q(union__ipath__startswith=path, union__isnull=False))
+    base = Enterprise.objects.filter(community__path__startswith=path)
     expected = base.filter(expected_q(rule))
     return expected.filter(covered_q()).count(), expected.count()
 
@@ -69,7 +74,9 @@ FOUNDING_RATE = register(
         own_counts=_own,
         live_subtree=_live,
         deadline=datetime.date(datetime.date.today().year, 9, 30),
-        description=_("应建会企业中已被正常状态的基层工会或联合工会覆盖的比例（三年建会任务 9 月 30 日前完成）。"),
+        description=_(
+            "应建会企业中已被正常状态的基层工会或联合工会覆盖的比例（三年建会任务 9 月 30 日前完成）。"
+        ),
     )
 )
 
@@ -84,9 +91,9 @@ def on_unit_status_changed(sender, unit, old_status, new_status, **kwargs) -> No
         return
     now = contributions(ids)  # already reflects the new status
     deltas = []
-    for path, ipath, num, den in now.values():
+    for path, ipath, num, _den in now.values():
         if new_status == OrgStatus.ACTIVE:  # was uncovered, is covered
-            deltas += [(path, "", 0, -den), (path, ipath, num, den)]
+            deltas.append((path, ipath, num, 0))
         else:  # was covered through this unit, is not
-            deltas += [(path, unit.ipath, -1, -den), (path, "", num, den)]
+            deltas.append((path, ipath, -1, 0))
     indicators.bump_many(KEY, deltas)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ADMINISTRATOR, path_in_scope, user_may
-from unionwork.members import indicators as members_indicators
 from unionwork.members import idnumber, pii
+from unionwork.members import indicators as members_indicators
 from unionwork.members.models import (
     CARD_HELD,
     CARD_MOVES,

@@ -30,8 +30,10 @@ def _active():
 def _rows(ids: Iterable[int]):
     ids = list(ids)
     for start in range(0, len(ids), 2000):
-        yield from _active().filter(pk__in=ids[start : start + 2000]).values_list(
-            "pk", "org_path", "union__ipath", "card_status"
+        yield from (
+            _active()
+            .filter(pk__in=ids[start : start + 2000])
+            .values_list("pk", "org_path", "union__ipath", "card_status")
         )
 
 
@@ -104,15 +106,29 @@ def rebuild_all() -> None:
 
 ACTIVE = register(
     Indicator(
-        key=ACTIVE_KEY, label=_("在会会员"), numerator_label=_("在会会员"), unit=COUNT, module="members",
-        own_counts=_own_active, live_subtree=_live_active,
+        key=ACTIVE_KEY,
+        label=_("在会会员"),
+        numerator_label=_("在会会员"),
+        unit=COUNT,
+        module="members",
+        own_counts=_own_active,
+        live_subtree=_live_active,
     )
 )
 CARD_COVERAGE = register(
     Indicator(
-        key=COVERAGE_KEY, label=_("会员卡覆盖率"), numerator_label=_("持有效会员卡"), denominator_label=_("在会会员"),
-        unit=RATE, target=90.0, module="members", own_counts=_own_cards, live_subtree=_live_cards,
+        key=COVERAGE_KEY,
+        label=_("会员卡覆盖率"),
+        numerator_label=_("持有效会员卡"),
+        denominator_label=_("在会会员"),
+        unit=RATE,
+        target=90.0,
+        module="members",
+        own_counts=_own_cards,
+        live_subtree=_live_cards,
         deadline=datetime.date(datetime.date.today().year, 8, 31),
-        description=_("在会会员中持有效会员服务卡（已发放或已激活）的比例；各区市县和产业工会须于 8 月 31 日前推行。"),
+        description=_(
+            "在会会员中持有效会员服务卡（已发放或已激活）的比例；各区市县和产业工会须于 8 月 31 日前推行。"
+        ),
     )
 )

@@ -22,7 +22,8 @@ def _clean_code(code: str | None) -> str | None:
     code = (code or "").strip() or None
     if code and len(code) > CODE_MAX:
         raise ActionError(
-            _("代码过长：%(n)d 个字符，最多 %(max)d 个，请核对。") % {"n": len(code), "max": CODE_MAX}, code="code_long"
+            _("代码过长：%(n)d 个字符，最多 %(max)d 个，请核对。") % {"n": len(code), "max": CODE_MAX},
+            code="code_long",
         )
     return code
 
@@ -49,7 +50,8 @@ def _clean_name(name: str) -> str:
         raise ActionError(_("名称不能为空。"), code="name_empty")
     if len(name) > NAME_MAX:
         raise ActionError(
-            _("名称过长：%(n)d 个字，最多 %(max)d 个字，请缩短。") % {"n": len(name), "max": NAME_MAX}, code="name_long"
+            _("名称过长：%(n)d 个字，最多 %(max)d 个字，请缩短。") % {"n": len(name), "max": NAME_MAX},
+            code="name_long",
         )
     return name
 
@@ -76,7 +78,11 @@ def _count_union(unit: OrgUnit, delta: int) -> None:
 
 def _log(unit: OrgUnit, kind: str, summary: str, reason: str = "") -> OrgEvent:
     return OrgEvent.objects.create(
-        unit=unit, kind=kind, actor_label=audit.current_actor().label, summary=summary[:500], reason=reason[:500]
+        unit=unit,
+        kind=kind,
+        actor_label=audit.current_actor().label,
+        summary=summary[:500],
+        reason=reason[:500],
     )
 
 
@@ -113,8 +119,16 @@ def create_unit(
         raise ActionError(_("“%(n)s”不是产业工会。") % {"n": industrial_union.name})
     full, initials = pinyin_of(name)
     unit = OrgUnit(
-        parent=parent, name=name, kind=kind, code=code, industrial_union=industrial_union, depth=parent.depth + 1,
-        pinyin=full, initials=initials, is_demo=is_demo, path=f"{parent.path}tmp-{timezone.now().timestamp()}/",
+        parent=parent,
+        name=name,
+        kind=kind,
+        code=code,
+        industrial_union=industrial_union,
+        depth=parent.depth + 1,
+        pinyin=full,
+        initials=initials,
+        is_demo=is_demo,
+        path=f"{parent.path}tmp-{timezone.now().timestamp()}/",
     )
     unit.save()
     unit.path = f"{parent.path}{unit.pk}/"
@@ -127,8 +141,15 @@ def create_unit(
 
 
 @transaction.atomic
-def update_unit(user, unit: OrgUnit, *, name: str | None = None, code: str | None = None,
-                industrial_union: OrgUnit | None | bool = False, reason: str = "") -> OrgUnit:
+def update_unit(
+    user,
+    unit: OrgUnit,
+    *,
+    name: str | None = None,
+    code: str | None = None,
+    industrial_union: OrgUnit | None | bool = False,
+    reason: str = "",
+) -> OrgUnit:
     """Rename a unit, change its code or its industrial union link."""
     _check_may(user, unit)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
@@ -144,7 +165,9 @@ def update_unit(user, unit: OrgUnit, *, name: str | None = None, code: str | Non
         code = _clean_code(code)
         if code != unit.code:
             if code and OrgUnit.objects.filter(code=code).exclude(pk=unit.pk).exists():
-                raise ActionError(_("代码 %(code)s 已被其他组织使用。") % {"code": code}, code="duplicate_code")
+                raise ActionError(
+                    _("代码 %(code)s 已被其他组织使用。") % {"code": code}, code="duplicate_code"
+                )
             changes.append(_("代码由 %(a)s 改为 %(b)s") % {"a": unit.code or "-", "b": code or "-"})
             unit.code = code
     relink = industrial_union is not False and industrial_union != unit.industrial_union
@@ -155,7 +178,9 @@ def update_unit(user, unit: OrgUnit, *, name: str | None = None, code: str | Non
             if user is not None and not path_in_scope(user, unit.path):
                 raise ActionError(_("只有组织所在地的上级才能调整其所属产业工会。"))
         unit.industrial_union = industrial_union
-        changes.append(_("所属产业工会改为“%(n)s”") % {"n": industrial_union.name if industrial_union else "-"})
+        changes.append(
+            _("所属产业工会改为“%(n)s”") % {"n": industrial_union.name if industrial_union else "-"}
+        )
     if not changes:
         return unit
     unit.save()
@@ -165,7 +190,11 @@ def update_unit(user, unit: OrgUnit, *, name: str | None = None, code: str | Non
         unit.refresh_from_db()
         indicators.subtree_moved(unit.path, unit.path, old_ipath, unit.ipath)
     audit.record(unit, "update", before, audit.snapshot(unit), note=reason)
-    kind = OrgEvent.Kind.RENAMED if name is not None and len(changes) == 1 and changes[0].startswith("名称") else OrgEvent.Kind.UPDATED
+    kind = (
+        OrgEvent.Kind.RENAMED
+        if name is not None and len(changes) == 1 and changes[0].startswith("名称")
+        else OrgEvent.Kind.UPDATED
+    )
     _log(unit, kind, "；".join(changes), reason)
     return unit
 
@@ -227,7 +256,12 @@ def move_unit(user, unit: OrgUnit, new_parent: OrgUnit, reason: str = "") -> Org
 
     subtree_moved.send(sender=OrgUnit, old_path=old_path, new_path=new_path)
     audit.record(unit, "move", before, audit.snapshot(unit), note=reason)
-    _log(unit, OrgEvent.Kind.MOVED, _("由“%(a)s”调整到“%(b)s”") % {"a": old_parent.name, "b": new_parent.name}, reason)
+    _log(
+        unit,
+        OrgEvent.Kind.MOVED,
+        _("由“%(a)s”调整到“%(b)s”") % {"a": old_parent.name, "b": new_parent.name},
+        reason,
+    )
     return unit
 
 
@@ -248,10 +282,17 @@ def merge_units(user, source: OrgUnit, target: OrgUnit, reason: str = "") -> Org
     if source.kind != target.kind:
         raise ActionError(
             _("只能合并同类组织：“%(a)s”是%(ka)s，“%(b)s”是%(kb)s。")
-            % {"a": source.name, "ka": source.get_kind_display(), "b": target.name, "kb": target.get_kind_display()}
+            % {
+                "a": source.name,
+                "ka": source.get_kind_display(),
+                "b": target.name,
+                "kb": target.get_kind_display(),
+            }
         )
     for child in list(source.children.filter(status=OrgStatus.ACTIVE)):
-        move_unit(None, child, target, reason=_("随“%(n)s”并入“%(t)s”") % {"n": source.name, "t": target.name})
+        move_unit(
+            None, child, target, reason=_("随“%(n)s”并入“%(t)s”") % {"n": source.name, "t": target.name}
+        )
     before = audit.snapshot(source)
     _count_union(source, -1)
     source.status = OrgStatus.MERGED
@@ -281,7 +322,8 @@ def deregister_unit(user, unit: OrgUnit, reason: str) -> OrgUnit:
     active_children = unit.children.filter(status=OrgStatus.ACTIVE).count()
     if active_children:
         raise ActionError(
-            _("“%(n)s”下还有 %(c)d 个正常状态的下级组织，请先调整或注销它们。") % {"n": unit.name, "c": active_children},
+            _("“%(n)s”下还有 %(c)d 个正常状态的下级组织，请先调整或注销它们。")
+            % {"n": unit.name, "c": active_children},
             code="has_children",
         )
     before = audit.snapshot(unit)
@@ -312,7 +354,9 @@ def reactivate_unit(user, unit: OrgUnit, reason: str = "") -> OrgUnit:
     unit.save()
     from unionwork.orgs.signals import unit_status_changed
 
-    unit_status_changed.send(sender=OrgUnit, unit=unit, old_status=OrgStatus.DEREGISTERED, new_status=unit.status)
+    unit_status_changed.send(
+        sender=OrgUnit, unit=unit, old_status=OrgStatus.DEREGISTERED, new_status=unit.status
+    )
     audit.record(unit, "reactivate", before, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.REACTIVATED, _("恢复为正常状态"), reason)
     return unit

@@ -73,8 +73,15 @@ def _insert_level(parent_by_code: dict[str, OrgUnit], rows, parent_key: str, kin
         full, initials = pinyin_of(name)
         new.append(
             OrgUnit(
-                parent=parent, kind=kind, name=name[:100], code=row["code"], division_name=row["name"][:100],
-                depth=parent.depth + 1, pinyin=full, initials=initials, path=f"tmp:{row['code']}",
+                parent=parent,
+                kind=kind,
+                name=name[:100],
+                code=row["code"],
+                division_name=row["name"][:100],
+                depth=parent.depth + 1,
+                pinyin=full,
+                initials=initials,
+                path=f"tmp:{row['code']}",
             )
         )
     OrgUnit.objects.bulk_create(new, batch_size=2000)
@@ -84,8 +91,12 @@ def _insert_level(parent_by_code: dict[str, OrgUnit], rows, parent_key: str, kin
     audit.record_many(((u, "create", None, audit.snapshot(u)) for u in new), note="load_divisions")
     OrgEvent.objects.bulk_create(
         [
-            OrgEvent(unit=u, kind=OrgEvent.Kind.CREATED, actor_label=audit.current_actor().label,
-                     summary=f"按统计区划代码 {u.code} 导入")
+            OrgEvent(
+                unit=u,
+                kind=OrgEvent.Kind.CREATED,
+                actor_label=audit.current_actor().label,
+                summary=f"按统计区划代码 {u.code} 导入",
+            )
             for u in new
         ],
         batch_size=2000,
@@ -114,14 +125,25 @@ def load_divisions(folder: Path, city_code: str | None = None) -> LoadResult:
         name = union_name(city_rows[0]["name"], OrgKind.CITY)
         full, initials = pinyin_of(name)
         root = OrgUnit.objects.create(
-            parent=None, kind=OrgKind.CITY, name=name, code=city_code, division_name=city_rows[0]["name"],
-            depth=0, pinyin=full, initials=initials, path=f"tmp:{city_code}",
+            parent=None,
+            kind=OrgKind.CITY,
+            name=name,
+            code=city_code,
+            division_name=city_rows[0]["name"],
+            depth=0,
+            pinyin=full,
+            initials=initials,
+            path=f"tmp:{city_code}",
         )
         root.path = f"/{root.pk}/"
         root.save(update_fields=["path"])
         audit.record(root, "create", None, audit.snapshot(root), note="load_divisions")
-        OrgEvent.objects.create(unit=root, kind=OrgEvent.Kind.CREATED, actor_label=audit.current_actor().label,
-                                summary=f"按统计区划代码 {city_code} 导入")
+        OrgEvent.objects.create(
+            unit=root,
+            kind=OrgEvent.Kind.CREATED,
+            actor_label=audit.current_actor().label,
+            summary=f"按统计区划代码 {city_code} 导入",
+        )
         result.created[OrgKind.CITY] = 1
     else:
         result.existing[OrgKind.CITY] = 1

@@ -8,12 +8,18 @@ from unionwork.orgs.models import ALLOWED_CHILDREN, OrgKind, OrgStatus, OrgUnit
 class UnitEditForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     code = forms.CharField(label=_("代码"), max_length=20, required=False)
-    industrial_union = forms.ModelChoiceField(label=_("所属产业工会"), queryset=OrgUnit.objects.none(), required=False)
+    industrial_union = forms.ModelChoiceField(
+        label=_("所属产业工会"), queryset=OrgUnit.objects.none(), required=False
+    )
     reason = forms.CharField(label=_("变更原因"), max_length=500, required=False)
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
         if unit is not None and "initial" not in kwargs:
-            kwargs["initial"] = {"name": unit.name, "code": unit.code, "industrial_union": unit.industrial_union_id}
+            kwargs["initial"] = {
+                "name": unit.name,
+                "code": unit.code,
+                "industrial_union": unit.industrial_union_id,
+            }
         super().__init__(*args, **kwargs)
         # Every industrial union of the city may be linked; the list is short and public in the tree.
         self.fields["industrial_union"].queryset = OrgUnit.objects.filter(

@@ -19,7 +19,9 @@ def _own():
 
 
 def _live(path):
-    n = _counted(OrgUnit.objects.filter(Q(path__startswith=path) | Q(ipath__startswith=path))).aggregate(n=Count("pk"))["n"]
+    n = _counted(OrgUnit.objects.filter(Q(path__startswith=path) | Q(ipath__startswith=path))).aggregate(
+        n=Count("pk")
+    )["n"]
     return n, 0
 
 

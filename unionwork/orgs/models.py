@@ -57,7 +57,12 @@ class OrgUnit(models.Model):
     """
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级组织")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级组织"),
     )
     path = models.CharField(_("路径"), max_length=255, unique=True, db_index=True)
     ipath = models.CharField(_("产业路径"), max_length=255, blank=True, default="", db_index=True)
@@ -65,19 +70,33 @@ class OrgUnit(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(
-        _("统计区划代码/组织代码"), max_length=20, unique=True, null=True, blank=True,
+        _("统计区划代码/组织代码"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("行政区划单位填统计用区划代码；其他组织可填内部代码。"),
     )
     division_name = models.CharField(_("行政区划名称"), max_length=100, blank=True)
     pinyin = models.CharField(_("拼音"), max_length=400, blank=True, db_index=True)
     initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, db_index=True)
     industrial_union = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked_units",
-        limit_choices_to={"kind": OrgKind.INDUSTRIAL}, verbose_name=_("所属产业工会"),
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_units",
+        limit_choices_to={"kind": OrgKind.INDUSTRIAL},
+        verbose_name=_("所属产业工会"),
     )
     status = models.CharField(_("状态"), max_length=20, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", verbose_name=_("并入")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("并入"),
     )
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
@@ -101,15 +120,15 @@ class OrgUnit(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.status == OrgStatus.ACTIVE
 
     def audit_org_path(self) -> str:
         return self.path
-
-    def get_absolute_url(self) -> str:
-        return reverse("orgs:detail", args=[self.pk])
 
     def ancestor_ids(self) -> list[int]:
         return [int(x) for x in self.path.strip("/").split("/") if x][:-1]
@@ -149,4 +168,3 @@ class OrgEvent(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.get_kind_display()}"
-

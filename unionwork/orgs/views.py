@@ -1,14 +1,13 @@
 """Pages of the organisation tree: browser, list, detail and the actions of dynamic management."""
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.orgs import actions, queries
 from unionwork.orgs.filters import OrgUnitFilter
 from unionwork.orgs.forms import MergeForm, MoveForm, ReasonForm, UnitCreateForm, UnitEditForm
-from unionwork.orgs.models import OrgStatus, OrgUnit
+from unionwork.orgs.models import OrgUnit
 
 
 def browser(request):
@@ -17,9 +16,13 @@ def browser(request):
     q = request.GET.get("q", "").strip()
     results = None
     if q:
-        results = list(queries.search_units(OrgUnit.objects.restrict(request.user), q).select_related("parent")[:50])
+        results = list(
+            queries.search_units(OrgUnit.objects.restrict(request.user), q).select_related("parent")[:50]
+        )
     children = queries.children_of(request.user, root) if root else []
-    return render(request, "orgs/browser.html", {"root": root, "children": children, "q": q, "results": results})
+    return render(
+        request, "orgs/browser.html", {"root": root, "children": children, "q": q, "results": results}
+    )
 
 
 def children(request, pk):
@@ -78,8 +81,12 @@ class UnitEditView(UnitActionView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.update_unit(
-            self.request.user, self.object, name=d["name"], code=d["code"],
-            industrial_union=d["industrial_union"], reason=d["reason"],
+            self.request.user,
+            self.object,
+            name=d["name"],
+            code=d["code"],
+            industrial_union=d["industrial_union"],
+            reason=d["reason"],
         )
 
 
@@ -93,8 +100,13 @@ class UnitCreateView(UnitActionView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.create_unit(
-            self.request.user, parent=self.object, name=d["name"], kind=d["kind"], code=d["code"],
-            industrial_union=d["industrial_union"], reason=d["reason"],
+            self.request.user,
+            parent=self.object,
+            name=d["name"],
+            kind=d["kind"],
+            code=d["code"],
+            industrial_union=d["industrial_union"],
+            reason=d["reason"],
         )
 
 
@@ -103,7 +115,9 @@ class UnitMoveView(UnitActionView):
     title = _("调整隶属关系")
 
     def perform(self, form):
-        return actions.move_unit(self.request.user, self.object, form.cleaned_data["new_parent"], form.cleaned_data["reason"])
+        return actions.move_unit(
+            self.request.user, self.object, form.cleaned_data["new_parent"], form.cleaned_data["reason"]
+        )
 
 
 class UnitMergeView(UnitActionView):
@@ -111,7 +125,9 @@ class UnitMergeView(UnitActionView):
     title = _("合并到其他组织")
 
     def perform(self, form):
-        return actions.merge_units(self.request.user, self.object, form.cleaned_data["target"], form.cleaned_data["reason"])
+        return actions.merge_units(
+            self.request.user, self.object, form.cleaned_data["target"], form.cleaned_data["reason"]
+        )
 
 
 class UnitDeregisterView(UnitActionView):
@@ -132,5 +148,3 @@ class UnitReactivateView(UnitDeregisterView):
 
     def perform(self, form):
         return actions.reactivate_unit(self.request.user, self.object, form.cleaned_data["reason"])
-
-

@@ -16,9 +16,8 @@ from python_calamine import CalamineWorkbook
 
 from unionwork.core import audit, indicators
 from unionwork.core.models import AuditEvent, ImportJob
-from unionwork.orgs.models import OrgUnit
-
 from unionwork.core.testing import seed_module_demos
+from unionwork.orgs.models import OrgUnit
 
 from .factories import demo_user, unit
 

@@ -49,7 +49,16 @@ def test_statistical_table_total_equals_the_sum_of_rows(client):
     body = [r for r in rows[4:] if r[0]]
     total = body[-1]
     assert total[0] == "合计"
-    districts = [r for r in body[:-1] if str(r[0]).endswith("区总工会") or str(r[0]).endswith("市总工会") or str(r[0]).endswith("县总工会")]
+    districts = [
+        r
+        for r in body[:-1]
+        if str(r[0]).endswith("区总工会") or str(r[0]).endswith("市总工会") or str(r[0]).endswith("县总工会")
+    ]
     assert len(districts) == 10
-    territorial = [r for r in body[:-1] if OrgUnit.objects.filter(name=r[0], parent=unit("2102")).exclude(kind="industrial").exists() or r[0] == "本级直属"]
+    territorial = [
+        r
+        for r in body[:-1]
+        if OrgUnit.objects.filter(name=r[0], parent=unit("2102")).exclude(kind="industrial").exists()
+        or r[0] == "本级直属"
+    ]
     assert sum(int(r[1]) for r in territorial) == int(total[1])

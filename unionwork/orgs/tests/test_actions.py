@@ -24,7 +24,9 @@ def test_the_real_tree_is_loaded():
     city = OrgUnit.objects.get(kind=OrgKind.CITY)
     assert city.name == "大连市总工会" and city.code == "2102"
     assert unit("210211").name == "甘井子区总工会"
-    assert unit("210202001002").name == "春海社区工会" and unit("210202001002").division_name == "春海社区居委会"
+    assert (
+        unit("210202001002").name == "春海社区工会" and unit("210202001002").division_name == "春海社区居委会"
+    )
     # Every path is its parent's path plus its own id.
     for u in OrgUnit.objects.exclude(parent=None).select_related("parent")[:500]:
         assert u.path == f"{u.parent.path}{u.pk}/" and u.depth == u.parent.depth + 1
@@ -39,7 +41,11 @@ def test_create_rename_and_history(gjz):
     assert new.name == "大连演示测试股份公司工会"
     kinds = list(OrgEvent.objects.filter(unit=new).order_by("id").values_list("kind", flat=True))
     assert kinds == ["created", "renamed"]
-    verbs = list(AuditEvent.objects.filter(model="orgs.orgunit", object_id=str(new.pk)).order_by("id").values_list("verb", "actor_label"))
+    verbs = list(
+        AuditEvent.objects.filter(model="orgs.orgunit", object_id=str(new.pk))
+        .order_by("id")
+        .values_list("verb", "actor_label")
+    )
     assert verbs == [("create", "gjz_admin"), ("update", "gjz_admin")]
 
 
@@ -123,7 +129,9 @@ def test_bad_names_are_refused(gjz):
     with pytest.raises(ActionError, match="不能为空"):
         actions.create_unit(gjz, parent=unit("210211001001"), name="  ", kind=OrgKind.GRASSROOTS)
     with pytest.raises(ActionError, match="已被其他组织使用"):
-        actions.create_unit(gjz, parent=unit("210211001001"), name="重复代码", kind=OrgKind.GRASSROOTS, code="210211")
+        actions.create_unit(
+            gjz, parent=unit("210211001001"), name="重复代码", kind=OrgKind.GRASSROOTS, code="210211"
+        )
 
 
 def test_industrial_union_user_sees_linked_units_across_districts():
@@ -153,8 +161,12 @@ def test_loading_another_citys_files(acting, tmp_path):
     """The loader takes any city from files in the national format."""
     from unionwork.orgs.divisions import load_divisions
 
-    (tmp_path / "cities.csv").write_text('code,name,provinceCode\n2101,"沈阳市",21\n2102,"大连市",21\n', encoding="utf-8")
-    (tmp_path / "areas.csv").write_text('code,name,cityCode,provinceCode\n210102,"和平区",2101,21\n', encoding="utf-8")
+    (tmp_path / "cities.csv").write_text(
+        'code,name,provinceCode\n2101,"沈阳市",21\n2102,"大连市",21\n', encoding="utf-8"
+    )
+    (tmp_path / "areas.csv").write_text(
+        'code,name,cityCode,provinceCode\n210102,"和平区",2101,21\n', encoding="utf-8"
+    )
     (tmp_path / "streets.csv").write_text(
         'code,name,areaCode,provinceCode,cityCode\n210102001,"浑河湾街道",210102,21,2101\n', encoding="utf-8"
     )

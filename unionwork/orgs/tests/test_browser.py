@@ -1,6 +1,5 @@
 """In Debian's chromium: a district user browses the tree and is offered only its own subtree."""
 
-import pytest
 
 from unionwork.core.testing import ARTIFACTS, browser_marks, login
 from unionwork.orgs.models import OrgUnit
@@ -23,7 +22,9 @@ def test_district_user_browses_only_its_own_subtree(page, live_server, seeded):
     item = page.locator(f"li[data-unit='{township.pk}']")
     item.locator(".uw-toggle").first.click()
     item.locator(".uw-sub li").first.wait_for()
-    assert item.locator(".uw-sub li").count() == OrgUnit.objects.filter(parent=township, status="active").count()
+    assert (
+        item.locator(".uw-sub li").count() == OrgUnit.objects.filter(parent=township, status="active").count()
+    )
     page.screenshot(path=str(ARTIFACTS / "orgs-browser.png"), full_page=True)
 
     # Search by pinyin initials inside the scope; another district's unit is not found.

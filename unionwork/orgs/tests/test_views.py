@@ -46,11 +46,16 @@ def test_export_is_the_filtered_list(gjz):
 
     resp = gjz.get("/orgs/list/", {"kind": "township", "export": "xlsx"})
     assert resp.status_code == 200
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(resp.streaming_content) if resp.streaming else resp.content))
+    wb = CalamineWorkbook.from_filelike(
+        io.BytesIO(b"".join(resp.streaming_content) if resp.streaming else resp.content)
+    )
     rows = wb.get_sheet_by_index(0).to_python()
     names = {r[0] for r in rows}
     assert "周水子街道工会" in names
-    assert len([r for r in rows if str(r[2]) == "乡镇（街道）工会"]) == OrgUnit.objects.filter(parent=unit("210211"), kind="township").count()
+    assert (
+        len([r for r in rows if str(r[2]) == "乡镇（街道）工会"])
+        == OrgUnit.objects.filter(parent=unit("210211"), kind="township").count()
+    )
 
 
 def test_detail_shows_history(gjz):
@@ -66,7 +71,10 @@ def test_other_district_is_404(gjz):
 
 def test_create_move_and_deregister_through_pages(gjz):
     parent = unit("210211001001")
-    resp = gjz.post(f"/orgs/{parent.pk}/add/", {"name": "大连演示页面测试公司工会", "kind": "grassroots", "reason": "测试"})
+    resp = gjz.post(
+        f"/orgs/{parent.pk}/add/",
+        {"name": "大连演示页面测试公司工会", "kind": "grassroots", "reason": "测试"},
+    )
     assert resp.status_code == 302
     new = OrgUnit.objects.get(name="大连演示页面测试公司工会")
     target = unit("210211001002")
@@ -76,7 +84,9 @@ def test_create_move_and_deregister_through_pages(gjz):
     assert gjz.post(f"/orgs/{new.pk}/deregister/", {"reason": "企业关闭"}).status_code == 302
     new.refresh_from_db()
     assert new.status == OrgStatus.DEREGISTERED
-    assert AuditEvent.objects.filter(object_id=str(new.pk), source="web", actor_label="gjz_admin").count() == 3
+    assert (
+        AuditEvent.objects.filter(object_id=str(new.pk), source="web", actor_label="gjz_admin").count() == 3
+    )
 
 
 def test_a_cycle_is_refused_with_a_message_and_nothing_changes(gjz):
