@@ -6,6 +6,7 @@ DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated
 UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
+UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 """
 
 import os
