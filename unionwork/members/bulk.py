@@ -30,8 +30,73 @@ MEMBERSHIP_FIELDS = (
 )
 
 
+# A packed new member (see :class:`Packer`): the values of these columns in database form (dates
+# as ISO text, the number encrypted). The writer adds the id and the name's pinyin (the checking
+# process is the busier of the two), and its constants after.
+PACKED_FIELDS = (
+    "name", "id_cipher", "id_hash", "id_masked", "birth_date", "sex", "phone", "education",
+    "employment_form", "union_id", "org_path", "joined_on",
+)
+CONSTANT_FIELDS = ("pii_key", "status", "left_on", "card_status", "is_demo", "created_at", "updated_at")
+WRITTEN_FIELDS = ("id", "name", "pinyin", "initials", *PACKED_FIELDS[1:], *CONSTANT_FIELDS)
+P_NAME, P_HASH, P_MASKED, P_UNION, P_PATH, P_JOINED = 0, 2, 3, 9, 10, 11
+
+
+class PackedMembers:
+    """New members of one checked batch, each a tuple of :data:`PACKED_FIELDS`, the numbers
+    encrypted under the key ``key_id``. Cheap to pickle from the checking process to the writer."""
+
+    __slots__ = ("rows", "key_id")
+
+    def __init__(self, rows: list[tuple], key_id: str):
+        self.rows = rows
+        self.key_id = key_id
+
+    def __getstate__(self):
+        return (self.rows, self.key_id)
+
+    def __setstate__(self, state):
+        self.rows, self.key_id = state
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Packer:
+    """Turns checked rows into :class:`PackedMembers`. In a parallel import this runs in the
+    checking process, beside the check: the encryption and the masking are done there."""
+
+    def __init__(self, paths: dict[int, str], today):
+        self.key = pii.current_key()
+        self.encrypt = pii.encryptor(self.key)
+        self.paths = paths
+        self.today = today.isoformat()
+
+    def pack(self, rows: list) -> PackedMembers:
+        enc, paths, today, mask = self.encrypt, self.paths, self.today, idnumber.mask
+        out = []
+        append = out.append
+        for row in rows:
+            v = row.values
+            cid = v["id_number"]
+            number = cid[0]
+            uid = v["union"]
+            joined = v.get("joined_on")
+            append((
+                v["name"], enc(number), v["id_hash"], mask(number),
+                f"{number[6:10]}-{number[10:12]}-{number[12:14]}", cid[2], v.get("phone") or "",
+                v.get("education") or "", v["employment_form"], uid, paths[uid],
+                joined.isoformat() if joined else today,
+            ))
+        return PackedMembers(out, self.key.key_id)
+
+
 DEFER_INDEXES_MIN = 100_000
 DEFERRABLE_INDEXES = ("member_scope_figures", "member_name_search", "member_pinyin_search", "member_initials_search")
+# The first stints' one-active-membership-per-person index (random keys: the costliest to keep
+# up row by row). Rebuilt at the end of the write, inside its transaction, it still refuses any
+# duplicate (the whole import then fails); SQLite's write lock keeps other writers out meanwhile.
+DEFERRABLE_STINT_INDEXES = ("membership_one_active_per_id",)
 
 
 class RosterWriter:
@@ -57,10 +122,12 @@ class RosterWriter:
         self._cache.__enter__()
         # A load larger than the register (a first load, a new city): build the search indexes
         # once at the end instead of row by row. Unique indexes stay: they guard the rules.
-        self._deferred = None
+        self._deferred = []
         if expected >= DEFER_INDEXES_MIN and expected > Member.objects.count():
-            self._deferred = fast.indexes_deferred(Member, DEFERRABLE_INDEXES)
-            self._deferred.__enter__()
+            for model, names in ((Member, DEFERRABLE_INDEXES), (Membership, DEFERRABLE_STINT_INDEXES)):
+                deferred = fast.indexes_deferred(model, names)
+                deferred.__enter__()
+                self._deferred.append(deferred)
 
     def create(self, rows: list, units: dict[int, Any]) -> None:
         """Insert one batch. ``rows``: objects with ``values`` (name, id_number: CitizenId,
@@ -121,9 +188,67 @@ class RosterWriter:
                 for uid, items in groups.items()
             ), note=self.note)
 
+    def create_packed(self, packs: list[PackedMembers], units: dict[int, Any]) -> int:
+        """Insert packed new members (one or more packs; they form one audit batch)."""
+        rows = packs[0].rows if len(packs) == 1 else [t for p in packs for t in p.rows]
+        n = len(rows)
+        if not n:
+            return 0
+        member_ids = fast.reserve_ids(Member, n)
+        stint_ids = fast.reserve_ids(Membership, n)
+        sqlite = connection.vendor == "sqlite"
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(self.now)
+        active, no_card, source, job_id = MemberStatus.ACTIVE.value, CardStatus.NONE.value, str(self.source), self.job_id
+        demo = int(self.is_demo) if sqlite else self.is_demo
+        members: list[tuple] = []
+        append = members.append
+        pinyin = person_pinyin
+        offset = 0
+        for p in packs:  # the key that encrypted each pack is stored beside its rows
+            tail = (p.key_id, active, None, no_card, demo, now, now)
+            for mid, t in zip(member_ids[offset : offset + len(p.rows)], p.rows, strict=True):
+                append((mid, t[0], *pinyin(t[0]), *t[1:], *tail))
+            offset += len(p.rows)
+        fast.insert_rows(Member, WRITTEN_FIELDS, members, adapted=True)
+        if sqlite:  # the first stints from the rows just written, in SQL
+            with connection.cursor() as cur:
+                cur.execute(
+                    "INSERT INTO members_membership (id, member_id, union_id, org_path, id_hash, status, started_on,"
+                    " ended_on, end_note, source, job_id, created_at) SELECT id - %s, id, union_id, org_path, id_hash,"
+                    " status, joined_on, NULL, '', %s, %s, created_at FROM members_member WHERE id BETWEEN %s AND %s",
+                    [member_ids[0] - stint_ids[0], source, job_id, member_ids[0], member_ids[-1]],
+                )
+        else:
+            fast.insert_rows(Membership, MEMBERSHIP_FIELDS, [
+                (sid, mid, t[P_UNION], t[P_PATH], t[P_HASH], active, t[P_JOINED], None, "", source, job_id, now)
+                for mid, sid, t in zip(member_ids, stint_ids, rows, strict=True)
+            ], adapted=True)
+        self.created += n
+        if self.audit:
+            groups: dict[int, list] = defaultdict(list)
+            for mid, sid, t in zip(member_ids, stint_ids, rows, strict=True):
+                groups[t[P_UNION]].append(f"{mid} {t[P_NAME]} {t[P_MASKED]} {sid}")
+            self._record(groups, units)
+        return n
+
+    def _record(self, groups: dict[int, list], units: dict[int, Any]) -> None:
+        fast.record_groups("members.member", "import", (
+            {
+                "object_id": uid,
+                "object_repr": f"{units[uid].name}：{self.note}新增会员 {len(items)} 人",
+                "org_path": units[uid].path,
+                # One line per member: "member id, name, masked ID, membership id" (one string keeps
+                # the event cheap to serialise and hash at a million rows).
+                "after": {"job": self.job_id, "union": uid, "count": len(items),
+                          "fields": "member_id name id_masked membership_id", "members": "\n".join(items)},
+            }
+            for uid, items in groups.items()
+        ), note=self.note)
+
     def finish(self) -> None:
         try:
-            if self._deferred is not None:
-                self._deferred.__exit__(None, None, None)
+            while self._deferred:
+                self._deferred.pop().__exit__(None, None, None)
         finally:
             self._cache.__exit__(None, None, None)

@@ -142,7 +142,22 @@ class Column:
     # -- parsing -----------------------------------------------------------------------------
     def prepare(self, ctx: ImportContext) -> Parser:
         """The function that parses this column's cells during one import."""
-        return self.clean
+        if type(self).clean is not Column.clean:
+            return self.clean
+        # :meth:`clean` as one closure (the per-cell hot path of million-row files).
+        parse, required, empty = self.parse, self.required, self.empty_value
+
+        def clean(raw: Any) -> Any:
+            if raw.__class__ is str:
+                if raw and not raw.isspace():
+                    return parse(raw)
+            elif raw is not None and raw != "":
+                return parse(raw)
+            if required:
+                raise CellError(_("必填，请填写。"))
+            return empty
+
+        return clean
 
     def clean(self, raw: Any) -> Any:
         """Check a required cell is filled, then parse it; an empty cell gives ``empty_value``."""

@@ -230,7 +230,14 @@ def indexes_deferred(model: type[models.Model], names: Sequence[str]):
     if connection.vendor != "sqlite":
         yield
         return
-    indexes = [i for i in model._meta.indexes if i.name in set(names)]
+    wanted = set(names)
+    # Indexes, and unique constraints with a condition (SQLite builds them as partial unique
+    # indexes). A unique index rebuilt at the end of the write still refuses any duplicate:
+    # the whole transaction then fails, and SQLite's write lock kept everyone else out meanwhile.
+    indexes = [i for i in model._meta.indexes if i.name in wanted] + [
+        c for c in model._meta.constraints
+        if c.name in wanted and isinstance(c, models.UniqueConstraint) and c.condition is not None
+    ]
     editor = connection.SchemaEditorClass(connection, collect_sql=True)
     editor.deferred_sql = []  # set by __enter__, which SQLite refuses inside a transaction
     with connection.cursor() as cur:

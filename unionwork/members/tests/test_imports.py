@@ -117,3 +117,80 @@ def test_a_union_outside_the_scope_is_unknown():
     assert job.status == ImportJob.Status.FAILED
     assert job.errors[0]["column"] == "所在工会"
     assert not Member.objects.filter(name="越界").exists()
+
+
+# -- the one-pass mode: checked and written batch by batch, in one transaction -------------------------
+
+
+def _big_roster(n, bad_at=None, dup_of=None):
+    rows = [HEADER]
+    for i in range(n):
+        rows.append(_row("孙" + "一二三四五六七八九十"[i % 10], new_id(birth=datetime.date(1980, 1, 1))))
+    if bad_at is not None:
+        number = rows[bad_at][1]
+        rows[bad_at][1] = number[:17] + ("0" if number[17] != "0" else "1")  # wrong check character
+    if dup_of is not None:
+        rows[dup_of[1]][1] = rows[dup_of[0]][1]
+    return rows
+
+
+def _small_batches(monkeypatch):
+    """Batches of 1,000 rows: the first batches are written before the last ones are checked."""
+    from unionwork.members.bulk import RosterWriter
+    from unionwork.members.imports import RosterImporter
+
+    assert RosterImporter.single_pass
+    monkeypatch.setattr(RosterImporter, "batch_size", 1000)
+    monkeypatch.setattr(RosterWriter, "batch_size", 1000)
+    written = []
+    create_packed = RosterWriter.create_packed
+
+    def spy(self, packs, units):
+        n = create_packed(self, packs, units)
+        written.append(n)
+        return n
+
+    monkeypatch.setattr(RosterWriter, "create_packed", spy)
+    return written
+
+
+def test_one_pass_a_bad_row_near_the_end_of_5000_writes_nothing(monkeypatch):
+    written = _small_batches(monkeypatch)
+    user = demo_user("gjz_editor")
+    members, stints, events = Member.objects.count(), Membership.objects.count(), AuditEvent.objects.count()
+    rows = _big_roster(5000, bad_at=4990)
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.FAILED, job.message
+    assert sum(written) == 4000  # four batches were written in the transaction, then rolled back
+    assert (Member.objects.count(), Membership.objects.count(), AuditEvent.objects.count()) == (
+        members, stints, events)
+    assert job.error_count == 1
+    assert job.errors[0]["row"] == 4991 and "校验位" in job.errors[0]["message"]
+    assert job.error_file
+
+
+def test_one_pass_a_duplicate_of_a_row_already_written_is_reported_as_a_duplicate(monkeypatch):
+    _small_batches(monkeypatch)
+    user = demo_user("gjz_editor")
+    members = Member.objects.count()
+    rows = _big_roster(3000, dup_of=(10, 2500))
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.FAILED
+    assert Member.objects.count() == members
+    assert [(e["row"], "第 11 行" in e["message"]) for e in job.errors] == [(2501, True)]
+
+
+def test_one_pass_5000_rows_are_written_with_progress_and_audit(monkeypatch):
+    _small_batches(monkeypatch)
+    user = demo_user("gjz_editor")
+    members = Member.objects.count()
+    before = AuditEvent.objects.filter(verb="import", model="members.member").count()
+    rows = _big_roster(5000)
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
+    assert job.created_count == 5000 and Member.objects.count() == members + 5000
+    assert (job.processed_rows, job.total_rows) == (5000, 5000)
+    events = AuditEvent.objects.filter(verb="import", model="members.member").order_by("id")[before:]
+    lines = [line for e in events for line in e.after["members"].split("\n")]
+    assert len(lines) == 5000 and all(e.after["count"] == len(e.after["members"].split("\n")) for e in events)
+    assert Membership.objects.filter(member__in=Member.objects.filter(name="孙一"), source="import").count() == 500
