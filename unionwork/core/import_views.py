@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from unionwork.core.forms import BootstrapMixin
 from unionwork.core.imports import EXTENSIONS, Importer, all_importers, get_importer
+from unionwork.core.imports.engine import side_progress
 from unionwork.core.imports.templates_xlsx import build_template
 from unionwork.core.models import ImportJob
 from unionwork.core.tasks import process_import
@@ -121,6 +122,9 @@ def _attachment(filename: str) -> str:
 
 
 def _job_context(job: ImportJob) -> dict:
+    side = side_progress(job)  # a one-pass import on SQLite, still inside its transaction
+    if side is not None:
+        job.processed_rows, job.total_rows = side
     return {
         "job": job,
         "label": importer_label(job.importer),

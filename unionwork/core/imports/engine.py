@@ -31,6 +31,7 @@ never a traceback; an unexpected failure is logged and reported without details.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -38,9 +39,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -469,8 +471,8 @@ class _SideProgress:
 
     PostgreSQL: saved through a second connection, in autocommit, so the job page sees it while
     the transaction runs. SQLite admits one writer at a time (the import holds the lock): the
-    progress is saved inside the transaction, and the job page shows the job as writing until it
-    commits.
+    progress is saved inside the transaction and, for the job page meanwhile, in a small file
+    beside the upload (:func:`side_progress`).
     """
 
     def __init__(self, job: ImportJob):
@@ -485,6 +487,7 @@ class _SideProgress:
         job.processed_rows, job.total_rows = done, total
         if self.side is None:
             ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+            _write_side_progress(job, done, total)
             return
         try:
             with self.side.cursor() as cur:
@@ -498,6 +501,33 @@ class _SideProgress:
     def close(self) -> None:
         if self.side is not None:
             self.side.close()
+        _side_progress_path(self.job).unlink(missing_ok=True)
+
+
+def _side_progress_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.pk}.json"
+
+
+def _write_side_progress(job: ImportJob, done: int, total: int) -> None:
+    path = _side_progress_path(job)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"done": done, "total": total}))
+        tmp.replace(path)  # atomic: the page never reads half a file
+    except OSError:  # progress is a courtesy: never let it fail the import
+        logger.warning("import job %s: progress file not written", job.pk, exc_info=True)
+
+
+def side_progress(job: ImportJob) -> tuple[int, int] | None:
+    """(done, total) of a one-pass import still inside its transaction on SQLite, if any."""
+    if job.finished:
+        return None
+    try:
+        data = json.loads(_side_progress_path(job).read_text())
+        return int(data["done"]), int(data["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class _Rollback(Exception):

@@ -571,3 +571,31 @@ class TestViews:
         assert response.url == reverse("imports:job", args=[job.pk]) and job.pk != preview.pk
         assert job.status == ImportJob.Status.DONE and job.created_count == 2
         assert User.objects.filter(username__startswith="imp").count() == 2
+
+
+@pytest.mark.django_db
+def test_one_pass_progress_on_sqlite_is_shown_from_the_side_file(client):
+    """A one-pass import holds SQLite's write lock: the job page reads its progress from a file."""
+    from unionwork.core import audit
+    from unionwork.core.imports.engine import _SideProgress
+    from unionwork.core.models import ImportJob
+    from unionwork.core.tests.factories import demo_user
+
+    user = demo_user("gjz_editor")
+    with audit.acting_as(user, "test"):
+        job = ImportJob.objects.create(importer="orgs.units", user=user, org_path=user.org.path,
+                                       original_name="x.csv", status=ImportJob.Status.WRITING)
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL saves progress through a second connection (tested in members)")
+    progress = _SideProgress(job)
+    progress(250, 1000)
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=0)  # as another connection sees it
+    client.force_login(user)
+    html = client.get(f"/imports/jobs/{job.pk}/progress/").content.decode()
+    assert "25%" in html or "250" in html
+    progress.close()
+    from unionwork.core.imports.engine import side_progress
+
+    assert side_progress(job) is None
