@@ -326,15 +326,19 @@ def trend(key: str, unit, months: int = 12, until=None) -> list[tuple[datetime.d
 
 
 @transaction.atomic
-def rebuild(key: str, month=None) -> int:
-    """Recompute a month's rows of one indicator from the module's own counts; returns rows written."""
+def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | None = None) -> int:
+    """Recompute a month's rows of one indicator from the module's own counts; returns rows written.
+
+    ``counts`` may carry the own counts already computed (one grouped query serving several
+    indicators); by default the indicator's ``own_counts()`` is read.
+    """
     ind = get(key)
-    if ind.own_counts is None:
+    if counts is None and ind.own_counts is None:
         raise ValueError(f"indicator {key} declares no own_counts")
     month = month_of(month)
     totals: dict[int, list] = {}
     meta: dict[int, tuple[str, int | None, str]] = {}
-    for path, ipath, num, den in ind.own_counts():
+    for path, ipath, num, den in counts if counts is not None else ind.own_counts():
         for uid, (upath, parent) in _ancestors(path, ipath).items():
             t = totals.setdefault(uid, [0, 0])
             t[0] += num

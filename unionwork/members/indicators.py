@@ -99,9 +99,14 @@ def _live_cards(path: str):
 
 
 def rebuild_all() -> None:
-    """Recount both indicators for this month (after a bulk write such as a roster)."""
-    indicators.rebuild(ACTIVE_KEY)
-    indicators.rebuild(COVERAGE_KEY)
+    """Recount both indicators for this month (after a bulk write such as a roster), from one
+    grouped count of the register."""
+    groups = [
+        (g["org_path"], g["union__ipath"] or "", g["n"], g["carded"])
+        for g in _groups().iterator(chunk_size=5000)
+    ]
+    indicators.rebuild(ACTIVE_KEY, counts=((p, i, n, 0) for p, i, n, _c in groups))
+    indicators.rebuild(COVERAGE_KEY, counts=((p, i, c, n) for p, i, n, c in groups))
 
 
 ACTIVE = register(
