@@ -1,6 +1,14 @@
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 
 from unionwork.api import api
+
+
+def api_not_found(request, rest=""):
+    """Unknown API paths answer in the API's own shape, not with the HTML 404 page."""
+    return JsonResponse({"detail": _("接口不存在：%(p)s。接口文档见 /api/v1/docs") % {"p": request.path}}, status=404)
+
 
 urlpatterns = [
     path("", include("unionwork.core.urls")),
@@ -12,4 +20,5 @@ urlpatterns = [
     path("stability/", include("unionwork.stability.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

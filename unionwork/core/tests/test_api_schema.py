@@ -60,3 +60,10 @@ def test_docs_page_is_public_and_served_from_local_files(client):
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     for asset in assets:
         assert finders.find(asset), asset
+
+
+def test_unknown_api_paths_answer_in_json(client):
+    resp = client.get("/api/v1/no-such-thing/")
+    assert resp.status_code == 404
+    assert resp["Content-Type"].startswith("application/json")
+    assert "接口不存在" in resp.json()["detail"]
