@@ -71,6 +71,28 @@ def path_in_scope(user, path: str, ipath: str = "") -> bool:
     return False
 
 
+def check(user, path: str, ipath: str = "", action: str = "change", what: str = "") -> None:
+    """Refuse a change unless the user's roles allow ``action`` and ``path`` lies in scope.
+
+    The one check every module's actions call before writing. ``user`` None is the system
+    (commands, tasks, demo data): the audit context still names it. ``what`` names the record
+    in the message (for example “该组织”); the refusal is an ``ActionError`` with a code
+    (``forbidden`` becomes a 403 in the API, ``out_of_scope`` a 400).
+    """
+    if user is None:
+        return
+    from django.utils.translation import gettext as _
+
+    from unionwork.core.errors import ActionError
+
+    if not user_may(user, action):
+        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
+    if not path_in_scope(user, path, ipath):
+        raise ActionError(
+            _("%(what)s不在您的管辖范围内。") % {"what": what or _("该记录")}, code="out_of_scope"
+        )
+
+
 class ScopedQuerySet(models.QuerySet):
     scope_path_field = "org_path"
     scope_ipath_field: str | None = None

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, indicators
+from unionwork.core import audit, indicators, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.founding import indicators as founding_indicators
@@ -54,12 +54,7 @@ UNION_KINDS = {OrgKind.GRASSROOTS, OrgKind.JOINT}
 # -- helpers ------------------------------------------------------------------------------------
 def _check(user, path: str, action: str, ipath: str = "") -> None:
     """Refuse unless the user's roles allow ``action`` and ``path`` lies in the user's scope."""
-    if user is None:  # the system (commands, demo data); the actor context still names it
-        return
-    if not user_may(user, action):
-        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
-    if not path_in_scope(user, path, ipath):
-        raise ActionError(_("该记录不在您的管辖范围内。"), code="out_of_scope")
+    scope.check(user, path, ipath, action)
 
 
 def _today() -> datetime.date:

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit
+from unionwork.core import audit, scope
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import ADMINISTRATOR, path_in_scope, user_may
+from unionwork.core.scope import ADMINISTRATOR, path_in_scope
 from unionwork.members import idnumber, pii
 from unionwork.members import indicators as members_indicators
 from unionwork.members.models import (
@@ -48,21 +48,12 @@ def may_see_pii(user) -> bool:
 
 
 def _check_may(user, unit: OrgUnit, action: str = "change") -> None:
-    if user is None:
-        return
-    if not user_may(user, action):
-        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
-    if not path_in_scope(user, unit.path, unit.ipath):
-        raise ActionError(_("“%(n)s”不在您的管辖范围内。") % {"n": unit.name}, code="out_of_scope")
+    scope.check(user, unit.path, unit.ipath, action, what=f"“{unit.name}”")
 
 
 def _check_member(user, member: Member, action: str = "change") -> None:
-    if user is None:
-        return
-    if not user_may(user, action):
-        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
-    if not path_in_scope(user, member.org_path, member.union.ipath):
-        raise ActionError(_("该会员不在您的管辖范围内。"), code="out_of_scope")
+    if user is not None:
+        scope.check(user, member.org_path, member.union.ipath, action, what=_("该会员"))
 
 
 def check_union(union: OrgUnit) -> None:

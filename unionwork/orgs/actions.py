@@ -8,9 +8,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, indicators
+from unionwork.core import audit, indicators, scope
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import path_in_scope, user_may
+from unionwork.core.scope import path_in_scope
 from unionwork.core.text import pinyin_of
 from unionwork.orgs.models import ALLOWED_CHILDREN, OrgEvent, OrgKind, OrgStatus, OrgUnit
 
@@ -34,13 +34,8 @@ def _check_may(user, unit: OrgUnit, action: str = "manage", strict: bool = False
     ``strict``: the unit must lie strictly below the user's own node (one cannot move, merge or
     deregister the node one's own account belongs to).
     """
-    if user is None:  # system (commands): the actor context still names the source
-        return
-    if not user_may(user, action):
-        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
-    if not path_in_scope(user, unit.path, unit.ipath):
-        raise ActionError(_("该组织不在您的管辖范围内。"), code="out_of_scope")
-    if strict and unit.pk == getattr(user, "org_id", None):
+    scope.check(user, unit.path, unit.ipath, action, what=_("该组织"))
+    if user is not None and strict and unit.pk == getattr(user, "org_id", None):
         raise ActionError(_("不能对本账号所属的组织本身执行此操作，请由上级组织办理。"), code="own_node")
 
 

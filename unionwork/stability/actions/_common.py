@@ -7,9 +7,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit
+from unionwork.core import audit, scope
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import path_in_scope, user_may
+from unionwork.core.scope import user_may
 from unionwork.orgs.models import OrgUnit
 from unionwork.stability.models import DEFAULT_SEVERITY_RULES, SeverityRule
 
@@ -19,12 +19,7 @@ def check(user, org: OrgUnit, action: str = "change") -> None:
 
     ``user`` None is the system (tasks, commands, demo): the audit context still names it.
     """
-    if user is None:
-        return
-    if not user_may(user, action):
-        raise ActionError(_("您的角色无权执行此操作。"), code="forbidden")
-    if not path_in_scope(user, org.path, org.ipath):
-        raise ActionError(_("该单位不在您的管辖范围内。"), code="out_of_scope")
+    scope.check(user, org.path, org.ipath, action, what=_("该单位"))
 
 
 def is_city_admin(user) -> bool:
