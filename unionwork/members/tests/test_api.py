@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from unionwork.accounts.tokens import issue_token
 from unionwork.core import audit
-from unionwork.core.models import AuditEvent
+from unionwork.core.tests.apiclient import clients, events_since, last_event_id
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.members import pii
 from unionwork.members.models import Member, MemberCard
@@ -17,44 +16,15 @@ from .helpers import new_id, register
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/members/"
-# An 18-character ID number anywhere in a body (a masked one has ten asterisks in the middle).
-FULL_ID = re.compile(r"\d{17}[\dX]")
-
-
-class Api:
-    """A test client that speaks JSON with a token."""
-
-    def __init__(self, client, key: str):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {key}"}
-
-    def get(self, path, **params):
-        return self.client.get(path, params, headers=self.headers)
-
-    def post(self, path, data=None):
-        return self.client.post(path, data or {}, content_type="application/json", headers=self.headers)
-
-    def patch(self, path, data):
-        return self.client.patch(path, data, content_type="application/json", headers=self.headers)
-
-
-def key_for(username: str) -> str:
-    with audit.acting_as(None, "test"):
-        return issue_token(demo_user(username), "测试")[1]
-
 
 @pytest.fixture
 def as_user(client):
-    return lambda username: Api(client, key_for(username))
+    return clients(client)
 
 
-def last_event_id() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def events_since(since: int, model: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=since, model=model).order_by("id"))
+URL = "/api/v1/members/"
+# An 18-character ID number anywhere in a body (a masked one has ten asterisks in the middle).
+FULL_ID = re.compile(r"\d{17}[\dX]")
 
 
 def number_of(member: Member) -> str:
