@@ -182,7 +182,7 @@ def get_job(request: HttpRequest, job_id: int):
     description="原文件中有问题的单元格已标注并说明，改正后可重新上传。含个人信息：仅上传人和本级管理员可下载。",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {  # an int, as ninja keys its own responses: a "200" would be a second key
                 "description": "标注错误的 .xlsx 文件",
                 "content": {
                     import_views.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}

@@ -87,3 +87,15 @@ def test_unknown_api_paths_answer_in_json(client):
     assert resp.status_code == 404
     assert resp["Content-Type"].startswith("application/json")
     assert "接口不存在" in resp.json()["detail"]
+
+
+def test_schema_has_no_duplicate_keys(client):
+    """Swagger refuses a schema with a key twice ("duplicated mapping key"), e.g. 200 and "200"."""
+    import json
+
+    def no_duplicates(pairs):
+        keys = [k for k, _v in pairs]
+        assert len(keys) == len(set(keys)), f"duplicate keys in the OpenAPI schema: {keys}"
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
