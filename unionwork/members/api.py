@@ -179,12 +179,10 @@ class MemberDetailOut(MemberOut):
 
     @staticmethod
     def resolve_cards(obj: Member) -> list[MemberCard]:
-        return [c for c in queries.cards_of(obj) if _attach_holder(c, obj)]
-
-
-def _attach_holder(card: MemberCard, member: Member) -> bool:
-    card.member = member  # the holder is the member at hand: no query per card
-    return True
+        cards = queries.cards_of(obj)
+        for card in cards:
+            card.member = obj  # the holder is the member at hand: no query per card
+        return cards
 
 
 class MemberPage(Schema):

@@ -273,3 +273,23 @@ def test_bulk_issue_for_a_union(as_user, people):
     refused = as_user("gjz_admin").post(f"{URL}cards/issue", {"unit_id": unit("G0003").pk})
     assert refused.status_code == 400
     assert json.loads(refused.content)["detail"]
+
+
+def test_lists_do_not_query_per_row(as_user, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = as_user("gjz_viewer")
+    api.get(URL)  # the token's first use writes last_used_at
+
+    def count(path, **params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(path, **params).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(URL, limit=1) == count(URL, limit=200)
+    with audit.acting_as(None, "test"):
+        from unionwork.members import actions
+
+        actions.issue_cards(None, unit("G0001"))
+    assert count(f"{URL}cards/", limit=1) == count(f"{URL}cards/", limit=200)
