@@ -293,3 +293,25 @@ def test_lists_do_not_query_per_row(as_user, people):
 
         actions.issue_cards(None, unit("G0001"))
     assert count(f"{URL}cards/", limit=1) == count(f"{URL}cards/", limit=200)
+
+
+def test_correcting_the_id_number_and_leaving_are_audited_and_never_echo_the_number(as_user, people):
+    mine, _theirs = people
+    api = as_user("gjz_admin")
+    corrected = new_id()
+    since = last_event_id()
+    response = api.patch(f"{URL}{mine[0].pk}", {"id_number": corrected})
+    assert response.status_code == 200, response.content
+    assert_masked(response, corrected)
+    mine[0].refresh_from_db()
+    assert number_of(mine[0]) == corrected and response.json()["id_masked"] == mine[0].id_masked
+    assert [i["id"] for i in api.get(URL, id_number=corrected).json()["items"]] == [mine[0].pk]
+    (event,) = events_since(since, "members.member")
+    assert corrected not in str(event.before) + str(event.after)
+
+    response = api.post(f"{URL}{mine[0].pk}/leave", {"status": "retired", "note": "到龄"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "retired" and response.json()["stints"][0]["status"] == "retired"
+    assert events_since(since, "members.member")[-1].verb == "leave"
+    again = api.post(f"{URL}{mine[0].pk}/leave", {"status": "left"})
+    assert again.status_code == 400 and "不是在会会员" in again.json()["detail"]
