@@ -33,7 +33,10 @@ from unionwork.accounts.api import router as accounts_router
 from unionwork.accounts.models import ApiToken
 from unionwork.core import audit
 from unionwork.core.api import validation_message
+from unionwork.core.import_api import router as imports_router
 from unionwork.dashboard.api import router as indicators_router
+from unionwork.founding.api import router as founding_router
+from unionwork.members.api import router as members_router
 from unionwork.orgs.api import router as orgs_router
 from unionwork.stability.api import router as stability_router
 
@@ -152,3 +155,6 @@ api.add_router("/orgs/", orgs_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/indicators/", indicators_router)
 api.add_router("/stability/", stability_router)
+api.add_router("/members/", members_router)
+api.add_router("/founding/", founding_router)
+api.add_router("/imports/", imports_router)

@@ -62,7 +62,7 @@ def search_members(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
             cid = idnumber.parse_id(q)
         except idnumber.IdNumberError:
             return qs.none()
-        return qs.filter(id_hash__in=pii.id_hashes(cid.number))
+        return with_id_number(qs, cid.number)
     latin = q.lower()
     if _LATIN.match(latin):
         either = prefix_q("pinyin", latin) | prefix_q("initials", latin)
@@ -76,6 +76,11 @@ def search_members(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
             ids.extend(part)
         return qs.filter(pk__in=ids)
     return qs.filter(prefix_q("name", q))
+
+
+def with_id_number(qs: QuerySet[Member], number: str) -> QuerySet[Member]:
+    """The member of a checked 18-character ID number, found by its keyed hash under every key."""
+    return qs.filter(id_hash__in=pii.id_hashes(number))
 
 
 def stints_of(member: Member) -> list[Membership]:

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from python_calamine import CalamineWorkbook
 
 from unionwork.core import audit, indicators
+from unionwork.core.imports import all_importers
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.testing import seed_module_demos
 from unionwork.orgs.models import OrgUnit
@@ -28,7 +29,10 @@ OTHER_MARKERS = ["中山区总工会", "海军广场街道工会", "春海社区
 # Sample values for URL arguments that are not object ids.
 SAMPLE_ARGS = {"name": ["orgs.units", "accounts.users"], "what": ["activate", "deactivate", "unlock"]}
 # Sample values for API path parameters that are not object ids.
-API_SAMPLE_ARGS = {"key": lambda: [i.key for i in indicators.all_indicators() if not i.key.startswith("test.")]}
+API_SAMPLE_ARGS = {
+    "key": lambda: [i.key for i in indicators.all_indicators() if not i.key.startswith("test.")],
+    "name": lambda: [i.name for i in all_importers()],
+}
 # Query strings every list is also requested with: searches and exports.
 PROBES = ["", "?q=中山", "?q=zs", "?q=2102", "?export=xlsx", "?under=210202", "?q=中山&export=xlsx"]
 
@@ -170,7 +174,13 @@ def test_district_token_sees_and_changes_nothing_of_another_district(client, oth
                 if method in ops:
                     # Every id in the body names the other district too: creating under it must fail.
                     body = {"name": "篡改", "reason": "越权测试", "parent_id": unit("210202001").pk,
-                            "target_id": unit("210202001").pk, "kind": "grassroots"}
+                            "target_id": unit("210202001").pk, "kind": "grassroots",
+                            "union_id": unit("G0003").pk, "unit_id": unit("210202").pk,
+                            "community_id": unit("210202001002").pk, "enterprise_ids": other_ids,
+                            "id_number": "210202197506010017", "employment_form": "contract",
+                            "founded_on": "2026-01-01", "note": "越权测试",
+                            # a member or card of the other district moved into this one's union
+                            "to_union_id": unit("G0001").pk}
                     resp = getattr(client, method)(url, data=json.dumps(body), content_type="application/json", **headers)
                     assert resp.status_code < 500, url
     assert checked > 10
