@@ -200,6 +200,10 @@ def enterprise_detail(request, pk: int):
         "history": history_of(enterprise),
         "may_change": user.may("change") and enterprise.community.path.startswith(user.org_path),
         "may_manage": user.may("manage") and enterprise.community.path.startswith(user.org_path),
+        "pending_founding": FoundingSubmission.objects.restrict(user)
+        .pending()
+        .filter(enterprises=enterprise)
+        .first(),
     }
     return render(request, "founding/enterprise_detail.html", context)
 
