@@ -44,6 +44,7 @@ class Item:
     detail: str = ""
     level: str = "warning"  # danger, warning, info (Bootstrap colours)
     due: datetime.date | None = None
+    post: bool = False  # the link marks a message read (POST) before it opens what it is about
 
 
 @dataclass
@@ -211,6 +212,7 @@ def _notice_items(user, now, limit):
             detail=n.body,
             level="warning" if n.due_on and (n.due_on - timezone.localdate(now)).days <= 7 else "info",
             due=n.due_on,
+            post=True,
         )
         for n in _unread(user, now).order_by("due_on", "-id")[:limit]
     ]

@@ -121,7 +121,13 @@ register(
         label=gettext_lazy("维稳通知"),
         count=lambda user, now: _messages(user).count(),
         items=lambda user, now, limit: [
-            Item(n.title, reverse("stability:notifications"), detail=n.body, level="danger")
+            Item(
+                n.title,
+                reverse("stability:notification-read", args=[n.pk]),
+                detail=n.body,
+                level="danger",
+                post=True,
+            )
             for n in _messages(user)[:limit]
         ],
         more_url=reverse_lazy("stability:notifications"),
