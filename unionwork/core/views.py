@@ -270,7 +270,11 @@ def notifications(request):
     return render(
         request,
         "core/notifications.html",
-        {"groups": groups, "total": sum(g.count for g in groups), "limit": 50},
+        {
+            "groups": groups,
+            "total": sum(g.count for g in groups),
+            "has_notices": any(g.source.key == "core.notices" for g in groups),
+        },
     )
 
 
