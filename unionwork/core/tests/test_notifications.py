@@ -172,6 +172,19 @@ def test_deadline_reminders_reach_the_responsible_units_once(settings):
     assert t.pk
 
 
+def test_the_founding_deadline_reminds_districts_below_the_target():
+    gjz, zs = unit("210211"), unit("210202")
+    with audit.acting_as(None, "test"):
+        indicators.bump("founding.rate", gjz.path, "", 10, 100, when=datetime.date(2026, 9, 1))
+        indicators.bump("founding.rate", zs.path, "", 95, 100, when=datetime.date(2026, 9, 1))
+    notifications.send_reminders(datetime.date(2026, 9, 23))
+    notes = Notice.objects.filter(source="founding.rate")
+    assert set(notes.values_list("user__username", flat=True)) == {"gjz_admin", "gjz_editor"}
+    assert "10.0%" in notes.first().title and notes.first().due_on == datetime.date(2026, 9, 30)
+    notifications.send_reminders(datetime.date(2026, 9, 24))
+    assert notes.count() == 2
+
+
 def test_the_scheduler_enqueues_each_daily_job_once(settings):
     from django_tasks_db.models import DBTaskResult
 
