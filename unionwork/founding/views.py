@@ -361,6 +361,7 @@ def submission_detail(request, pk: int):
             Enterprise.objects.restrict(user).filter(founding_submissions=sub).order_by("name")
         ),
         "may_decide": actions.may_decide(user, sub),
+        "may_record_again": sub.state == SubmissionState.RETURNED and sub.recorded_by_id == user.pk,
         "history": history_of(sub),
         "union_visible": sub.union_id
         and GrassrootsUnion.objects.restrict(user).filter(pk=sub.union_id).exists(),

@@ -96,7 +96,7 @@ def test_editor_records_reviewer_confirms_and_the_figures_move_only_then(world):
     assert "founding.confirmations" not in {g.source.key for g in notifications.collect(reviewer)}
 
 
-def test_return_needs_a_reason_and_tells_the_clerk(world):
+def test_return_needs_a_reason_and_tells_the_clerk(world, client):
     editor, admin = demo_user("gjz_editor"), demo_user("gjz_admin")
     sub = record(editor, world["gjz_e"])
     with pytest.raises(ActionError, match="退回原因"):
@@ -108,6 +108,9 @@ def test_return_needs_a_reason_and_tells_the_clerk(world):
     note = Notice.objects.get(user=editor, key=f"founding.returned:{sub.pk}")
     assert "主席姓名有误" in note.body
     assert notifications.badge_count(editor) >= 1
+    client.force_login(editor)
+    page = client.get(sub.get_absolute_url()).content.decode()
+    assert "主席姓名有误" in page and f"/founding/unions/new/?enterprise={world['gjz_e'].pk}" in page
     # Corrected and recorded again: a new submission, waiting again.
     again = record(editor, world["gjz_e"])
     assert again.pk != sub.pk and again.is_pending
