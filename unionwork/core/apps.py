@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("indicators")
+        # What awaits a user and the deadline reminders: each module's notifications.py.
+        from unionwork.core import notifications, schedule, tasks  # noqa: F401 - core's own source
+
+        schedule.register_daily("core.deadline_reminders", tasks.send_deadline_reminders)
+        autodiscover_modules("notifications")

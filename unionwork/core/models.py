@@ -15,8 +15,13 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_label = models.CharField(_("操作人"), max_length=150)
     source = models.CharField(_("来源"), max_length=40)
@@ -125,7 +130,6 @@ class ImportJob(models.Model):
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR}
 
 
-
 class IndicatorValueQuerySet(ScopedQuerySet):
     scope_path_field = "unit_path"
     scope_ipath_field = "unit_ipath"
@@ -152,7 +156,9 @@ class IndicatorValue(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit_id", "month"], name="indicatorvalue_unique_month")
+            models.UniqueConstraint(
+                fields=["indicator", "unit_id", "month"], name="indicatorvalue_unique_month"
+            )
         ]
         indexes = [
             models.Index(fields=["indicator", "parent_id", "month"]),
@@ -161,3 +167,53 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.unit_id} {self.month:%Y-%m}: {self.numerator}/{self.denominator}"
+
+
+class Notice(models.Model):
+    """A reminder to one user, written by the scheduled reminders of any module.
+
+    ``key`` names the subject and the reminder step (e.g. ``founding.target:12:2026-09-30:7``):
+    one row per user and key, so a reminder run twice, or by two schedulers, sends nothing twice.
+    A notice about a deadline stops counting once the deadline has passed (``due_on``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", verbose_name=_("接收人")
+    )
+    source = models.CharField(_("来源"), max_length=60)
+    key = models.CharField(max_length=160)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.CharField(_("内容"), max_length=1000, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_user")]
+        # The badge reads one user's unread notices on every page.
+        indexes = [models.Index(fields=["user", "read_at", "due_on"], name="notice_unread")]
+
+    def __str__(self):
+        return self.title
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job for one slot (a day): the unique row is what makes a second
+    scheduler, or a restart within the day, enqueue nothing twice."""
+
+    job = models.CharField(max_length=80)
+    slot = models.CharField(max_length=40)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduledrun_once_per_slot")]
+
+    def __str__(self):
+        return f"{self.job} {self.slot}"

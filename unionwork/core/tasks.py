@@ -17,3 +17,17 @@ def process_import(job_id: int) -> str:
     with audit.acting_as(job.user, "import"):
         run_import(job)
     return job.status
+
+
+@task
+def send_deadline_reminders(now_iso: str | None = None) -> dict:
+    """Every module's deadline reminders due today, as notices (see core.notifications)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from unionwork.core import notifications
+
+    now = datetime.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    with audit.acting_as(None, "task"):
+        return notifications.send_reminders(timezone.localdate(now))

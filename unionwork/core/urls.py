@@ -6,6 +6,10 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/badge/", views.notification_badge, name="notification-badge"),
+    path("notifications/<int:pk>/read/", views.notice_read, name="notice-read"),
+    path("notifications/read/", views.notices_read_all, name="notices-read-all"),
     path("audit/", views.AuditListView.as_view(), name="audit"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
 ]

@@ -16,17 +16,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
-from unionwork.core.models import AuditEvent
+from unionwork.core.models import AuditEvent, Notice
 
 
 @dataclass(frozen=True)
@@ -258,3 +260,47 @@ def home(request):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def notifications(request):
+    """Everything awaiting the user (the badge's items), by source, each with its link."""
+    from unionwork.core import notifications as notes
+
+    groups = notes.collect(request.user)
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "groups": groups,
+            "total": sum(g.count for g in groups),
+            "has_notices": any(g.source.key == "core.notices" for g in groups),
+        },
+    )
+
+
+def notification_badge(request):
+    """The count in the top bar, loaded by htmx after the page: the page's own queries stay
+    what they were, and the count is fresh on every page (a few indexed counts, no cache)."""
+    from unionwork.core import notifications as notes
+
+    n = notes.badge_count(request.user)
+    return render(request, "core/_badge.html", {"n": n})
+
+
+@require_POST
+def notice_read(request, pk: int):
+    """Mark one of the user's reminders read and open what it is about (someone else's: 404)."""
+    note = Notice.objects.filter(user=request.user, pk=pk).first()
+    if note is None:
+        raise Http404
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    safe = note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()})
+    return redirect(note.url if safe else "core:notifications")
+
+
+@require_POST
+def notices_read_all(request):
+    Notice.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("core:notifications")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, indicators, scope
+from unionwork.core import audit, indicators, notifications, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.founding import indicators as founding_indicators
@@ -27,11 +27,14 @@ from unionwork.founding.models import (
     EnterpriseEvent,
     EnterpriseStatus,
     FoundingRule,
+    FoundingSubmission,
     FoundingTarget,
     GrassrootsUnion,
     IndustrialUnionScope,
     Industry,
     Ownership,
+    SubmissionMove,
+    SubmissionState,
     UnionStatus,
     default_deadline,
 )
@@ -148,7 +151,9 @@ def register_enterprise(
         }
     )
     with founding_indicators.tracking() as tracked:
-        enterprise = Enterprise.objects.create(uscc=code, is_key_project=is_key_project, is_demo=is_demo, **data)
+        enterprise = Enterprise.objects.create(
+            uscc=code, is_key_project=is_key_project, is_demo=is_demo, **data
+        )
         tracked.add(enterprise.pk)
     audit.record(enterprise, "create", None, audit.snapshot(enterprise))
     _log(enterprise, EnterpriseEvent.Kind.REGISTERED, _("登记于“%(c)s”") % {"c": community.name}).save()
@@ -306,7 +311,9 @@ def _uncover(enterprises: list[Enterprise], summary: str, to: OrgUnit | None = N
         changes.append((e, before))
     if changes:
         with founding_indicators.tracking([e.pk for e, _b in changes]):
-            Enterprise.objects.bulk_update([e for e, _b in changes], ["union", "union_since"], batch_size=1000)
+            Enterprise.objects.bulk_update(
+                [e for e, _b in changes], ["union", "union_since"], batch_size=1000
+            )
         audit.record_many([(e, "update", b, audit.snapshot(e)) for e, b in changes])
         EnterpriseEvent.objects.bulk_create(events, batch_size=1000)
 
@@ -316,6 +323,44 @@ def _clean_chairman(founded_on, chairman_directly_elected: bool, chairman_electe
     _not_future(chairman_elected_on, _("主席选举日期"))
     if chairman_directly_elected and chairman_elected_on is None:
         raise ActionError(_("主席直选的，请填写选举日期。"), code="chairman_elected_on")
+
+
+def _prepare_founding(
+    user,
+    *,
+    enterprises: Sequence[Enterprise],
+    founded_on: datetime.date,
+    kind: str,
+    name: str,
+    parent: OrgUnit | None,
+    chairman_directly_elected: bool,
+    chairman_elected_on: datetime.date | None,
+    is_project_union: bool,
+) -> tuple[list[Enterprise], str, OrgUnit]:
+    """Every check of a founding before anything is written (shared by founding directly and by
+    recording a founding for confirmation): the enterprises locked, the name, the seat."""
+    if kind not in UNION_KINDS:
+        raise ActionError(_("只能组建基层工会或联合工会。"), code="kind")
+    locked = _lock_enterprises(user, enterprises)
+    if kind == OrgKind.GRASSROOTS and len(locked) != 1:
+        raise ActionError(
+            _("单独建会的基层工会对应一家企业；多家企业共同建会请选择“联合工会”。"), code="enterprises"
+        )
+    _clean_chairman(founded_on, chairman_directly_elected, chairman_elected_on)
+    if is_project_union and not any(e.is_key_project for e in locked):
+        raise ActionError(_("项目工会应建在重点项目上：所选企业都不是重点项目。"), code="is_project_union")
+    name = (name or "").strip() or (locked[0].name + "工会" if kind == OrgKind.GRASSROOTS else "")
+    if not name:
+        raise ActionError(_("请填写联合工会的名称。"), code="name")
+    if parent is None:
+        parent = locked[0].community if kind == OrgKind.GRASSROOTS else _common_parent(locked)
+    for e in locked:
+        if not e.community.path.startswith(parent.path):
+            raise ActionError(
+                _("“%(e)s”不在“%(p)s”的范围内，工会应设在企业所在地。") % {"e": e.name, "p": parent.name},
+                code="parent",
+            )
+    return locked, name, parent
 
 
 @transaction.atomic
@@ -342,27 +387,17 @@ def found_union(
     default the enterprise's community, or for a joint union the lowest unit holding all its
     enterprises), its founding record is written, and the enterprises point at it.
     """
-    if kind not in UNION_KINDS:
-        raise ActionError(_("只能组建基层工会或联合工会。"), code="kind")
-    locked = _lock_enterprises(user, enterprises)
-    if kind == OrgKind.GRASSROOTS and len(locked) != 1:
-        raise ActionError(
-            _("单独建会的基层工会对应一家企业；多家企业共同建会请选择“联合工会”。"), code="enterprises"
-        )
-    _clean_chairman(founded_on, chairman_directly_elected, chairman_elected_on)
-    if is_project_union and not any(e.is_key_project for e in locked):
-        raise ActionError(_("项目工会应建在重点项目上：所选企业都不是重点项目。"), code="is_project_union")
-    name = (name or "").strip() or (locked[0].name + "工会" if kind == OrgKind.GRASSROOTS else "")
-    if not name:
-        raise ActionError(_("请填写联合工会的名称。"), code="name")
-    if parent is None:
-        parent = locked[0].community if kind == OrgKind.GRASSROOTS else _common_parent(locked)
-    for e in locked:
-        if not e.community.path.startswith(parent.path):
-            raise ActionError(
-                _("“%(e)s”不在“%(p)s”的范围内，工会应设在企业所在地。") % {"e": e.name, "p": parent.name},
-                code="parent",
-            )
+    locked, name, parent = _prepare_founding(
+        user,
+        enterprises=enterprises,
+        founded_on=founded_on,
+        kind=kind,
+        name=name,
+        parent=parent,
+        chairman_directly_elected=chairman_directly_elected,
+        chairman_elected_on=chairman_elected_on,
+        is_project_union=is_project_union,
+    )
     unit = org_actions.create_unit(
         user,
         parent=parent,
@@ -385,6 +420,200 @@ def found_union(
     audit.record(record, "found", None, audit.snapshot(record), note=reason)
     _cover(locked, unit, founded_on, _("%(d)s 建立“%(u)s”") % {"d": founded_on, "u": unit.name})
     return record
+
+
+# -- a founding recorded by a data-entry clerk, confirmed by the level ---------------------------
+# The workflow of a recorded founding: state -> {move: new state}; one action moves along it.
+SUBMISSION_WORKFLOW = {
+    SubmissionState.PENDING: {
+        SubmissionMove.CONFIRM: SubmissionState.CONFIRMED,
+        SubmissionMove.RETURN: SubmissionState.RETURNED,
+    },
+}
+# What a move needs of the user's roles (core.scope.ACTION_ROLES): administrators and reviewers.
+SUBMISSION_MOVE_ACTION = {SubmissionMove.CONFIRM: "review", SubmissionMove.RETURN: "review"}
+
+
+def needs_confirmation(user) -> bool:
+    """Whether a founding this user records waits for confirmation: the rule asks for it and
+    the user is not an administrator (administrators are the ones who confirm)."""
+    return user is not None and not user_may(user, "manage") and FoundingRule.current().confirmation_required
+
+
+def may_decide(user, submission: FoundingSubmission) -> bool:
+    """An administrator or reviewer whose scope holds both the recording level and the seat,
+    who did not record it (four eyes)."""
+    return (
+        user is not None
+        and user_may(user, "review")
+        and submission.is_pending
+        and submission.recorded_by_id != user.pk
+        and path_in_scope(user, submission.level.path)
+        and path_in_scope(user, submission.parent.path)
+    )
+
+
+@transaction.atomic
+def record_founding(
+    user,
+    *,
+    enterprises: Sequence[Enterprise],
+    founded_on: datetime.date,
+    kind: str = OrgKind.GRASSROOTS,
+    name: str = "",
+    chairman_name: str = "",
+    chairman_directly_elected: bool = False,
+    chairman_elected_on: datetime.date | None = None,
+    is_project_union: bool = False,
+    industrial_union: OrgUnit | None = None,
+    reason: str = "",
+) -> GrassrootsUnion | FoundingSubmission:
+    """Record a union's founding from the founding form, for any role that may change records.
+
+    An administrator founds at once (:func:`found_union`). A data-entry clerk's founding waits as
+    a :class:`FoundingSubmission` when the rule asks for confirmation, counted nowhere until an
+    administrator or reviewer of the level confirms it; otherwise it is founded at once too.
+    """
+    if user is None or user_may(user, "manage"):
+        return found_union(
+            user,
+            enterprises=enterprises,
+            founded_on=founded_on,
+            kind=kind,
+            name=name,
+            chairman_name=chairman_name,
+            chairman_directly_elected=chairman_directly_elected,
+            chairman_elected_on=chairman_elected_on,
+            is_project_union=is_project_union,
+            industrial_union=industrial_union,
+            reason=reason,
+        )
+    scope.check(user, getattr(user, "org_path", ""), "", "change")
+    locked, name, parent = _prepare_founding(
+        user,
+        enterprises=enterprises,
+        founded_on=founded_on,
+        kind=kind,
+        name=name,
+        parent=None,
+        chairman_directly_elected=chairman_directly_elected,
+        chairman_elected_on=chairman_elected_on,
+        is_project_union=is_project_union,
+    )
+    waiting = FoundingSubmission.objects.pending().filter(enterprises__in=locked).distinct().first()
+    if waiting is not None:
+        raise ActionError(
+            _("所选企业已有待确认的建会登记“%(n)s”，请等待本级确认或退回后再登记。") % {"n": waiting.name},
+            code="enterprises",
+        )
+    if not needs_confirmation(user):
+        # The rule trusts the clerk: the founding is done at once, audited as the clerk (the
+        # tree's create_unit asks for an administrator, so the checks above stand for it).
+        return found_union(
+            None,
+            enterprises=locked,
+            founded_on=founded_on,
+            kind=kind,
+            name=name,
+            parent=parent,
+            chairman_name=chairman_name,
+            chairman_directly_elected=chairman_directly_elected,
+            chairman_elected_on=chairman_elected_on,
+            is_project_union=is_project_union,
+            industrial_union=industrial_union,
+            reason=reason,
+        )
+    sub = FoundingSubmission.objects.create(
+        kind=kind,
+        name=name[:100],
+        parent=parent,
+        founded_on=founded_on,
+        chairman_name=(chairman_name or "").strip()[:50],
+        chairman_directly_elected=chairman_directly_elected,
+        chairman_elected_on=chairman_elected_on,
+        is_project_union=is_project_union,
+        industrial_union=industrial_union,
+        reason=(reason or "")[:500],
+        level=user.org,
+        recorded_by=user,
+    )
+    sub.enterprises.set(locked)
+    audit.record(
+        sub,
+        "submit",
+        None,
+        audit.snapshot(sub),
+        note="、".join(f"{e.name}（{e.uscc}）" for e in locked)[:500],
+    )
+    return sub
+
+
+@transaction.atomic
+def move_submission(
+    user, submission: FoundingSubmission, move: str, *, reason: str = ""
+) -> FoundingSubmission:
+    """Confirm a recorded founding (the union is founded now and counts from now) or return it
+    to the clerk with a reason. Only moves of :data:`SUBMISSION_WORKFLOW`, by an administrator or
+    reviewer of the level (:func:`may_decide`)."""
+    sub = (
+        FoundingSubmission.objects.select_for_update(of=("self",))
+        .select_related("parent", "level", "recorded_by", "industrial_union")
+        .get(pk=submission.pk)
+    )
+    if move not in SubmissionMove.values:
+        raise ActionError(_("未知的操作。"))
+    scope.check(user, sub.parent.path, "", SUBMISSION_MOVE_ACTION[move], what=_("该建会登记"))
+    target = SUBMISSION_WORKFLOW.get(sub.state, {}).get(move)
+    if target is None:
+        raise ActionError(
+            _("该建会登记当前为“%(s)s”，不能“%(m)s”。")
+            % {"s": SubmissionState(sub.state).label, "m": SubmissionMove(move).label},
+            code="illegal_move",
+        )
+    if user is not None and not may_decide(user, sub):
+        if sub.recorded_by_id == user.pk:
+            raise ActionError(_("不能确认或退回自己登记的建会，请由本级其他管理员或审核员办理。"), code="own")
+        raise ActionError(
+            _("该建会登记应由“%(l)s”的管理员或审核员确认。") % {"l": sub.level.name}, code="level"
+        )
+    reason = (reason or "").strip()
+    if move == SubmissionMove.RETURN and not reason:
+        raise ActionError(_("请填写退回原因，告诉填报员需要修改什么。"), code="reason")
+    before = audit.snapshot(sub)
+    if move == SubmissionMove.CONFIRM:
+        # The founding itself, exactly as an administrator's: tree, record, enterprises covered,
+        # and with them the figures (founding.rate, orgs.grassroots_units) in this transaction.
+        sub.union = found_union(
+            None,
+            enterprises=list(sub.enterprises.all()),
+            founded_on=sub.founded_on,
+            kind=sub.kind,
+            name=sub.name,
+            parent=sub.parent,
+            chairman_name=sub.chairman_name,
+            chairman_directly_elected=sub.chairman_directly_elected,
+            chairman_elected_on=sub.chairman_elected_on,
+            is_project_union=sub.is_project_union,
+            industrial_union=sub.industrial_union,
+            reason=sub.reason or _("填报员登记，经确认建会"),
+        )
+    else:
+        sub.return_reason = reason[:500]
+    sub.state = target
+    sub.decided_by = user
+    sub.decided_at = timezone.now()
+    sub.save()
+    audit.record(sub, move, before, audit.snapshot(sub), note=reason)
+    if move == SubmissionMove.RETURN:
+        notifications.notify(
+            [sub.recorded_by],
+            source="founding",
+            key=f"founding.returned:{sub.pk}",
+            title=_("建会登记被退回：%(n)s") % {"n": sub.name},
+            body=_("退回原因：%(r)s") % {"r": sub.return_reason},
+            url=sub.get_absolute_url(),
+        )
+    return sub
 
 
 @transaction.atomic
@@ -659,6 +888,7 @@ def update_rule(
     own_union_min_employees: int,
     joint_union_min_employees: int,
     excluded_ownerships: Sequence[str] = (),
+    confirmation_required: bool | None = None,
     note: str = "",
 ) -> FoundingRule:
     """Change which enterprises are expected to found their own union, a joint one, or none."""
@@ -681,6 +911,8 @@ def update_rule(
     rule.own_union_min_employees = int(own_union_min_employees)
     rule.joint_union_min_employees = int(joint_union_min_employees)
     rule.excluded_ownerships = [o for o in Ownership.values if o in set(excluded_ownerships)]
+    if confirmation_required is not None:
+        rule.confirmation_required = bool(confirmation_required)
     rule.note = (note or "").strip()
     rule.save()
     audit.record(rule, "update" if before else "create", before, audit.snapshot(rule))

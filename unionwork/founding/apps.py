@@ -21,6 +21,9 @@ class FoundingConfig(AppConfig):
                 "reopen": _("恢复经营"),
                 "set_target": _("下达目标"),
                 "letter": _("责任状"),
+                "submit": _("登记待确认"),
+                "confirm": _("确认"),
+                "return": _("退回"),
             }
         )
         unit_merged.connect(on_unit_merged, dispatch_uid="founding.on_unit_merged")

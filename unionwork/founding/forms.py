@@ -254,6 +254,9 @@ class RuleForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    confirmation_required = forms.BooleanField(
+        label=gettext_lazy("填报员登记的建会须经本级管理员或审核员确认"), required=False
+    )
     note = forms.CharField(
         label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

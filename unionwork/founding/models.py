@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -245,6 +246,13 @@ class FoundingRule(models.Model):
         help_text=_("从业人员达到此数但不足单独建会人数的企业，应建立或加入联合工会；更少的不纳入。"),
     )
     excluded_ownerships = models.JSONField(_("不纳入建会范围的登记注册类型"), default=list, blank=True)
+    confirmation_required = models.BooleanField(
+        _("填报员登记的建会须经确认"),
+        default=True,
+        help_text=_(
+            "勾选后，填报员登记的建会先处于“待确认”状态，由本级管理员或审核员确认后才计入建会数和建会率。"
+        ),
+    )
     note = models.TextField(_("说明"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -472,3 +480,117 @@ class FoundingTarget(models.Model):
     @property
     def has_letter(self) -> bool:
         return bool(self.letter_signed_on and self.letter_signatories)
+
+
+class SubmissionState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    RETURNED = "returned", _("已退回")
+
+
+class SubmissionMove(models.TextChoices):
+    CONFIRM = "confirm", _("确认")
+    RETURN = "return", _("退回")
+
+
+class FoundingSubmissionQuerySet(ScopedQuerySet):
+    # Where the union would be set up (the enterprise's community, or a joint union's seat).
+    scope_path_field = "parent__path"
+
+    def pending(self):
+        return self.filter(state=SubmissionState.PENDING)
+
+
+class FoundingSubmission(models.Model):
+    """A founding recorded by a data-entry clerk (填报员) that waits for confirmation.
+
+    Where the founding rule asks for it (``FoundingRule.confirmation_required``), nothing is set
+    up in the tree and no enterprise is marked covered until an administrator or reviewer of the
+    level confirms: then ``actions.found_union`` does the founding, so the figures
+    (``founding.rate``, ``orgs.grassroots_units``) move at confirmation and only then. A returned
+    submission keeps its reason; the clerk corrects it and records it again.
+    """
+
+    state = models.CharField(
+        _("状态"), max_length=20, choices=SubmissionState.choices, default=SubmissionState.PENDING
+    )
+    kind = models.CharField(_("类型"), max_length=20)
+    name = models.CharField(_("工会名称"), max_length=100)
+    parent = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("设立于")
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, related_name="founding_submissions", verbose_name=_("企业")
+    )
+    founded_on = models.DateField(_("建会日期"))
+    chairman_name = models.CharField(_("工会主席"), max_length=50, blank=True)
+    chairman_directly_elected = models.BooleanField(_("主席直选"), default=False)
+    chairman_elected_on = models.DateField(_("主席选举日期"), null=True, blank=True)
+    is_project_union = models.BooleanField(_("项目工会"), default=False)
+    industrial_union = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属产业工会"),
+    )
+    reason = models.CharField(_("备注"), max_length=500, blank=True)
+    # The level whose administrators and reviewers confirm it: the recording clerk's unit.
+    level = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("确认单位")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("确认（退回）人"),
+    )
+    decided_at = models.DateTimeField(_("确认（退回）时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    union = models.ForeignKey(
+        GrassrootsUnion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("建会记录"),
+    )
+
+    objects = FoundingSubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待确认的建会")
+        verbose_name_plural = _("待确认的建会")
+        ordering = ["-recorded_at", "-id"]
+        # The badge of a level's reviewers reads its pending submissions on every page.
+        indexes = [models.Index(fields=["level", "state"], name="foundingsub_level_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state=SubmissionState.RETURNED) | ~models.Q(return_reason=""),
+                name="foundingsub_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=SubmissionState.CONFIRMED) | models.Q(union__isnull=False),
+                name="foundingsub_confirmed_has_union",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("founding:submission-detail", args=[self.pk])
+
+    def audit_org_path(self) -> str:
+        return self.parent.path
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == SubmissionState.PENDING

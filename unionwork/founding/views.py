@@ -24,10 +24,13 @@ from unionwork.founding.models import (
     EnterpriseStatus,
     Expectation,
     FoundingRule,
+    FoundingSubmission,
     FoundingTarget,
     GrassrootsUnion,
     IndustrialUnionScope,
     Industry,
+    SubmissionMove,
+    SubmissionState,
 )
 from unionwork.orgs import queries as org_queries
 from unionwork.orgs.models import OrgUnit
@@ -197,6 +200,10 @@ def enterprise_detail(request, pk: int):
         "history": history_of(enterprise),
         "may_change": user.may("change") and enterprise.community.path.startswith(user.org_path),
         "may_manage": user.may("manage") and enterprise.community.path.startswith(user.org_path),
+        "pending_founding": FoundingSubmission.objects.restrict(user)
+        .pending()
+        .filter(enterprises=enterprise)
+        .first(),
     }
     return render(request, "founding/enterprise_detail.html", context)
 
@@ -313,7 +320,83 @@ class UnionListView(ScopedListView):
 
     @property
     def create_url(self):
-        return reverse("founding:union-new") if self.request.user.may("manage") else None
+        return reverse("founding:union-new") if self.request.user.may("change") else None
+
+
+# -- foundings recorded by data-entry clerks, waiting for confirmation ------------------------------
+class SubmissionListView(ScopedListView):
+    model = FoundingSubmission
+    title = gettext_lazy("建会登记确认")
+    template_name = "founding/submission_list.html"
+    select_related = ("parent", "level", "recorded_by")
+    default_sort = "-recorded_at"
+    columns = [
+        Column("name", gettext_lazy("工会名称"), sort="name", link=True),
+        Column("parent.name", gettext_lazy("设立于")),
+        Column("founded_on", gettext_lazy("建会日期"), sort="founded_on"),
+        Column("recorded_by", gettext_lazy("登记人")),
+        Column("recorded_at", gettext_lazy("登记时间"), sort="recorded_at"),
+        Column("level.name", gettext_lazy("确认单位")),
+        Column("get_state_display", gettext_lazy("状态"), sort="state"),
+    ]
+
+    def base_queryset(self):
+        qs = super().base_queryset()
+        state = self.request.GET.get("state", "pending")
+        return qs.filter(state=state) if state in SubmissionState.values else qs
+
+    def extra_context(self):
+        return {"states": SubmissionState.choices, "state": self.request.GET.get("state", "pending")}
+
+
+@require_GET
+def submission_detail(request, pk: int):
+    user = request.user
+    sub = FoundingSubmission.objects.select_related(
+        "parent", "level", "recorded_by", "decided_by", "industrial_union", "union"
+    ).get_in_scope(user, pk=pk)
+    context = {
+        "s": sub,
+        "enterprises": list(
+            Enterprise.objects.restrict(user).filter(founding_submissions=sub).order_by("name")
+        ),
+        "may_decide": actions.may_decide(user, sub),
+        "may_record_again": sub.state == SubmissionState.RETURNED and sub.recorded_by_id == user.pk,
+        "history": history_of(sub),
+        "union_visible": sub.union_id
+        and GrassrootsUnion.objects.restrict(user).filter(pk=sub.union_id).exists(),
+    }
+    return render(request, "founding/submission_detail.html", context)
+
+
+def _move_submission(request, pk: int, move: str):
+    """Confirm or return a recorded founding (one action each; the refusal shown on its page)."""
+    sub = FoundingSubmission.objects.get_in_scope(request.user, pk=pk)
+    if request.method != "POST":  # a link followed by hand: the page with the buttons
+        return redirect(sub.get_absolute_url())
+    if not request.user.may("review"):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+    try:
+        actions.move_submission(request.user, sub, move, reason=request.POST.get("reason", ""))
+    except ActionError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if move == SubmissionMove.CONFIRM:
+            messages.success(request, _("已确认建会，已计入建会数和建会率。"))
+        else:
+            messages.success(request, _("已退回填报员。"))
+    return redirect(sub.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def submission_confirm(request, pk: int):
+    return _move_submission(request, pk, SubmissionMove.CONFIRM)
+
+
+@require_http_methods(["GET", "POST"])
+def submission_return(request, pk: int):
+    return _move_submission(request, pk, SubmissionMove.RETURN)
 
 
 @require_GET
@@ -349,7 +432,8 @@ def union_detail(request, pk: int):
 class UnionFoundView(ActionFormView):
     form_class = forms.FoundUnionForm
     title = gettext_lazy("组建基层工会")
-    action = "manage"
+    # Data-entry clerks record foundings too; where the rule asks, theirs wait for confirmation.
+    action = "change"
     template_name = "founding/found_form.html"
     submit_label = gettext_lazy("登记建会")
 
@@ -373,12 +457,20 @@ class UnionFoundView(ActionFormView):
             "object": None,
             "submit_label": self.submit_label,
             "rule": FoundingRule.current(),
+            "needs_confirmation": actions.needs_confirmation(self.request.user),
         }
         return render(self.request, self.template_name, ctx, status=status)
 
+    def success_url(self, result):
+        if isinstance(result, FoundingSubmission):
+            messages.info(
+                self.request, _("建会已登记，等待本级管理员或审核员确认；确认后计入建会数和建会率。")
+            )
+        return result.get_absolute_url()
+
     def perform(self, form):
         d = form.cleaned_data
-        return actions.found_union(
+        return actions.record_founding(
             self.request.user,
             enterprises=d["enterprises"],
             kind=d["kind"],
@@ -596,6 +688,7 @@ def rule(request):
         "own_union_min_employees": current.own_union_min_employees,
         "joint_union_min_employees": current.joint_union_min_employees,
         "excluded_ownerships": current.excluded_ownerships,
+        "confirmation_required": current.confirmation_required,
         "note": current.note,
     }
     rule_form = forms.RuleForm(initial=initial)

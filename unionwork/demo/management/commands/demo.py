@@ -36,6 +36,9 @@ class Command(BaseCommand):
             self.step("企业与基层工会", city.seed_small, self.stdout)
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
+        from unionwork.founding.demo import seed_pending
+
+        self.step("待确认的建会登记", seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
             for ind in indicators.all_indicators():

@@ -1,4 +1,5 @@
-"""Send the stability reminders: for cron, e.g. `0 8 * * * manage.py stability_reminders`."""
+"""Send the stability reminders by hand. They run daily without it: `manage.py scheduler` (started
+by `make run`) enqueues `stability.reminders` once a day (see core/schedule.py)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,0 +1,217 @@
+"""What awaits a user: sources declared by the modules, read through the scope; the badge equals
+the listed items; the scheduler enqueues each daily job once; deadline reminders go out once."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from unionwork.core import audit, indicators, notifications
+from unionwork.core.models import Notice, ScheduledRun
+from unionwork.core.tests.factories import demo_user, make_user, unit
+from unionwork.founding import actions as founding_actions
+from unionwork.founding.tests.factories import enterprise
+from unionwork.stability import actions as stability_actions
+from unionwork.stability.tests.helpers import at, new_incident
+
+pytestmark = pytest.mark.django_db
+DEMO = [
+    "city_admin",
+    "city_viewer",
+    "gjz_admin",
+    "gjz_editor",
+    "gjz_reviewer",
+    "gjz_viewer",
+    "zs_admin",
+    "jx_admin",
+]
+
+
+def _record(user, community_code):
+    with audit.acting_as(None, "test"):
+        e = enterprise(unit(community_code), employees=60)
+    with audit.acting_as(user, "test"):
+        return founding_actions.record_founding(
+            user, enterprises=[e], founded_on=datetime.date(2025, 3, 1), name=f"{user.username}登记的演示工会"
+        )
+
+
+def _overdue_case(user, community_code):
+    case = new_incident(
+        user, unit(community_code), learned_at=at(2026, 1, 1, 8, 0), now=at(2026, 1, 1, 9, 0)
+    ).case
+    with audit.acting_as(user, "test"):
+        stability_actions.assess_case(user, case, assessment="属实", now=at(2026, 1, 2, 9, 0))
+        stability_actions.own_case(user, case, owner=user, now=at(2026, 1, 2, 9, 0))
+    return case
+
+
+@pytest.fixture
+def both_districts():
+    """The same things waiting in 甘井子区 and in 中山区."""
+    zs_editor = make_user("zs_editor_t", "210202", ["editor"])
+    make_user("zs_reviewer_t", "210202", ["reviewer"])
+    return {
+        "gjz_sub": _record(demo_user("gjz_editor"), "210211001001"),
+        "zs_sub": _record(zs_editor, "210202001002"),
+        "gjz_case": _overdue_case(demo_user("gjz_admin"), "210211001"),
+        "zs_case": _overdue_case(demo_user("zs_admin"), "210202001"),
+    }
+
+
+def _urls(user, now):
+    return [it.url for g in notifications.collect(user, now) for it in g.items]
+
+
+def test_a_district_user_never_counts_another_districts_items(both_districts):
+    now = at(2026, 3, 1, 10, 0)
+    zs_urls = {both_districts["zs_sub"].get_absolute_url(), both_districts["zs_case"].get_absolute_url()}
+    for name in ("gjz_admin", "gjz_reviewer", "gjz_editor", "gjz_viewer"):
+        urls = _urls(demo_user(name), now)
+        assert not zs_urls & set(urls), name
+    gjz_admin = {g.source.key: g.count for g in notifications.collect(demo_user("gjz_admin"), now)}
+    assert gjz_admin["founding.confirmations"] == 1 and gjz_admin["stability.cases"] == 1
+    zs_admin = {g.source.key: g for g in notifications.collect(demo_user("zs_admin"), now)}
+    assert [it.url for it in zs_admin["founding.confirmations"].items] == [
+        both_districts["zs_sub"].get_absolute_url()
+    ]
+    assert [it.url for it in zs_admin["stability.cases"].items] == [
+        both_districts["zs_case"].get_absolute_url()
+    ]
+    # A viewer has nothing to confirm and no case to act on.
+    viewer = {g.source.key for g in notifications.collect(demo_user("gjz_viewer"), now)}
+    assert not viewer & {"founding.confirmations", "stability.cases"}
+
+
+def test_the_badge_equals_the_listed_items_for_every_demo_account(client, both_districts):
+    now = timezone.now()
+    with audit.acting_as(None, "test"):
+        notifications.notify(
+            [demo_user("gjz_admin")], source="test", key="t:1", title="演示提醒", url="/founding/"
+        )
+    seen_nonzero = 0
+    for name in DEMO:
+        user = demo_user(name)
+        groups = notifications.collect(user, now)
+        listed = sum(len(g.items) for g in groups)
+        assert notifications.badge_count(user, now) == listed == sum(g.count for g in groups), name
+        client.force_login(user)
+        badge = client.get("/notifications/badge/").content.decode()
+        assert f'data-count="{listed}"' in badge, name
+        page = client.get("/notifications/").content.decode()
+        assert page.count('data-testid="notification-item"') == listed, name
+        seen_nonzero += bool(listed)
+    assert seen_nonzero >= 3
+    # The top bar loads the badge on every page.
+    client.force_login(demo_user("gjz_admin"))
+    assert 'hx-get="/notifications/badge/"' in client.get("/founding/").content.decode()
+
+
+def test_a_reminder_opens_once_and_belongs_to_its_user(client):
+    admin = demo_user("gjz_admin")
+    with audit.acting_as(None, "test"):
+        notifications.notify([admin], source="test", key="t:2", title="演示提醒", url="/founding/targets/")
+    note = Notice.objects.get(user=admin, key="t:2")
+    client.force_login(demo_user("zs_admin"))
+    assert client.post(f"/notifications/{note.pk}/read/").status_code == 404
+    client.force_login(admin)
+    before = notifications.badge_count(admin)
+    resp = client.post(f"/notifications/{note.pk}/read/")
+    assert resp.status_code == 302 and resp["Location"] == "/founding/targets/"
+    assert notifications.badge_count(admin) == before - 1
+
+
+def test_reminder_steps():
+    d = datetime.date(2026, 9, 30)
+    step = notifications.reminder_step
+    assert step(datetime.date(2026, 8, 30), d) is None  # 31 days before
+    assert step(datetime.date(2026, 8, 31), d) == 30
+    assert step(datetime.date(2026, 9, 2), d) == 30  # a scheduler down on day 30 catches up
+    assert step(datetime.date(2026, 9, 23), d) == 7
+    assert step(datetime.date(2026, 9, 29), d) == 1
+    assert step(datetime.date(2026, 9, 30), d) == 1
+    assert step(datetime.date(2026, 10, 1), d) is None
+
+
+def test_deadline_reminders_reach_the_responsible_units_once(settings):
+    settings.UNIONWORK_REMIND_DAYS = (30, 7, 1)
+    gjz, zs = unit("210211"), unit("210202")
+    with audit.acting_as(None, "test"):
+        t = founding_actions.set_target(
+            None, unit=gjz, year=2026, target=5, deadline=datetime.date(2026, 9, 30)
+        )
+        # Card coverage: 甘井子区 5 of 100, 中山区 all covered.
+        indicators.bump("members.card_coverage", gjz.path, "", 5, 100, when=datetime.date(2026, 8, 1))
+        indicators.bump("members.card_coverage", zs.path, "", 100, 100, when=datetime.date(2026, 8, 1))
+    send = notifications.send_reminders
+    day = datetime.date(2026, 8, 25)  # card deadline in 6 days, founding deadlines in 36
+    first = send(day)
+    gjz_admin = demo_user("gjz_admin")
+    cards = Notice.objects.filter(source="members.cards")
+    assert set(cards.values_list("user__username", flat=True)) == {"gjz_admin", "gjz_editor"}
+    assert first["created"] == cards.count() and not Notice.objects.filter(source="founding.target").exists()
+    assert send(day)["created"] == 0, "the same day twice sends nothing twice"
+    assert send(datetime.date(2026, 8, 26))["created"] == 0, "still the 7-day step"
+    # 30 days before the target's deadline: the target's unit is reminded; 中山区 never.
+    send(datetime.date(2026, 8, 31))
+    target_notes = Notice.objects.filter(source="founding.target")
+    assert set(target_notes.values_list("user__username", flat=True)) == {"gjz_admin", "gjz_editor"}
+    assert f"/founding/targets/unit/{gjz.pk}/" in target_notes.first().url
+    assert not Notice.objects.filter(user__org=zs).exists()
+    assert not Notice.objects.filter(user__username__in=["gjz_viewer", "gjz_reviewer"]).exists()
+    send(datetime.date(2026, 9, 29))  # the 1-day step
+    assert target_notes.count() == 4
+    # Reminders count in the badge until read, and stop once the deadline has passed.
+    now = at(2026, 9, 29, 9, 0)
+    assert notifications.collect(gjz_admin, now)[-1].source.key == "core.notices"
+    after = timezone.make_aware(datetime.datetime(2026, 10, 1, 9, 0))
+    assert "core.notices" not in {g.source.key for g in notifications.collect(gjz_admin, after)}
+    assert t.pk
+
+
+def test_the_founding_deadline_reminds_districts_below_the_target():
+    gjz, zs = unit("210211"), unit("210202")
+    with audit.acting_as(None, "test"):
+        indicators.bump("founding.rate", gjz.path, "", 10, 100, when=datetime.date(2026, 9, 1))
+        indicators.bump("founding.rate", zs.path, "", 95, 100, when=datetime.date(2026, 9, 1))
+    notifications.send_reminders(datetime.date(2026, 9, 23))
+    notes = Notice.objects.filter(source="founding.rate")
+    assert set(notes.values_list("user__username", flat=True)) == {"gjz_admin", "gjz_editor"}
+    assert "10.0%" in notes.first().title and notes.first().due_on == datetime.date(2026, 9, 30)
+    notifications.send_reminders(datetime.date(2026, 9, 24))
+    assert notes.count() == 2
+
+
+def test_the_scheduler_enqueues_each_daily_job_once(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    out = io.StringIO()
+    early = at(2026, 8, 25, 6, 0).isoformat()
+    call_command("scheduler", "--once", "--at", early, stdout=out)
+    assert "nothing due" in out.getvalue() and not ScheduledRun.objects.exists()
+    when = at(2026, 8, 25, 8, 0).isoformat()
+    call_command("scheduler", "--once", "--at", when, stdout=out)
+    call_command("scheduler", "--once", "--at", at(2026, 8, 25, 15, 0).isoformat(), stdout=out)
+    jobs = {"core.deadline_reminders", "stability.reminders"}
+    assert set(ScheduledRun.objects.values_list("job", flat=True)) == jobs
+    assert ScheduledRun.objects.count() == 2
+    names = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert len(names) == 2 and any(n.endswith("send_deadline_reminders") for n in names)
+    assert len(re.findall("enqueued", out.getvalue())) == 2
+    call_command("scheduler", "--once", "--at", at(2026, 8, 26, 8, 0).isoformat(), stdout=out)
+    assert ScheduledRun.objects.count() == 4 and DBTaskResult.objects.count() == 4
+
+
+def test_the_scheduled_job_runs_the_reminders_through_the_worker_backend():
+    """With the immediate backend (tests), the scheduler's enqueue runs the reminders at once."""
+    gjz = unit("210211")
+    with audit.acting_as(None, "test"):
+        indicators.bump("members.card_coverage", gjz.path, "", 5, 100, when=datetime.date(2026, 8, 1))
+    call_command("scheduler", "--once", "--at", at(2026, 8, 25, 8, 0).isoformat(), stdout=io.StringIO())
+    assert Notice.objects.filter(source="members.cards", user__username="gjz_admin").count() == 1
+    call_command("scheduler", "--once", "--at", at(2026, 8, 25, 9, 0).isoformat(), stdout=io.StringIO())
+    assert Notice.objects.filter(source="members.cards", user__username="gjz_admin").count() == 1
