@@ -17,3 +17,11 @@ def process_import(job_id: int) -> str:
     with audit.acting_as(job.user, "import"):
         run_import(job)
     return job.status
+
+
+@task
+def purge_import_files() -> int:
+    """Delete uploaded and error files of imports older than ``UNIONWORK_IMPORT_FILE_DAYS``."""
+    from unionwork.core.imports.jobs import purge_expired
+
+    return purge_expired()

@@ -54,3 +54,16 @@ def run_upload(user, importer: str, content: bytes, filename: str = "导入.xlsx
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
     job.refresh_from_db()
     return job
+
+
+def error_file_bytes(job: ImportJob) -> bytes:
+    """The marked error file of a job, decrypted (it is stored encrypted)."""
+    from unionwork.core import crypto
+
+    with job.error_file.open("rb") as fh, crypto.plain_copy(fh) as plain:
+        return plain.read()
+
+
+def error_workbook(job: ImportJob):
+    """The marked error file of a job as an openpyxl workbook."""
+    return openpyxl.load_workbook(io.BytesIO(error_file_bytes(job)))
