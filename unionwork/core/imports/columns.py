@@ -173,7 +173,8 @@ class Column:
         def clean(raw: Any) -> Any:
             if raw.__class__ is str:
                 if raw and not raw.isspace():
-                    return parse(raw)
+                    # Full-width digits and letters, odd spaces: one form before any check.
+                    return parse(raw if raw.isascii() else normalize_text(raw))
             elif raw is not None and raw != "":
                 return parse(raw)
             if required:
@@ -188,6 +189,8 @@ class Column:
             if self.required:
                 raise CellError(_("必填，请填写。"))
             return self.empty_value if self.default is None else self.default
+        if type(raw) is str and not raw.isascii():
+            raw = normalize_text(raw)
         return self.parse(raw)
 
     def parse(self, raw: Any) -> Any:

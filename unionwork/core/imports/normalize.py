@@ -177,7 +177,7 @@ def parse_date_number(raw: float | int) -> datetime.date:
 # -- headers ----------------------------------------------------------------------------------
 
 _BRACKETED = re.compile(r"[(\[【（［〔][^)\]】）］〕]*[)\]】）］〕]")
-_HEADER_DROP = re.compile(r"[\s*＊:：、,，.。·_\-—~～'\"“”‘’?？!！]+")
+_HEADER_DROP = re.compile(r"[\s*＊:：、,，.。·_\-—~～'\"“”‘’?？!！()\[\]【】〔〕]+")
 
 
 def normalize_header(text: Any) -> str:
