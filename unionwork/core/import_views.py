@@ -86,7 +86,12 @@ class UploadForm(BootstrapMixin, forms.Form):
                 label=_("导入到哪个%(noun)s") % {"noun": noun},
                 required=False,
                 widget=TargetInput(
-                    self.targets, attrs={"placeholder": _("输入名称、代码搜索"), "autocomplete": "off"}
+                    self.targets,
+                    attrs={
+                        "class": "form-control",
+                        "placeholder": _("输入名称或代码搜索"),
+                        "autocomplete": "off",
+                    },
                 ),
                 help_text=_("文件里没有“%(col)s”列，或有些行没有填写时，这些行导入到这里选的%(noun)s。")
                 % {"col": column.title, "noun": noun},

@@ -578,11 +578,8 @@ def _ignored_note(result: CheckResult) -> str:
         parts.append(_("跳过了 %(n)d 行不是记录的行（标题、说明、合计或空行），见下方列表。") % {"n": result.skipped_count})
     if note.get("unknown"):
         parts.append(_("以下列未能识别，没有导入：%(cols)s。") % {"cols": "、".join(note["unknown"][:20])})
-    if note.get("unused"):
-        parts.append(
-            _("以下列已识别但不导入：%(cols)s。")
-            % {"cols": "、".join(f"{h}（{why}）" for h, why in note["unused"][:20])}
-        )
+    if note.get("unused"):  # the reasons are in ``columns_note`` (the job page lists them)
+        parts.append(_("以下列已识别但不导入：%(cols)s。") % {"cols": "、".join(h for h, _why in note["unused"][:20])})
     if note.get("left_out"):
         parts.append(_("按您选择的列对应，以下列不导入：%(cols)s。") % {"cols": "、".join(note["left_out"][:20])})
     if note.get("defaulted"):

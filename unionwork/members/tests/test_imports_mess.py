@@ -157,7 +157,7 @@ def test_a_roster_as_offices_keep_it_is_taken_without_edits(fmt):
     unused = dict(job.columns_note["unused"])
     assert set(unused) >= {"序号", "民族", "性别", "出生年月"}
     assert dict(job.columns_note["defaulted"])["用工形式"] == "未记录"
-    assert "民族（平台不记录民族）" in job.message and "跳过了" in job.message
+    assert "已识别但不导入：序号、民族、性别、出生年月" in job.message and "跳过了" in job.message
     assert not job.file  # the upload is deleted once processed
 
 
