@@ -67,6 +67,7 @@ from unionwork.core.imports.columns import CellError, Column
 from unionwork.core.imports.normalize import (
     SKIP_BLANK,
     SKIP_TITLE,
+    SKIP_TOTAL,
     layout_key,
     normalize_header,
     not_a_record,
@@ -125,6 +126,16 @@ class HeaderMappingNeeded(Exception):
             "missing": self.missing,
             "layout": self.layout,
         }
+
+
+_TOTAL_FIRST = frozenset("合总小共累本 \u3000")
+
+
+def _maybe_total(cells: list[Any]) -> bool:
+    for c in cells[:3]:
+        if c.__class__ is str and c[:1] in _TOTAL_FIRST:
+            return not_a_record(cells) == SKIP_TOTAL
+    return False
 
 
 def _first_text(cells: list[Any]) -> str:
@@ -399,6 +410,11 @@ class Checker:
         for number, cells in rows:
             if _blank(cells):
                 result.skip(number, SKIP_BLANK)
+                continue
+            # A totals row may pass every cell's check (合计 is a valid name): looked for in every
+            # row, cheaply (the first character of the first three cells), then confirmed.
+            if _maybe_total(cells):
+                result.skip(number, SKIP_TOTAL, _first_text(cells))
                 continue
             result.rows += 1
             row = parse(number, cells)
@@ -1002,6 +1018,10 @@ def _forget_upload(job: ImportJob, importer: Importer) -> None:
         ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
+# Jobs no process is working on (a pending or running job keeps its file whatever its age).
+SETTLED = (Status.DONE, Status.FAILED, Status.ERROR, Status.MAPPING)
+
+
 def purge_files(job: ImportJob) -> None:
     """Delete a job's uploaded and error files (its record, counts and messages stay)."""
     for f in (job.file, job.error_file):
@@ -1013,9 +1033,9 @@ def purge_files(job: ImportJob) -> None:
 
 def purge_superseded(job: ImportJob) -> int:
     """Once an import succeeds, the files of the same user's earlier jobs of that import go."""
-    earlier = ImportJob.objects.filter(importer=job.importer, user_id=job.user_id, pk__lt=job.pk).exclude(
-        file="", error_file=""
-    )
+    earlier = ImportJob.objects.filter(
+        importer=job.importer, user_id=job.user_id, pk__lt=job.pk, status__in=SETTLED
+    ).exclude(file="", error_file="")
     n = 0
     for old in earlier:
         purge_files(old)
@@ -1028,7 +1048,7 @@ def purge_expired(now=None) -> int:
     days = getattr(settings, "UNIONWORK_IMPORT_FILE_DAYS", 7)
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     n = 0
-    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="", error_file=""):
+    for job in ImportJob.objects.filter(created_at__lt=cutoff, status__in=SETTLED).exclude(file="", error_file=""):
         purge_files(job)
         n += 1
     return n

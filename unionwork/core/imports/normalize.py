@@ -189,7 +189,8 @@ def normalize_header(text: Any) -> str:
     text = unicodedata.normalize("NFKC", str(text or "")).lower()
     stripped = _BRACKETED.sub("", text)
     text = _HEADER_DROP.sub("", stripped if _HEADER_DROP.sub("", stripped) else text)
-    return text
+    # Removing signs can bring a letter next to a combining mark: compose again (idempotent).
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def layout_key(headers: Iterable[Any]) -> str:

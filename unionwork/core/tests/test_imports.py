@@ -383,6 +383,17 @@ class TestEngine:
         job = run_upload(gjz_admin, "test.phonebook", content)
         assert job.status == ImportJob.Status.FAILED  # org required for new rows: reported on row 3
         assert job.errors == [{"row": 3, "column": "所属组织", "message": "新增时必填。"}]
+        assert job.skipped == [{"from": 1, "to": 1, "reason": "title", "text": "甘井子区通讯录"}]
+
+    def test_header_below_two_title_rows_a_blank_row_and_full_width_headers(self, gjz_admin):
+        content = xlsx_bytes(
+            [["甘井子区通讯录"], ["制表：办公室", "", "2024年5月"], [], ["用户名：", "　姓　名　", "所属组织（代码）"],
+             ["imp0002", "张三", "２１０２１１"], ["合计", "1人"]]
+        )
+        job = run_upload(gjz_admin, "test.phonebook", content)
+        assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
+        assert job.created_count == 1
+        assert [(s["from"], s["reason"]) for s in job.skipped] == [(1, "title"), (2, "title"), (3, "blank"), (6, "total")]
 
     @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
     def test_csv_files(self, gjz_admin, encoding):
