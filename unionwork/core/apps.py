@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,4 +18,6 @@ class CoreConfig(AppConfig):
         from unionwork.core import notifications, schedule, tasks  # noqa: F401 - core's own source
 
         schedule.register_daily("core.deadline_reminders", tasks.send_deadline_reminders)
+        # Uploaded and error files of imports hold personal data: gone after UNIONWORK_IMPORT_FILE_DAYS.
+        schedule.register_daily("core.purge_import_files", tasks.purge_import_files, at=datetime.time(3, 0))
         autodiscover_modules("notifications")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.job_progress, name="progress"),
     path("jobs/<int:pk>/errors.xlsx", views.job_errors, name="errors"),
     path("jobs/<int:pk>/confirm/", views.job_confirm, name="confirm"),
+    path("jobs/<int:pk>/mapping/", views.job_mapping, name="mapping"),
     path("<str:name>/", views.upload, name="upload"),
     path("<str:name>/template.xlsx", views.template, name="template"),
 ]

@@ -3,33 +3,64 @@
 Every importer gets them from its registration; no module writes its own import page. Who may
 import: roles that allow "change", and the importer's own ``permission`` (e.g. "manage").
 Jobs are seen through ``ImportJob.objects.restrict(user)``: a job outside the scope is a 404.
+The work is in :mod:`unionwork.core.imports.jobs` (shared with the API); these views render.
 """
 
 from __future__ import annotations
 
-import uuid
+import re
 from pathlib import PurePath
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unionwork.core.errors import ActionError
 from unionwork.core.forms import BootstrapMixin
-from unionwork.core.imports import EXTENSIONS, Importer, all_importers, get_importer
+from unionwork.core.imports import EXTENSIONS, Importer, all_importers, get_importer, jobs
 from unionwork.core.imports.engine import side_progress
+from unionwork.core.imports.normalize import SKIP_BLANK, SKIP_HEADER, SKIP_NOTE, SKIP_TITLE, SKIP_TOTAL
 from unionwork.core.imports.templates_xlsx import build_template
 from unionwork.core.models import ImportJob
 from unionwork.core.tasks import process_import
 
+SKIP_LABELS = {
+    SKIP_TITLE: gettext_lazy("表头上方的标题或说明"),
+    SKIP_TOTAL: gettext_lazy("合计行"),
+    SKIP_NOTE: gettext_lazy("注释或签字行"),
+    SKIP_HEADER: gettext_lazy("重复的表头"),
+    SKIP_BLANK: gettext_lazy("空行"),
+}
+
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
+
+
+class TargetInput(forms.TextInput):
+    """Type to search among the records in scope (the browser filters the list as one types)."""
+
+    template_name = "imports/_target_input.html"
+
+    def __init__(self, options=(), attrs=None):
+        super().__init__(attrs)
+        self.options = list(options)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options"] = self.options
+        context["widget"]["list_id"] = f"{attrs.get('id', name)}-list"
+        return context
+
+
+def _target_label(obj) -> str:
+    code = getattr(obj, "code", "")
+    return f"{obj}（{code}）" if code else str(obj)
 
 
 class UploadForm(BootstrapMixin, forms.Form):
@@ -41,6 +72,45 @@ class UploadForm(BootstrapMixin, forms.Form):
     dry_run = forms.BooleanField(
         label=gettext_lazy("只校验并预览将新增和修改的内容，不写入"), required=False, initial=False
     )
+
+    def __init__(self, *args, importer: Importer | None = None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_column = None
+        if importer is not None and importer.target_field:
+            column = next(c for c in importer.columns if c.field == importer.target_field)
+            self.target_column = column
+            choices = column.target_choices(user).order_by("name").only("id", "name", "code")
+            self.targets = {_target_label(o): o for o in choices}
+            noun = getattr(column, "noun", column.title)
+            self.fields["target"] = forms.CharField(
+                label=_("导入到哪个%(noun)s") % {"noun": noun},
+                required=False,
+                widget=TargetInput(
+                    self.targets,
+                    attrs={
+                        "class": "form-control",
+                        "placeholder": _("输入名称或代码搜索"),
+                        "autocomplete": "off",
+                    },
+                ),
+                help_text=_("文件里没有“%(col)s”列，或有些行没有填写时，这些行导入到这里选的%(noun)s。")
+                % {"col": column.title, "noun": noun},
+            )
+
+    def clean_target(self):
+        text = (self.cleaned_data.get("target") or "").strip()
+        if not text:
+            return None
+        obj = self.targets.get(text)
+        if obj is None:  # typed rather than chosen: an exact name or code in scope
+            code = m.group(1) if (m := re.search(r"（([^（）]+)）$", text)) else text
+            found = [o for o in self.targets.values() if o.name == text or getattr(o, "code", None) == code]
+            obj = found[0] if len(found) == 1 else None
+        if obj is None:
+            raise forms.ValidationError(
+                _("在您的管辖范围内找不到“%(v)s”，请从列表中选择。") % {"v": text[:50]}
+            )
+        return obj
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -59,14 +129,7 @@ class UploadForm(BootstrapMixin, forms.Form):
 
 def _importer_for(request, name: str) -> Importer:
     """The importer named in the URL (404 if unknown), if the user's roles allow using it."""
-    try:
-        importer_cls = get_importer(name)
-    except LookupError:
-        raise Http404 from None
-    user = request.user
-    if not (user.may("change") and user.may(importer_cls.permission)):
-        raise PermissionDenied(_("您的角色无权导入此类数据。"))
-    return importer_cls()
+    return jobs.importer_for(request.user, name)
 
 
 def importer_label(name: str) -> str:
@@ -77,32 +140,24 @@ def importer_label(name: str) -> str:
 
 
 def _job(request, pk: int) -> ImportJob:
-    return ImportJob.objects.select_related("user").get_in_scope(request.user, "view", pk=pk)
-
-
-def _start(request, importer: Importer, upload, dry_run: bool) -> ImportJob:
-    """Store the upload as a pending job of the user's node and queue its processing."""
-    ext = PurePath(upload.name).suffix.lower()
-    job = ImportJob(
-        importer=importer.name,
-        user=request.user,
-        org_path=request.user.org_path,
-        original_name=PurePath(upload.name).name[:255],
-        options={"dry_run": dry_run},
-    )
-    job.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
-    job.save()
-    process_import.enqueue(job.pk)
-    return job
+    return jobs.job_for(request.user, pk)
 
 
 @require_http_methods(["GET", "POST"])
 def upload(request, name: str):
     """Choose a file (and whether only to preview); the job page follows its progress."""
     importer = _importer_for(request, name)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, importer=importer, user=request.user)
     if request.method == "POST" and form.is_valid():
-        job = _start(request, importer, form.cleaned_data["file"], form.cleaned_data["dry_run"])
+        upload_file = form.cleaned_data["file"]
+        job = jobs.start_import(
+            request.user,
+            importer,
+            upload_file,
+            upload_file.name,
+            dry_run=form.cleaned_data["dry_run"],
+            target=form.cleaned_data.get("target"),
+        )
         return redirect("imports:job", pk=job.pk)
     recent = ImportJob.objects.restrict(request.user).filter(importer=importer.name, user=request.user)[:5]
     context = {"importer": importer, "form": form, "columns": importer.columns, "recent": recent}
@@ -121,12 +176,21 @@ def _attachment(filename: str) -> str:
     return content_disposition_header(True, filename)
 
 
-def _job_context(job: ImportJob) -> dict:
+def _job_context(job: ImportJob, user=None) -> dict:
     side = side_progress(job)  # a one-pass import on SQLite, still inside its transaction
     if side is not None:
         job.processed_rows, job.total_rows = side
+    skipped = [{**s, "label": SKIP_LABELS.get(s["reason"], s["reason"])} for s in job.skipped]
     return {
         "job": job,
+        "skipped": skipped,
+        "note": job.columns_note or {},
+        "may_download": user is not None and jobs.may_download_errors(user, job),
+        "may_map": user is not None
+        and job.status == ImportJob.Status.MAPPING
+        and job.user_id == user.pk
+        and bool(job.file)
+        and bool(job.options.get("mapping_request")),
         "label": importer_label(job.importer),
         "errors": job.errors[:ERRORS_SHOWN],
         "more_errors": max(job.error_count - ERRORS_SHOWN, 0),
@@ -138,7 +202,7 @@ def _job_context(job: ImportJob) -> dict:
 def job_detail(request, pk: int):
     """A job: its progress while it runs, then its result or its problems."""
     job = _job(request, pk)
-    context = _job_context(job)
+    context = _job_context(job, request.user)
     context["may_confirm"] = _may_confirm(request, job)
     return render(request, "imports/job.html", context)
 
@@ -146,27 +210,68 @@ def job_detail(request, pk: int):
 def job_progress(request, pk: int):
     """The fragment that the job page polls every second while the job runs."""
     job = _job(request, pk)
-    context = _job_context(job)
+    context = _job_context(job, request.user)
     context["may_confirm"] = _may_confirm(request, job)
     return render(request, "imports/_progress.html", context)
 
 
 def job_errors(request, pk: int):
-    """The uploaded rows with each problem marked, as .xlsx."""
+    """The uploaded rows with each problem marked, as .xlsx (the uploader and their node's administrators)."""
+    chunks, filename = jobs.open_error_file(request.user, pk)
+    response = StreamingHttpResponse(chunks, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def job_mapping(request, pk: int):
+    """Map the file's columns to the importer's (remembered for the next file of this layout)."""
     job = _job(request, pk)
-    if not job.error_file:
+    importer = _importer_for(request, job.importer)
+    request_ = job.options.get("mapping_request")
+    if (
+        job.status != ImportJob.Status.MAPPING
+        or not request_
+        or job.user_id != request.user.pk
+        or not job.file
+    ):
         raise Http404
-    stem = PurePath(job.original_name).stem or "import"
-    try:
-        fh = job.error_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        fh,
-        as_attachment=True,
-        filename=_("%(stem)s-错误标注.xlsx") % {"stem": stem},
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    guesses = request_.get("guesses", {})
+    choices = [("", _("（不导入此列）"))] + [(c.field or c.title, c.title) for c in importer.columns]
+    error = ""
+    selected = {str(i): guesses.get(str(i), "") for i, _h in request_["headers"]}
+    if request.method == "POST":
+        selected = {str(i): request.POST.get(f"col_{i}", "") for i, _h in request_["headers"]}
+        try:
+            new = jobs.map_columns(request.user, job, selected)
+        except ActionError as exc:
+            error = exc.messages[0]
+        else:
+            return redirect("imports:job", pk=new.pk)
+    rows = [
+        {"index": i, "header": h, "selected": selected.get(str(i), ""), "letter": _letter(i)}
+        for i, h in request_["headers"]
+    ]
+    needed = [c for c in importer.columns if c.required or (c.field or c.title) in importer.key]
+    context = {
+        "job": job,
+        "importer": importer,
+        "rows": rows,
+        "choices": choices,
+        "error": error,
+        "missing": request_.get("missing", []),
+        "needed": [c.title for c in needed],
+        "needed_fields": [c.field or c.title for c in needed],
+        "header_row": request_["header_row"],
+    }
+    return render(request, "imports/mapping.html", context, status=400 if error else 200)
+
+
+def _letter(index: int) -> str:
+    from unionwork.core.imports.engine import column_letter
+
+    return column_letter(index)
 
 
 def _may_confirm(request, job: ImportJob) -> bool:
@@ -187,13 +292,14 @@ def job_confirm(request, pk: int):
     importer = _importer_for(request, job.importer)
     if not _may_confirm(request, job):
         raise Http404
+    options = {k: v for k, v in job.options.items() if k in ("target", "mapping")}
     new = ImportJob.objects.create(
         importer=importer.name,
         user=request.user,
         org_path=request.user.org_path,
         file=job.file.name,
         original_name=job.original_name,
-        options={"dry_run": False},
+        options={**options, "dry_run": False},
     )
     process_import.enqueue(new.pk)
     return redirect("imports:job", pk=new.pk)

@@ -89,6 +89,7 @@ class ImportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("校验未通过")
         ERROR = "error", _("处理出错")
+        MAPPING = "mapping", _("待对应列")
 
     importer = models.CharField(_("导入类型"), max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
@@ -104,8 +105,15 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(_("未变"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # Encrypted (core.crypto), like the uploaded file: both hold personal data.
     error_file = models.FileField(_("标注错误的文件"), upload_to="imports/errors/%Y/%m/", blank=True)
     message = models.TextField(_("说明"), blank=True)
+    # Rows that are not records (titles, notes, totals, blank rows): {"from", "to", "reason", "text"}.
+    skipped = models.JSONField(_("跳过的行"), default=list, blank=True)
+    skipped_count = models.PositiveIntegerField(_("跳过行数"), default=0)
+    # The file's columns the import did not take, and defaults of absent ones (engine.CheckResult).
+    columns_note = models.JSONField(_("列的说明"), default=dict, blank=True)
+    files_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -127,7 +135,43 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR}
+        """Nothing more happens without the user (a job awaiting its column mapping included)."""
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR, self.Status.MAPPING}
+
+
+class ImportMapping(models.Model):
+    """How a node's files of one layout map to an importer's columns, remembered for next time.
+
+    ``layout``: :func:`unionwork.core.imports.normalize.layout_key` of the header row;
+    ``columns``: 0-based position (as text) -> the column's field, or "" for "not imported".
+    """
+
+    org_path = models.CharField(max_length=255, db_index=True)
+    importer = models.CharField(_("导入类型"), max_length=100)
+    layout = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)  # the header row as written, to show it again
+    columns = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入列对应")
+        verbose_name_plural = _("导入列对应")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_path", "importer", "layout"], name="core_importmapping_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.importer} {self.layout[:8]}"
+
+    def audit_org_path(self) -> str:
+        return self.org_path
 
 
 class IndicatorValueQuerySet(ScopedQuerySet):

@@ -31,3 +31,11 @@ def send_deadline_reminders(now_iso: str | None = None) -> dict:
     now = datetime.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     with audit.acting_as(None, "task"):
         return notifications.send_reminders(timezone.localdate(now))
+
+
+@task
+def purge_import_files(now_iso: str | None = None) -> int:
+    """Delete uploaded and error files of imports older than ``UNIONWORK_IMPORT_FILE_DAYS``."""
+    from unionwork.core.imports.jobs import purge_expired
+
+    return purge_expired()

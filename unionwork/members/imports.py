@@ -31,6 +31,7 @@ from unionwork.core import imports
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import CellError, ImportContext, Row, WriteCounts, fast
 from unionwork.core.imports.base import RowWriteError
+from unionwork.core.imports.normalize import normalize_phone
 from unionwork.members import actions, idnumber, pii
 from unionwork.members.models import Education, EmploymentForm, Member, MemberStatus, Sex
 from unionwork.members.people import clean_name, clean_phone
@@ -77,8 +78,13 @@ class PhoneColumn(imports.Column):
     empty_value = ""
 
     def parse(self, raw: Any) -> str:
+        text = imports.cell_text(raw, keep_text=True)
         try:
-            return clean_phone(imports.cell_text(raw, keep_text=True))
+            return clean_phone(text)
+        except ValueError:
+            pass
+        try:  # as typed by hand: +86 138 0411 2345, (0411)84123456, 138-0411-2345 …
+            return clean_phone(normalize_phone(text))
         except ValueError as exc:
             raise CellError(str(exc)) from None
 
@@ -116,25 +122,58 @@ class UnionColumn(imports.ReferenceColumn):
     def comparable(self, value: Any) -> Any:
         return value
 
+    def target_value(self, obj: OrgUnit) -> int:
+        return obj.pk
 
+
+# Header aliases: the names union offices give these columns in the rosters they keep.
 COLUMNS = [
-    NameColumn(gettext_lazy("姓名"), "name", required=True),
-    # secret: the uploaded file is deleted once processed, the marked error file leaves the IDs out.
-    CitizenIdColumn(gettext_lazy("身份证号"), "id_number", required=True, compare=False, secret=True,
-                    aliases=["公民身份号码", "身份证号码"]),
+    NameColumn(gettext_lazy("姓名"), "name", required=True, aliases=["会员姓名", "职工姓名", "名字"]),
+    # secret: never shown in messages or previews; personal: kept in the encrypted error file
+    # so that the user can fix it and upload it again (docs/keys.md).
+    CitizenIdColumn(gettext_lazy("身份证号"), "id_number", required=True, compare=False, secret=True, personal=True,
+                    aliases=["公民身份号码", "身份证号码", "身份证", "居民身份证号", "居民身份证号码", "身份证件号码",
+                             "证件号码", "身份号码"]),
     ChoiceColumn(gettext_lazy("性别"), "sex", choices=Sex.choices, compare=False,
-                         help=gettext_lazy("可不填；填写时须与身份证号一致")),
+                 help=gettext_lazy("可不填；填写时须与身份证号一致"),
+                 check_only=gettext_lazy("只用于核对身份证号，性别取自身份证号")),
     DateColumn(gettext_lazy("出生日期"), "birth_date", compare=False,
-                       help=gettext_lazy("可不填；填写时须与身份证号一致")),
-    PhoneColumn(gettext_lazy("联系电话"), "phone", aliases=["手机号", "电话"]),
-    ChoiceColumn(gettext_lazy("文化程度"), "education", choices=Education.choices),
-    ChoiceColumn(gettext_lazy("用工形式"), "employment_form", choices=EmploymentForm.choices, required=True),
+               aliases=["出生年月", "出生年月日", "生日", "出生时间"],
+               help=gettext_lazy("可不填；填写时须与身份证号一致（只填年月时核对年月）"),
+               check_only=gettext_lazy("只用于核对身份证号，出生日期取自身份证号")),
+    PhoneColumn(gettext_lazy("联系电话"), "phone",
+                aliases=["手机", "手机号", "手机号码", "电话", "电话号码", "联系方式", "移动电话", "联系手机"]),
+    ChoiceColumn(gettext_lazy("文化程度"), "education", choices=Education.choices,
+                 aliases=["学历", "最高学历", "文化水平", "教育程度"],
+                 synonyms={
+                     "博士": Education.POSTGRADUATE, "硕士": Education.POSTGRADUATE, "博士研究生": Education.POSTGRADUATE,
+                     "硕士研究生": Education.POSTGRADUATE, "本科": Education.BACHELOR, "大学": Education.BACHELOR,
+                     "学士": Education.BACHELOR, "专科": Education.COLLEGE, "大专": Education.COLLEGE,
+                     "高职": Education.COLLEGE, "高中": Education.SECONDARY, "中专": Education.SECONDARY,
+                     "技校": Education.SECONDARY, "职高": Education.SECONDARY, "中技": Education.SECONDARY,
+                     "初中": Education.JUNIOR, "小学": Education.JUNIOR, "文盲": Education.JUNIOR,
+                 }),
+    ChoiceColumn(gettext_lazy("用工形式"), "employment_form", choices=EmploymentForm.choices,
+                 aliases=["用工性质", "用工方式", "用工类型", "用工类别"],
+                 synonyms={
+                     "合同制": EmploymentForm.CONTRACT, "劳动合同": EmploymentForm.CONTRACT,
+                     "合同工": EmploymentForm.CONTRACT, "正式工": EmploymentForm.CONTRACT,
+                     "派遣": EmploymentForm.DISPATCHED, "派遣工": EmploymentForm.DISPATCHED,
+                     "劳务工": EmploymentForm.DISPATCHED, "农民合同制": EmploymentForm.MIGRANT,
+                     "小时工": EmploymentForm.PART_TIME, "兼职": EmploymentForm.PART_TIME,
+                     "在编": EmploymentForm.ESTABLISHED, "事业编制": EmploymentForm.ESTABLISHED,
+                     "编制": EmploymentForm.ESTABLISHED, "公务员": EmploymentForm.ESTABLISHED,
+                 },
+                 default=EmploymentForm.NOT_RECORDED, keep_if_blank=True,
+                 default_help=gettext_lazy("没有此列或不填时，新会员记为“未记录”")),
     UnionColumn(
         gettext_lazy("所在工会"), "union", queryset=_member_unions, noun=gettext_lazy("基层工会或联合工会"),
         only=("id", "code", "name", "path", "ipath", "kind", "status"),
-        help=gettext_lazy("填工会代码或名称；本账号属于基层工会时可不填此列"),
+        aliases=["所属工会", "工会名称", "基层工会", "基层工会名称", "工会"],
+        help=gettext_lazy("填工会代码或名称；本账号属于基层工会，或上传时选了导入到哪个工会，可不填此列"),
     ),
-    DateColumn(gettext_lazy("入会日期"), "joined_on", help=gettext_lazy("不填为今天")),
+    DateColumn(gettext_lazy("入会日期"), "joined_on", help=gettext_lazy("不填为今天"),
+               aliases=["入会时间", "加入工会时间", "加入工会日期", "入会年月"]),
     ChoiceColumn(
         gettext_lazy("冲突处理"), "on_conflict", choices=[(TRANSFER, gettext_lazy("转入")), (SKIP, gettext_lazy("跳过"))],
         compare=False, help=gettext_lazy("此人已是其他工会的在会会员时：转入本工会，或跳过此行"),
@@ -156,6 +195,17 @@ class RosterImporter(imports.Importer):
     )
     # Checked and written in one pass, in one transaction; from 50,000 rows the file is read and
     # checked in a second process while this one writes (see the core engine).
+    # Columns rosters often have that the register does not keep (named in the result).
+    unused_headers = {
+        "民族": gettext_lazy("平台不记录民族"), "政治面貌": gettext_lazy("平台不记录政治面貌"),
+        "籍贯": gettext_lazy("平台不记录籍贯"), "职务": gettext_lazy("平台不记录职务"),
+        "岗位": gettext_lazy("平台不记录岗位"), "工作单位": gettext_lazy("会员按所在工会登记"),
+        "单位名称": gettext_lazy("会员按所在工会登记"), "部门": gettext_lazy("平台不记录部门"),
+        "年龄": gettext_lazy("年龄由身份证号计算"), "婚姻状况": gettext_lazy("平台不记录婚姻状况"),
+        "家庭住址": gettext_lazy("平台不记录住址"), "户籍所在地": gettext_lazy("平台不记录户籍"),
+    }
+    # A district's user chooses the union in the upload form instead of filling the column.
+    target_field = "union"
     single_pass = True
     parallel_min_rows = 50_000
     error_fields = {
@@ -176,7 +226,7 @@ class RosterImporter(imports.Importer):
         hashers = ctx.state.get("hashers")
         if hashers is None:
             hashers = ctx.state["hashers"] = [pii.hasher(k) for k in pii.keyring()]
-            ctx.state["default_union"] = _default_union(ctx.user)
+            ctx.state["default_union"] = _default_union(ctx)
             ctx.state["today"] = timezone.localdate()
         current = hashers[0]
         by_hash: dict[str, str] = {}
@@ -217,7 +267,11 @@ class RosterImporter(imports.Importer):
         cid: idnumber.CitizenId = values["id_number"]
         values["id_hash"] = ctx.state["batch_hashes"][cid.number]
         birth = values.get("birth_date")
-        if birth and birth != cid.birth_date:
+        if getattr(birth, "month_only", False):  # 出生年月: the month is what can be compared
+            if (birth.year, birth.month) != (cid.birth_date.year, cid.birth_date.month):
+                ctx.error(row, "birth_date", _("出生年月 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {
+                    "a": f"{birth.year}年{birth.month}月", "b": f"{cid.birth_date.year}年{cid.birth_date.month}月"})
+        elif birth and birth != cid.birth_date:
             ctx.error(row, "birth_date", _("出生日期 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {
                 "a": birth, "b": cid.birth_date})
         sex = values.get("sex")
@@ -359,7 +413,7 @@ def _units(ctx: ImportContext) -> dict[int, OrgUnit]:
         lookup = ctx.refs.get("union")
         units = dict(lookup.by_pk) if lookup else {}
         if "default_union" not in ctx.state:
-            ctx.state["default_union"] = _default_union(ctx.user)
+            ctx.state["default_union"] = _default_union(ctx)
         default = ctx.state["default_union"]
         if default and default not in units:
             units[default] = OrgUnit.objects.get(pk=default)
@@ -367,9 +421,11 @@ def _units(ctx: ImportContext) -> dict[int, OrgUnit]:
     return units
 
 
-def _default_union(user) -> int | None:
-    """The user's own node, when it is a union that keeps members."""
-    org = getattr(user, "org", None)
+def _default_union(ctx: ImportContext) -> int | None:
+    """The union chosen in the upload form, else the user's own node when it keeps members."""
+    if ctx.target is not None:
+        return ctx.target.pk
+    org = getattr(ctx.user, "org", None)
     if org is not None and org.kind in actions.MEMBER_UNION_KINDS and org.status == OrgStatus.ACTIVE:
         return org.pk
     return None

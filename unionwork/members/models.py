@@ -43,6 +43,8 @@ class EmploymentForm(models.TextChoices):
     NEW_FORMS = "new_forms", _("新就业形态")
     ESTABLISHED = "established", _("机关事业编制")
     OTHER = "other", _("其他")
+    # A roster without the column, or with the cell blank: the form is not known (not refused).
+    NOT_RECORDED = "not_recorded", _("未记录")
 
 
 class MemberStatus(models.TextChoices):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from unionwork.accounts.models import User
-from unionwork.core.imports.testing import run_upload, xlsx_bytes
+from unionwork.core.imports.testing import error_workbook, run_upload, xlsx_bytes
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.tests.factories import demo_user
 
@@ -85,7 +84,7 @@ def test_problems_are_reported_without_echoing_passwords(gjz_admin):
     assert "管辖范围" in messages[(4, "所属组织")]
     assert messages[(5, "用户名")] == "用户名“zs_admin”已被其他账号使用，请换一个。"
     assert SECRET not in str(job.errors) and SECRET not in job.message
-    sheet = openpyxl.load_workbook(job.error_file.path).worksheets[0]
+    sheet = error_workbook(job).worksheets[0]
     assert [sheet.cell(row=r, column=6).value for r in range(2, 8)] == [None] * 6  # passwords not kept
     assert sheet["F1"].comment is not None
 

@@ -87,6 +87,8 @@ class ImportContext:
         self.state: dict[str, Any] = {}
         self.file_keys: dict[Any, int] = {}  # natural key -> row of its first appearance
         self.columns: dict[str, Column] = {}  # field -> column present in the file
+        self.defaulted: dict[str, Column] = {}  # field -> absent column whose default new rows take
+        self.target: Any = None  # the record chosen in the upload form for ``Importer.target_field``
         self.col_index: dict[str, int] = {}  # field -> position in the file
         self.refs: dict[str, Any] = {}  # field -> lookup tables of a reference column
         self.issues: list[Issue] = []
@@ -215,6 +217,12 @@ class Importer:
     audit_note: ClassVar[str] = "导入"
     # An ActionError's code -> the field whose column it concerns (for hooks and rowwise writes).
     error_fields: ClassVar[dict[str, str]] = {}
+    # Headers offices keep in their files that this import knows but does not take, with why
+    # (named in the result: nothing is dropped silently), e.g. {"民族": _("平台不记录民族")}.
+    unused_headers: ClassVar[dict[str, str]] = {}
+    # A reference column the user may fill once in the upload form instead (the union a district
+    # user imports into): its blank cells, or the whole absent column, take the chosen record.
+    target_field: ClassVar[str | None] = None
     # One pass: each batch is checked, then written at once, all inside one transaction; a row
     # that fails anywhere rolls everything back (the rows are read once, nothing is spilled).
     # ``save`` then receives what :meth:`pack_batch` makes of each checked batch, as it comes.
@@ -346,7 +354,7 @@ class Importer:
         """
         fields = {}
         for name, value in row.values.items():
-            column = ctx.columns[name]
+            column = ctx.columns.get(name) or ctx.defaulted[name]
             if column.compare and not (column.keep_if_blank and value in (None, "", [])):
                 fields[name] = value
         return self.model(**fields)

@@ -6,7 +6,8 @@ column loads its lookup tables there, one query per column). Parsing is the per-
 of million-row imports, so it is a few type checks and no queries.
 
 Cells come from python-calamine (str, float, int, bool, date, datetime, time, timedelta; ``""``
-for an empty cell) or from a CSV file (always str).
+for an empty cell) or from a CSV file (always str). Text is normalised before it is parsed
+(:mod:`normalize`: full-width digits and letters, odd spaces), so ``１３８`` reads as ``138``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+
+from unionwork.core.imports.normalize import (
+    DateFormatError,
+    normalize_text,
+    normalize_wide,
+    parse_date_number,
+    parse_date_text,
+)
 
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
@@ -70,7 +79,7 @@ def cell_text(raw: Any, *, keep_text: bool = False) -> str:
     """
     t = type(raw)
     if t is str:
-        return raw.strip()
+        return raw.strip() if raw.isascii() else normalize_text(raw)
     if t is float or t is int:
         if abs(raw) >= EXACT_FLOAT_LIMIT:
             raise CellError(
@@ -120,8 +129,21 @@ class Column:
         secret: bool = False,
         keep_if_blank: bool = False,
         width: int | None = None,
+        default: Any = None,
+        default_help: str = "",
+        check_only: str = "",
+        personal: bool = False,
     ):
         self.header = header
+        # ``default``: the value of new records when the column is absent or its cell blank
+        # (``default_help`` says so in the template and on the upload page).
+        self.default = default
+        self.default_help = default_help
+        # ``check_only``: the column is read only to check others (why, named in the result).
+        self.check_only = check_only
+        # ``personal``: a ``secret`` column of personal data (ID numbers) that the marked error
+        # file keeps, so that it can be fixed and uploaded again (the file is stored encrypted).
+        self.personal = personal
         self.field = field
         self.required = required
         self.help = help
@@ -145,12 +167,14 @@ class Column:
         if type(self).clean is not Column.clean:
             return self.clean
         # :meth:`clean` as one closure (the per-cell hot path of million-row files).
-        parse, required, empty = self.parse, self.required, self.empty_value
+        parse, required = self.parse, self.required
+        empty = self.empty_value if self.default is None else self.default
 
         def clean(raw: Any) -> Any:
             if raw.__class__ is str:
                 if raw and not raw.isspace():
-                    return parse(raw)
+                    # Full-width digits and letters, odd spaces: one form before any check.
+                    return parse(raw if raw.isascii() else normalize_text(raw))
             elif raw is not None and raw != "":
                 return parse(raw)
             if required:
@@ -160,11 +184,13 @@ class Column:
         return clean
 
     def clean(self, raw: Any) -> Any:
-        """Check a required cell is filled, then parse it; an empty cell gives ``empty_value``."""
+        """Check a required cell is filled, then parse it; an empty cell gives the default."""
         if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
             if self.required:
                 raise CellError(_("必填，请填写。"))
-            return self.empty_value
+            return self.empty_value if self.default is None else self.default
+        if type(raw) is str and not raw.isascii():
+            raw = normalize_text(raw)
         return self.parse(raw)
 
     def parse(self, raw: Any) -> Any:
@@ -204,6 +230,8 @@ class Column:
             parts.append(kind)
         if self.help:
             parts.append(str(self.help))
+        if self.default_help:
+            parts.append(str(self.default_help))
         if self.keep_if_blank:
             parts.append(_("已有记录此格留空则保持不变"))
         return "；".join(parts) + "。"
@@ -268,7 +296,7 @@ class TextColumn(Column):
 def _number_text(raw: Any) -> str:
     if type(raw) is bool or not isinstance(raw, str):
         raise CellError(_("请填写数字。"))
-    return raw.strip().replace(",", "").replace("，", "")
+    return normalize_wide(raw).replace(",", "").replace("，", "")
 
 
 class IntegerColumn(Column):
@@ -367,14 +395,13 @@ class DecimalColumn(Column):
         )
 
 
-_DATE_RE = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-)
-_COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-
-
 class DateColumn(Column):
-    """A date: an Excel date, 2024-01-31, 2024/1/31, 2024.1.31, 2024年1月31日 or 20240131."""
+    """A date: an Excel date or serial, 2024-01-31, 2024/1/31, 2024.1.31, 2024年1月31日, 20240131.
+
+    A month alone (2024年1月, 2024.1, 202401) is read as the 1st of the month, as a
+    :class:`~unionwork.core.imports.normalize.MonthDate` (checks against a full date compare
+    the month only).
+    """
 
     default_width = 14
 
@@ -405,28 +432,33 @@ class DateColumn(Column):
         return _in_range(value, self.min_value, self.max_value)
 
     def _from_number(self, raw: float | int) -> datetime.date:
-        if not float(raw).is_integer():
-            raw = int(raw)  # a date with a time of day
-        number = int(raw)
-        if 19000101 <= number <= 29991231:  # typed as 20240131
-            return self._from_text(str(number))
-        if 1 <= number <= 2958465:  # an Excel serial day number not formatted as a date
-            return EXCEL_EPOCH + datetime.timedelta(days=number)
-        raise CellError(self._format_message(str(raw)))
+        try:
+            return parse_date_number(raw)
+        except DateFormatError as exc:
+            raise self._error(exc) from None
 
     def _from_text(self, text: str) -> datetime.date:
-        match = _DATE_RE.fullmatch(text) or _COMPACT_DATE_RE.fullmatch(text)
-        if not match:
-            raise CellError(self._format_message(text))
-        year, month, day = (int(g) for g in match.groups())
         try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            raise CellError(_("日期“%(v)s”不存在，请核对年月日。") % {"v": text}) from None
+            return parse_date_text(text)
+        except DateFormatError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: DateFormatError) -> CellError:
+        if exc.nonexistent:
+            return CellError(_("日期“%(v)s”不存在，请核对年月日。") % {"v": exc.text[:30]})
+        if exc.ambiguous:
+            return CellError(
+                _(
+                    "Excel 把“%(v)s”存成了数字，分不清是 1 月还是 10 月。请把这一格设为“文本”格式，"
+                    "写成如 2024年10月 或 2024-10-01。"
+                )
+                % {"v": exc.text}
+            )
+        return CellError(self._format_message(exc.text))
 
     @staticmethod
     def _format_message(text: str) -> str:
-        return _("日期格式不对：“%(v)s”。请填写如 2024-01-31、2024/1/31 或 2024年1月31日。") % {
+        return _("日期格式不对：“%(v)s”。请填写如 2024-01-31、2024/1/31、2024.1.31 或 2024年1月31日。") % {
             "v": text[:30]
         }
 
@@ -451,7 +483,7 @@ class BoolColumn(Column):
             return raw
         if _is_number(raw) and raw in (0, 1):
             return bool(raw)
-        text = str(raw).strip().lower()
+        text = normalize_wide(str(raw)).lower()
         if text in TRUE_WORDS:
             return True
         if text in FALSE_WORDS:
@@ -487,6 +519,7 @@ class ChoiceColumn(Column):
         *,
         choices: Iterable[tuple[Any, Any]],
         multiple: bool = False,
+        synonyms: dict[str, Any] | None = None,
         **kwargs: Any,
     ):
         super().__init__(header, field, **kwargs)
@@ -494,6 +527,10 @@ class ChoiceColumn(Column):
         self.multiple = multiple
         self.empty_value = [] if multiple else None
         self._lookup: dict[str, Any] = {}
+        # ``synonyms``: other words offices use for a choice (本科 for 大学本科), word -> value.
+        for word, value in (synonyms or {}).items():
+            self._lookup[str(word)] = value
+            self._lookup["".join(str(word).split()).lower()] = value
         for value, label in self.choices:
             self._lookup[label] = value
             self._lookup[str(value).lower()] = value
@@ -505,7 +542,9 @@ class ChoiceColumn(Column):
         return [] if value is self.empty_value and self.multiple else value
 
     def _one(self, text: str) -> Any:
-        value = self._lookup.get(text, self._lookup.get(text.lower(), _MISSING))
+        value = self._lookup.get(text, _MISSING)
+        if value is _MISSING:
+            value = self._lookup.get("".join(text.split()).lower(), _MISSING)
         if value is _MISSING:
             raise CellError(
                 _("“%(v)s”不是可选的值。可选：%(options)s。")
@@ -669,3 +708,11 @@ class ReferenceColumn(Column):
 
     def kind_help(self) -> str:
         return _("填%(noun)s的代码或名称（重名时须填代码）") % {"noun": self.noun}
+
+    def target_value(self, obj: Any) -> Any:
+        """The value a row takes when the record is chosen in the upload form (the record)."""
+        return obj
+
+    def target_choices(self, user: Any):
+        """The records the upload form offers as the target (the same scoped queryset)."""
+        return self.queryset(user)

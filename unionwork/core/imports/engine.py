@@ -31,15 +31,17 @@ never a traceback; an unexpected failure is logged and reported without details.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
 import pickle
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -48,7 +50,9 @@ from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from unionwork.core import crypto
 from unionwork.core.imports.base import (
     ImportContext,
     Importer,
@@ -60,9 +64,17 @@ from unionwork.core.imports.base import (
     messages_of,
 )
 from unionwork.core.imports.columns import CellError, Column
+from unionwork.core.imports.normalize import (
+    SKIP_BLANK,
+    SKIP_TITLE,
+    SKIP_TOTAL,
+    layout_key,
+    normalize_header,
+    not_a_record,
+)
 from unionwork.core.imports.readers import ImportFileError, Sheet, open_sheet
-from unionwork.core.imports.report import write_marked_workbook
-from unionwork.core.models import ImportJob
+from unionwork.core.imports.report import ERROR_NOTE_HEADER, write_marked_workbook
+from unionwork.core.models import ImportJob, ImportMapping
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +86,63 @@ PROGRESS_MIN_STEP = 500
 Status = ImportJob.Status
 
 
-def normalize_header(text: Any) -> str:
-    """A header as typed, without spaces, required-marks or line breaks: " 组织代码 *" -> "组织代码"."""
-    text = str(text or "")
-    for mark in ("（必填）", "(必填)", "*", "＊"):
-        text = text.replace(mark, "")
-    return "".join(text.split())
+SKIPPED_KEPT = 500  # ranges of skipped rows listed on the job (all are counted)
+# Headers every import knows and leaves aside, with why (named in the result, never silently).
+COMMON_UNUSED = {
+    "序号": gettext_lazy("序号，无需导入"),
+    "编号": gettext_lazy("序号，无需导入"),
+    "备注": gettext_lazy("备注，平台不保存"),
+    normalize_header(ERROR_NOTE_HEADER): gettext_lazy("上次导入生成的错误说明"),
+}
+
+
+class HeaderMappingNeeded(Exception):
+    """The header row lacks needed columns under any known name: the user maps the columns.
+
+    ``headers``: (0-based position, header as written) of the row taken as the header;
+    ``guesses``: position -> field of the columns recognised; ``missing``: titles of the needed
+    columns not found; ``layout``: :func:`normalize.layout_key` of the row (mappings are kept by it).
+    """
+
+    def __init__(self, header_row: int, headers, guesses, missing, layout):
+        super().__init__("header mapping needed")
+        self.header_row = header_row
+        self.headers = headers
+        self.guesses = guesses
+        self.missing = missing
+        self.layout = layout
+
+    def message(self) -> str:
+        return _(
+            "第 %(row)d 行像是表头，但找不到这些必需的列：%(cols)s。请在下一步把您文件中的列对应到平台的列"
+            "（对应关系会记住，同样格式的文件下次无需再选）。"
+        ) % {"row": self.header_row, "cols": "、".join(self.missing)}
+
+    def as_dict(self) -> dict:
+        return {
+            "header_row": self.header_row,
+            "headers": [[i, h] for i, h in self.headers],
+            "guesses": {str(i): f for i, f in self.guesses.items()},
+            "missing": self.missing,
+            "layout": self.layout,
+        }
+
+
+_TOTAL_FIRST = frozenset("合总小共累本 \u3000")
+
+
+def _maybe_total(cells: list[Any]) -> bool:
+    for c in cells[:3]:
+        if c.__class__ is str and c[:1] in _TOTAL_FIRST:
+            return not_a_record(cells) == SKIP_TOTAL
+    return False
+
+
+def _first_text(cells: list[Any]) -> str:
+    for c in cells:
+        if c != "" and c is not None and not (type(c) is str and c.isspace()):
+            return str(c)
+    return ""
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -102,11 +165,42 @@ def column_letter(index: int) -> str:
 @dataclass
 class CheckResult:
     header_row: int = 0
-    rows: int = 0  # data rows read (blank rows skipped)
+    rows: int = 0  # data rows read (rows that are not records are skipped)
     planned: WriteCounts = field(default_factory=WriteCounts)
     preview: list[dict] = field(default_factory=list)
-    ignored_headers: list[str] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)  # columns of the file not imported
+    # What the user reads about the file's columns: not recognised, recognised but not used,
+    # left out by the user's mapping, absent optional columns and the defaults that stand in.
+    columns_note: dict[str, list] = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)  # {"from", "to", "reason", "text"}, merged
+    skipped_count: int = 0
     spill: IO[bytes] | None = None
+
+    def skip(self, number: int, reason: str, text: str = "") -> None:
+        """Note a row that is not a record; consecutive rows of one reason make one range."""
+        self.skipped_count += 1
+        last = self.skipped[-1] if self.skipped else None
+        if last and last["reason"] == reason and last["to"] == number - 1 and reason == SKIP_BLANK:
+            last["to"] = number
+        elif len(self.skipped) < SKIPPED_KEPT:
+            self.skipped.append({"from": number, "to": number, "reason": reason, "text": _preview_text(text)})
+
+    def state(self) -> dict:
+        """What the checking process hands to the writing one (everything but the spill)."""
+        return {k: getattr(self, k) for k in (
+            "header_row", "rows", "planned", "ignored_headers", "columns_note", "skipped", "skipped_count")}
+
+    def set_state(self, state: dict) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
+
+
+def _preview_text(text: Any) -> str:
+    """A short, safe preview of a skipped row's first cell (long digit runs masked)."""
+    import re
+
+    text = str(text or "").strip()[:40]
+    return re.sub(r"\d{6,}", lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 2), text)
 
 
 class Checker:
@@ -120,6 +214,9 @@ class Checker:
         self.result = CheckResult(spill=spill)
         self.preview = bool(ctx.options.get("dry_run"))
         self.parsers: list[tuple[int, str, Any]] = []
+        self.defaults: list[tuple[str, Any]] = []  # absent columns' defaults, for every row
+        self.header_keys: tuple[str, ...] = ()
+        self.target: tuple[str, Any] | None = None  # (field, value) chosen in the upload form
         self.new_keys: set[Any] = set()  # keys that rows of the file would create
 
     # -- the header --------------------------------------------------------------------------
@@ -130,17 +227,39 @@ class Checker:
                 names[normalize_header(name)] = column
         return names
 
-    def _match(self, cells: list[Any], names: dict[str, Column]) -> tuple[dict[str, int], list[str]]:
+    def _saved_mappings(self) -> dict[str, dict[str, str]]:
+        """Mappings of columns the user's node chose before for this importer, by layout."""
+        given = self.ctx.options.get("mapping")
+        found: dict[str, dict[str, str]] = {}
+        org_path = getattr(self.ctx.user, "org_path", "") or ""
+        if org_path:
+            for m in ImportMapping.objects.filter(org_path=org_path, importer=self.importer.name):
+                found[m.layout] = m.columns
+        if given:  # chosen for this very job (the mapping step): it wins
+            found[given["layout"]] = given["columns"]
+        return found
+
+    def _match(
+        self, cells: list[Any], names: dict[str, Column], mapping: dict[str, str] | None
+    ) -> tuple[dict[str, int], list[tuple[int, str]]]:
+        by_field = {c.field or c.title: c for c in self.importer.columns}
         found: dict[str, int] = {}
-        ignored = []
+        ignored: list[tuple[int, str]] = []
         for idx, cell in enumerate(cells):
             text = normalize_header(cell)
-            if not text:
-                continue
-            column = names.get(text)
-            if column is None:
-                ignored.append(str(cell).strip())
-                continue
+            if mapping is not None and str(idx) in mapping:
+                chosen = mapping[str(idx)]
+                column = by_field.get(chosen) if chosen else None
+                if column is None:
+                    ignored.append((idx, str(cell).strip()))
+                    continue
+            else:
+                if not text:
+                    continue
+                column = names.get(text)
+                if column is None:
+                    ignored.append((idx, str(cell).strip()))
+                    continue
             fname = column.field or column.title
             if fname in found:
                 raise ImportFileError(
@@ -153,39 +272,117 @@ class Checker:
     def _needed(self) -> list[Column]:
         return [c for c in self.importer.columns if c.required or (c.field or c.title) in self.importer.key]
 
+    @staticmethod
+    def _layout_cells(cells: list[Any]) -> list[Any]:
+        """The header cells that make a layout: the error file's own notes column left out."""
+        note = normalize_header(ERROR_NOTE_HEADER)
+        return ["" if normalize_header(c) == note else c for c in cells]
+
     def read_header(self, rows: Iterator[tuple[int, list[Any]]]) -> None:
-        """Find the header among the first rows and bind each column present to its position."""
+        """Find the header among the first rows and bind each column present to its position.
+
+        A row is the header when every needed column is found in it, under its name, an alias,
+        or a mapping the user's node chose before for the same layout. Rows above it (a title,
+        notes) are listed as skipped. When no row qualifies, the likeliest one is offered to the
+        user to map (:class:`HeaderMappingNeeded`).
+        """
         names, needed = self._lookup(), self._needed()
-        best: tuple[int, list[str]] | None = None
+        mappings = self._saved_mappings()
+        best: tuple[int, int, int, list[Any], dict[str, int], list[str], str] | None = None
         seen = 0
+        above: list[tuple[int, list[Any]]] = []
+        duplicate: ImportFileError | None = None
         for number, cells in rows:
             if _blank(cells):
+                above.append((number, cells))
                 continue
             seen += 1
-            found, ignored = self._match(cells, names)
+            layout = layout_key(self._layout_cells(cells))
+            mapping = mappings.get(layout)
+            try:
+                found, ignored = self._match(cells, names, mapping)
+            except ImportFileError as exc:  # a header twice: said if no row below is the header
+                if mapping is not None or seen >= HEADER_SEARCH_ROWS:
+                    raise
+                duplicate = duplicate or exc
+                above.append((number, cells))
+                continue
             missing = [c.title for c in needed if (c.field or c.title) not in found]
             if not missing:
-                self._bind(number, found, ignored)
+                for n, c in above:
+                    self.result.skip(n, SKIP_BLANK if _blank(c) else SKIP_TITLE, _first_text(c))
+                self._bind(number, cells, found, ignored, mapping)
                 return
-            if best is None or len(missing) < len(best[1]):
-                best = (number, missing)
+            texts = sum(1 for c in cells if type(c) is str and c.strip())
+            score = (len(found), texts)
+            if best is None or score > (best[1], best[2]):
+                best = (number, len(found), texts, cells, found, missing, layout)
+            above.append((number, cells))
             if seen >= HEADER_SEARCH_ROWS:
                 break
+        if duplicate is not None:
+            raise duplicate
         if best is None:
             raise ImportFileError(_("文件里没有内容：找不到表头和数据。请使用下载的模板填写后上传。"))
-        raise ImportFileError(
-            _("缺少必需的列：%(cols)s。请使用下载的模板，表头写在第一行，列名与模板一致。")
-            % {"cols": "、".join(best[1])}
-        )
+        number, _n, texts, cells, found, missing, layout = best
+        if texts < 2:
+            raise ImportFileError(
+                _("缺少必需的列：%(cols)s。请使用下载的模板，表头写在第一行，列名与模板一致。")
+                % {"cols": "、".join(missing)}
+            )
+        headers = [(i, str(c).strip()) for i, c in enumerate(cells) if str(c).strip()]
+        raise HeaderMappingNeeded(number, headers, {i: f for f, i in found.items()}, missing, layout)
 
-    def _bind(self, number: int, found: dict[str, int], ignored: list[str]) -> None:
-        ctx = self.ctx
+    def _bind(
+        self, number: int, cells: list[Any], found: dict[str, int], ignored: list[tuple[int, str]], mapping
+    ) -> None:
+        ctx, importer = self.ctx, self.importer
         self.result.header_row = number
-        self.result.ignored_headers = ignored
+        self.header_keys = tuple(normalize_header(c) for c in cells)
+        while self.header_keys and not self.header_keys[-1]:
+            self.header_keys = self.header_keys[:-1]
+        known = {**{normalize_header(k): v for k, v in importer.unused_headers.items()}, **COMMON_UNUSED}
+        note: dict[str, list] = {"unknown": [], "unused": [], "left_out": [], "absent": [], "defaulted": []}
+        for idx, text in ignored:
+            key = normalize_header(text)
+            if mapping is not None and mapping.get(str(idx)) == "":
+                note["left_out"].append(text)
+            elif key in known:
+                if key != normalize_header(ERROR_NOTE_HEADER):
+                    note["unused"].append([text, str(known[key])])
+            else:
+                note["unknown"].append(text)
+        for c in importer.columns:
+            if c.check_only and (c.field or c.title) in found:
+                note["unused"].append([str(cells[found[c.field or c.title]]).strip(), str(c.check_only)])
         ctx.col_index = dict(found)
-        ctx.columns = {
-            (c.field or c.title): c for c in self.importer.columns if (c.field or c.title) in found
-        }
+        ctx.columns = {(c.field or c.title): c for c in importer.columns if (c.field or c.title) in found}
+        ctx.defaulted = {}
+        for c in importer.columns:
+            fname = c.field or c.title
+            if fname in found or c.field is None:
+                continue
+            if c.default is not None:
+                ctx.defaulted[fname] = c
+                note["defaulted"].append([c.title, c.display(c.default, ctx)])
+            elif not c.required:
+                note["absent"].append(c.title)
+        self.result.ignored_headers = [t for _i, t in ignored]
+        self.result.columns_note = {k: v for k, v in note.items() if v}
+        target = ctx.options.get("target")
+        if importer.target_field and target:
+            column = next(c for c in importer.columns if c.field == importer.target_field)
+            obj = column.target_choices(ctx.user).filter(pk=target).first()
+            if obj is None:  # chosen in the form, then moved out of reach: say so, never guess
+                raise ImportFileError(_("上传时选择的%(noun)s已不在您的管辖范围内，请重新上传并选择。") % {
+                    "noun": getattr(column, "noun", column.title)})
+            ctx.target = obj
+            self.target = (importer.target_field, column.target_value(obj))
+            if importer.target_field not in found:
+                ctx.defaulted[importer.target_field] = column
+                note["defaulted"].append([column.title, str(obj)])
+                self.result.columns_note = {k: v for k, v in note.items() if v}
+        self.defaults = [(f, c.default) for f, c in ctx.defaulted.items() if c.default is not None]
         self.parsers = [(found[f], f, c.prepare(ctx)) for f, c in ctx.columns.items()]
 
     # -- the rows ----------------------------------------------------------------------------
@@ -212,6 +409,12 @@ class Checker:
         parse, result, ctx = self.parse, self.result, self.ctx
         for number, cells in rows:
             if _blank(cells):
+                result.skip(number, SKIP_BLANK)
+                continue
+            # A totals row may pass every cell's check (合计 is a valid name): looked for in every
+            # row, cheaply (the first character of the first three cells), then confirmed.
+            if _maybe_total(cells):
+                result.skip(number, SKIP_TOTAL, _first_text(cells))
                 continue
             result.rows += 1
             row = parse(number, cells)
@@ -243,6 +446,13 @@ class Checker:
             for idx, fname, parse in self.parsers:
                 values[fname] = parse(cells[idx] if idx < width else "")
         except CellError:
+            # A row that fails may be no record at all (合计, 注：…, the header repeated): such
+            # a row is skipped and listed, never refused and never imported.
+            reason = not_a_record(cells, self.header_keys)
+            if reason is not None:
+                self.result.rows -= 1
+                self.result.skip(number, reason, _first_text(cells))
+                return None
             values = {}
             for idx, fname, parse in self.parsers:
                 try:
@@ -250,6 +460,10 @@ class Checker:
                 except CellError as exc:
                     ctx.error(number, fname, exc.message, exc.forward_key)
                     failed = True
+        for fname, default in self.defaults:
+            values[fname] = default
+        if self.target is not None and values.get(self.target[0]) is None:
+            values[self.target[0]] = self.target[1]
         key = self.importer.key_of(values)
         if key is not None and key != "" and not (isinstance(key, tuple) and None in key):
             first = ctx.file_keys.get(key)
@@ -373,9 +587,31 @@ def _counts_message(counts: WriteCounts) -> dict[str, int]:
 
 
 def _ignored_note(result: CheckResult) -> str:
-    if not result.ignored_headers:
-        return ""
-    return _("以下列不属于此类导入，已忽略：%(cols)s。") % {"cols": "、".join(result.ignored_headers[:20])}
+    """What the user should know of the file besides the counts: skipped rows, columns not taken."""
+    note = result.columns_note
+    parts = []
+    if result.skipped_count:
+        parts.append(_("跳过了 %(n)d 行不是记录的行（标题、说明、合计或空行），见下方列表。") % {"n": result.skipped_count})
+    if note.get("unknown"):
+        parts.append(_("以下列未能识别，没有导入：%(cols)s。") % {"cols": "、".join(note["unknown"][:20])})
+    if note.get("unused"):  # the reasons are in ``columns_note`` (the job page lists them)
+        parts.append(_("以下列已识别但不导入：%(cols)s。") % {"cols": "、".join(h for h, _why in note["unused"][:20])})
+    if note.get("left_out"):
+        parts.append(_("按您选择的列对应，以下列不导入：%(cols)s。") % {"cols": "、".join(note["left_out"][:20])})
+    if note.get("defaulted"):
+        parts.append(
+            _("文件中没有这些列，新记录取默认值：%(cols)s。")
+            % {"cols": "、".join(f"{h}＝{v}" for h, v in note["defaulted"])}
+        )
+    return "".join(parts)
+
+
+def _result_fields(result: CheckResult) -> dict[str, Any]:
+    return {
+        "skipped": result.skipped,
+        "skipped_count": result.skipped_count,
+        "columns_note": result.columns_note,
+    }
 
 
 def _fail(job: ImportJob, ctx: ImportContext, sheet: Sheet, result: CheckResult) -> None:
@@ -388,7 +624,7 @@ def _fail(job: ImportJob, ctx: ImportContext, sheet: Sheet, result: CheckResult)
     ) % {"n": ctx.error_count, "rows": rows}
     columns = ctx.columns
     text_cols = {ctx.col_index[f] for f, c in columns.items() if c.text_format}
-    secret_cols = {ctx.col_index[f] for f, c in columns.items() if c.secret}
+    secret_cols = {ctx.col_index[f] for f, c in columns.items() if c.secret and not c.personal}
     with tempfile.TemporaryFile() as tmp:
         write_marked_workbook(
             tmp,
@@ -400,16 +636,19 @@ def _fail(job: ImportJob, ctx: ImportContext, sheet: Sheet, result: CheckResult)
             title=str(ctx.importer.label),
         )
         tmp.seek(0)
-        stem = PurePath(job.original_name).stem[:80] or "import"
-        job.error_file.save(f"{stem}-错误标注.xlsx", File(tmp), save=False)
+        # It holds the user's rows, personal data included: stored encrypted (core.crypto),
+        # under a random name; the download names it after the user's file.
+        with crypto.encrypted_copy(tmp) as sealed:
+            job.error_file.save(f"{uuid.uuid4().hex}.xlsx.enc", File(sealed), save=False)
     _finish(
         job,
         Status.FAILED,
-        message,
+        message + _ignored_note(result),
         error_count=ctx.error_count,
         errors=[i.as_dict() for i in issues[:ERRORS_IN_JOB]],
         processed_rows=result.rows,
         total_rows=result.rows,
+        **_result_fields(result),
     )
 
 
@@ -428,6 +667,7 @@ def _preview(job: ImportJob, result: CheckResult) -> None:
         unchanged_count=counts.unchanged,
         processed_rows=result.rows,
         total_rows=result.rows,
+        **_result_fields(result),
     )
 
 
@@ -463,6 +703,7 @@ def _write(job: ImportJob, ctx: ImportContext, sheet: Sheet, result: CheckResult
         unchanged_count=counts.unchanged,
         processed_rows=result.rows,
         total_rows=result.rows,
+        **_result_fields(result),
     )
 
 
@@ -557,7 +798,7 @@ def _worker_main(job: ImportJob, ctx: ImportContext, queue) -> None:
     """The checking process of a one-pass import: checked batches go to the writing process."""
     try:
         importer = ctx.importer
-        with job.file.storage.open(job.file.name, "rb") as fh:  # its own file handle
+        with open(ctx.state["plain_path"], "rb") as fh:  # its own file handle on the plain copy
             sheet = open_sheet(fh, job.original_name)
             checker = Checker(ctx, sheet)
             waited = 0.0
@@ -567,12 +808,12 @@ def _worker_main(job: ImportJob, ctx: ImportContext, queue) -> None:
                 t = time.perf_counter()
                 queue.put(("batch", checker.result.rows, packed))
                 waited += time.perf_counter() - t
-            r = checker.result
             timing = (time.perf_counter() - start, waited)
-            queue.put(("done", ctx.issues, ctx.error_count, (r.header_row, r.rows, r.ignored_headers, r.planned),
-                       timing))
+            queue.put(("done", ctx.issues, ctx.error_count, checker.result.state(), timing))
     except ImportFileError as exc:
         queue.put(("file_error", exc.message))
+    except HeaderMappingNeeded as exc:
+        queue.put(("file_error", exc.message()))
     except BaseException:  # noqa: BLE001 - reported to the writing process, which logs it
         import traceback
 
@@ -615,7 +856,7 @@ class _Worker:
                 yield from msg[2]
             elif kind == "done":
                 ctx.issues, ctx.error_count = msg[1], msg[2]
-                result.header_row, result.rows, result.ignored_headers, result.planned = msg[3]
+                result.set_state(msg[3])
                 logger.info(
                     "one-pass import: checking process %.1f s (%.1f s waiting for the writer); "
                     "writer %.1f s (%.1f s waiting for checked rows)",
@@ -700,6 +941,7 @@ def _one_pass(job: ImportJob, ctx: ImportContext, sheet: Sheet) -> None:
         unchanged_count=counts.unchanged,
         processed_rows=result.rows,
         total_rows=result.rows,
+        **_result_fields(result),
     )
 
 
@@ -723,20 +965,31 @@ def run_import(job: ImportJob) -> ImportJob:
     ctx = ImportContext(job.user, importer_cls(), {**job.options, "job_id": job.pk})
     _set_status(job, Status.CHECKING)
     try:
-        with job.file.open("rb") as fh, tempfile.TemporaryFile() as spill:
+        with (
+            job.file.open("rb") as stored,
+            crypto.plain_copy(stored, named=True) as fh,
+            tempfile.TemporaryFile() as spill,
+        ):
+            ctx.state["plain_path"] = fh.name  # the checking process of a large file opens it
             sheet = open_sheet(fh, job.original_name)
             if ctx.importer.single_pass and not ctx.options.get("dry_run"):
                 _one_pass(job, ctx, sheet)
-                return job
-            result = Checker(ctx, sheet, _progress(job), spill).run()
-            if ctx.error_count:
-                _fail(job, ctx, sheet, result)
-            elif ctx.options.get("dry_run"):
-                _preview(job, result)
             else:
-                _write(job, ctx, sheet, result)
+                result = Checker(ctx, sheet, _progress(job), spill).run()
+                if ctx.error_count:
+                    _fail(job, ctx, sheet, result)
+                elif ctx.options.get("dry_run"):
+                    _preview(job, result)
+                else:
+                    _write(job, ctx, sheet, result)
     except ImportFileError as exc:
         _file_problem(job, exc.message)
+    except HeaderMappingNeeded as exc:
+        job.options = {**job.options, "mapping_request": exc.as_dict()}
+        _finish(job, Status.MAPPING, exc.message())
+    except crypto.FileKeyError:
+        logger.exception("import job %s: the stored file does not open", job.pk)
+        _finish(job, Status.ERROR, _("上传的文件无法解密（密钥已更换？），没有写入任何数据。请重新上传。"))
     except Exception:
         logger.exception("import job %s failed", job.pk)
         _finish(
@@ -745,15 +998,60 @@ def run_import(job: ImportJob) -> ImportJob:
             _("处理时发生内部错误，没有写入任何数据。请联系管理员（导入任务 #%(id)d）。") % {"id": job.pk},
         )
     finally:
-        _forget_secrets(job, ctx.importer)
+        _forget_upload(job, ctx.importer)
+    if job.status == Status.DONE and not job.options.get("dry_run"):
+        purge_superseded(job)
     return job
 
 
-def _forget_secrets(job: ImportJob, importer: Importer) -> None:
-    """An uploaded file with secrets (initial passwords) is deleted once processed, even a preview."""
-    if any(c.secret for c in importer.columns) and job.file:
+def _forget_upload(job: ImportJob, importer: Importer) -> None:
+    """The uploaded file is deleted once processed (docs/keys.md).
+
+    Kept only while the user still has a step to take with it: a preview to confirm, columns
+    to map; a file with secrets (initial passwords) is deleted even then.
+    """
+    waiting = (job.status == Status.DONE and job.options.get("dry_run")) or job.status == Status.MAPPING
+    if waiting and not any(c.secret and not c.personal for c in importer.columns):
+        return
+    if job.file:
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+# Jobs no process is working on (a pending or running job keeps its file whatever its age).
+SETTLED = (Status.DONE, Status.FAILED, Status.ERROR, Status.MAPPING)
+
+
+def purge_files(job: ImportJob) -> None:
+    """Delete a job's uploaded and error files (its record, counts and messages stay)."""
+    for f in (job.file, job.error_file):
+        if f:
+            f.delete(save=False)
+    job.files_purged_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(file="", error_file="", files_purged_at=job.files_purged_at)
+
+
+def purge_superseded(job: ImportJob) -> int:
+    """Once an import succeeds, the files of the same user's earlier jobs of that import go."""
+    earlier = ImportJob.objects.filter(
+        importer=job.importer, user_id=job.user_id, pk__lt=job.pk, status__in=SETTLED
+    ).exclude(file="", error_file="")
+    n = 0
+    for old in earlier:
+        purge_files(old)
+        n += 1
+    return n
+
+
+def purge_expired(now=None) -> int:
+    """Delete the files of jobs older than ``UNIONWORK_IMPORT_FILE_DAYS`` (7 by default)."""
+    days = getattr(settings, "UNIONWORK_IMPORT_FILE_DAYS", 7)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    n = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff, status__in=SETTLED).exclude(file="", error_file=""):
+        purge_files(job)
+        n += 1
+    return n
 
 
 def check_file(
@@ -762,4 +1060,7 @@ def check_file(
     """Check a file without a job and without writing (for tests, commands and benchmarks)."""
     ctx = ImportContext(user, importer, options)
     sheet = open_sheet(fileobj, filename)
-    return ctx, Checker(ctx, sheet).run()
+    try:
+        return ctx, Checker(ctx, sheet).run()
+    except HeaderMappingNeeded as exc:
+        raise ImportFileError(exc.message()) from None

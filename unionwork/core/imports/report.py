@@ -1,10 +1,13 @@
 """The file given back when an import is refused: the user's rows, each bad cell marked.
 
 The rows are streamed again from the uploaded file into a new workbook (xlsxwriter in constant
-memory mode, so a million-row file costs no more memory than a small one): the values as they
-were, each bad cell filled red with a comment saying what is wrong and how to fix it, and a
-last column that sums up the row's problems. Columns of codes are formatted as text, so the
-user can retype them without Excel turning them into numbers again.
+memory mode, so a million-row file costs no more memory than a small one): every row where it
+was (title rows, notes and totals too), the values as they were written, each bad cell filled
+red with a comment saying what is wrong and how to fix it, and a last column that sums up the
+row's problems. Fixing the marked cells and uploading the file again works: the notes column
+is recognised and left aside. Columns of codes are formatted as text, so the user can retype
+them without Excel turning them into numbers again. Personal data stays in (the engine stores
+the file encrypted, for the uploader only); only ``secret_columns`` (passwords) are emptied.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from django.utils.translation import gettext as _
 from unionwork.core.imports.base import Issue
 from unionwork.core.imports.readers import Sheet
 
+# The header of the notes column added to the file; a re-upload recognises and leaves it aside.
+ERROR_NOTE_HEADER = "错误说明（导入时自动生成，可保留）"
 MAX_COMMENTS = 10_000  # comments beyond these still get the red fill and the row's summary
 AUTHOR = "工会工作平台"
 
@@ -111,7 +116,7 @@ def write_marked_workbook(
                     ws.write_comment(
                         r, c, _("为安全起见，此列内容没有保留在本文件中，请重新填写。"), {"author": AUTHOR}
                     )
-            ws.write_string(r, note_col, _("错误说明（导入时自动生成，可保留）"), fmts.get(True, "header"))
+            ws.write_string(r, note_col, ERROR_NOTE_HEADER, fmts.get(True, "header"))
             continue
         bad_here = bad_cols_by_row.get(number, ())
         for c, value in enumerate(cells):

@@ -54,3 +54,36 @@ def run_upload(user, importer: str, content: bytes, filename: str = "导入.xlsx
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
     job.refresh_from_db()
     return job
+
+
+def error_file_bytes(job: ImportJob) -> bytes:
+    """The marked error file of a job, decrypted (it is stored encrypted)."""
+    from unionwork.core import crypto
+
+    with job.error_file.open("rb") as fh, crypto.plain_copy(fh) as plain:
+        return plain.read()
+
+
+def error_workbook(job: ImportJob):
+    """The marked error file of a job as an openpyxl workbook."""
+    return openpyxl.load_workbook(io.BytesIO(error_file_bytes(job)))
+
+
+def xls_bytes(rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
+    """A real .xls (Excel 97-2003) file of ``rows``, as older offices still keep them (needs xlwt)."""
+    import datetime
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                ws.write(r, c, value, date_style)
+            elif value is not None and value != "":
+                ws.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

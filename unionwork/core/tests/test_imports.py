@@ -18,7 +18,7 @@ from unionwork.core import imports
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import engine
 from unionwork.core.imports.readers import CsvSheet, ExcelSheet, ImportFileError, open_sheet
-from unionwork.core.imports.testing import csv_bytes, run_upload, xlsx_bytes
+from unionwork.core.imports.testing import csv_bytes, error_workbook, run_upload, xlsx_bytes
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.orgs.models import OrgUnit
 
@@ -254,7 +254,7 @@ def gjz_admin(db):
 
 
 def _marked_cell(job, ref):
-    book = openpyxl.load_workbook(job.error_file.path)
+    book = error_workbook(job)
     return book.worksheets[0][ref]
 
 
@@ -366,8 +366,10 @@ class TestEngine:
 
     def test_missing_header_columns(self, gjz_admin):
         job = run_upload(gjz_admin, "test.phonebook", xlsx_bytes([["用户名", "电话"], ["a", "1"]]))
-        assert job.status == ImportJob.Status.FAILED
-        assert job.message == "缺少必需的列：姓名。请使用下载的模板，表头写在第一行，列名与模板一致。"
+        # Not refused: the user is asked to map the file's columns (the file is kept for that step).
+        assert job.status == ImportJob.Status.MAPPING
+        assert "找不到这些必需的列：姓名" in job.message
+        assert job.options["mapping_request"]["headers"] == [[0, "用户名"], [1, "电话"]]
         assert not job.error_file
 
     def test_duplicate_header(self, gjz_admin):
@@ -381,6 +383,17 @@ class TestEngine:
         job = run_upload(gjz_admin, "test.phonebook", content)
         assert job.status == ImportJob.Status.FAILED  # org required for new rows: reported on row 3
         assert job.errors == [{"row": 3, "column": "所属组织", "message": "新增时必填。"}]
+        assert job.skipped == [{"from": 1, "to": 1, "reason": "title", "text": "甘井子区通讯录"}]
+
+    def test_header_below_two_title_rows_a_blank_row_and_full_width_headers(self, gjz_admin):
+        content = xlsx_bytes(
+            [["甘井子区通讯录"], ["制表：办公室", "", "2024年5月"], [], ["用户名：", "　姓　名　", "所属组织（代码）"],
+             ["imp0002", "张三", "２１０２１１"], ["合计", "1人"]]
+        )
+        job = run_upload(gjz_admin, "test.phonebook", content)
+        assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
+        assert job.created_count == 1
+        assert [(s["from"], s["reason"]) for s in job.skipped] == [(1, "title"), (2, "title"), (3, "blank"), (6, "total")]
 
     @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
     def test_csv_files(self, gjz_admin, encoding):
@@ -395,8 +408,7 @@ class TestEngine:
         rows[1][3] = "12"
         job = run_upload(gjz_admin, "test.phonebook", csv_bytes([HEADER, *rows], "gb18030"), "通讯录.csv")
         assert job.status == ImportJob.Status.FAILED
-        assert job.error_file.name.endswith(".xlsx")
-        assert _marked_cell(job, "D3").comment is not None
+        assert _marked_cell(job, "D3").comment is not None  # an .xlsx, whatever was uploaded
 
     def test_malformed_and_empty_files(self, gjz_admin):
         job = run_upload(gjz_admin, "test.phonebook", b"garbage", "坏文件.xlsx")

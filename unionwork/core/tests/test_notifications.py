@@ -190,20 +190,20 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     out = io.StringIO()
-    early = at(2026, 8, 25, 6, 0).isoformat()
+    early = at(2026, 8, 25, 2, 0).isoformat()  # before every daily job's hour
     call_command("scheduler", "--once", "--at", early, stdout=out)
     assert "nothing due" in out.getvalue() and not ScheduledRun.objects.exists()
     when = at(2026, 8, 25, 8, 0).isoformat()
     call_command("scheduler", "--once", "--at", when, stdout=out)
     call_command("scheduler", "--once", "--at", at(2026, 8, 25, 15, 0).isoformat(), stdout=out)
-    jobs = {"core.deadline_reminders", "stability.reminders"}
+    jobs = {"core.deadline_reminders", "core.purge_import_files", "stability.reminders"}
     assert set(ScheduledRun.objects.values_list("job", flat=True)) == jobs
-    assert ScheduledRun.objects.count() == 2
+    assert ScheduledRun.objects.count() == 3
     names = list(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert len(names) == 2 and any(n.endswith("send_deadline_reminders") for n in names)
-    assert len(re.findall("enqueued", out.getvalue())) == 2
+    assert len(names) == 3 and any(n.endswith("send_deadline_reminders") for n in names)
+    assert len(re.findall("enqueued", out.getvalue())) == 3
     call_command("scheduler", "--once", "--at", at(2026, 8, 26, 8, 0).isoformat(), stdout=out)
-    assert ScheduledRun.objects.count() == 4 and DBTaskResult.objects.count() == 4
+    assert ScheduledRun.objects.count() == 6 and DBTaskResult.objects.count() == 6
 
 
 def test_the_scheduled_job_runs_the_reminders_through_the_worker_backend():

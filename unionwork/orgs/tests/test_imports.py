@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from unionwork.core.imports.templates_xlsx import build_template
-from unionwork.core.imports.testing import run_upload, xlsx_bytes
+from unionwork.core.imports.testing import error_workbook, run_upload, xlsx_bytes
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.orgs.imports import OrgUnitImporter
@@ -104,7 +104,7 @@ def test_every_problem_is_reported_and_nothing_written(gjz_admin):
         ),
         (9, "上级组织", "“T207”在本文件第 10 行才新增。请把第 10 行移到本行之前（被引用的行须写在前面）。"),
     ]
-    book = openpyxl.load_workbook(job.error_file.path)
+    book = error_workbook(job)
     assert "管辖范围" in book.worksheets[0]["D2"].comment.text
 
 
