@@ -312,6 +312,55 @@ def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -
     return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by=by)
 
 
+def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=None) -> ChildrenTable:
+    """The children table with the founding figure (expected, founded, missing, rate) of the node
+    and of each child read from the kept indicator ``founding.rate`` at ``month``: the same numbers
+    as the dashboard, the statistical tables and the API. The columns the indicator does not hold
+    (enterprises, operating, own-union split, employees) stay the live breakdown of today.
+
+    An industrial union is not attributed a founding rate by the indicator (an uncovered
+    enterprise has no union to link it to one): its total reads the indicator (nothing expected)
+    and its rows, by district, stay the live figure of its linked unions and industries.
+    """
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import KEY
+
+    table = rate_by_children(user, unit, rule=rule)
+    kept = indicators.value(KEY, unit, month)
+    table.total.expected, table.total.founded = kept.denominator, kept.numerator
+    if table.by != "children":
+        return table
+    child_rows = [r for r in table.rows if r.unit is not None]
+    per_child = indicators.values(KEY, [r.unit.pk for r in child_rows], month)
+    exp_sum = found_sum = 0
+    for r in child_rows:
+        f = per_child.get(r.unit.pk)
+        r.expected, r.founded = (f.denominator, f.numerator) if f else (0, 0)
+        exp_sum += r.expected
+        found_sum += r.founded
+    rest_expected, rest_founded = kept.denominator - exp_sum, kept.numerator - found_sum
+    if table.direct is not None or rest_expected or rest_founded:
+        if table.direct is None:
+            table.direct = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit)
+        table.direct.expected, table.direct.founded = rest_expected, rest_founded
+    return table
+
+
+def kept_union_counts(unit: OrgUnit, children: list[OrgUnit], month=None) -> tuple[int, dict[int, int]]:
+    """基层工会数 (indicator ``orgs.grassroots_units``) of the node and of each child, at ``month``."""
+    from unionwork.core import indicators
+
+    key = "orgs.grassroots_units"
+    node = indicators.value(key, unit, month).numerator
+    per_child = indicators.values(key, [c.pk for c in children], month)
+    return node, {pk: f.numerator for pk, f in per_child.items()}
+
+
+def missing_q(rule: FoundingRule | None = None) -> Q:
+    """Enterprises counted as 未建会 by the founding indicator: expected and not covered."""
+    return expected_q(rule) & ~covered_q()
+
+
 # -- unions -------------------------------------------------------------------------------------
 def union_subtree(user, unit: OrgUnit) -> QuerySet[GrassrootsUnion]:
     """The founding records of a node's subtree (for an industrial union: the linked unions)."""
@@ -692,6 +741,9 @@ __all__ = [
     "expected_q",
     "expectation_filter",
     "founding_rate",
+    "kept_table",
+    "kept_union_counts",
+    "missing_q",
     "node_q",
     "own_expected_q",
     "rate_by_children",
