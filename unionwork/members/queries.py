@@ -347,7 +347,7 @@ def card_deadline(year: int | None = None) -> datetime.date:
     return datetime.date(year, *CARD_DEADLINE)
 
 
-def card_deadline_table(user, year: int | None = None) -> list[DeadlineRow]:
+def card_deadline_table(user, year: int | None = None, month=None) -> list[DeadlineRow]:
     """Each district, zone and industrial union in the user's scope: coverage against the 31 August
     requirement (met, missed once the day has passed, or pending before it)."""
     deadline = card_deadline(year)
@@ -355,16 +355,13 @@ def card_deadline_table(user, year: int | None = None) -> list[DeadlineRow]:
     nodes = OrgUnit.objects.restrict(user).filter(
         kind__in=(OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.INDUSTRIAL), status=OrgStatus.ACTIVE
     ).order_by("kind", "code")
-    # One GROUP BY over the user's whole scope; each node takes the unions under its path or,
-    # for an industrial union, the unions linked to it (their industrial path).
-    grouped = _grouped(user, user.org) if getattr(user, "org", None) is not None else []
-    ipaths = dict(OrgUnit.objects.exclude(ipath="").values_list("path", "ipath"))
+    # The kept indicators at ``month`` (the figures the dashboard shows for these nodes).
+    nodes = list(nodes)
+    kept = _kept([n.pk for n in nodes], month)
     rows = []
     for node in nodes:
-        fig = Figures(unit=node, label=node.name)
-        for path, status, card, n in grouped:
-            if path.startswith(node.path) or ipaths.get(path, "").startswith(node.path):
-                _fold(fig, status, card, n)
+        fig = kept[node.pk]
+        fig.unit, fig.label = node, node.name
         met = fig.coverage is not None and fig.coverage >= CARD_COVERAGE_TARGET
         if not fig.members:
             state, label = "empty", _("尚无在会会员数据")

@@ -48,7 +48,7 @@ def _node_context(request, unit: OrgUnit) -> dict:
         "is_current_month": month == indicators.month_of(),
         "figures": figures,
         "table": table,
-        "deadline_rows": queries.card_deadline_table(user) if unit.pk == user.org_id else [],
+        "deadline_rows": queries.card_deadline_table(user, month=month) if unit.pk == user.org_id else [],
         "deadline": queries.card_deadline(),
         "target": queries.CARD_COVERAGE_TARGET,
         "may_change": user.may("change"),

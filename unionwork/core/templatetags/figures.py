@@ -5,13 +5,15 @@ Every figure a page shows from an indicator carries ``data-indicator``, ``data-u
 page and compare each shown number with the indicator's own value.
 """
 
+import datetime
+
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 
 from unionwork.core import indicators
 
 register = template.Library()
+MONTHS_CHOOSABLE = 36
 
 
 @register.simple_tag
@@ -34,11 +36,17 @@ def month_picker(context, month):
     request = context["request"]
     keep = [(k, v) for k, values in request.GET.lists() if k not in ("month", "page") for v in values]
     current = indicators.month_of()
+    # A list of months in Chinese (a browser's own month input speaks its system's language).
+    months, m = [], current
+    for _ in range(MONTHS_CHOOSABLE):
+        months.append(m)
+        m = indicators.month_of(m - datetime.timedelta(days=1))
+    if month not in months:
+        months.append(month)
     return {
         "month": month,
         "value": month.strftime("%Y-%m"),
-        "max": current.strftime("%Y-%m"),
+        "months": [(x.strftime("%Y-%m"), x) for x in months],
         "is_current": month == current,
         "keep": keep,
-        "today": timezone.localdate(),
     }

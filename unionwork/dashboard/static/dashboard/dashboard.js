@@ -39,7 +39,7 @@
       xAxis: { type: "category", data: t.months },
       yAxis: { type: "value" },
       tooltip: { trigger: "axis" },
-      series: [{ type: "line", data: t.values, connectNulls: false, smooth: false, itemStyle: { color: red }, areaStyle: { opacity: 0.08 } }],
+      series: [{ type: "line", data: t.values, connectNulls: false, showSymbol: true, showAllSymbol: true, symbolSize: 7, smooth: false, itemStyle: { color: red }, areaStyle: { opacity: 0.08 } }],
     });
     window.addEventListener("resize", function () { tc.resize(); });
     trendEl.dataset.drawn = "1";
