@@ -139,9 +139,24 @@ def xlsx_rows(resp) -> list[list]:
     return CalamineWorkbook.from_filelike(io.BytesIO(body)).get_sheet_by_index(0).to_python()
 
 
-@pytest.fixture
-def world():
-    """Every module's demo data; its figures become last month's, then this month moves on."""
+@pytest.fixture(scope="module")
+def seeded_world(django_db_setup, django_db_blocker):
+    """Every module's demo data, loaded once for this module inside a transaction rolled back at
+    its end (each test runs in a savepoint of it); its figures become last month's, then this
+    month moves on."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _seed_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _seed_world() -> dict:
     seed_module_demos()
     this = indicators.month_of()
     last = indicators.month_of(this - datetime.timedelta(days=1))
@@ -149,7 +164,7 @@ def world():
     city = demo_user("city_admin")
     gjz = unit("210211")
     with audit.acting_as(city, "test"):
-        # This month: a union founded for an uncovered enterprise, a new enterprise without one.
+        # This month: a union founded for an uncovered enterprise.
         rule = FoundingRule.current()
         e = (
             Enterprise.objects.filter(community__path__startswith=gjz.path)
@@ -162,12 +177,12 @@ def world():
     street = e.community.parent
     while street.kind != OrgKind.TOWNSHIP:
         street = street.parent
-    return {
-        "months": [last, this],
-        "city": OrgUnit.objects.get(parent=None),
-        "district": gjz,
-        "street": street,
-    }
+    return {"months": [last, this], "city": OrgUnit.objects.get(parent=None), "district": gjz, "street": street}
+
+
+@pytest.fixture
+def world(seeded_world, db):
+    return seeded_world
 
 
 def test_every_figure_on_every_page_is_the_indicators_value(client, world):
@@ -344,3 +359,17 @@ def test_a_month_is_shown_and_choosable_on_every_figure_page(client, world):
         assert f'<option value="{last:%Y-%m}" selected>' in html, url
         assert 'data-testid="as-of"' in html, url  # the page says it shows a past month
         assert 'data-testid="as-of"' not in client.get(url).content.decode(), url
+
+
+def test_the_rebuild_command_recounts_a_new_indicator(world):
+    """A deployment that gains an indicator (members.inactive) fills it with the command."""
+    from django.core.management import call_command
+
+    IndicatorValue.objects.filter(indicator="members.inactive").delete()
+    city = OrgUnit.objects.get(parent=None)
+    assert indicators.value("members.inactive", city).numerator == 0
+    out = io.StringIO()
+    call_command("indicators_rebuild", "members.inactive", stdout=out)
+    assert "已离会会员" in out.getvalue()
+    assert indicators.value("members.inactive", city) == indicators.live_totals("members.inactive", city.path)
+    assert indicators.value("members.inactive", city).numerator > 0
