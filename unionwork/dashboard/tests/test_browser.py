@@ -52,7 +52,9 @@ def test_figure_pages_of_a_district_at_an_as_of_month(page, live_server, seeded)
     page.goto(f"{live_server.url}/dashboard/{district.pk}/?indicator=founding.rate")
     page.wait_for_function("document.querySelector('.uw-ranking')?.dataset.drawn === '1'")
     page.wait_for_function("document.getElementById('chart-trend')?.dataset.drawn === '1'")
-    rate = page.locator(f'[data-indicator="founding.rate"][data-unit="{district.pk}"][data-part="rate"]').first
+    rate = page.locator(
+        f'[data-indicator="founding.rate"][data-unit="{district.pk}"][data-part="rate"]'
+    ).first
     shown = rate.inner_text().strip()
     assert shown == f"{indicators.value('founding.rate', district).rate}%"
     page.wait_for_timeout(1500)  # the charts' entry animation

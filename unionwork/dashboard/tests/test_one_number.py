@@ -177,7 +177,12 @@ def _seed_world() -> dict:
     street = e.community.parent
     while street.kind != OrgKind.TOWNSHIP:
         street = street.parent
-    return {"months": [last, this], "city": OrgUnit.objects.get(parent=None), "district": gjz, "street": street}
+    return {
+        "months": [last, this],
+        "city": OrgUnit.objects.get(parent=None),
+        "district": gjz,
+        "street": street,
+    }
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ class Command(BaseCommand):
         keys = opts["keys"] or sorted(known)
         unknown = [k for k in keys if k not in known]
         if unknown:
-            raise CommandError(f"没有这些可重算的指标：{'、'.join(unknown)}。可用：{'、'.join(sorted(known))}")
+            raise CommandError(
+                f"没有这些可重算的指标：{'、'.join(unknown)}。可用：{'、'.join(sorted(known))}"
+            )
         with audit.acting_as(None, "command:indicators_rebuild"):
             for key in keys:
                 rows = indicators.rebuild(key)
