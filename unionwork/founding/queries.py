@@ -319,17 +319,18 @@ def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=
     (enterprises, operating, own-union split, employees) stay the live breakdown of today.
 
     An industrial union is not attributed a founding rate by the indicator (an uncovered
-    enterprise has no union to link it to one): its total reads the indicator (nothing expected)
-    and its rows, by district, stay the live figure of its linked unions and industries.
+    enterprise has no union to link it to one): its table, by district, stays the live figure of
+    its linked unions and industries, for reference; its page shows the indicator apart
+    (:func:`kept_figure`).
     """
     from unionwork.core import indicators
     from unionwork.founding.indicators import KEY
 
     table = rate_by_children(user, unit, rule=rule)
-    kept = indicators.value(KEY, unit, month)
-    table.total.expected, table.total.founded = kept.denominator, kept.numerator
     if table.by != "children":
         return table
+    kept = indicators.value(KEY, unit, month)
+    table.total.expected, table.total.founded = kept.denominator, kept.numerator
     child_rows = [r for r in table.rows if r.unit is not None]
     per_child = indicators.values(KEY, [r.unit.pk for r in child_rows], month)
     exp_sum = found_sum = 0
@@ -344,6 +345,21 @@ def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=
             table.direct = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit)
         table.direct.expected, table.direct.founded = rest_expected, rest_founded
     return table
+
+
+def kept_figure(unit: OrgUnit, month=None, base: Rate | None = None) -> Rate:
+    """The node's founding figure from the indicator, with the measures it does not hold (if any)
+    from ``base``."""
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import KEY
+
+    kept = indicators.value(KEY, unit, month)
+    out = Rate(key=str(unit.pk), label=unit.name, unit=unit)
+    if base is not None:
+        for name in _MEASURES:
+            setattr(out, name, getattr(base, name))
+    out.expected, out.founded = kept.denominator, kept.numerator
+    return out
 
 
 def kept_union_counts(unit: OrgUnit, children: list[OrgUnit], month=None) -> tuple[int, dict[int, int]]:
@@ -741,6 +757,7 @@ __all__ = [
     "expected_q",
     "expectation_filter",
     "founding_rate",
+    "kept_figure",
     "kept_table",
     "kept_union_counts",
     "missing_q",

@@ -93,6 +93,8 @@ def home(request, pk: int | None = None):
     table = queries.kept_table(user, unit, month, rule=rule)
     if request.GET.get("export") == "xlsx":
         title = _("%(n)s 基层工会组建情况（截至 %(d)s 末）") % {"n": unit.name, "d": month.strftime("%Y-%m")}
+        if table.by != "children":  # an industrial union: by district, for reference (see kept_table)
+            table.total.label = _("合计（参考，不计入建会率指标）")
         return exports.xlsx_response(f"{title}.xlsx", title, EXPORT_COLUMNS, [*table.all_rows, table.total])
     unions_by_child = queries.union_counts_by_child(user, unit, year)
     child_units = [r.unit for r in table.rows if r.unit is not None]
@@ -104,7 +106,10 @@ def home(request, pk: int | None = None):
             r,
             unions_by_child.get(r.unit.path),
             r.unit.pk in linkable,
-            unions_kept.get(r.unit.pk, 0),
+            # An industrial union's rows are its linked unions in each district (live, reference).
+            unions_kept.get(r.unit.pk, 0)
+            if by_children
+            else getattr(unions_by_child.get(r.unit.path), "active", 0),
             by_children,
         )
         for r in table.rows
@@ -142,7 +147,7 @@ def home(request, pk: int | None = None):
         "trail": _trail(request, unit),
         "year": year,
         "rule": rule,
-        "total": table.total,
+        "total": table.total if by_children else queries.kept_figure(unit, month, table.total),
         "table": table,
         "rows": rows,
         "unions": queries.union_counts(user, unit, year),
