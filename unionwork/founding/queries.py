@@ -372,6 +372,23 @@ def kept_union_counts(unit: OrgUnit, children: list[OrgUnit], month=None) -> tup
     return node, {pk: f.numerator for pk, f in per_child.items()}
 
 
+def linked_union_units_by_district(unit: OrgUnit) -> dict[str, int]:
+    """An industrial union's 基层工会数 (the indicator's definition: active grassroots and joint
+    unions linked to it) broken down by the district each lies in, by the district's path; the
+    parts add up to the indicator's value."""
+    from unionwork.orgs.indicators import UNION_KINDS
+
+    base, _by = _breakdown_base(unit)
+    rows = (
+        OrgUnit.objects.filter(ipath__startswith=unit.path, kind__in=UNION_KINDS, status=OrgStatus.ACTIVE)
+        .annotate(child=child_prefix("path", base.path))
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+    )
+    return {r["child"]: r["n"] for r in rows}
+
+
 def missing_q(rule: FoundingRule | None = None) -> Q:
     """Enterprises counted as 未建会 by the founding indicator: expected and not covered."""
     return expected_q(rule) & ~covered_q()

@@ -101,15 +101,14 @@ def home(request, pk: int | None = None):
     unions_total, unions_kept = queries.kept_union_counts(unit, child_units, month)
     linkable = _in_scope_ids(user, [r.unit for r in table.rows])
     by_children = table.by == "children"
+    linked = {} if by_children else queries.linked_union_units_by_district(unit)
     rows = [
         (
             r,
             unions_by_child.get(r.unit.path),
             r.unit.pk in linkable,
-            # An industrial union's rows are its linked unions in each district (live, reference).
-            unions_kept.get(r.unit.pk, 0)
-            if by_children
-            else getattr(unions_by_child.get(r.unit.path), "active", 0),
+            # An industrial union's rows: its linked unions in each district (they add up to its figure).
+            unions_kept.get(r.unit.pk, 0) if by_children else linked.get(r.unit.path, 0),
             by_children,
         )
         for r in table.rows

@@ -328,6 +328,10 @@ def test_breakdowns_the_indicator_does_not_hold_add_up_to_it(world):
             assert sum(r.expected for r in parts) == fig.denominator, node.name
             assert sum(r.founded for r in parts) == fig.numerator, node.name
     iu = demo_user("jx_admin").org
+    from unionwork.founding.queries import linked_union_units_by_district
+
+    by_district = linked_union_units_by_district(iu)
+    assert sum(by_district.values()) == indicators.value("orgs.grassroots_units", iu).numerator > 0
     table = kept_figures(demo_user("jx_admin"), iu)
     assert sum(r.members for r in table.all_rows) == indicators.value("members.active", iu).numerator > 0
     assert sum(r.carded for r in table.all_rows) == indicators.value("members.card_coverage", iu).numerator
