@@ -301,8 +301,12 @@ def children_values(key: str, children: Iterable, month=None) -> list[tuple[obje
     return [(c, got.get(c.pk, Figure(0, 0, ind.unit))) for c in children]
 
 
-def trend(key: str, unit, months: int = 12, until=None) -> list[tuple[datetime.date, Figure]]:
-    """The figure at the end of each of the last ``months`` months."""
+def trend(key: str, unit, months: int = 12, until=None) -> list[tuple[datetime.date, Figure | None]]:
+    """The figure at the end of each of the last ``months`` months.
+
+    A month before the unit's first row has no figure (None), not zero: the indicator had no
+    data yet, and a chart draws a gap there rather than a fall to nothing.
+    """
     ind = get(key)
     end = month_of(until)
     series = []
@@ -316,13 +320,34 @@ def trend(key: str, unit, months: int = 12, until=None) -> list[tuple[datetime.d
         .order_by("month")
         .values_list("month", "numerator", "denominator")
     )
-    out, i, current = [], 0, (0, 0)
+    out, i, current = [], 0, None
     for m in series:
         while i < len(rows) and rows[i][0] <= m:
             current = (rows[i][1], rows[i][2])
             i += 1
-        out.append((m, Figure(*current, unit=ind.unit)))
+        out.append((m, None if current is None else Figure(*current, unit=ind.unit)))
     return out
+
+
+def parse_month(raw: str | None) -> datetime.date | None:
+    """``YYYY-MM`` (the ``?month=`` of every figure page) as the first of that month, or None.
+
+    A month after the current one is read as the current one: no figure exists for it yet.
+    """
+    raw = (raw or "").strip()
+    try:
+        year, month = (int(x) for x in raw.split("-")[:2])
+        when = datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+    if when.year < 2000:
+        return None
+    return min(when, month_of())
+
+
+def month_from_request(request) -> datetime.date:
+    """The as-of month a figure page shows: ``?month=YYYY-MM``, the current month by default."""
+    return parse_month(request.GET.get("month")) or month_of()
 
 
 @transaction.atomic

@@ -33,18 +33,31 @@ class FigureOut(Schema):
 class ChildFigureOut(FigureOut):
     unit_id: int
     unit_name: str
+    group: str
     rank: int
 
 
-class MonthFigureOut(FigureOut):
+class GroupOut(FigureOut):
+    key: str
+    label: str
+    overlaps: bool
+    note: str
+
+
+class MonthFigureOut(Schema):
     month: date
+    numerator: int | None
+    denominator: int | None
+    rate: float | None
 
 
 class NodeFiguresOut(Schema):
     indicator: IndicatorOut
     unit_id: int
     unit_name: str
+    month: date
     total: FigureOut
+    groups: list[GroupOut]
     children: list[ChildFigureOut]
     trend: list[MonthFigureOut]
 
@@ -76,23 +89,37 @@ def list_indicators(request: HttpRequest):
     response={200: NodeFiguresOut, **ONE_READ_ERRORS},
     summary="某组织的指标、下级排名与走势",
 )
-def node_figures(request: HttpRequest, key: str, unit_id: int, months: int = 12):
+def node_figures(request: HttpRequest, key: str, unit_id: int, months: int = 12, month: str = ""):
+    """``month`` (YYYY-MM) reads the figures as they stood at the end of that month; children are
+    ranked within their group (districts, zones, lower units, industrial unions); a month of the
+    trend before the figure had data has null values."""
     try:
         ind = indicators.get(key)
     except KeyError:
         raise Http404 from None
     node = OrgUnit.objects.get_in_scope(request.user, pk=unit_id)
-    tbl = queries.table(request.user, node, ind)
+    as_of = indicators.parse_month(month) or indicators.month_of()
+    tbl = queries.table(request.user, node, ind, as_of)
     return {
         "indicator": _ind_out(ind),
         "unit_id": node.pk,
         "unit_name": node.name,
+        "month": as_of,
         "total": _fig(tbl.total),
+        "groups": [
+            {**_fig(g.subtotal), "key": g.key, "label": g.label, "overlaps": g.overlaps, "note": g.note}
+            for g in tbl.groups
+        ],
         "children": [
-            {**_fig(r.figure), "unit_id": r.unit.pk, "unit_name": r.label, "rank": i + 1}
-            for i, r in enumerate(tbl.rows)
+            {**_fig(r.figure), "unit_id": r.unit.pk, "unit_name": r.label, "group": g.key, "rank": i + 1}
+            for g in tbl.groups
+            for i, r in enumerate(g.rows)
         ],
         "trend": [
-            {**_fig(f), "month": m} for m, f in indicators.trend(ind.key, node, max(1, min(months, 60)))
+            {
+                "month": m,
+                **(_fig(f) if f is not None else {"numerator": None, "denominator": None, "rate": None}),
+            }
+            for m, f in indicators.trend(ind.key, node, max(1, min(months, 60)), until=as_of)
         ],
     }

@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionwork.core import indicators
 from unionwork.core.indicators import Figure, Indicator
@@ -19,12 +21,38 @@ class Row:
     figure: Figure
 
 
+# Children are ranked and summed within their kind, never across: an industrial union's figure
+# also lies in the districts its units are in, so mixing them counts those units twice.
+GROUPS = (
+    ("districts", _l("区市县"), (OrgKind.DISTRICT,)),
+    ("zones", _l("开放先导区"), (OrgKind.ZONE,)),
+    ("units", _l("下级组织"), (OrgKind.TOWNSHIP, OrgKind.COMMUNITY, OrgKind.GRASSROOTS, OrgKind.JOINT)),
+    ("industrial", _l("产业工会"), (OrgKind.INDUSTRIAL,)),
+)
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    rows: list[Row]  # ranked within the group
+    subtotal: Figure
+    overlaps: bool = False  # its figures are also counted in the node's other groups
+    note: str = ""
+
+
 @dataclass
 class Table:
     indicator: Indicator
     total: Figure
-    rows: list[Row]  # children, ranked
+    groups: list[Group]
     own: Figure | None  # the node's own records beside its children's, when there are any
+    month: datetime.date | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every child row, group after group (each group ranked in itself)."""
+        return [r for g in self.groups for r in g.rows]
 
 
 def children_for(user, node: OrgUnit) -> list[OrgUnit]:
@@ -50,30 +78,74 @@ def ranked(indicator: Indicator, rows: list[Row]) -> list[Row]:
     return sorted(rows, key=key)
 
 
+def group_key(node: OrgUnit, child: OrgUnit) -> str:
+    if node.kind == OrgKind.INDUSTRIAL:
+        return "units"  # an industrial union's linked units, wherever they lie
+    for key, _label, kinds in GROUPS:
+        if child.kind in kinds:
+            return key
+    return "units"
+
+
+def overlap_count(node: OrgUnit, industrial_ids: list[int]) -> int:
+    """Units of the node's subtree linked to one of these industrial unions: each is counted both
+    in its territorial group and in its industrial union's."""
+    if not industrial_ids:
+        return 0
+    return OrgUnit.objects.filter(
+        industrial_union_id__in=industrial_ids, path__startswith=node.path, status=OrgStatus.ACTIVE
+    ).count()
+
+
+def grouped(node: OrgUnit, indicator: Indicator, pairs: list[tuple[OrgUnit, Figure]]) -> list[Group]:
+    """(child, figure) pairs in groups by kind, ranked and subtotalled within each group."""
+    by_key: dict[str, list[Row]] = {}
+    for child, fig in pairs:
+        by_key.setdefault(group_key(node, child), []).append(Row(child, child.name, fig))
+    groups = []
+    for key, label, _kinds in GROUPS:
+        rows = by_key.get(key)
+        if not rows:
+            continue
+        subtotal = sum((r.figure for r in rows), Figure(0, 0, indicator.unit))
+        overlaps = key == "industrial" and node.kind != OrgKind.INDUSTRIAL
+        note = ""
+        if overlaps:
+            n = overlap_count(node, [r.unit.pk for r in rows])
+            note = _(
+                "产业工会的数字不另计入合计：其 %(n)s 个关联单位已按所在地计入上方各组，同一单位在两组各计一次。"
+            ) % {"n": n}
+        groups.append(Group(key, str(label), ranked(indicator, rows), subtotal, overlaps, note))
+    return groups
+
+
 def table(user, node: OrgUnit, indicator: Indicator, month: datetime.date | None = None) -> Table:
     children = children_for(user, node)
     total = indicators.value(indicator.key, node, month)
-    rows = [Row(c, c.name, f) for c, f in indicators.children_values(indicator.key, children, month)]
-    # Industrial unions cut across districts: the total is the sum over the other children.
-    territorial = [r for r in rows if r.unit.parent_id == node.pk and r.unit.kind != OrgKind.INDUSTRIAL]
+    groups = grouped(node, indicator, indicators.children_values(indicator.key, children, month))
     own = None
     if node.kind != OrgKind.INDUSTRIAL:
-        summed = sum((r.figure for r in territorial), Figure(0, 0, indicator.unit))
+        summed = sum((g.subtotal for g in groups if not g.overlaps), Figure(0, 0, indicator.unit))
         rest = Figure(
             total.numerator - summed.numerator, total.denominator - summed.denominator, indicator.unit
         )
         own = rest if (rest.numerator or rest.denominator) else None
-    return Table(indicator, total, ranked(indicator, rows), own)
+    return Table(indicator, total, groups, own, month)
+
+
+def shown_indicators() -> list[Indicator]:
+    """The indicators of the dashboard and of the statistical tables: every registered one except
+    tests' and those a module keeps for the detail of its own pages (tag ``detail``)."""
+    return [
+        i for i in indicators.all_indicators() if not i.key.startswith("test.") and "detail" not in i.tags
+    ]
 
 
 def key_figures(node: OrgUnit, month=None) -> list[tuple[Indicator, Figure]]:
-    out = []
-    for ind in indicators.all_indicators():
-        if ind.key.startswith("test."):
-            continue
-        out.append((ind, indicators.value(ind.key, node, month)))
-    return out
+    return [(ind, indicators.value(ind.key, node, month)) for ind in shown_indicators()]
 
 
-def trends(node: OrgUnit, months: int = 12) -> dict[str, list[tuple[datetime.date, Figure]]]:
-    return {ind.key: indicators.trend(ind.key, node, months) for ind, _f in key_figures(node)}
+def trends(
+    node: OrgUnit, months: int = 12, until=None
+) -> dict[str, list[tuple[datetime.date, Figure | None]]]:
+    return {ind.key: indicators.trend(ind.key, node, months, until) for ind, _f in key_figures(node)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -17,27 +18,72 @@ from unionwork.dashboard import queries
 
 
 @dataclass
+class StatRow:
+    label: str
+    cells: list[tuple[Indicator, Figure]]  # one figure per indicator
+    unit_id: int | None = None  # the unit whose indicator value the row shows (None: a sum)
+    kind: str = "row"  # row, header (a group's title), subtotal, note, own
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for _i, f in self.cells]
+
+
+@dataclass
 class StatTable:
     indicators: list[Indicator]
-    rows: list[tuple[str, list[Figure]]]  # label, one figure per indicator
+    rows: list[StatRow]  # group by group: a header, the group's children, its subtotal, a note
     total: list[Figure]
+    month: datetime.date | None = None
 
 
-def build(user, node, inds: list[Indicator]) -> StatTable:
+def build(user, node, inds: list[Indicator], month: datetime.date | None = None) -> StatTable:
+    """Children grouped by kind (districts, zones, lower units, industrial unions), each group with
+    its subtotal; the total is the node's own indicator value, which the non-overlapping groups
+    (and the node's own records) add up to."""
     children = queries.children_for(user, node)
-    per_ind = [dict((c.pk, f) for c, f in indicators.children_values(i.key, children)) for i in inds]
-    rows = [(c.name, [per_ind[k][c.pk] for k in range(len(inds))]) for c in children]
-    totals = [indicators.value(i.key, node) for i in inds]
-    own = []
-    for k, i in enumerate(inds):
-        territorial = (c for c in children if c.parent_id == node.pk and c.kind != "industrial")
-        summed = sum((per_ind[k][c.pk] for c in territorial), Figure(0, 0, i.unit))
-        own.append(
-            Figure(totals[k].numerator - summed.numerator, totals[k].denominator - summed.denominator, i.unit)
+    per_ind = [dict((c.pk, f) for c, f in indicators.children_values(i.key, children, month)) for i in inds]
+    totals = [indicators.value(i.key, node, month) for i in inds]
+    by_group: dict[str, list] = {}
+    for c in children:
+        by_group.setdefault(queries.group_key(node, c), []).append(c)
+    rows: list[StatRow] = []
+    summed = [Figure(0, 0, i.unit) for i in inds]
+    for key, label, _kinds in queries.GROUPS:
+        members = by_group.get(key)
+        if not members:
+            continue
+        rows.append(StatRow(str(label), [], kind="header"))
+        sub = [Figure(0, 0, i.unit) for i in inds]
+        for c in members:
+            figs = [per_ind[k][c.pk] for k in range(len(inds))]
+            sub = [a + b for a, b in zip(sub, figs, strict=True)]
+            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=c.pk))
+        rows.append(
+            StatRow(_("%(l)s小计") % {"l": label}, list(zip(inds, sub, strict=True)), kind="subtotal")
         )
+        overlaps = key == "industrial" and node.kind != "industrial"
+        if overlaps:
+            n = queries.overlap_count(node, [c.pk for c in members])
+            rows.append(
+                StatRow(
+                    _(
+                        "产业工会的数字不另计入合计：其 %(n)s 个关联单位已按所在地计入上方各组，同一单位在两组各计一次。"
+                    )
+                    % {"n": n},
+                    [],
+                    kind="note",
+                )
+            )
+        else:
+            summed = [a + b for a, b in zip(summed, sub, strict=True)]
+    own = [
+        Figure(t.numerator - s.numerator, t.denominator - s.denominator, i.unit)
+        for t, s, i in zip(totals, summed, inds, strict=True)
+    ]
     if any(f.numerator or f.denominator for f in own) and node.kind != "industrial":
-        rows.append((_("本级直属"), own))
-    return StatTable(inds, rows, totals)
+        rows.append(StatRow(_("本级直属"), list(zip(inds, own, strict=True)), kind="own"))
+    return StatTable(inds, rows, totals, month)
 
 
 def columns_of(ind: Indicator) -> list[str]:
@@ -74,7 +120,13 @@ def xlsx_response(node, data: StatTable) -> HttpResponse:
     tot_rate = wb.add_format({"border": 1, "bold": True, "num_format": "0.0"})
     width = 1 + sum(len(columns_of(i)) for i in data.indicators)
     ws.merge_range(0, 0, 0, max(width - 1, 1), _("%(n)s 工会工作统计表") % {"n": node.name}, title)
-    ws.write(1, 0, _("统计时间：%(t)s") % {"t": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    as_of = data.month or indicators.month_of()
+    ws.write(
+        1,
+        0,
+        _("数据截至：%(m)s 末（生成于 %(t)s）")
+        % {"m": as_of.strftime("%Y-%m"), "t": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+    )
     ws.merge_range(2, 0, 3, 0, _("单位"), head)
     col = 1
     for ind in data.indicators:
@@ -86,12 +138,23 @@ def xlsx_response(node, data: StatTable) -> HttpResponse:
         for k, label in enumerate(sub):
             ws.write(3, col + k, label, head)
         col += len(sub)
+    note_fmt = wb.add_format({"italic": True, "font_color": "#7a4f01", "text_wrap": True})
+    group_fmt = wb.add_format({"bold": True, "bg_color": "#E8E8E8", "border": 1})
     r = 4
-    for label, figs in [*data.rows, (_("合计"), data.total)]:
-        is_total = r == 4 + len(data.rows)
-        ws.write(r, 0, label, tot if is_total else cell)
+    for row in [
+        *data.rows,
+        StatRow(_("合计"), list(zip(data.indicators, data.total, strict=True)), kind="total"),
+    ]:
+        if row.kind in ("header", "note"):
+            ws.merge_range(
+                r, 0, r, max(width - 1, 1), row.label, group_fmt if row.kind == "header" else note_fmt
+            )
+            r += 1
+            continue
+        is_total = row.kind in ("total", "subtotal")
+        ws.write(r, 0, row.label, tot if is_total else cell)
         col = 1
-        for ind, fig in zip(data.indicators, figs, strict=True):
+        for ind, fig in row.cells:
             for k, v in enumerate(cells_of(ind, fig)):
                 is_rate = ind.unit == indicators.RATE and k == 2
                 fmt = (tot_rate if is_rate else tot) if is_total else (rate if is_rate else num)
@@ -108,7 +171,7 @@ def xlsx_response(node, data: StatTable) -> HttpResponse:
     ws.repeat_rows(2, 3)
     ws.set_footer("&C&P / &N")
     wb.close()
-    name = f"{node.name}统计表-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"{node.name}统计表-{as_of:%Y%m}.xlsx"
     resp = HttpResponse(
         buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -24,21 +24,31 @@ def _label(ind, fig):
 def dashboard(request, pk=None):
     node = _node(request, pk)
     user = request.user
+    month = indicators.month_from_request(request)
     chosen = request.GET.get("indicator")
-    figures = queries.key_figures(node)
+    figures = queries.key_figures(node, month)
     inds = [ind for ind, _f in figures]
     current = next((i for i in inds if i.key == chosen), inds[0] if inds else None)
-    tbl = queries.table(user, node, current) if current else None
-    trend = indicators.trend(current.key, node, 12) if current else []
+    tbl = queries.table(user, node, current, month) if current else None
+    trend = indicators.trend(current.key, node, 12, until=month) if current else []
+    unit = "%" if current and current.unit == indicators.RATE else ""
     chart = {
-        "ranking": {
-            "labels": [r.label for r in tbl.rows] if tbl else [],
-            "values": [r.figure.rate for r in tbl.rows] if tbl else [],
-            "ids": [r.unit.pk for r in tbl.rows] if tbl else [],
-            "target": current.target if current else None,
-            "unit": "%" if current and current.unit == indicators.RATE else "",
+        "rankings": [
+            {
+                "id": f"chart-ranking-{g.key}",
+                "labels": [r.label for r in g.rows],
+                "values": [r.figure.rate for r in g.rows],
+                "ids": [r.unit.pk for r in g.rows],
+                "target": current.target if current else None,
+                "unit": unit,
+            }
+            for g in (tbl.groups if tbl else [])
+        ],
+        # A month before the figure had data is a gap (null), never a zero.
+        "trend": {
+            "months": [m.strftime("%Y-%m") for m, _f in trend],
+            "values": [None if f is None else f.rate for _m, f in trend],
         },
-        "trend": {"months": [m.strftime("%Y-%m") for m, _f in trend], "values": [f.rate for _m, f in trend]},
     }
     context = {
         "node": node,
@@ -47,7 +57,10 @@ def dashboard(request, pk=None):
         "current": current,
         "table": tbl,
         "chart": chart,
-        "chart_height": min(1600, max(260, 26 * len(tbl.rows) + 40)) if tbl else 260,
+        "ranking_groups": [
+            (g, min(1600, max(120, 26 * len(g.rows) + 40))) for g in (tbl.groups if tbl else [])
+        ],
+        "month": month,
         "today": timezone.localdate(),
     }
     return render(request, "dashboard/dashboard.html", context)
@@ -56,18 +69,20 @@ def dashboard(request, pk=None):
 def stat_table(request, pk=None):
     """Any set of indicators for a node's children: numerators, denominators, rates, a total row."""
     node = _node(request, pk)
-    keys = request.GET.getlist("i") or [
-        i.key for i in indicators.all_indicators() if not i.key.startswith("test.")
-    ]
-    chosen = [i for i in indicators.all_indicators() if i.key in keys]
-    data = tables.build(request.user, node, chosen)
+    shown = queries.shown_indicators()
+    keys = request.GET.getlist("i") or [i.key for i in shown]
+    chosen = [i for i in shown if i.key in keys]
+    month = indicators.month_from_request(request)
+    data = tables.build(request.user, node, chosen, month)
     if request.GET.get("export") == "xlsx":
         return tables.xlsx_response(node, data)
     context = {
         "node": node,
         "data": data,
-        "all": [i for i in indicators.all_indicators() if not i.key.startswith("test.")],
+        "all": shown,
         "keys": keys,
+        "month": month,
+        "totals": list(zip(data.indicators, data.total, strict=True)),
         "title": _("%(n)s 统计表") % {"n": node.name},
     }
     return render(request, "dashboard/table.html", context)

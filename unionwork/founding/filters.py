@@ -18,6 +18,8 @@ from unionwork.founding.models import (
 from unionwork.orgs.models import OrgKind
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
+# The three parts of the founding indicator (建会率): the lists its figures link to.
+FOUNDING_CHOICES = [("expected", _("应建会")), ("founded", _("已建会")), ("missing", _("未建会"))]
 
 
 class _Compact(django_filters.FilterSet):
@@ -40,12 +42,25 @@ class EnterpriseFilter(_Compact):
     expected = django_filters.ChoiceFilter(
         label=_("应建会情况"), choices=Expectation.choices, method="filter_expected"
     )
+    founding = django_filters.ChoiceFilter(
+        label=_("建会率口径"), choices=FOUNDING_CHOICES, method="filter_founding"
+    )
     status = django_filters.ChoiceFilter(label=_("经营状态"), choices=EnterpriseStatus.choices)
     is_key_project = django_filters.ChoiceFilter(label=_("重点项目"), choices=YES_NO, method="filter_yes_no")
 
     class Meta:
         model = Enterprise
-        fields = ["q", "under", "ownership", "industry", "has_union", "expected", "status", "is_key_project"]
+        fields = [
+            "q",
+            "under",
+            "ownership",
+            "industry",
+            "has_union",
+            "expected",
+            "founding",
+            "status",
+            "is_key_project",
+        ]
 
     def search(self, qs, name, value):
         value = (value or "").strip()
@@ -58,6 +73,16 @@ class EnterpriseFilter(_Compact):
             return qs.filter(queries.covered_q())
         if value == "no":
             return qs.exclude(queries.covered_q())
+        return qs
+
+    def filter_founding(self, qs, name, value):
+        """Exactly the founding indicator's definition, so a list opened from a figure has its length."""
+        if value == "expected":
+            return qs.filter(queries.expected_q())
+        if value == "founded":
+            return qs.filter(queries.expected_q() & queries.covered_q())
+        if value == "missing":
+            return qs.filter(queries.expected_q()).exclude(queries.covered_q())
         return qs
 
     def filter_expected(self, qs, name, value):

@@ -312,6 +312,88 @@ def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -
     return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by=by)
 
 
+def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=None) -> ChildrenTable:
+    """The children table with the founding figure (expected, founded, missing, rate) of the node
+    and of each child read from the kept indicator ``founding.rate`` at ``month``: the same numbers
+    as the dashboard, the statistical tables and the API. The columns the indicator does not hold
+    (enterprises, operating, own-union split, employees) stay the live breakdown of today.
+
+    An industrial union is not attributed a founding rate by the indicator (an uncovered
+    enterprise has no union to link it to one): its table, by district, stays the live figure of
+    its linked unions and industries, for reference; its page shows the indicator apart
+    (:func:`kept_figure`).
+    """
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import KEY
+
+    table = rate_by_children(user, unit, rule=rule)
+    if table.by != "children":
+        return table
+    kept = indicators.value(KEY, unit, month)
+    table.total.expected, table.total.founded = kept.denominator, kept.numerator
+    child_rows = [r for r in table.rows if r.unit is not None]
+    per_child = indicators.values(KEY, [r.unit.pk for r in child_rows], month)
+    exp_sum = found_sum = 0
+    for r in child_rows:
+        f = per_child.get(r.unit.pk)
+        r.expected, r.founded = (f.denominator, f.numerator) if f else (0, 0)
+        exp_sum += r.expected
+        found_sum += r.founded
+    rest_expected, rest_founded = kept.denominator - exp_sum, kept.numerator - found_sum
+    if table.direct is not None or rest_expected or rest_founded:
+        if table.direct is None:
+            table.direct = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit)
+        table.direct.expected, table.direct.founded = rest_expected, rest_founded
+    return table
+
+
+def kept_figure(unit: OrgUnit, month=None, base: Rate | None = None) -> Rate:
+    """The node's founding figure from the indicator, with the measures it does not hold (if any)
+    from ``base``."""
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import KEY
+
+    kept = indicators.value(KEY, unit, month)
+    out = Rate(key=str(unit.pk), label=unit.name, unit=unit)
+    if base is not None:
+        for name in _MEASURES:
+            setattr(out, name, getattr(base, name))
+    out.expected, out.founded = kept.denominator, kept.numerator
+    return out
+
+
+def kept_union_counts(unit: OrgUnit, children: list[OrgUnit], month=None) -> tuple[int, dict[int, int]]:
+    """基层工会数 (indicator ``orgs.grassroots_units``) of the node and of each child, at ``month``."""
+    from unionwork.core import indicators
+
+    key = "orgs.grassroots_units"
+    node = indicators.value(key, unit, month).numerator
+    per_child = indicators.values(key, [c.pk for c in children], month)
+    return node, {pk: f.numerator for pk, f in per_child.items()}
+
+
+def linked_union_units_by_district(unit: OrgUnit) -> dict[str, int]:
+    """An industrial union's 基层工会数 (the indicator's definition: active grassroots and joint
+    unions linked to it) broken down by the district each lies in, by the district's path; the
+    parts add up to the indicator's value."""
+    from unionwork.orgs.indicators import UNION_KINDS
+
+    base, _by = _breakdown_base(unit)
+    rows = (
+        OrgUnit.objects.filter(ipath__startswith=unit.path, kind__in=UNION_KINDS, status=OrgStatus.ACTIVE)
+        .annotate(child=child_prefix("path", base.path))
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+    )
+    return {r["child"]: r["n"] for r in rows}
+
+
+def missing_q(rule: FoundingRule | None = None) -> Q:
+    """Enterprises counted as 未建会 by the founding indicator: expected and not covered."""
+    return expected_q(rule) & ~covered_q()
+
+
 # -- unions -------------------------------------------------------------------------------------
 def union_subtree(user, unit: OrgUnit) -> QuerySet[GrassrootsUnion]:
     """The founding records of a node's subtree (for an industrial union: the linked unions)."""
@@ -692,6 +774,10 @@ __all__ = [
     "expected_q",
     "expectation_filter",
     "founding_rate",
+    "kept_figure",
+    "kept_table",
+    "kept_union_counts",
+    "missing_q",
     "node_q",
     "own_expected_q",
     "rate_by_children",

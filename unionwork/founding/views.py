@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from unionwork.core import exports
+from unionwork.core import exports, indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.models import ImportJob
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
@@ -90,16 +90,35 @@ def home(request, pk: int | None = None):
     user = request.user
     unit = _node(request, pk)
     year = _year(request)
+    month = indicators.month_from_request(request)
     rule = FoundingRule.current()
-    table = queries.rate_by_children(user, unit, rule=rule)
+    # The founding figure and 基层工会数 are the kept indicators (as on the dashboard).
+    table = queries.kept_table(user, unit, month, rule=rule)
     if request.GET.get("export") == "xlsx":
-        title = _("%(n)s 基层工会组建情况（%(d)s）") % {"n": unit.name, "d": timezone.localdate().isoformat()}
+        title = _("%(n)s 基层工会组建情况（截至 %(d)s 末）") % {"n": unit.name, "d": month.strftime("%Y-%m")}
+        if table.by != "children":  # an industrial union: by district, for reference (see kept_table)
+            table.total.label = _("合计（参考，不计入建会率指标）")
         return exports.xlsx_response(f"{title}.xlsx", title, EXPORT_COLUMNS, [*table.all_rows, table.total])
     unions_by_child = queries.union_counts_by_child(user, unit, year)
+    child_units = [r.unit for r in table.rows if r.unit is not None]
+    unions_total, unions_kept = queries.kept_union_counts(unit, child_units, month)
     linkable = _in_scope_ids(user, [r.unit for r in table.rows])
-    rows = [(r, unions_by_child.get(r.unit.path), r.unit.pk in linkable) for r in table.rows]
+    by_children = table.by == "children"
+    linked = {} if by_children else queries.linked_union_units_by_district(unit)
+    rows = [
+        (
+            r,
+            unions_by_child.get(r.unit.path),
+            r.unit.pk in linkable,
+            # An industrial union's rows: its linked unions in each district (they add up to its figure).
+            unions_kept.get(r.unit.pk, 0) if by_children else linked.get(r.unit.path, 0),
+            by_children,
+        )
+        for r in table.rows
+    ]
     if table.direct:
-        rows.append((table.direct, unions_by_child.get(table.direct.unit.path), False))
+        direct_unions = unions_total - sum(unions_kept.get(u.pk, 0) for u in child_units)
+        rows.append((table.direct, unions_by_child.get(table.direct.unit.path), False, direct_unions, False))
     overview = queries.target_overview(user, unit, year)
     series = queries.three_year_series(user, unit, year)
     by_ownership, by_industry = queries.rate_breakdowns(user, unit, rule=rule)
@@ -130,10 +149,14 @@ def home(request, pk: int | None = None):
         "trail": _trail(request, unit),
         "year": year,
         "rule": rule,
-        "total": table.total,
+        "total": table.total if by_children else queries.kept_figure(unit, month, table.total),
         "table": table,
         "rows": rows,
         "unions": queries.union_counts(user, unit, year),
+        "unions_total": unions_total,
+        "month": month,
+        "is_current_month": month == indicators.month_of(),
+        "by_children": by_children,
         "target": overview.node,
         "by_ownership": by_ownership,
         "by_industry": by_industry,

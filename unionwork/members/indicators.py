@@ -3,6 +3,11 @@
 * ``members.active``: active members (a count).
 * ``members.card_coverage``: active members holding a card in force (issued or activated)
   among active members; the member service card requirement (31 August) is judged on it.
+* ``members.cards_activated``: active members whose card is activated (a count, a detail of
+  the coverage shown on the members' pages, not on the dashboard).
+* ``members.inactive``: members in the register who have left (retired, left, transferred out):
+  a count, shown on the members' pages. Both are kept so that a node's page reads stored rows
+  instead of counting two million members.
 
 A member counts in its union's subtree path, and for the industrial union its union is linked to.
 Actions wrap their changes in :func:`tracking`; a roster import recounts once (:func:`rebuild_all`).
@@ -17,10 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import indicators
 from unionwork.core.indicators import COUNT, RATE, Indicator, register
-from unionwork.members.models import CARD_IN_FORCE, Member, MemberStatus, prefix_q
+from unionwork.members.models import CARD_IN_FORCE, CardStatus, Member, MemberStatus, prefix_q
 
 ACTIVE_KEY = "members.active"
 COVERAGE_KEY = "members.card_coverage"
+ACTIVATED_KEY = "members.cards_activated"
+INACTIVE_KEY = "members.inactive"
+# Indicators of a page's detail: kept like any other, not among the dashboard's key figures.
+DETAIL = "detail"
 
 
 def _active():
@@ -35,6 +44,32 @@ def _rows(ids: Iterable[int]):
             .filter(pk__in=ids[start : start + 2000])
             .values_list("pk", "org_path", "union__ipath", "card_status")
         )
+
+
+def _any_rows(ids: Iterable[int]):
+    ids = list(ids)
+    for start in range(0, len(ids), 2000):
+        yield from (
+            Member.objects.filter(pk__in=ids[start : start + 2000]).values_list(
+                "pk", "org_path", "union__ipath", "status", "card_status"
+            )
+        )
+
+
+def _activated_contributions(ids) -> dict:
+    return {
+        pk: (path, ipath or "", 1, 0)
+        for pk, path, ipath, status, card in _any_rows(ids)
+        if status == MemberStatus.ACTIVE and card == CardStatus.ACTIVE
+    }
+
+
+def _inactive_contributions(ids) -> dict:
+    return {
+        pk: (path, ipath or "", 1, 0)
+        for pk, path, ipath, status, _card in _any_rows(ids)
+        if status != MemberStatus.ACTIVE
+    }
 
 
 def _count_contributions(ids) -> dict:
@@ -62,6 +97,8 @@ def tracking(ids: Iterable[int] = ()):
         trackers = [
             stack.enter_context(indicators.tracking(ACTIVE_KEY, _count_contributions, ids)),
             stack.enter_context(indicators.tracking(COVERAGE_KEY, _card_contributions, ids)),
+            stack.enter_context(indicators.tracking(ACTIVATED_KEY, _activated_contributions, ids)),
+            stack.enter_context(indicators.tracking(INACTIVE_KEY, _inactive_contributions, ids)),
         ]
         yield _Both(trackers)
 
@@ -98,15 +135,51 @@ def _live_cards(path: str):
     return agg["carded"], agg["n"]
 
 
+def _all_groups():
+    """One grouped count of the whole register serving the four indicators."""
+    active = Q(status=MemberStatus.ACTIVE)
+    return (
+        Member.objects.values("org_path", "union__ipath")
+        .annotate(
+            n=Count("pk", filter=active),
+            carded=Count("pk", filter=active & Q(card_status__in=CARD_IN_FORCE)),
+            activated=Count("pk", filter=active & Q(card_status=CardStatus.ACTIVE)),
+            inactive=Count("pk", filter=~active),
+        )
+        .order_by()
+    )
+
+
+def _own_activated():
+    for g in _all_groups().iterator(chunk_size=5000):
+        yield g["org_path"], g["union__ipath"] or "", g["activated"], 0
+
+
+def _own_inactive():
+    for g in _all_groups().iterator(chunk_size=5000):
+        yield g["org_path"], g["union__ipath"] or "", g["inactive"], 0
+
+
+def _live_activated(path: str):
+    return _subtree(path).filter(card_status=CardStatus.ACTIVE).count(), 0
+
+
+def _live_inactive(path: str):
+    q = prefix_q("org_path", path) | Q(union__ipath__startswith=path)
+    return Member.objects.filter(q).exclude(status=MemberStatus.ACTIVE).count(), 0
+
+
 def rebuild_all() -> None:
-    """Recount both indicators for this month (after a bulk write such as a roster), from one
-    grouped count of the register."""
+    """Recount the members' indicators for this month (after a bulk write such as a roster), from
+    one grouped count of the register."""
     groups = [
-        (g["org_path"], g["union__ipath"] or "", g["n"], g["carded"])
-        for g in _groups().iterator(chunk_size=5000)
+        (g["org_path"], g["union__ipath"] or "", g["n"], g["carded"], g["activated"], g["inactive"])
+        for g in _all_groups().iterator(chunk_size=5000)
     ]
-    indicators.rebuild(ACTIVE_KEY, counts=((p, i, n, 0) for p, i, n, _c in groups))
-    indicators.rebuild(COVERAGE_KEY, counts=((p, i, c, n) for p, i, n, c in groups))
+    indicators.rebuild(ACTIVE_KEY, counts=((p, i, n, 0) for p, i, n, *_r in groups))
+    indicators.rebuild(COVERAGE_KEY, counts=((p, i, c, n) for p, i, n, c, *_r in groups))
+    indicators.rebuild(ACTIVATED_KEY, counts=((p, i, a, 0) for p, i, _n, _c, a, _x in groups))
+    indicators.rebuild(INACTIVE_KEY, counts=((p, i, x, 0) for p, i, _n, _c, _a, x in groups))
 
 
 ACTIVE = register(
@@ -135,5 +208,29 @@ CARD_COVERAGE = register(
         description=_(
             "在会会员中持有效会员服务卡（已发放或已激活）的比例；各区市县和产业工会须于 8 月 31 日前推行。"
         ),
+    )
+)
+CARDS_ACTIVATED = register(
+    Indicator(
+        key=ACTIVATED_KEY,
+        label=_("已激活会员卡"),
+        numerator_label=_("会员卡已激活的在会会员"),
+        unit=COUNT,
+        module="members",
+        own_counts=_own_activated,
+        live_subtree=_live_activated,
+        tags=(DETAIL,),
+    )
+)
+INACTIVE = register(
+    Indicator(
+        key=INACTIVE_KEY,
+        label=_("已离会会员"),
+        numerator_label=_("退休、退会、转出的会员"),
+        unit=COUNT,
+        module="members",
+        own_counts=_own_inactive,
+        live_subtree=_live_inactive,
+        tags=(DETAIL,),
     )
 )

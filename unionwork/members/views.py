@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.core import exports
+from unionwork.core import exports, indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import fast
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
@@ -39,13 +39,16 @@ def _pct(value) -> str:
 
 def _node_context(request, unit: OrgUnit) -> dict:
     user = request.user
-    table = queries.children_figures(user, unit)
+    month = indicators.month_from_request(request)
+    table = queries.kept_figures(user, unit, month)
     figures = table.total
     return {
         "unit": unit,
+        "month": month,
+        "is_current_month": month == indicators.month_of(),
         "figures": figures,
         "table": table,
-        "deadline_rows": queries.card_deadline_table(user) if unit.pk == user.org_id else [],
+        "deadline_rows": queries.card_deadline_table(user, month=month) if unit.pk == user.org_id else [],
         "deadline": queries.card_deadline(),
         "target": queries.CARD_COVERAGE_TARGET,
         "may_change": user.may("change"),
@@ -71,7 +74,8 @@ def node(request, pk):
 def node_export(request, pk):
     """The statistical table of a node: its children and a total, with coverage and membership rate."""
     unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
-    table = queries.children_figures(request.user, unit)
+    month = indicators.month_from_request(request)
+    table = queries.kept_figures(request.user, unit, month)
     rows = table.all_rows + [table.total]
     columns = [
         (_("组织"), "label"),
@@ -83,7 +87,7 @@ def node_export(request, pk):
         (_("入会率"), lambda f: _pct(f.membership_rate)),
         (_("已离会（退休、退会、转出）"), "inactive"),
     ]
-    title = _("%(n)s会员统计表") % {"n": unit.name}
+    title = _("%(n)s会员统计表（截至 %(m)s 末）") % {"n": unit.name, "m": month.strftime("%Y-%m")}
     return exports.xlsx_response(f"{title}-{timezone.localdate():%Y%m%d}.xlsx", title, columns, rows)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from unionwork.core import indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.orgs.models import OrgUnit
@@ -28,6 +29,7 @@ from unionwork.stability.filters import (
     ReceptionFilter,
     ReportFilter,
 )
+from unionwork.stability.indicators import OPEN_CASES
 from unionwork.stability.models import (
     AccountabilityDecision,
     Case,
@@ -82,6 +84,9 @@ def home(request):
     since = _date_param(request, "since", today.replace(month=1, day=1))
     until = _date_param(request, "until", today)
     now = timezone.now()
+    month = indicators.month_from_request(request)
+    # 在办案件 is the kept indicator (as on the dashboard), at the chosen month's end.
+    open_cases = indicators.value(OPEN_CASES.key, node, month)
     by_kind = queries.incidents_by(node, since, until, "kind", IncidentKind.choices)
     by_industry = [r for r in queries.incidents_by(node, since, until, "industry", Industry.choices) if r[2]]
     severity_table = queries.open_cases_by_severity(user, node, now)
@@ -109,6 +114,12 @@ def home(request):
         "notifications": queries.notifications_for(user, unread_only=True, limit=5),
         "unread": queries.unread_count(user),
         "summary": queries.summary(node, since, until, now),
+        "open_cases": open_cases.numerator,
+        "month": month,
+        "is_current_month": month == indicators.month_of(),
+        # The severity table's total counts open cases by the territorial path only: for an
+        # industrial union that is not the indicator (which also counts its linked units).
+        "severity_total_is_indicator": node.kind != "industrial" and month == indicators.month_of(),
         "severity_table": severity_table,
         "kind_table": queries.incidents_by_kind(user, node, since, until),
         "charts": charts,

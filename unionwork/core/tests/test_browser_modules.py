@@ -19,7 +19,7 @@ def modules(seeded):
         ("/founding/", "#chart-three-year canvas"),
         ("/stability/", "#chart-kind svg"),
         ("/members/", None),
-        ("/dashboard/?indicator=founding.rate", "#chart-ranking svg"),
+        ("/dashboard/?indicator=founding.rate", ".uw-ranking svg"),
         ("/dashboard/?indicator=members.card_coverage", "#chart-trend svg"),
     ],
 )

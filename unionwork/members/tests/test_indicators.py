@@ -5,7 +5,7 @@ import pytest
 from unionwork.core import audit, indicators
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions
-from unionwork.members.indicators import ACTIVE_KEY, COVERAGE_KEY, rebuild_all
+from unionwork.members.indicators import ACTIVATED_KEY, ACTIVE_KEY, COVERAGE_KEY, INACTIVE_KEY, rebuild_all
 from unionwork.members.models import MemberStatus
 
 from .helpers import register
@@ -19,7 +19,7 @@ def figures():
 
 
 def agree():
-    for key in (ACTIVE_KEY, COVERAGE_KEY):
+    for key in (ACTIVE_KEY, COVERAGE_KEY, ACTIVATED_KEY, INACTIVE_KEY):
         for code in (*LEVELS, "G0002", "210202"):
             u = unit(code)
             fig, live = indicators.value(key, u), indicators.live_totals(key, u.path)
@@ -45,6 +45,9 @@ def test_every_change_shows_at_every_level_at_once():
         assert indicators.value(COVERAGE_KEY, unit("210211")).numerator == after[(COVERAGE_KEY, "210211")].numerator + 1
         agree()
         card = m.cards.get()
+        actions.change_card(None, card, "activate")
+        assert indicators.value(ACTIVATED_KEY, unit("210211")).numerator >= 1
+        agree()
         actions.change_card(None, card, "report_lost")
         agree()
         actions.replace_card(None, card)
@@ -52,7 +55,9 @@ def test_every_change_shows_at_every_level_at_once():
         actions.transfer_member(None, m, unit("G0002"))
         agree()
         m.refresh_from_db()
+        left = indicators.value(INACTIVE_KEY, unit("2102")).numerator
         actions.end_membership(None, m, MemberStatus.RETIRED)
+        assert indicators.value(INACTIVE_KEY, unit("2102")).numerator == left + 1
         agree()
 
 

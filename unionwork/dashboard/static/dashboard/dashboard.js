@@ -4,13 +4,14 @@
   if (!el || !window.echarts) return;
   var data = JSON.parse(el.textContent);
   var red = "#b3261e";
-  var rankingEl = document.getElementById("chart-ranking");
-  if (rankingEl) {
-    var r = data.ranking;
+  // One ranking per group of children (districts, zones, industrial unions ...), never mixed.
+  (data.rankings || []).forEach(function (r) {
+    var rankingEl = document.getElementById(r.id);
+    if (!rankingEl) return;
     var chart = echarts.init(rankingEl, null, { renderer: "svg" });
     var series = { type: "bar", data: r.values.slice().reverse(), itemStyle: { color: red },
-      label: { show: true, position: "right", formatter: function (p) { return p.value === null ? "—" : p.value + r.unit; } } };
-    if (r.target !== null && r.target !== undefined) {
+      label: { show: true, position: "right", formatter: function (p) { return p.value === null || p.value === undefined ? "—" : p.value + r.unit; } } };
+    if (r.target !== null && r.target !== undefined && r.unit) {
       series.markLine = { symbol: "none", data: [{ xAxis: r.target, name: "目标" }], lineStyle: { color: "#198754", type: "dashed" },
         label: { formatter: "目标 {c}" + r.unit } };
     }
@@ -28,7 +29,7 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
     rankingEl.dataset.drawn = "1";
-  }
+  });
   var trendEl = document.getElementById("chart-trend");
   if (trendEl) {
     var t = data.trend;
@@ -38,7 +39,7 @@
       xAxis: { type: "category", data: t.months },
       yAxis: { type: "value" },
       tooltip: { trigger: "axis" },
-      series: [{ type: "line", data: t.values, smooth: false, itemStyle: { color: red }, areaStyle: { opacity: 0.08 } }],
+      series: [{ type: "line", data: t.values, connectNulls: false, showSymbol: true, showAllSymbol: true, symbolSize: 7, smooth: false, itemStyle: { color: red }, areaStyle: { opacity: 0.08 } }],
     });
     window.addEventListener("resize", function () { tc.resize(); });
     trendEl.dataset.drawn = "1";
