@@ -758,6 +758,9 @@ def accountability_pick(request):
     )
 
 
+accountability_pick.required_action = "manage"  # read by core.views.may_open: links to it show to managers only
+
+
 class AccountabilityCreateView(StabilityForm):
     form_class = forms.AccountabilityForm
     title = _lazy("登记问责")
