@@ -92,7 +92,14 @@ class PasswordResetForm(BootstrapMixin, forms.Form):
 
 
 class TokenForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("令牌名称"), max_length=100, help_text=_("例如：统计系统对接"))
+    name = forms.CharField(
+        label=_("令牌名称"),
+        max_length=100,
+        help_text=_("例如：统计系统对接"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("令牌名称，例如：统计系统对接"), "aria-label": _("令牌名称")}
+        ),
+    )
 
 
 class OwnPasswordForm(BootstrapMixin, PasswordChangeForm):

@@ -59,9 +59,9 @@ class AuditEvent(models.Model):
         return str(_("系统")) if self.actor_label.startswith("system:") else self.actor_label
 
     def source_display(self) -> str:
-        from unionwork.core.views import SOURCE_LABELS
+        from unionwork.core.views import source_label
 
-        return str(SOURCE_LABELS.get(self.source, self.source))
+        return source_label(self.source)
 
     def model_display(self) -> str:
         from django.apps import apps

@@ -107,7 +107,9 @@ def allows(user, action: str, path: str | None = None, ipath: str = "") -> bool:
 def object_paths(obj) -> tuple[str, str] | None:
     """(path, industrial path) of a scoped record, read through its queryset's declared fields."""
     meta = getattr(obj, "_meta", None)
-    qs_class = type(meta.default_manager.all()) if meta is not None and meta.default_manager is not None else None
+    qs_class = (
+        type(meta.default_manager.all()) if meta is not None and meta.default_manager is not None else None
+    )
     field = getattr(qs_class, "scope_path_field", None)
     if field is None or not issubclass(qs_class, ScopedQuerySet):  # not a scoped record
         return None

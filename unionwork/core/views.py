@@ -247,12 +247,12 @@ def label_events(events: list[AuditEvent], model=None) -> list[AuditEvent]:
                 _value(fields.get(k), b, names.get(k), model),
             )
             for k, (a, b) in ev.changes().items()
-            if k not in HIDDEN_FIELDS
+            if k not in HIDDEN_FIELDS and not (a in (None, "", []) and b in (None, "", []))
         ]
         ev.verb_label = audit.VERB_LABELS.get(ev.verb, ev.verb)
         actor = actors.get(ev.actor_id)
         ev.actor_name = _display_name(actor) if actor is not None else _system_label(ev.actor_label)
-        ev.source_label = SOURCE_LABELS.get(ev.source, ev.source)
+        ev.source_label = source_label(ev.source)
     return events
 
 
@@ -266,6 +266,15 @@ SOURCE_LABELS = {
     "demo": gettext_lazy("演示数据"),
     "test": gettext_lazy("测试"),
 }
+
+
+def source_label(source: str) -> str:
+    """``web``, ``api``, ``command:demo`` … in Chinese (what follows the colon names the command or task)."""
+    kind, _sep, detail = source.partition(":")
+    label = SOURCE_LABELS.get(kind)
+    if label is None:
+        return source
+    return f"{label}（{detail}）" if detail else str(label)
 
 
 def _system_label(label: str) -> str:

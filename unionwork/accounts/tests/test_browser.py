@@ -63,7 +63,19 @@ def test_account_page_changes_the_password_and_shows_a_token_once(page, live_ser
 
 
 # How write buttons begin (read-only ones such as 报送及时率 do not).
-WRITE_WORDS = ["新建", "导入", "修改", "编辑", "登记", "报送情况", "报零", "报告矛盾", "诉求代理", "接待日", "调整"]
+WRITE_WORDS = [
+    "新建",
+    "导入",
+    "修改",
+    "编辑",
+    "登记",
+    "报送情况",
+    "报零",
+    "报告矛盾",
+    "诉求代理",
+    "接待日",
+    "调整",
+]
 WRITE_WORDS += ["合并", "注销", "删除", "吊销", "停用", "发卡", "立案", "转出", "转入", "下达"]
 
 

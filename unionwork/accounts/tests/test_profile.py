@@ -13,7 +13,16 @@ from unionwork.demo.foundation import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 NEW = "Xin#Mima2026"
-ACCOUNTS = ["city_admin", "city_viewer", "gjz_admin", "gjz_editor", "gjz_reviewer", "gjz_viewer", "zs_admin", "jx_admin"]
+ACCOUNTS = [
+    "city_admin",
+    "city_viewer",
+    "gjz_admin",
+    "gjz_editor",
+    "gjz_reviewer",
+    "gjz_viewer",
+    "zs_admin",
+    "jx_admin",
+]
 
 
 @pytest.mark.parametrize("username", ACCOUNTS)
@@ -90,7 +99,9 @@ def test_token_key_shown_once_listed_without_it_and_revoked(client):
 
     resp = client.post("/accounts/me/", {"revoke": token.pk})
     assert resp.status_code == 302 and ApiToken.objects.get(pk=token.pk).revoked
-    assert AuditEvent.objects.filter(model="accounts.apitoken", object_id=str(token.pk), verb="revoke").exists()
+    assert AuditEvent.objects.filter(
+        model="accounts.apitoken", object_id=str(token.pk), verb="revoke"
+    ).exists()
     client.logout()
     assert client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
 

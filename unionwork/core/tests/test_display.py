@@ -19,9 +19,16 @@ def test_audit_trail_reads_in_chinese_with_names_and_local_time():
     admin = demo_user("gjz_admin")
     with audit.acting_as(admin, "web"):
         account = actions.create_account(
-            admin, username="li_si", full_name="李四", org=unit("210211"), roles=["viewer"], password="Xin#Mima2026"
+            admin,
+            username="li_si",
+            full_name="李四",
+            org=unit("210211"),
+            roles=["viewer"],
+            password="Xin#Mima2026",
         )
-        actions.update_account(admin, account, org=unit("210211001"), roles=["editor", "viewer"], is_active=False)
+        actions.update_account(
+            admin, account, org=unit("210211001"), roles=["editor", "viewer"], is_active=False
+        )
     # A time stored in UTC reads in Asia/Shanghai (+8).
     ev = history_of(account)[0]
     rows = {label: (before, after) for label, before, after in ev.rows}
@@ -43,7 +50,12 @@ def test_audit_pages_show_people_and_labels(client):
     admin = demo_user("gjz_admin")
     with audit.acting_as(admin, "web"):
         account = actions.create_account(
-            admin, username="wang_wu", full_name="王五", org=unit("210211"), roles=["reviewer"], password="Xin#Mima2026"
+            admin,
+            username="wang_wu",
+            full_name="王五",
+            org=unit("210211"),
+            roles=["reviewer"],
+            password="Xin#Mima2026",
         )
     client.force_login(admin)
     html = client.get(f"/accounts/{account.pk}/").content.decode()
@@ -90,3 +102,17 @@ def test_may_open_asks_the_view_behind_a_link():
     request.user = demo_user("gjz_editor")
     assert may_open(request, "/stability/incidents/new/") is True
     assert may_open(request, "/stability/rules/policy/") is False  # the city's administrator only
+
+
+def test_audit_filters_choose_and_show_by_chinese_name(client):
+    admin = demo_user("gjz_admin")
+    with audit.acting_as(admin, "web"):
+        actions.set_account_password(admin, demo_user("gjz_viewer"), "Xin#Mima2026")
+    client.force_login(admin)
+    resp = client.get("/audit/?verb=password&model=accounts.user")
+    assert resp.status_code == 200
+    shown = dict(resp.context["active_filters"])
+    assert shown["操作"] == "修改密码" and shown["对象类型"] == "账号"
+    html = resp.content.decode()
+    assert '<option value="password" selected>修改密码</option>' in html
+    assert len(resp.context["rows"]) >= 1
