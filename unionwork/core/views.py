@@ -193,7 +193,7 @@ def may_open(request, url: str) -> bool:
         return False
     view_class = getattr(match.func, "view_class", None)
     if view_class is not None and issubclass(view_class, ActionFormView):
-        view = view_class()
+        view = view_class(**getattr(match.func, "view_initkwargs", {}))  # as_view(move=...) and the like
         view.request, view.args, view.kwargs = request, match.args, match.kwargs
         try:
             view.check_role()

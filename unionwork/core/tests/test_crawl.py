@@ -3,8 +3,8 @@
 Every page the URL resolver knows (arguments filled with records of the account's own scope) and
 every link found on those pages (bounded: a few of each shape) is requested with every module's
 demo data. No response may be a 5xx. A link or button a page shows must not lead to a 403 (the 403
-is the safety net, not the way a role learns what it may not do), and a viewer's pages carry no
-form that writes. One test per account, each listing every failure it found.
+is the safety net, not the way a role learns what it may not do), a form must not post to a view
+that refuses the user's role, and a viewer's pages carry no form that writes. One test per account, each listing every failure it found.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.db import transaction
+from django.test import RequestFactory
 from django.urls import get_resolver
 
 from unionwork.core.models import AuditEvent
 from unionwork.core.testing import seed_module_demos
+from unionwork.core.views import may_open
 from unionwork.orgs.models import OrgUnit
 
 from .factories import demo_user
@@ -105,7 +107,9 @@ def shape(url: str) -> str:
 
 def crawl(client, user) -> dict[str, list[str]]:
     """Request every page; return the failures by kind."""
-    failures: dict[str, list[str]] = {"5xx": [], "link to 403": [], "viewer form": []}
+    failures: dict[str, list[str]] = {"5xx": [], "link to 403": [], "viewer form": [], "form refused": []}
+    probe = RequestFactory().get("/")
+    probe.user = user
     queue: list[tuple[str, str]] = []  # (url, the page that linked it)
     for route, _pattern in walk(get_resolver()):
         if route.lstrip("^").startswith(("api/", "static/", "accounts/logout", "accounts/login")):
@@ -141,13 +145,17 @@ def crawl(client, user) -> dict[str, list[str]]:
         if resp.status_code != 200 or "text/html" not in resp.get("Content-Type", "") or resp.streaming:
             continue
         html = resp.content.decode()
-        if is_viewer:
-            for attrs, body in FORM.findall(html):
-                a = dict(ATTR.findall(attrs))
-                if a.get("method", "get").lower() == "post" and SUBMIT.search(body):
-                    action = unescape(a.get("action", "")) or url
-                    if not action.startswith(VIEWER_POSTS):
-                        failures["viewer form"].append(f"{url} has a form posting to {action}")
+        for attrs, body in FORM.findall(html):
+            a = dict(ATTR.findall(attrs))
+            if a.get("method", "get").lower() != "post" or not SUBMIT.search(body):
+                continue
+            action = unescape(a.get("action", "")) or url
+            if is_viewer and not action.startswith(VIEWER_POSTS):
+                failures["viewer form"].append(f"{url} has a form posting to {action}")
+            elif action.startswith("/") and not may_open(probe, action):
+                failures["form refused"].append(
+                    f"{url} has a form posting to {action}, which refuses the role"
+                )
         for href in HREF.findall(html):
             href = unescape(href)
             if not href.startswith("/") or href.startswith("//"):
