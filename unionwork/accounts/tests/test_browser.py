@@ -151,3 +151,29 @@ def test_member_list_on_a_phone_needs_no_sideways_scrolling(page, live_server, m
     assert re.search(r"/members/\d+/$", page.url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "phone-member-detail.png"), full_page=True)
+
+
+def test_other_pages_fit_a_phone(page, live_server, modules):
+    """Pages that are not lists still fit 390 px (wide tables scroll inside their own box)."""
+    base = live_server.url
+    login(page, base, "gjz_admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    too_wide = []
+    for url in [
+        "/accounts/me/",
+        "/members/",
+        "/members/cards/",
+        "/founding/",
+        "/founding/targets/",
+        "/stability/",
+        "/orgs/",
+        "/imports/jobs/",
+        "/dashboard/",
+    ]:
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide.append(f"{url}: {width} px")
+            page.screenshot(path=str(ARTIFACTS / f"phone-too-wide-{url.strip('/').replace('/', '-')}.png"))
+    assert not too_wide
