@@ -762,7 +762,8 @@ def accountability_pick(request):
     )
 
 
-accountability_pick.required_action = "manage"  # read by core.views.may_open: links to it show to managers only
+# Read by core.views.may_open: links to this page show to managers only.
+accountability_pick.required_action = "manage"
 
 
 class AccountabilityCreateView(StabilityForm):
