@@ -187,6 +187,23 @@ def set_account_password(actor_user: User | None, account: User, password: str) 
 
 
 @transaction.atomic
+def change_own_password(actor_user: User, current_password: str, new_password: str) -> User:
+    """Change one's own password: the current one must be given (a session left open is not enough)."""
+    if actor_user is None or not actor_user.is_authenticated:
+        raise ActionError(_("请先登录。"), code="forbidden")
+    account = User.objects.select_for_update(of=("self",)).get(pk=actor_user.pk)
+    if not account.check_password(current_password or ""):
+        raise ActionError(_("当前密码不正确，请重新输入。"), code="password_incorrect")
+    if current_password == new_password:
+        raise ActionError(_("新密码不能与当前密码相同。"), code="password_invalid")
+    check_password(new_password, account)
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    audit.record(account, "password", note=_("本人修改了密码"))
+    return account
+
+
+@transaction.atomic
 def unlock_account(actor_user: User | None, account: User) -> User:
     """Lift the lock that repeated failed logins put on an account."""
     _check_manager(actor_user, account)

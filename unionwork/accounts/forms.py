@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,26 +33,47 @@ class UnitField(forms.ModelChoiceField):
 
 
 class AccountForm(BootstrapMixin, forms.Form):
-    username = forms.RegexField(label=_("用户名"), max_length=150, regex=r"^[A-Za-z0-9_.@+-]+$",
-                                error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -。")})
+    username = forms.RegexField(
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@+-]+$",
+        error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -。")},
+    )
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     org = UnitField(label=_("所属组织"), queryset=OrgUnit.objects.none())
-    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
-    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9]\d{9}$", required=False,
-                             error_messages={"invalid": _("请填写 11 位手机号，例如 13800000000。")})
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
-                               help_text=password_validation.password_validators_help_text_html())
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    phone = forms.RegexField(
+        label=_("手机号"),
+        regex=r"^1[3-9]\d{9}$",
+        required=False,
+        error_messages={"invalid": _("请填写 11 位手机号，例如 13800000000。")},
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
 
     def __init__(self, *args, user=None, account=None, **kwargs):
         if account is not None and "initial" not in kwargs:
-            kwargs["initial"] = {"username": account.username, "full_name": account.full_name, "org": account.org_id,
-                                 "roles": account.roles, "phone": account.phone}
+            kwargs["initial"] = {
+                "username": account.username,
+                "full_name": account.full_name,
+                "org": account.org_id,
+                "roles": account.roles,
+                "phone": account.phone,
+            }
         super().__init__(*args, **kwargs)
         # Accounts can sit at the territorial levels and at zones and industrial unions, not below
         # the community: those nodes are many and the choice list stays usable.
         self.fields["org"].queryset = (
-            OrgUnit.objects.restrict(user).filter(status=OrgStatus.ACTIVE, depth__lte=3)
-            .exclude(kind__in=["grassroots", "joint"]).order_by("path")
+            OrgUnit.objects.restrict(user)
+            .filter(status=OrgStatus.ACTIVE, depth__lte=3)
+            .exclude(kind__in=["grassroots", "joint"])
+            .order_by("path")
         )
         self.fields["roles"].widget.attrs["class"] = ""
         if account is not None:
@@ -63,9 +84,37 @@ class AccountForm(BootstrapMixin, forms.Form):
 
 
 class PasswordResetForm(BootstrapMixin, forms.Form):
-    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput,
-                               help_text=password_validation.password_validators_help_text_html())
+    password = forms.CharField(
+        label=_("新密码"),
+        widget=forms.PasswordInput,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
 
 
 class TokenForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("令牌名称"), max_length=100, help_text=_("例如：统计系统对接"))
+    name = forms.CharField(
+        label=_("令牌名称"),
+        max_length=100,
+        help_text=_("例如：统计系统对接"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("令牌名称，例如：统计系统对接"), "aria-label": _("令牌名称")}
+        ),
+    )
+
+
+class OwnPasswordForm(BootstrapMixin, PasswordChangeForm):
+    """Django's password change (current password, new twice, the validators); the view saves it
+    through ``actions.change_own_password`` so that the change is audited."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("当前密码不正确，请重新输入。"),
+        "password_mismatch": _("两次输入的新密码不一致。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("当前密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("再次输入新密码")
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)

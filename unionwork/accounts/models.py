@@ -96,6 +96,14 @@ class User(AbstractUser):
     def may(self, action: str) -> bool:
         return scope.user_may(self, action)
 
+    @classmethod
+    def audit_display(cls, attname: str, value):
+        """Roles read by their Chinese names in the audit trail (core.views.label_events)."""
+        if attname == "roles" and isinstance(value, list):
+            labels = dict(Role.choices)
+            return "、".join(str(labels.get(r, r)) for r in value)
+        return None
+
     def audit_org_path(self) -> str:
         return self.org.path if self.org_id else ""
 
@@ -103,7 +111,9 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A token for the API. Only its hash is stored; the key is shown once at creation."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("账号"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("账号")
+    )
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from unionwork.accounts import actions, tokens
 from unionwork.accounts.filters import UserFilter
-from unionwork.accounts.forms import AccountForm, LoginForm, PasswordResetForm, TokenForm
+from unionwork.accounts.forms import AccountForm, LoginForm, OwnPasswordForm, PasswordResetForm, TokenForm
 from unionwork.accounts.models import User
 from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
@@ -62,8 +62,13 @@ class AccountCreateView(ActionFormView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.create_account(
-            self.request.user, username=d["username"], full_name=d["full_name"], org=d["org"], roles=d["roles"],
-            phone=d["phone"], password=d["password"],
+            self.request.user,
+            username=d["username"],
+            full_name=d["full_name"],
+            org=d["org"],
+            roles=d["roles"],
+            phone=d["phone"],
+            password=d["password"],
         )
 
 
@@ -81,7 +86,12 @@ class AccountEditView(ActionFormView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.update_account(
-            self.request.user, self.object, full_name=d["full_name"], org=d["org"], roles=d["roles"], phone=d["phone"]
+            self.request.user,
+            self.object,
+            full_name=d["full_name"],
+            org=d["org"],
+            roles=d["roles"],
+            phone=d["phone"],
         )
 
 
@@ -113,17 +123,26 @@ def account_toggle(request, pk, what):
 
 
 def profile(request):
-    """One's own account: password and API tokens."""
+    """One's own account: who one is, the password (the current one asked first) and API tokens.
+
+    A new token's key is shown in the response to the POST that creates it and never again: only
+    its hash is stored.
+    """
     user = request.user
-    pw_form = PasswordResetForm(prefix="pw")
+    pw_form = OwnPasswordForm(user, prefix="pw")
     token_form = TokenForm(prefix="tk")
     new_key = None
+    status = 200
     if request.method == "POST":
+        status = 400
         try:
-            if "pw-password" in request.POST:
-                pw_form = PasswordResetForm(request.POST, prefix="pw")
+            if "pw-old_password" in request.POST:
+                pw_form = OwnPasswordForm(user, request.POST, prefix="pw")
                 if pw_form.is_valid():
-                    actions.set_account_password(user, user, pw_form.cleaned_data["password"])
+                    actions.change_own_password(
+                        user, pw_form.cleaned_data["old_password"], pw_form.cleaned_data["new_password1"]
+                    )
+                    user.refresh_from_db(fields=["password"])
                     update_session_auth_hash(request, user)
                     messages.success(request, _("密码已修改。"))
                     return redirect("accounts:profile")
@@ -132,16 +151,25 @@ def profile(request):
                 if token_form.is_valid():
                     _token, new_key = tokens.issue_token(user, token_form.cleaned_data["name"])
                     token_form = TokenForm(prefix="tk")
+                    status = 200
             elif "revoke" in request.POST:
-                token = user.api_tokens.filter(pk=request.POST["revoke"]).first()
+                token = (
+                    user.api_tokens.filter(pk=request.POST["revoke"]).first()
+                    if request.POST["revoke"].isdigit()
+                    else None
+                )
                 if token is not None:
                     tokens.revoke_token(user, token)
-                    messages.success(request, _("令牌已吊销。"))
+                    messages.success(request, _("令牌“%(n)s”已吊销。") % {"n": token.name})
                 return redirect("accounts:profile")
         except ActionError as exc:
             messages.error(request, " ".join(exc.messages))
     context = {
-        "pw_form": pw_form, "token_form": token_form, "new_key": new_key,
-        "tokens": user.api_tokens.order_by("-id"), "history": history_of(user),
+        "account": user,
+        "pw_form": pw_form,
+        "token_form": token_form,
+        "new_key": new_key,
+        "tokens": user.api_tokens.order_by("revoked", "-id"),
+        "history": history_of(user)[:20],
     }
-    return render(request, "accounts/profile.html", context, status=400 if request.method == "POST" and not new_key else 200)
+    return render(request, "accounts/profile.html", context, status=status)

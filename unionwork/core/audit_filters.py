@@ -9,13 +9,22 @@ from unionwork.core.models import AuditEvent
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label=_("操作人"))
     q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("对象"))
-    model = django_filters.CharFilter(field_name="model", lookup_expr="icontains", label=_("对象类型"))
-    verb = django_filters.CharFilter(field_name="verb", label=_("操作"))
+    # Chosen by their Chinese names; the choices are filled in __init__ (modules add verbs and models).
+    model = django_filters.ChoiceFilter(field_name="model", label=_("对象类型"))
+    verb = django_filters.ChoiceFilter(field_name="verb", label=_("操作"))
     source = django_filters.CharFilter(field_name="source", lookup_expr="startswith", label=_("来源"))
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("起始日期"),
-                                      widget=forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("截止日期"),
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    since = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__gte",
+        label=_("起始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__lte",
+        label=_("截止日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     under = SubtreeFilter(path_field="org_path")
 
     class Meta:
@@ -23,6 +32,23 @@ class AuditEventFilter(django_filters.FilterSet):
         fields = ["actor", "q", "model", "verb", "source", "since", "until", "under"]
 
     def __init__(self, *args, **kwargs):
+        from django.apps import apps
+
+        from unionwork.core.audit import VERB_LABELS
+
         super().__init__(*args, **kwargs)
+        self.filters["verb"].extra["choices"] = sorted(
+            ((k, str(v)) for k, v in VERB_LABELS.items()), key=lambda c: c[1]
+        )
+        self.filters["model"].extra["choices"] = sorted(
+            (
+                (m._meta.label_lower, str(m._meta.verbose_name))
+                for m in apps.get_models()
+                if m._meta.app_label != "auth" and m.__module__.startswith("unionwork.")
+            ),
+            key=lambda c: c[1],
+        )
+        self.form.fields["verb"].choices = [("", "---------"), *self.filters["verb"].extra["choices"]]
+        self.form.fields["model"].choices = [("", "---------"), *self.filters["model"].extra["choices"]]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-sm")

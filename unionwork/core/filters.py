@@ -18,6 +18,23 @@ class SubtreeFilter(django_filters.CharFilter):
         kwargs.setdefault("help_text", _("组织编号或代码"))
         super().__init__(*args, **kwargs)
 
+    def unit(self, value, user):
+        """The unit a value names (by code or id) inside the user's scope, or None."""
+        from unionwork.orgs.models import OrgUnit
+
+        units = OrgUnit.objects.restrict(user)
+        value = str(value or "").strip()
+        if not value:
+            return None
+        return units.filter(code=value).first() or (
+            units.filter(pk=value).first() if value.isdigit() else None
+        )
+
+    def display(self, value, user) -> str:
+        """How the page names the chosen unit: by its name, never its id or code."""
+        unit = self.unit(value, user)
+        return f"{unit.name}（{_('含下级')}）" if unit is not None else str(_("不在您的范围内"))
+
     def filter(self, qs, value):
         if not value:
             return qs
@@ -26,7 +43,9 @@ class SubtreeFilter(django_filters.CharFilter):
         user = getattr(self.parent.request, "user", None)
         units = OrgUnit.objects.restrict(user)
         value = str(value).strip()
-        unit = units.filter(code=value).first() or (units.filter(pk=value).first() if value.isdigit() else None)
+        unit = units.filter(code=value).first() or (
+            units.filter(pk=value).first() if value.isdigit() else None
+        )
         if unit is None:
             return qs.none()
         return qs.filter(**{f"{self.path_field}__startswith": unit.path})

@@ -55,6 +55,19 @@ class AuditEvent(models.Model):
 
         return str(VERB_LABELS.get(self.verb, self.verb))
 
+    def actor_display(self) -> str:
+        """The person by name (``actor`` is select_related on lists), else the recorded label."""
+        actor = self.actor if self.actor_id else None
+        name = getattr(actor, "full_name", "") if actor is not None else ""
+        if name:
+            return f"{name}（{self.actor_label}）"
+        return str(_("系统")) if self.actor_label.startswith("system:") else self.actor_label
+
+    def source_display(self) -> str:
+        from unionwork.core.views import source_label
+
+        return source_label(self.source)
+
     def model_display(self) -> str:
         from django.apps import apps
 

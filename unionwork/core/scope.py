@@ -93,6 +93,46 @@ def check(user, path: str, ipath: str = "", action: str = "change", what: str = 
         )
 
 
+def allows(user, action: str, path: str | None = None, ipath: str = "") -> bool:
+    """Whether :func:`check` would let the user do ``action`` (at ``path``, if given).
+
+    What pages use to decide which buttons and links to show, so that a page offers exactly what
+    the actions accept. Without a path only the role is asked (a page listing the user's scope).
+    """
+    if not user_may(user, action):
+        return False
+    return path is None or path_in_scope(user, path, ipath)
+
+
+def object_paths(obj) -> tuple[str, str] | None:
+    """(path, industrial path) of a scoped record, read through its queryset's declared fields."""
+    meta = getattr(obj, "_meta", None)
+    qs_class = (
+        type(meta.default_manager.all()) if meta is not None and meta.default_manager is not None else None
+    )
+    field = getattr(qs_class, "scope_path_field", None)
+    if field is None or not issubclass(qs_class, ScopedQuerySet):  # not a scoped record
+        return None
+
+    def read(dotted: str | None) -> str:
+        value = obj
+        for part in (dotted or "").split("__"):
+            if not part or value is None:
+                return ""
+            value = getattr(value, part, None)
+        return value or ""
+
+    return read(field), read(qs_class.scope_ipath_field)
+
+
+def allows_on(user, action: str, obj=None) -> bool:
+    """:func:`allows` for a record (its path from its queryset), or for the role alone."""
+    paths = object_paths(obj) if obj is not None else None
+    if paths is None:
+        return allows(user, action)
+    return allows(user, action, *paths)
+
+
 class ScopedQuerySet(models.QuerySet):
     scope_path_field = "org_path"
     scope_ipath_field: str | None = None

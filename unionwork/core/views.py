@@ -126,7 +126,8 @@ class ScopedListView(View):
             "rows": rows,
             "page": page,
             "sort": request.GET.get("sort", ""),
-            "importer_name": self.importer_name if request.user.may("change") else None,
+            "importer_name": self.importer_name if may_import(request.user, self.importer_name) else None,
+            "active_filters": active_filters(filterset, request.user),
             "create_url": self.create_url,
             **self.extra_context(),
         }
@@ -134,6 +135,75 @@ class ScopedListView(View):
 
     def extra_context(self) -> dict:
         return {}
+
+
+def active_filters(filterset, user) -> list[tuple[str, str]]:
+    """(label, value as a person reads it) of each filter in use: units, choices and records by
+    their names, not by the ids or codes the query string carries."""
+    if filterset is None or not filterset.is_bound or not filterset.is_valid():
+        return []
+    shown = []
+    for name, f in filterset.filters.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields.get(name)
+        if hasattr(f, "display"):
+            text = f.display(value, user)
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            choices = {str(k): v for k, v in getattr(field, "choices", [])}
+            values = value if isinstance(value, list | tuple) else [value]
+            text = "、".join(str(choices.get(str(v), v)) for v in values)
+        elif isinstance(value, bool):
+            text = _("是") if value else _("否")
+        else:
+            text = str(value)
+        shown.append((str(f.label or name), text))
+    return shown
+
+
+def may_import(user, importer_name: str | None) -> bool:
+    """Whether the user's roles allow an import: "change" and the importer's own permission (the
+    rule the upload page enforces), so that its button shows only to those it lets in."""
+    if not importer_name or not user.may("change"):
+        return False
+    from unionwork.core.imports import get_importer
+
+    try:
+        return user.may(get_importer(importer_name).permission)
+    except LookupError:
+        return False
+
+
+def may_open(request, url: str) -> bool:
+    """Whether the page at ``url`` would let the user in, asked of the view it resolves to.
+
+    An action form answers by its ``check_role`` (the role half of ``core.scope.check``), a list by
+    its ``action``, a function view by the action it declares in ``required_action``. A view that
+    declares nothing is shown (its own 403 or 404 stays the safety net). Pages use this, through
+    the ``{% may_open %}`` tag, to show only the links and buttons a user may follow.
+    """
+    from django.urls import Resolver404
+    from django.urls import resolve as resolve_url
+
+    user = getattr(request, "user", None)
+    if not url or user is None:
+        return False
+    try:
+        match = resolve_url(str(url).split("?")[0])
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is not None and issubclass(view_class, ActionFormView):
+        view = view_class(**getattr(match.func, "view_initkwargs", {}))  # as_view(move=...) and the like
+        view.request, view.args, view.kwargs = request, match.args, match.kwargs
+        try:
+            view.check_role()
+        except PermissionDenied:
+            return False
+        return True
+    action = getattr(view_class, "action", None) or getattr(match.func, "required_action", None)
+    return action is None or user.may(action)
 
 
 def history_of(obj) -> list[AuditEvent]:
@@ -144,17 +214,118 @@ def history_of(obj) -> list[AuditEvent]:
     events = list(
         AuditEvent.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[:200]
     )
-    return label_events(events, type(obj))
+    # obj._meta.model, not type(obj): request.user is a lazy wrapper whose type is not the model.
+    return label_events(events, obj._meta.model)
 
 
 def label_events(events: list[AuditEvent], model=None) -> list[AuditEvent]:
-    labels = {}
-    if model is not None:
-        labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+    """Make events readable: Chinese field labels, and values as a person reads them.
+
+    Foreign keys show the record's name (looked up in one query per related model), choices their
+    Chinese label, yes/no for booleans, times in the local time zone; the actor by full name. Each
+    event gets ``rows`` (label, before, after) and ``verb_label``.
+    """
+    fields = {f.attname: f for f in model._meta.concrete_fields} if model is not None else {}
+    # One query per related model for every id the events mention.
+    wanted: dict[str, set] = {}
     for ev in events:
-        ev.rows = [(labels.get(k, k), a, b) for k, (a, b) in ev.changes().items() if k not in HIDDEN_FIELDS]
+        for key, pair in ev.changes().items():
+            field = fields.get(key)
+            if field is not None and field.is_relation and field.related_model is not None:
+                wanted.setdefault(key, set()).update(v for v in pair if v not in (None, ""))
+    names: dict[str, dict] = {}
+    for key, ids in wanted.items():
+        related = fields[key].related_model
+        try:
+            names[key] = {str(o.pk): _display_name(o) for o in related._base_manager.filter(pk__in=ids)}
+        except (ValueError, TypeError):
+            names[key] = {}
+    actors = {u.pk: u for u in _actors(events)}
+    for ev in events:
+        ev.rows = [
+            (
+                str(fields[k].verbose_name) if k in fields else k,
+                _value(fields.get(k), a, names.get(k), model),
+                _value(fields.get(k), b, names.get(k), model),
+            )
+            for k, (a, b) in ev.changes().items()
+            if k not in HIDDEN_FIELDS and not (a in (None, "", []) and b in (None, "", []))
+        ]
         ev.verb_label = audit.VERB_LABELS.get(ev.verb, ev.verb)
+        actor = actors.get(ev.actor_id)
+        ev.actor_name = _display_name(actor) if actor is not None else _system_label(ev.actor_label)
+        ev.source_label = source_label(ev.source)
     return events
+
+
+SOURCE_LABELS = {
+    "web": gettext_lazy("网页"),
+    "api": gettext_lazy("接口"),
+    "import": gettext_lazy("导入"),
+    "task": gettext_lazy("后台任务"),
+    "command": gettext_lazy("命令"),
+    "system": gettext_lazy("系统"),
+    "demo": gettext_lazy("演示数据"),
+    "test": gettext_lazy("测试"),
+}
+
+
+def source_label(source: str) -> str:
+    """``web``, ``api``, ``command:demo`` … in Chinese (what follows the colon names the command or task)."""
+    kind, _sep, detail = source.partition(":")
+    label = SOURCE_LABELS.get(kind)
+    if label is None:
+        return source
+    return f"{label}（{detail}）" if detail else str(label)
+
+
+def _system_label(label: str) -> str:
+    return str(SYSTEM_LABEL) if label.startswith("system:") else label
+
+
+SYSTEM_LABEL = gettext_lazy("系统")
+
+
+def _actors(events):
+    from django.contrib.auth import get_user_model
+
+    ids = {ev.actor_id for ev in events if ev.actor_id}
+    return get_user_model()._base_manager.filter(pk__in=ids) if ids else []
+
+
+def _display_name(obj) -> str:
+    full_name = getattr(obj, "full_name", "")
+    if full_name:
+        return str(full_name)
+    return str(getattr(obj, "name", "") or obj)
+
+
+def _value(field, value, names: dict | None, model=None):
+    """One stored value of the trail as the interface shows it."""
+    if value is None or value == "":
+        return value
+    custom = getattr(model, "audit_display", None)
+    if custom is not None and field is not None:
+        shown = custom(field.attname, value)
+        if shown is not None:
+            return shown
+    if field is None:
+        return value
+    if names is not None:
+        return names.get(str(value), value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field.get_internal_type() == "DateTimeField" and isinstance(value, str):
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed, timezone.UTC)
+            return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M:%S")
+    return value
 
 
 # Bookkeeping fields that say nothing to a reader of the history.
@@ -218,12 +389,13 @@ class AuditListView(ScopedListView):
     model = AuditEvent
     action = "manage"
     title = gettext_lazy("审计记录")
+    select_related = ("actor",)
     default_sort = "-id"
     columns = [
         Column("pk", gettext_lazy("编号"), sort="id"),
         Column("at", gettext_lazy("时间"), sort="at"),
-        Column("actor_label", gettext_lazy("操作人"), sort="actor_label"),
-        Column("source", gettext_lazy("来源")),
+        Column("actor_display", gettext_lazy("操作人"), sort="actor_label"),
+        Column("source_display", gettext_lazy("来源")),
         Column("verb_display", gettext_lazy("操作"), sort="verb"),
         Column("model_display", gettext_lazy("对象类型"), sort="model"),
         Column("object_repr", gettext_lazy("对象")),

@@ -3,11 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core.filters import SubtreeFilter as CoreSubtreeFilter
 from unionwork.members import queries
 from unionwork.members.models import CardStatus, EmploymentForm, Member, MemberStatus
 
 
-class SubtreeFilter(django_filters.CharFilter):
+class SubtreeFilter(CoreSubtreeFilter):
     """A unit by code or id, in the user's scope, with its subtree (an index range on org_path)."""
 
     def filter(self, qs, value):

@@ -475,10 +475,14 @@ class CaseMoveView(StabilityForm):
 
     move = CaseMove.ASSESS
 
+    @property
+    def action(self):
+        # A property, not set in dispatch: core.views.may_open asks it before any request runs.
+        return "review" if self.move in (CaseMove.VERIFY, CaseMove.REOPEN) else "change"
+
     def dispatch(self, request, *args, **kwargs):
         self.form_class, self.title = MOVE_FORMS[self.move]
         self.submit_label = self.title
-        self.action = "review" if self.move in (CaseMove.VERIFY, CaseMove.REOPEN) else "change"
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -767,6 +771,10 @@ def accountability_pick(request):
             "intro": _("问责由上级作出：选择本单位的下级单位。"),
         },
     )
+
+
+# Read by core.views.may_open: links to this page show to managers only.
+accountability_pick.required_action = "manage"
 
 
 class AccountabilityCreateView(StabilityForm):

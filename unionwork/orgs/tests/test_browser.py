@@ -55,7 +55,7 @@ def test_the_shell_works_on_a_phone_screen(page, live_server, seeded):
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server.url, "gjz_viewer")
     page.goto(live_server.url + "/orgs/list/")
-    page.get_by_test_id("list-table").wait_for()
+    page.get_by_test_id("list-cards").wait_for()  # a phone gets cards, not the table
     # The navigation collapses behind the toggler on a phone.
     assert page.locator(".navbar-toggler").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
