@@ -5,6 +5,8 @@ SECRET_KEY     required when DEBUG is off
 DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated
 UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
+UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
+UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 """
@@ -158,6 +160,8 @@ TASKS = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
+UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
+UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get("UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl"))
 UNIONWORK_PAGE_SIZE = 50
 UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 
@@ -166,4 +170,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Audit anchors and security events are kept: the operator ships this stream off the machine.
+    "loggers": {
+        "unionwork.audit": {"level": "INFO"},
+        "unionwork.security": {"level": "INFO"},
+    },
 }
