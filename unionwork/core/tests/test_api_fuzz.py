@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -39,6 +41,18 @@ def _tally():
 
 @pytest.fixture
 def token(db):
+    # The WSGI app closes the database connection after each request, as in production; inside
+    # the test's transaction it must not (Django's own test client disconnects it the same way).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield _issue()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _issue() -> str:
     with audit.acting_as(None, "test"):
         return issue_token(demo_user("gjz_admin"), "模糊测试")[1]
 
