@@ -123,7 +123,11 @@ class BadInputMiddleware:
             return _answer(request, 413, too_big_message(exc))
         if isinstance(exc, OverflowError) or (isinstance(exc, DataError) and _is_out_of_range(exc)):
             return _answer(
-                request, 400, _("请求中的数字超出允许范围（编号等整数不能超过 2^63），未做任何修改。")
+                request,
+                400,
+                _(
+                    "提交的数字超出允许范围（超过了能保存的最大整数），未做任何修改。请检查填写的数字后返回重试。"
+                ),
             )
         if isinstance(exc, RecursionError):
             return _answer(request, 400, _("请求数据嵌套过深，无法处理，未做任何修改。"))

@@ -177,6 +177,23 @@ def test_integers_beyond_2_63_in_pages_and_forms_are_4xx(pages, number):
         assert 400 <= r.status_code < 500, (url, r.status_code)
 
 
+def test_a_huge_count_in_a_form_without_a_bound_is_a_chinese_400_not_a_500():
+    """The stability report's counts are plain IntegerFields with no upper bound: the number
+    reached the database (OverflowError on SQLite, DataError on PostgreSQL) and gave a 500."""
+    from unionwork.stability import forms as stability_forms
+
+    user = demo_user("gjz_admin")
+    form = stability_forms.ReportForm(user=user)
+    period = form.fields["period"].choices[0][0]
+    c = Client(raise_request_exception=False)
+    c.force_login(user)
+    data = {"org": form.fields["org"].queryset.first().pk, "period": period, "summary": "测试"}
+    data |= {"disputes_found": 1, "disputes_resolved": 0, "workers_involved": 2**64}
+    r = c.post("/stability/reports/file/", data)
+    assert r.status_code == 400
+    assert "数字超出允许范围" in r.content.decode()
+
+
 def test_what_a_view_lets_through_is_still_a_4xx_not_a_500():
     """The safety net: an overflow or a recursion escaping a view becomes a Chinese 400."""
     mw = BadInputMiddleware(lambda request: None)
