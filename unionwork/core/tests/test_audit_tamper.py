@@ -159,8 +159,7 @@ def test_flush_refuses_outside_debug(acting, monkeypatch, settings):
     _events(1)
     before = AuditEvent.objects.count()
     settings.DEBUG = False
-    monkeypatch.setattr(flush_command, "_TestState", None, raising=False)
-    monkeypatch.setattr("django.test.utils._TestState.saved_data", None, raising=False)
+    monkeypatch.setattr("django.test.utils._TestState.saved_data", None, raising=False)  # not a test run
     assert not flush_command.flush_allowed()
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("flush", interactive=False, verbosity=0)
