@@ -165,7 +165,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 UNIONWORK_MAX_REQUEST_BYTES = int(os.environ.get("UNIONWORK_MAX_REQUEST_BYTES", str(110 * 1024 * 1024)))
 UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
 UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
-UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get("UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl"))
+UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
+    "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")
+)
 UNIONWORK_PAGE_SIZE = 50
 UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 

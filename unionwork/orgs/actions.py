@@ -228,7 +228,11 @@ def check_territorial(user, unit: OrgUnit, destination_path: str, verb: str = "m
         return
     security_log.warning(
         "refused %s: user=%s unit=%s (%s) to %s outside the user's territorial scope",
-        verb, user.get_username(), unit.pk, unit.path, destination_path,
+        verb,
+        user.get_username(),
+        unit.pk,
+        unit.path,
+        destination_path,
     )
     raise ActionError(
         _(
