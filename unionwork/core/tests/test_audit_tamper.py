@@ -226,3 +226,16 @@ def test_legacy_events_are_kept_behind_a_keyed_boundary(acting):
     result = audit.verify(anchors=[])
     assert not result.ok
     assert any(f"事件 #{boundary.id}" in p for p in result.problems)
+
+
+def test_the_periodic_task_anchors_the_chain(acting, anchors):
+    """What the worker's periodic run calls (docs/keys.md): one more signed line per run."""
+    from unionwork.core.audit_tasks import anchor_audit_chain
+
+    _events(1)
+    result = anchor_audit_chain.enqueue()
+    assert result.status.name == "SUCCESSFUL", result.errors
+    (line,) = anchors.read_text().splitlines()
+    assert audit.Anchor.parse(line).count == AuditEvent.objects.count()
+    call_command("audit_anchor")
+    assert len(anchors.read_text().splitlines()) == 2
