@@ -382,7 +382,10 @@ def anchor(path: str | None = None) -> Anchor:
     path = anchor_file() if path is None else path
     key = audit_key()
     with transaction.atomic():
-        head = AuditHead.objects.filter(pk=1).values_list("count", "last_hash").first() or (0, GENESIS)
+        # the lock writers take (_append): the head and the last event are read as one state
+        head = AuditHead.objects.select_for_update().filter(pk=1).values_list(
+            "count", "last_hash"
+        ).first() or (0, GENESIS)
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first() or (0, GENESIS)
     count, last_hash = head
     if last[1] != last_hash:
