@@ -459,7 +459,13 @@ def verify(chunk: int = 5000, anchors: list[Anchor] | None = None, max_problems:
     prev = GENESIS
     checked = 0
     broken: list[Anchor] = []
-    for ev in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk):
+    # The head and the last event as one state (the writers' lock); events appended while the
+    # chain is being checked come after it and are left for the next run.
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        last_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    events = AuditEvent.objects.filter(id__lte=last_id).order_by("id")
+    for ev in events.iterator(chunk_size=chunk):
         checked += 1
         if ev.prev_hash != prev:
             problem(f"事件 #{ev.id}：与前一事件的链接不符（前一事件被删除、插入或篡改）")
@@ -493,7 +499,6 @@ def verify(chunk: int = 5000, anchors: list[Anchor] | None = None, max_problems:
                 f"（最后 {longest.count - checked} 个事件被删除，或链被重置）",
                 always=True,
             )
-    head = AuditHead.objects.filter(pk=1).first()
     if head is not None:
         if head.last_hash != prev:
             problem("链尾与记录的最后哈希不符（最后的事件被删除或篡改）")
