@@ -26,6 +26,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _tasks_immediate(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "test-media"
+    settings.UNIONWORK_AUDIT_ANCHOR_FILE = ""  # no anchors unless a test writes its own
     # The production hasher costs ~0.5 s a password; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = FAST_HASHERS
 

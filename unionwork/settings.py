@@ -6,6 +6,9 @@ DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated
 UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
 UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are kept (default 7)
+UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
+UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
+UNIONWORK_MAX_REQUEST_BYTES  a request above this (uploads included) is refused with 413 (default 110 MB)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 """
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "unionwork.core.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -158,11 +162,17 @@ TASKS = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# A whole request (uploads included) above this is refused with 413 before it is read.
+UNIONWORK_MAX_REQUEST_BYTES = int(os.environ.get("UNIONWORK_MAX_REQUEST_BYTES", str(110 * 1024 * 1024)))
 UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
 # Days an import's uploaded file and marked error file are kept (they hold personal data); the
 # task/command imports_purge_files deletes older ones. A later successful import of the same kind
 # by the same user deletes them at once.
 UNIONWORK_IMPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_IMPORT_FILE_DAYS", "7"))
+UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
+UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
+    "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")
+)
 UNIONWORK_PAGE_SIZE = 50
 UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 
@@ -171,4 +181,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Audit anchors and security events are kept: the operator ships this stream off the machine.
+    "loggers": {
+        "unionwork.audit": {"level": "INFO"},
+        "unionwork.security": {"level": "INFO"},
+    },
 }

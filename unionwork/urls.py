@@ -10,6 +10,8 @@ def api_not_found(request, rest=""):
     return JsonResponse({"detail": _("接口不存在：%(p)s。接口文档见 /api/v1/docs") % {"p": request.path}}, status=404)
 
 
+handler400 = "unionwork.core.bad_input.bad_request"  # 413 for bodies over the limit, Chinese text
+
 urlpatterns = [
     path("", include("unionwork.core.urls")),
     path("accounts/", include("unionwork.accounts.urls")),

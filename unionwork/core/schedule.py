@@ -1,8 +1,8 @@
-"""Daily jobs, enqueued on the platform's own task queue by ``manage.py scheduler``.
+"""Daily and hourly jobs, enqueued on the platform's own task queue by ``manage.py scheduler``.
 
 django-tasks-db's ``db_worker`` runs tasks but schedules nothing. A small scheduler process,
 started by ``make run`` beside the worker, checks once a minute which jobs are due and enqueues
-them. Each job runs once per slot (a local day): the slot is claimed by inserting a
+them. Each job runs once per slot (a local day, or a local hour for hourly jobs): the slot is claimed by inserting a
 :class:`~unionwork.core.models.ScheduledRun` row under a unique constraint, in the same
 transaction as the enqueue, so two schedulers, a restart or a second ``--once`` enqueue nothing
 twice (see docs/engineering.md for why not a task that re-enqueues itself).
@@ -24,6 +24,10 @@ class Job:
     key: str
     task: object  # a django.tasks Task taking the run time as an ISO string
     at: datetime.time = datetime.time(7, 0)
+    hourly: bool = False
+
+    def slot(self, local: datetime.datetime) -> str:
+        return local.strftime("%Y-%m-%dT%H") if self.hourly else local.date().isoformat()
 
 
 _JOBS: dict[str, Job] = {}
@@ -35,6 +39,12 @@ def register_daily(key: str, task, at: datetime.time = datetime.time(7, 0)) -> J
     return job
 
 
+def register_hourly(key: str, task) -> Job:
+    """Run ``task(now_iso)`` once every local hour."""
+    _JOBS[key] = job = Job(key, task, datetime.time(0, 0), hourly=True)
+    return job
+
+
 def jobs() -> list[Job]:
     return sorted(_JOBS.values(), key=lambda j: (j.at, j.key))
 
@@ -43,11 +53,11 @@ def run_due(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue every job due now whose slot nobody has claimed yet; return their keys."""
     now = now or timezone.now()
     local = timezone.localtime(now)
-    slot = local.date().isoformat()
     started = []
     for job in jobs():
         if local.time() < job.at:
             continue
+        slot = job.slot(local)
         if ScheduledRun.objects.filter(job=job.key, slot=slot).exists():
             continue
         try:

@@ -7,6 +7,7 @@ the actor context still names the source). Refusals raise :class:`ActionError` i
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,8 @@ from unionwork.members.models import (
 )
 from unionwork.members.people import clean_name, clean_phone, person_pinyin
 from unionwork.orgs.models import OrgKind, OrgUnit
+
+security_log = logging.getLogger("unionwork.security")
 
 MEMBER_UNION_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT)
 ENDINGS = (MemberStatus.TRANSFERRED, MemberStatus.RETIRED, MemberStatus.LEFT)
@@ -257,18 +260,42 @@ def update_member(
     return member
 
 
+def check_transfer_from(user, member: Member) -> None:
+    """Refuse to take a member who is active in a union outside the user's scope.
+
+    Taking a member from another scope never happens in one step: until the transfer handshake
+    (a request the other union accepts) exists, the other union releases the member first (离会：
+    转出), and the receiving union then registers them. Each refused attempt is logged.
+    """
+    if user is None or not member.is_active:
+        return
+    union = member.union
+    if path_in_scope(user, member.org_path, union.ipath):
+        return
+    security_log.warning(
+        "refused transfer-in: user=%s member=%s from union=%s (%s) outside the user's scope",
+        user.get_username(), member.pk, union.pk, member.org_path,
+    )
+    raise ActionError(
+        _("%(id)s 是“%(u)s”的在会会员，该工会不在您的管辖范围内，不能直接转入。"
+          "请联系“%(u)s”先为其办理转出（离会：转出），再在本工会登记入会。") % {"id": member.id_masked, "u": union.name},
+        code="held_elsewhere",
+    )
+
+
 @transaction.atomic
 def transfer_member(user, member: Member, to_union: OrgUnit, *, on: datetime.date | None = None, note: str = "") -> Member:
     """Move an active member to another union (转会): the old stint is closed, a new one opened.
 
-    The receiving union must lie in the user's scope; the member may come from anywhere (a roster
-    or the transfer-in page names someone active elsewhere, and the user chose to transfer).
+    The receiving union must lie in the user's scope, and so must the member's current union
+    (:func:`check_transfer_from`): a member active elsewhere is released there first.
     """
     _check_may(user, to_union)
     check_union(to_union)
     member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
     if not member.is_active:
         raise ActionError(_("%(n)s 当前不是在会会员，请直接登记入会。") % {"n": member.name}, code="not_active")
+    check_transfer_from(user, member)
     if member.union_id == to_union.pk:
         raise ActionError(_("%(n)s 已经是“%(u)s”的会员。") % {"n": member.name, "u": to_union.name}, code="same_union")
     on = on or timezone.localdate()

@@ -299,6 +299,10 @@ class RosterImporter(imports.Importer):
         elif existing.union_id == values["union"]:
             values["_action"] = "update" if self.changes(row, existing, ctx) else "unchanged"
         elif choice == TRANSFER:
+            try:
+                actions.check_transfer_from(ctx.user, existing)
+            except ActionError as exc:
+                ctx.error(row, "on_conflict", " ".join(exc.messages))
             values["_action"] = "transfer"
         elif choice == SKIP:
             values["_action"] = "skip"

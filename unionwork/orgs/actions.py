@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -13,6 +15,8 @@ from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope
 from unionwork.core.text import pinyin_of
 from unionwork.orgs.models import ALLOWED_CHILDREN, OrgEvent, OrgKind, OrgStatus, OrgUnit
+
+security_log = logging.getLogger("unionwork.security")
 
 NAME_MAX = OrgUnit._meta.get_field("name").max_length
 CODE_MAX = OrgUnit._meta.get_field("code").max_length
@@ -210,8 +214,39 @@ def _rewrite_ipaths(unit: OrgUnit) -> None:
             todo.append(child)
 
 
+def check_territorial(user, unit: OrgUnit, destination_path: str, verb: str = "move") -> None:
+    """Refuse a change of a unit's territorial place unless the user's own subtree holds both
+    the unit and the destination.
+
+    Industrial paths do not count: an industrial union sees and manages the units linked to it
+    in any district, and may link or unlink them, but may not move them between territorial
+    parents (they would vanish from their district). Every refusal is logged.
+    """
+    if user is None:
+        return
+    if path_in_scope(user, unit.path) and path_in_scope(user, destination_path):
+        return
+    security_log.warning(
+        "refused %s: user=%s unit=%s (%s) to %s outside the user's territorial scope",
+        verb,
+        user.get_username(),
+        unit.pk,
+        unit.path,
+        destination_path,
+    )
+    raise ActionError(
+        _(
+            "不能调整“%(u)s”的隶属关系：须由同时管辖它所在地和新上级的组织办理。"
+            "产业工会可以关联或取消关联组织，但不能调动其隶属关系。"
+        )
+        % {"u": unit.name},
+        code="out_of_scope",
+    )
+
+
 def check_move(user, unit: OrgUnit, new_parent_path: str) -> None:
-    """Refuse a move of the root, of the user's own node, or under the unit's own subtree (a cycle)."""
+    """Refuse a move of the root, of the user's own node, under the unit's own subtree (a cycle),
+    or outside the user's territorial scope (:func:`check_territorial`)."""
     if unit.parent_id is None:
         raise ActionError(_("根组织不能调整隶属关系。"), code="root")
     if user is not None and unit.pk == getattr(user, "org_id", None):
@@ -220,6 +255,7 @@ def check_move(user, unit: OrgUnit, new_parent_path: str) -> None:
         raise ActionError(
             _("不能把“%(u)s”调到它自己或它的下级之下：这会形成循环。") % {"u": unit.name}, code="cycle"
         )
+    check_territorial(user, unit, new_parent_path)
 
 
 @transaction.atomic
@@ -265,6 +301,7 @@ def merge_units(user, source: OrgUnit, target: OrgUnit, reason: str = "") -> Org
     """Merge ``source`` into ``target``: its children move to the target; it is kept as merged."""
     _check_may(user, source, strict=True)
     _check_may(user, target)
+    check_territorial(user, source, target.path, verb="merge")  # its children change parent
     source = OrgUnit.objects.select_for_update().get(pk=source.pk)
     if source.pk == target.pk:
         raise ActionError(_("不能把组织合并到它自己。"))

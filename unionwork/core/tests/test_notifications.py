@@ -189,21 +189,27 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    daily = {"core.deadline_reminders", "core.purge_import_files", "stability.reminders"}
+    hourly = {"core.audit_anchor"}
+
+    def runs(slot_prefix):
+        return set(ScheduledRun.objects.filter(slot__startswith=slot_prefix).values_list("job", flat=True))
+
     out = io.StringIO()
-    early = at(2026, 8, 25, 2, 0).isoformat()  # before every daily job's hour
+    early = at(2026, 8, 25, 2, 0).isoformat()  # before every daily job's hour: only the hourly one
     call_command("scheduler", "--once", "--at", early, stdout=out)
-    assert "nothing due" in out.getvalue() and not ScheduledRun.objects.exists()
-    when = at(2026, 8, 25, 8, 0).isoformat()
-    call_command("scheduler", "--once", "--at", when, stdout=out)
+    assert set(ScheduledRun.objects.values_list("job", flat=True)) == hourly
+    call_command("scheduler", "--once", "--at", at(2026, 8, 25, 8, 0).isoformat(), stdout=out)
+    call_command("scheduler", "--once", "--at", at(2026, 8, 25, 8, 30).isoformat(), stdout=out)
     call_command("scheduler", "--once", "--at", at(2026, 8, 25, 15, 0).isoformat(), stdout=out)
-    jobs = {"core.deadline_reminders", "core.purge_import_files", "stability.reminders"}
-    assert set(ScheduledRun.objects.values_list("job", flat=True)) == jobs
-    assert ScheduledRun.objects.count() == 3
+    assert runs("2026-08-25") - hourly == daily
+    assert ScheduledRun.objects.filter(job__in=daily).count() == 3  # once a day, however often it looks
+    assert ScheduledRun.objects.filter(job__in=hourly).count() == 3  # 02h, 08h and 15h, not 08:30 again
     names = list(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert len(names) == 3 and any(n.endswith("send_deadline_reminders") for n in names)
-    assert len(re.findall("enqueued", out.getvalue())) == 3
+    assert len(names) == 6 and any(n.endswith("send_deadline_reminders") for n in names)
+    assert len(re.findall("enqueued", out.getvalue())) == 6
     call_command("scheduler", "--once", "--at", at(2026, 8, 26, 8, 0).isoformat(), stdout=out)
-    assert ScheduledRun.objects.count() == 6 and DBTaskResult.objects.count() == 6
+    assert ScheduledRun.objects.filter(job__in=daily).count() == 6 and DBTaskResult.objects.count() == 10
 
 
 def test_the_scheduled_job_runs_the_reminders_through_the_worker_backend():

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 
+from unionwork.core import audit
 from unionwork.core.imports.testing import csv_bytes, run_upload, xlsx_bytes
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.tests.factories import demo_user
-from unionwork.members import idnumber
-from unionwork.members.models import Member, Membership
+from unionwork.members import actions, idnumber
+from unionwork.members.models import Member, Membership, MemberStatus
 
 from .helpers import new_id, register
 
@@ -100,8 +101,19 @@ def test_someone_active_elsewhere_is_reported_until_the_user_chooses():
     assert job.status == ImportJob.Status.DONE, job.errors
     theirs.refresh_from_db()
     assert theirs.union.code == "G0003"
-    # transfer: closed there, opened here, both kept
+    # transfer from a union outside the scope: refused until that union releases the member
     rows[2][-1] = "转入"
+    job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.FAILED
+    (issue,) = [i for i in job.errors if i["row"] == 3]
+    assert issue["column"] == "冲突处理" and "先为其办理转出" in issue["message"]
+    theirs.refresh_from_db()
+    assert theirs.union.code == "G0003" and theirs.is_active
+    # released there (转出), then the roster takes them in: closed there, opened here, both kept
+    zs = demo_user("zs_admin")
+    with audit.acting_as(zs, "test"):
+        actions.end_membership(zs, theirs, MemberStatus.TRANSFERRED, note="转往甘井子区")
+    rows[2][-1] = ""
     job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
     assert job.status == ImportJob.Status.DONE, job.errors
     theirs.refresh_from_db()

@@ -77,7 +77,14 @@ def test_registering_someone_active_elsewhere_says_where_and_transfer_keeps_both
         message = exc.value.messages[0]
         assert member.id_masked in message and "大连中山演示重工有限公司工会" in message
         assert "李四" not in message  # outside the scope: the union's name only
-        actions.transfer_member(gjz, member, unit("G0001"))
+        # taking them from a union outside the scope is not one step: that union releases first
+        with pytest.raises(ActionError, match="先为其办理转出") as exc:
+            actions.transfer_member(gjz, member, unit("G0001"))
+        assert exc.value.code == "held_elsewhere" and "大连中山演示重工有限公司工会" in exc.value.messages[0]
+    member.refresh_from_db()
+    assert member.union.code == "G0003" and member.is_active
+    with audit.acting_as(None, "test"):  # the system (a command) acts across scopes
+        actions.transfer_member(None, member, unit("G0001"))
     member.refresh_from_db()
     assert (member.union_id, member.status, member.org_path) == (unit("G0001").pk, "active", unit("G0001").path)
     stints = list(Membership.objects.filter(member=member).order_by("pk"))
