@@ -10,8 +10,9 @@ from pathlib import PurePath
 from typing import Any
 
 import openpyxl
-from django.core.files.base import ContentFile
+from django.core.files import File
 
+from unionwork.core import crypto
 from unionwork.core.models import ImportJob
 
 
@@ -48,7 +49,9 @@ def run_upload(user, importer: str, content: bytes, filename: str = "导入.xlsx
     job = ImportJob(
         importer=importer, user=user, org_path=user.org_path, original_name=filename, options=options
     )
-    job.file.save(f"test-{uuid.uuid4().hex}{PurePath(filename).suffix}", ContentFile(content), save=False)
+    # stored encrypted, as jobs.start_import stores every upload
+    with crypto.encrypted_copy(io.BytesIO(content)) as sealed:
+        job.file.save(f"test-{uuid.uuid4().hex}{PurePath(filename).suffix}.enc", File(sealed), save=False)
     job.save()
     result = process_import.enqueue(job.pk)
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
