@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("indicators")
+        # ... and the search sources of the one picker in its own pickers.py.
+        autodiscover_modules("pickers")

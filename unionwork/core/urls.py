@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unionwork.core import views
+from unionwork.core import pickers, views
 
 app_name = "core"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.AuditListView.as_view(), name="audit"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("pick/<slug:name>/", pickers.pick, name="pick"),
 ]

@@ -1,0 +1,40 @@
+// The one picker: every <select data-picker-url> becomes a search-as-you-type box (Tom Select)
+// that asks the scoped JSON source as the user types. Works offline (vendored) and on phones.
+(function () {
+  "use strict";
+  function init(root) {
+    (root || document).querySelectorAll("select[data-picker-url]").forEach(function (el) {
+      if (el.tomselect) return;
+      var url = el.dataset.pickerUrl;
+      var multiple = el.multiple;
+      new TomSelect(el, {
+        valueField: "value",
+        labelField: "text",
+        // The server searches (name, pinyin, initials, code): keep every option it sends.
+        score: function () { return function () { return 1; }; },
+        maxOptions: 50,
+        maxItems: multiple ? null : 1,
+        allowEmptyOption: !el.required,
+        placeholder: el.dataset.placeholder || "",
+        loadThrottle: 250,
+        preload: "focus",
+        plugins: multiple ? ["remove_button"] : [],
+        shouldLoad: function () { return true; },
+        load: function (query, callback) {
+          var sep = url.indexOf("?") < 0 ? "?" : "&";
+          fetch(url + sep + "q=" + encodeURIComponent(query), {credentials: "same-origin",
+                headers: {"Accept": "application/json"}})
+            .then(function (r) { return r.ok ? r.json() : {results: []}; })
+            .then(function (data) { this.clearOptions(); callback(data.results); }.bind(this))
+            .catch(function () { callback(); });
+        },
+        render: {
+          no_results: function () { return '<div class="no-results">' + (el.dataset.noResults || "没有找到") + "</div>"; },
+          loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"></div>'; }
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (e) { init(e.target); });
+})();
