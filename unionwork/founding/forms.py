@@ -103,7 +103,7 @@ class FoundUnionForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=gettext_lazy("单独建会可留空，默认为“企业名称＋工会”。"),
     )
-    founded_on = forms.DateField(label=gettext_lazy("建会日期"), widget=DATE)
+    founded_on = forms.DateField(label=gettext_lazy("建会日期"), widget=DATE, initial=timezone.localdate)
     chairman_name = forms.CharField(label=gettext_lazy("工会主席"), max_length=50, required=False)
     chairman_directly_elected = forms.BooleanField(
         label=gettext_lazy("主席由会员直接选举产生"), required=False

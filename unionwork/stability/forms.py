@@ -421,6 +421,6 @@ class SeverityRulesForm(BootstrapMixin, forms.Form):
 
 class HeightenedForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：党的代表大会召开期间"))
-    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput(), initial=timezone.localdate)
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
