@@ -57,7 +57,11 @@ def _form_classes() -> list[type[forms.BaseForm]]:
 def _date_forms():
     out = []
     for cls in _form_classes():
-        names = [n for n, f in cls.base_fields.items() if type(f) is forms.DateField or isinstance(f, forms.DateField)]
+        names = [
+            n
+            for n, f in cls.base_fields.items()
+            if type(f) is forms.DateField or isinstance(f, forms.DateField)
+        ]
         names = [n for n in names if not isinstance(cls.base_fields[n], forms.DateTimeField)]
         if names:
             out.append(pytest.param(cls, names, id=f"{cls.__module__.split('.')[1]}.{cls.__name__}"))
@@ -226,7 +230,9 @@ def test_an_edit_page_submitted_unchanged_changes_nothing(client, demo_data, nam
     username, sample = EDIT_SAMPLES[name]
     record = sample()
     client.force_login(demo_user(username))
-    url = reverse(name, args=[record.pk]) if "<int:pk>" in dict(_edit_routes()).get(name, "") else reverse(name)
+    url = (
+        reverse(name, args=[record.pk]) if "<int:pk>" in dict(_edit_routes()).get(name, "") else reverse(name)
+    )
     before = _state(record)
     page = client.get(url)
     assert page.status_code == 200

@@ -30,7 +30,9 @@ def test_issue_replace_and_cancel_one_card_from_the_members_page(client):
     assert card.status == CardStatus.ISSUED and card.number in _messages(resp)
     member.refresh_from_db()
     assert member.card_status == CardStatus.ISSUED
-    assert AuditEvent.objects.filter(model="members.membercard", object_id=str(card.pk), verb="issue_card").exists()
+    assert AuditEvent.objects.filter(
+        model="members.membercard", object_id=str(card.pk), verb="issue_card"
+    ).exists()
     page = resp.content.decode()
     assert 'data-testid="card-issue"' not in page  # one card held at a time
     assert 'data-testid="card-replace"' in page and 'data-testid="card-cancel"' in page
@@ -83,7 +85,11 @@ def test_bulk_issue_shows_a_preview_first_then_issues_what_it_said(client):
         actions.issue_card(user, members[0])
         actions.end_membership(user, members[1], "retired")
     union = unit("G0002")
-    expected = Member.objects.under(union).filter(status="active").exclude(card_status__in=("issued", "active", "lost"))
+    expected = (
+        Member.objects.under(union)
+        .filter(status="active")
+        .exclude(card_status__in=("issued", "active", "lost"))
+    )
     to_issue = expected.count()
     assert to_issue >= 2
     cards_before = MemberCard.objects.count()

@@ -14,11 +14,14 @@
         score: function () { return function () { return 1; }; },
         maxOptions: 50,
         maxItems: multiple ? null : 1,
+        closeAfterSelect: !multiple,
         allowEmptyOption: !el.required,
         placeholder: el.dataset.placeholder || "",
         loadThrottle: 250,
         preload: "focus",
-        plugins: multiple ? ["remove_button"] : [],
+        // Single: the search box sits in the drop-down, so the control keeps its height while
+        // focused and a tap on the button below it lands where the user aimed.
+        plugins: multiple ? ["remove_button"] : ["dropdown_input"],
         shouldLoad: function () { return true; },
         load: function (query, callback) {
           var sep = url.indexOf("?") < 0 ? "?" : "&";
