@@ -94,7 +94,11 @@ class PickerWidget(forms.Select):
         params = {k: v for k, v in self.params.items() if v not in (None, "", [])}
         attrs = context["widget"]["attrs"]
         attrs["data-picker-url"] = f"{url}?{urlencode(params, doseq=True)}" if params else url
-        attrs.setdefault("data-placeholder", str(_("输入名称、拼音、首字母或代码搜索")))
+        from unionwork.core import pickers
+
+        placeholder = pickers.get(self.source).placeholder or _("输入名称、拼音、首字母或代码搜索")
+        attrs.setdefault("data-placeholder", str(placeholder))
+        attrs.setdefault("data-no-results", str(_("没有找到；请换个写法，或检查是否在您的管辖范围内")))
         return context
 
     def optgroups(self, name, value, attrs=None):
@@ -135,7 +139,9 @@ class PickerField(forms.ModelChoiceField):
         kwargs.setdefault("widget", PickerWidget(source, params))
         kwargs.setdefault("empty_label", "")
         super().__init__(queryset if queryset is not None else _none(source), **kwargs)
-        self.error_messages["invalid_choice"] = _("所选项目不可选：不存在、不在您的管辖范围内或不适用于此操作，请重新搜索选择。")
+        self.error_messages["invalid_choice"] = _(
+            "所选项目不可选：不存在、不在您的管辖范围内或不适用于此操作，请重新搜索选择。"
+        )
 
     def label_from_instance(self, obj):
         return _picker_label(obj)
@@ -148,7 +154,9 @@ class PickerMultipleField(forms.ModelMultipleChoiceField):
     def __init__(self, queryset=None, *, source: str, params: dict | None = None, **kwargs):
         kwargs.setdefault("widget", PickerMultipleWidget(source, params))
         super().__init__(queryset if queryset is not None else _none(source), **kwargs)
-        self.error_messages["invalid_choice"] = _("所选项目（编号 %(value)s）不可选：不存在、不在您的管辖范围内或不适用于此操作。")
+        self.error_messages["invalid_choice"] = _(
+            "所选项目（编号 %(value)s）不可选：不存在、不在您的管辖范围内或不适用于此操作。"
+        )
 
     def label_from_instance(self, obj):
         return _picker_label(obj)

@@ -32,6 +32,7 @@ class Source:
     search: Callable[[QuerySet, str], QuerySet]
     label: Callable[[Model], str]
     order: tuple[str, ...] = ("pk",)
+    placeholder: str = ""  # what the empty box says one can type (Chinese, through gettext)
 
 
 _SOURCES: dict[str, Source] = {}

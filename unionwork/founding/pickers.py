@@ -3,6 +3,7 @@
 import re
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from unionwork.core import pickers
 from unionwork.founding.models import Enterprise, GrassrootsUnion
@@ -63,6 +64,7 @@ pickers.register(
         search=search_enterprises,
         label=enterprise_label,
         order=("name", "pk"),
+        placeholder=gettext_lazy("输入企业名称或信用代码搜索"),
     )
 )
 pickers.register(

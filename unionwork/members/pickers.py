@@ -1,5 +1,7 @@
 """Search source of the picker for members (see core/pickers.py)."""
 
+from django.utils.translation import gettext_lazy
+
 from unionwork.core import pickers
 from unionwork.members import queries
 from unionwork.members.models import Member, MemberStatus
@@ -25,5 +27,6 @@ pickers.register(
         search=queries.search_members,
         label=member_label,
         order=("pinyin", "pk"),
+        placeholder=gettext_lazy("输入姓名、拼音、首字母或完整身份证号搜索"),
     )
 )

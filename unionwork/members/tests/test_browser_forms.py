@@ -171,3 +171,37 @@ def test_cards_one_by_one_and_in_bulk_with_a_preview(page, live_server, member):
     page.click("[data-testid=confirm-issue]")
     page.wait_for_url(live_server.url + "/members/cards/")
     assert MemberCard.objects.filter(member=other, status=CardStatus.ISSUED).count() == 1
+
+
+def test_every_picker_page_draws_its_pickers_at_390_px(page, live_server, seeded):
+    """The one picker on the form pages of every module, on a phone: drawn, no sideways scroll."""
+    from unionwork.core.testing import seed_module_demos
+    from unionwork.founding.models import GrassrootsUnion
+
+    seed_module_demos()
+    union = GrassrootsUnion.objects.filter(unit__path__startswith=unit("210211").path).order_by("pk").first()
+    pages = [
+        ("gjz_admin", "/members/add/"),
+        ("gjz_admin", "/members/cards/issue/"),
+        ("gjz_admin", "/founding/enterprises/new/"),
+        ("gjz_admin", "/founding/unions/new/"),
+        ("gjz_admin", f"/founding/unions/{union.pk}/merge/"),
+        ("gjz_admin", f"/orgs/{unit('210211001001').pk}/move/"),
+        ("gjz_admin", "/stability/incidents/new/"),
+        ("gjz_admin", "/accounts/new/"),
+    ]
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "gjz_admin")
+    for _user, url in pages:
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        selects = page.locator("select[data-picker-url]").count()
+        assert selects >= 1, url
+        assert page.locator(".ts-wrapper").count() == selects, url
+        page.locator(".ts-wrapper .ts-control").first.click()
+        page.locator(".ts-dropdown .option").first.wait_for()
+        assert "中山" not in page.inner_text(".ts-dropdown"), url
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+        name = url.strip("/").replace("/", "-")
+        page.screenshot(path=str(ARTIFACTS / f"picker-page-{name}.png"), full_page=True)
