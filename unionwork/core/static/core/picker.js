@@ -7,6 +7,7 @@
       if (el.tomselect) return;
       var url = el.dataset.pickerUrl;
       var multiple = el.multiple;
+      var latest = 0;
       new TomSelect(el, {
         valueField: "value",
         labelField: "text",
@@ -24,11 +25,18 @@
         plugins: multiple ? ["remove_button"] : ["dropdown_input"],
         shouldLoad: function () { return true; },
         load: function (query, callback) {
+          // Answers can arrive out of order (the preload on focus, then each keystroke): only the
+          // answer to the latest question may replace the options.
+          var ticket = ++latest;
           var sep = url.indexOf("?") < 0 ? "?" : "&";
           fetch(url + sep + "q=" + encodeURIComponent(query), {credentials: "same-origin",
                 headers: {"Accept": "application/json"}})
             .then(function (r) { return r.ok ? r.json() : {results: []}; })
-            .then(function (data) { this.clearOptions(); callback(data.results); }.bind(this))
+            .then(function (data) {
+              if (ticket !== latest) { callback(); return; }
+              this.clearOptions();
+              callback(data.results);
+            }.bind(this))
             .catch(function () { callback(); });
         },
         render: {
