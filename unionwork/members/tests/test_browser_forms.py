@@ -63,6 +63,18 @@ def member(seeded):
         )
 
 
+def _search(page, select_id: str, typed: str):
+    """Open the picker of ``select_id`` and type into its search box, as a user would."""
+    wrapper = page.locator(f"#{select_id}").locator(
+        "xpath=following-sibling::div[contains(@class,'ts-wrapper')]"
+    )
+    wrapper.locator(".ts-control").click()
+    box = wrapper.locator(".ts-dropdown input.dropdown-input")
+    box.wait_for()
+    box.press_sequentially(typed, delay=50)
+    return wrapper.locator(".ts-dropdown")
+
+
 def _values(m: Member) -> dict:
     m = Member.objects.get(pk=m.pk)
     return {
@@ -109,6 +121,7 @@ def test_add_form_defaults_dates_to_today_and_the_picker_finds_a_union_by_initia
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server.url, "gjz_admin")
     page.goto(live_server.url + "/members/add/")
+    page.locator("#id_joined_on").wait_for(state="attached", timeout=30000)
     today = datetime.date.today().isoformat()
     assert page.input_value("#id_joined_on") == today
     page.fill("#id_name", "司马光")
@@ -118,10 +131,8 @@ def test_add_form_defaults_dates_to_today_and_the_picker_finds_a_union_by_initia
     # The browser's date picker takes a date in any locale; the form posts it as ISO.
     page.fill("#id_joined_on", "2024-03-01")
     # Type the initials of 大连甘井子演示软件有限公司工会 (…演示软件 → ysrj) and pick it.
-    control = page.locator("#id_union").locator("xpath=following-sibling::div[contains(@class,'ts-wrapper')]")
-    control.locator(".ts-control").click()
-    page.keyboard.type("ysrj")
-    option = page.locator(".ts-dropdown .option", has_text="大连甘井子演示软件有限公司工会")
+    dropdown = _search(page, "id_union", "ysrj")
+    option = dropdown.locator(".option", has_text="大连甘井子演示软件有限公司工会")
     option.wait_for()
     # The list is the server's answer to "ysrj": 星海演示机床 (ysjc) is not in it, nor 中山.
     page.locator(".ts-dropdown .option", has_text="星海").wait_for(state="detached")
@@ -159,9 +170,8 @@ def test_cards_one_by_one_and_in_bulk_with_a_preview(page, live_server, member):
         )
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/members/cards/issue/")
-    page.locator("#id_unit").locator("xpath=following-sibling::div[contains(@class,'ts-wrapper')]").click()
-    page.keyboard.type("xhysjc")  # 大连星海演示机床有限公司工会
-    page.locator(".ts-dropdown .option", has_text="大连星海演示机床有限公司工会").click()
+    dropdown = _search(page, "id_unit", "xhysjc")  # 大连星海演示机床有限公司工会
+    dropdown.locator(".option", has_text="大连星海演示机床有限公司工会").click()
     page.click("[data-testid=preview]")
     page.locator("[data-testid=issue-preview]").wait_for()
     assert MemberCard.objects.filter(member=member, status=CardStatus.ISSUED).count() == 1

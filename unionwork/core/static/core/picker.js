@@ -7,7 +7,6 @@
       if (el.tomselect) return;
       var url = el.dataset.pickerUrl;
       var multiple = el.multiple;
-      var latest = 0;
       new TomSelect(el, {
         valueField: "value",
         labelField: "text",
@@ -26,14 +25,13 @@
         shouldLoad: function () { return true; },
         load: function (query, callback) {
           // Answers can arrive out of order (the preload on focus, then each keystroke): only the
-          // answer to the latest question may replace the options.
-          var ticket = ++latest;
+          // answer to what the box holds now may replace the options.
           var sep = url.indexOf("?") < 0 ? "?" : "&";
           fetch(url + sep + "q=" + encodeURIComponent(query), {credentials: "same-origin",
                 headers: {"Accept": "application/json"}})
             .then(function (r) { return r.ok ? r.json() : {results: []}; })
             .then(function (data) {
-              if (ticket !== latest) { callback(); return; }
+              if (query !== this.inputValue()) { callback(); return; }
               this.clearOptions();
               callback(data.results);
             }.bind(this))
