@@ -7,7 +7,7 @@
       if (el.tomselect) return;
       var url = el.dataset.pickerUrl;
       var multiple = el.multiple;
-      new TomSelect(el, {
+      var ts = new TomSelect(el, {
         valueField: "value",
         labelField: "text",
         // The server searches (name, pinyin, initials, code): keep every option it sends.
@@ -42,6 +42,8 @@
           loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"></div>'; }
         }
       });
+      // With the search box in the drop-down, the closed box says what to do (app.css shows it).
+      ts.control.dataset.placeholder = el.dataset.placeholder || "";
     });
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
