@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.accounts.models import Role, User
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, PickerField
 from unionwork.orgs.models import OrgStatus, OrgUnit
 
 
@@ -27,9 +27,8 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
             raise
 
 
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * obj.depth}{obj.name}"
+# Accounts sit at the territorial levels and at zones and industrial unions, not at unions.
+ACCOUNT_KINDS = ["city", "district", "zone", "industrial", "township", "community"]
 
 
 class AccountForm(BootstrapMixin, forms.Form):
@@ -40,22 +39,12 @@ class AccountForm(BootstrapMixin, forms.Form):
         error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -。")},
     )
     full_name = forms.CharField(label=_("姓名"), max_length=50)
-    org = UnitField(label=_("所属组织"), queryset=OrgUnit.objects.none())
-    roles = forms.MultipleChoiceField(
-        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
-    )
-    phone = forms.RegexField(
-        label=_("手机号"),
-        regex=r"^1[3-9]\d{9}$",
-        required=False,
-        error_messages={"invalid": _("请填写 11 位手机号，例如 13800000000。")},
-    )
-    password = forms.CharField(
-        label=_("初始密码"),
-        widget=forms.PasswordInput,
-        required=False,
-        help_text=password_validation.password_validators_help_text_html(),
-    )
+    org = PickerField(label=_("所属组织"), source="units", params={"kind": ACCOUNT_KINDS, "max_depth": 3})
+    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9]\d{9}$", required=False,
+                             error_messages={"invalid": _("请填写 11 位手机号，例如 13800000000。")})
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
+                               help_text=password_validation.password_validators_help_text_html())
 
     def __init__(self, *args, user=None, account=None, **kwargs):
         if account is not None and "initial" not in kwargs:
@@ -67,13 +56,8 @@ class AccountForm(BootstrapMixin, forms.Form):
                 "phone": account.phone,
             }
         super().__init__(*args, **kwargs)
-        # Accounts can sit at the territorial levels and at zones and industrial unions, not below
-        # the community: those nodes are many and the choice list stays usable.
         self.fields["org"].queryset = (
-            OrgUnit.objects.restrict(user)
-            .filter(status=OrgStatus.ACTIVE, depth__lte=3)
-            .exclude(kind__in=["grassroots", "joint"])
-            .order_by("path")
+            OrgUnit.objects.restrict(user).filter(status=OrgStatus.ACTIVE, depth__lte=3, kind__in=ACCOUNT_KINDS)
         )
         self.fields["roles"].widget.attrs["class"] = ""
         if account is not None:

@@ -25,3 +25,5 @@ class CoreConfig(AppConfig):
 
         schedule.register_hourly("core.audit_anchor", audit_tasks.anchor_audit_chain)
         autodiscover_modules("notifications")
+        # ... and the search sources of the one picker in its own pickers.py.
+        autodiscover_modules("pickers")

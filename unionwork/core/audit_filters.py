@@ -1,8 +1,8 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.filters import SubtreeFilter
+from unionwork.core.forms import DateInput
 from unionwork.core.models import AuditEvent
 
 
@@ -13,18 +13,10 @@ class AuditEventFilter(django_filters.FilterSet):
     model = django_filters.ChoiceFilter(field_name="model", label=_("对象类型"))
     verb = django_filters.ChoiceFilter(field_name="verb", label=_("操作"))
     source = django_filters.CharFilter(field_name="source", lookup_expr="startswith", label=_("来源"))
-    since = django_filters.DateFilter(
-        field_name="at",
-        lookup_expr="date__gte",
-        label=_("起始日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        field_name="at",
-        lookup_expr="date__lte",
-        label=_("截止日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("起始日期"),
+                                      widget=DateInput())
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("截止日期"),
+                                      widget=DateInput())
     under = SubtreeFilter(path_field="org_path")
 
     class Meta:

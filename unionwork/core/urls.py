@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unionwork.core import views
+from unionwork.core import pickers, views
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("notifications/read/", views.notices_read_all, name="notices-read-all"),
     path("audit/", views.AuditListView.as_view(), name="audit"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("pick/<slug:name>/", pickers.pick, name="pick"),
 ]

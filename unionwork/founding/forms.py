@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, DateInput, PickerField, PickerMultipleField
 from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import Enterprise, Industry, Ownership
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -37,10 +36,10 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
     )
     is_key_project = forms.BooleanField(label=gettext_lazy("重点项目（投资 3000 万元以上）"), required=False)
     address = forms.CharField(label=gettext_lazy("地址"), max_length=200, required=False)
-    community = UnitChoiceField(
+    community = PickerField(
         label=gettext_lazy("所在村（社区）"),
-        queryset=OrgUnit.objects.none(),
-        empty_label=gettext_lazy("（请选择）"),
+        source="units",
+        params={"kind": OrgKind.COMMUNITY.value, "action": "change"},
     )
 
     def __init__(self, *args, user=None, enterprise: Enterprise | None = None, **kwargs):
@@ -76,38 +75,12 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
 
 
 class ReasonDateForm(BootstrapMixin, forms.Form):
-    on = forms.DateField(label=gettext_lazy("日期"), widget=DATE)
+    on = forms.DateField(label=gettext_lazy("日期"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=500)
 
 
 class OptionalReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=500, required=False)
-
-
-_CODES_SPLIT = re.compile(r"[\s,，;；、]+")
-
-
-class EnterpriseCodesField(forms.CharField):
-    """Credit codes, one a line (or separated by commas): each must be valid."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def clean(self, value):
-        value = super().clean(value)
-        codes, bad = [], []
-        for part in _CODES_SPLIT.split(value or ""):
-            if not part:
-                continue
-            code = uscc_lib.normalize(part)
-            if uscc_lib.problem(code):
-                bad.append(part)
-            else:
-                codes.append(code)
-        if bad:
-            raise forms.ValidationError(_("以下信用代码不正确：%(c)s") % {"c": "、".join(bad[:10])})
-        if not codes:
-            raise forms.ValidationError(_("请至少填写一家企业的信用代码。"))
-        return list(dict.fromkeys(codes))
 
 
 class FoundUnionForm(BootstrapMixin, forms.Form):
@@ -118,9 +91,11 @@ class FoundUnionForm(BootstrapMixin, forms.Form):
             (OrgKind.JOINT.value, gettext_lazy("联合工会（多家企业共同建会）")),
         ],
     )
-    enterprises = EnterpriseCodesField(
-        label=gettext_lazy("企业统一社会信用代码"),
-        help_text=gettext_lazy("每行一个；联合工会可填多家。可在企业名录中按“未建会”筛选后复制。"),
+    enterprises = PickerMultipleField(
+        label=gettext_lazy("企业"),
+        source="enterprises",
+        params={"action": "change", "operating": "1"},
+        help_text=gettext_lazy("输入企业名称或信用代码搜索选择；联合工会可选多家。"),
     )
     name = forms.CharField(
         label=gettext_lazy("工会名称"),
@@ -128,7 +103,7 @@ class FoundUnionForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=gettext_lazy("单独建会可留空，默认为“企业名称＋工会”。"),
     )
-    founded_on = forms.DateField(label=gettext_lazy("建会日期"), widget=DATE)
+    founded_on = forms.DateField(label=gettext_lazy("建会日期"), widget=DATE, initial=timezone.localdate)
     chairman_name = forms.CharField(label=gettext_lazy("工会主席"), max_length=50, required=False)
     chairman_directly_elected = forms.BooleanField(
         label=gettext_lazy("主席由会员直接选举产生"), required=False
@@ -147,23 +122,15 @@ class FoundUnionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["industrial_union"].queryset = industrial_unions()
+        # An id outside the scope is refused exactly like one that does not exist.
+        self.fields["enterprises"].queryset = Enterprise.objects.restrict(user, "change").select_related(
+            "community", "union"
+        )
 
     def clean_enterprises(self):
-        codes = self.cleaned_data["enterprises"]
-        found = {
-            e.uscc: e
-            for e in Enterprise.objects.restrict(self.user, "change")
-            .filter(uscc__in=codes)
-            .select_related("community", "union")
-        }
-        # A code outside the scope is reported exactly like one that is not registered.
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("在您的管辖范围内找不到以下企业：%(c)s。请先在企业名录中登记或导入。")
-                % {"c": "、".join(unknown[:10])}
-            )
-        return [found[c] for c in codes]
+        chosen = {e.pk: e for e in self.cleaned_data["enterprises"]}
+        order = [int(v) for v in self.data.getlist(self.add_prefix("enterprises")) if str(v).isdigit()]
+        return [chosen[pk] for pk in dict.fromkeys(order) if pk in chosen]
 
 
 class UnionEditForm(BootstrapMixin, forms.Form):
@@ -197,10 +164,8 @@ class UnionEditForm(BootstrapMixin, forms.Form):
 
 
 class MergeUnionForm(BootstrapMixin, forms.Form):
-    target = forms.ModelChoiceField(
-        label=gettext_lazy("并入的工会"), queryset=None, empty_label=gettext_lazy("（请选择）")
-    )
-    on = forms.DateField(label=gettext_lazy("合并日期"), widget=DATE)
+    target = PickerField(label=gettext_lazy("并入的工会"), source="unions", params={"action": "manage"})
+    on = forms.DateField(label=gettext_lazy("合并日期"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=gettext_lazy("合并原因"), max_length=500)
 
     def __init__(self, *args, user=None, union=None, **kwargs):
@@ -215,22 +180,27 @@ class MergeUnionForm(BootstrapMixin, forms.Form):
             .select_related("unit")
             .order_by("unit__pinyin")
         )
-        self.fields["target"].label_from_instance = lambda r: r.unit.name
+        self.fields["target"].set_params(kind=union.unit.kind, exclude=union.pk)
 
 
 class CoverForm(BootstrapMixin, forms.Form):
-    enterprises = EnterpriseCodesField(label=gettext_lazy("加入的企业（统一社会信用代码）"))
-    on = forms.DateField(label=gettext_lazy("加入日期"), widget=DATE)
+    enterprises = PickerMultipleField(
+        label=gettext_lazy("加入的企业"), source="enterprises", params={"action": "change", "operating": "1"}
+    )
+    on = forms.DateField(label=gettext_lazy("加入日期"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["enterprises"].queryset = Enterprise.objects.restrict(user, "change").select_related(
+            "community", "union"
+        )
 
     clean_enterprises = FoundUnionForm.clean_enterprises
 
 
 class LetterForm(BootstrapMixin, forms.Form):
-    signed_on = forms.DateField(label=gettext_lazy("签订日期"), widget=DATE)
+    signed_on = forms.DateField(label=gettext_lazy("签订日期"), widget=DATE, initial=timezone.localdate)
     signatories = forms.CharField(
         label=gettext_lazy("签订人"),
         max_length=200,

@@ -469,7 +469,7 @@ class UnionFoundView(ActionFormView):
         if pk.isdigit():
             e = Enterprise.objects.restrict(request.user, "change").filter(pk=int(pk)).first()
             if e is not None:
-                initial["enterprises"] = e.uscc
+                initial["enterprises"] = [e.pk]
                 initial["is_project_union"] = e.is_key_project
         return self.render_form(self.form_class(initial=initial, **self.get_form_kwargs()))
 

@@ -457,6 +457,29 @@ def issue_cards(user, unit: OrgUnit, *, member_ids: Iterable[int] | None = None)
     return batch
 
 
+@transaction.atomic
+def issue_card(user, member: Member, note: str = "") -> MemberCard:
+    """Issue a card to one member from the member's page (a batch of one, audited like a batch)."""
+    _check_member(user, member)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not member.is_active:
+        raise ActionError(_("%(n)s 已不是在会会员，不能发卡。") % {"n": member.name}, code="not_active")
+    held = MemberCard.objects.filter(member=member, status__in=CARD_HELD).first()
+    if held is not None:
+        raise ActionError(
+            _("%(n)s 已有会员卡 %(c)s（%(s)s），如需换卡请使用“补换新卡”。")
+            % {"n": member.name, "c": held.number, "s": held.get_status_display()},
+            code="card_held",
+        )
+    union = OrgUnit.objects.get(pk=member.union_id)
+    batch = issue_cards(user, union, member_ids=[member.pk])
+    card = MemberCard.objects.get(batch=batch, member=member)
+    if note:
+        card.note = note[:300]
+        card.save(update_fields=["note"])
+    return card
+
+
 def _set_card(card: MemberCard, status: str, note: str = "") -> MemberCard:
     before = _snapshot(card)
     now = _now()

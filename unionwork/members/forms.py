@@ -4,17 +4,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, DateInput, PickerField
 from unionwork.members import queries
 from unionwork.members.models import CARD_MOVES, Education, EmploymentForm, MemberStatus, Sex
-from unionwork.orgs.models import OrgUnit
+from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
+UNION_KINDS = [OrgKind.GRASSROOTS.value, OrgKind.JOINT.value]
 
 
-class UnionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）" if obj.code else obj.name
+def UnionChoiceField(label):  # noqa: N802 - reads like the field class it stands for
+    """A grassroots or joint union of the user's scope, chosen by search."""
+    return PickerField(label=label, source="units", params={"kind": UNION_KINDS, "action": "change"})
 
 
 def _not_future(value):
@@ -31,7 +32,7 @@ class MemberForm(BootstrapMixin, forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False)
     employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
-    union = UnionChoiceField(label=_("所在工会"), queryset=OrgUnit.objects.none())
+    union = UnionChoiceField(label=_("所在工会"))
     joined_on = forms.DateField(label=_("入会日期"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -67,7 +68,7 @@ class MemberEditForm(BootstrapMixin, forms.Form):
 
 
 class TransferForm(BootstrapMixin, forms.Form):
-    to_union = UnionChoiceField(label=_("转入的工会"), queryset=OrgUnit.objects.none())
+    to_union = UnionChoiceField(label=_("转入的工会"))
     on = forms.DateField(label=_("转会日期"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -76,6 +77,7 @@ class TransferForm(BootstrapMixin, forms.Form):
         qs = queries.member_unions(user).order_by("path")
         if member is not None:
             qs = qs.exclude(pk=member.union_id)
+            self.fields["to_union"].set_params(exclude=member.union_id)
         self.fields["to_union"].queryset = qs
 
     def clean_on(self):
@@ -102,24 +104,18 @@ class LeaveForm(BootstrapMixin, forms.Form):
 
 
 class CardIssueForm(BootstrapMixin, forms.Form):
-    unit = forms.CharField(
-        label=_("发卡范围（组织代码或编号）"), max_length=30,
-        help_text=_("为该组织及其全部下级中尚未持卡的在会会员发卡。"),
+    unit = PickerField(
+        label=_("发卡范围"), source="units", params={"action": "change"},
+        help_text=_("为该组织及其全部下级中尚未持卡的在会会员发卡。提交后先预览，确认后才发卡。"),
     )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.restrict(user, "change").filter(status=OrgStatus.ACTIVE)
         if user is not None and user.org_id:
-            self.fields["unit"].initial = user.org.code or user.org_id
-
-    def clean_unit(self):
-        value = self.cleaned_data["unit"].strip()
-        units = OrgUnit.objects.restrict(self.user, "change")
-        unit = units.filter(code=value).first() or (units.filter(pk=value).first() if value.isdigit() else None)
-        if unit is None:
-            raise forms.ValidationError(_("在您的管辖范围内找不到代码或编号为“%(v)s”的组织。") % {"v": value})
-        return unit
+            self.fields["unit"].initial = user.org_id
 
 
 MOVE_LABELS = {

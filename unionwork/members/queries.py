@@ -378,3 +378,45 @@ def card_deadline_table(user, year: int | None = None, month=None) -> list[Deadl
             state, label = "pending", _("未达标（距截止 %(d)d 天）") % {"d": (deadline - today).days}
         rows.append(DeadlineRow(unit=node, figures=fig, deadline=deadline, state=state, state_label=label))
     return rows
+
+
+# -- card issue preview ---------------------------------------------------------------------------
+
+
+@dataclass
+class IssuePreview:
+    """What a bulk issue for ``unit`` would do, before it is done."""
+
+    unit: OrgUnit
+    to_issue: int = 0  # active members holding no card: each gets one
+    held: dict[str, int] = field(default_factory=dict)  # skipped: already holding a card, by status label
+    inactive: int = 0  # skipped: retired, left or transferred out
+    by_union: list[tuple[str, int]] = field(default_factory=list)  # where the new cards go (largest first)
+    sample: list[Member] = field(default_factory=list)  # the first members to get a card
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.held.values()) + self.inactive
+
+
+def card_issue_preview(user, unit: OrgUnit, *, shown: int = 20) -> IssuePreview:
+    """The counts of a bulk issue over ``unit``'s subtree in the user's scope: the same selection
+    as ``actions.issue_cards`` (active members whose card status is not held), grouped once."""
+    from unionwork.members.models import CARD_HELD
+
+    qs = Member.objects.under(unit).restrict(user, "change")
+    preview = IssuePreview(unit=unit)
+    labels = dict(CardStatus.choices)
+    for status, card, n in qs.values_list("status", "card_status").annotate(n=Count("pk")).order_by():
+        if status != MemberStatus.ACTIVE:
+            preview.inactive += n
+        elif card in CARD_HELD:
+            key = str(labels.get(card, card))
+            preview.held[key] = preview.held.get(key, 0) + n
+        else:
+            preview.to_issue += n
+    todo = qs.filter(status=MemberStatus.ACTIVE).exclude(card_status__in=CARD_HELD)
+    rows = todo.values_list("union__name").annotate(n=Count("pk")).order_by("-n", "union__name")
+    preview.by_union = [(name, n) for name, n in rows[:shown]]
+    preview.sample = list(todo.select_related("union").order_by("org_path", "pinyin", "pk")[:shown])
+    return preview

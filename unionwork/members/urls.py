@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
     path("<int:pk>/transfer/", views.MemberTransferView.as_view(), name="transfer"),
     path("<int:pk>/leave/", views.MemberLeaveView.as_view(), name="leave"),
+    path("<int:pk>/card/issue/", views.card_issue_one, name="card-issue-one"),
     path("cards/", views.CardListView.as_view(), name="cards"),
     path("cards/issue/", views.CardIssueView.as_view(), name="cards-issue"),
     path("cards/<int:pk>/action/", views.card_action, name="card-action"),

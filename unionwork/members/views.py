@@ -27,7 +27,7 @@ from unionwork.members.forms import (
     TransferForm,
     TransferInForm,
 )
-from unionwork.members.models import CardBatch, Member, MemberCard
+from unionwork.members.models import CARD_HELD, CARD_MOVES, CardBatch, Member, MemberCard
 from unionwork.orgs.models import OrgUnit
 
 ROSTER_IMPORTER = "members.roster"
@@ -147,18 +147,27 @@ def detail(request, pk):
     return render(request, "members/detail.html", _detail_context(request, member))
 
 
+def card_moves(card: MemberCard) -> list[tuple[str, str]]:
+    """The steps a card's status allows now, with their Chinese labels (for its buttons)."""
+    return [(k, MOVE_LABELS[k]) for k, (allowed, _target) in CARD_MOVES.items() if card.status in allowed]
+
+
 def _detail_context(request, member: Member, revealed: str = "") -> dict:
     user = request.user
+    cards = queries.cards_of(member)
+    for c in cards:
+        c.moves = card_moves(c)
     return {
         "member": member,
         "stints": queries.stints_of(member),
-        "cards": queries.cards_of(member),
+        "cards": cards,
         "history": history_of(member),
         "may_change": user.may("change"),
         "may_see_pii": actions.may_see_pii(user),
         "revealed": revealed,
         "card_form": CardActionForm(),
         "move_labels": MOVE_LABELS,
+        "may_issue_card": member.is_active and member.card_status not in CARD_HELD,
     }
 
 
@@ -275,12 +284,25 @@ class CardListView(ScopedListView):
 
 
 class CardIssueView(ActionFormView):
+    """Bulk issue: the first submission shows what will happen (how many issued, skipped and why),
+    the second (``confirm``) issues."""
+
     form_class = CardIssueForm
     title = gettext_lazy("批量发卡")
-    submit_label = gettext_lazy("发卡")
+    submit_label = gettext_lazy("预览")
+    template_name = "members/card_issue.html"
 
     def get_form_kwargs(self):
         return {"user": self.request.user}
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, **self.get_form_kwargs())
+        if form.is_valid() and not form.cleaned_data["confirm"]:
+            preview = queries.card_issue_preview(request.user, form.cleaned_data["unit"])
+            ctx = {"form": form, "title": self.title, "object": None, "preview": preview,
+                   "submit_label": self.submit_label}
+            return render(request, self.template_name, ctx)
+        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         batch = actions.issue_cards(self.request.user, form.cleaned_data["unit"])
@@ -289,6 +311,21 @@ class CardIssueView(ActionFormView):
 
     def success_url(self, result):
         return reverse("members:cards")
+
+
+@require_POST
+def card_issue_one(request, pk):
+    """Issue a card to one member, from the member's page."""
+    member = Member.objects.select_related("union").get_in_scope(request.user, pk=pk)
+    if not request.user.may("change"):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+    try:
+        card = actions.issue_card(request.user, member, note=request.POST.get("note", "")[:200])
+    except ActionError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("已发卡 %(n)s。") % {"n": card.number})
+    return redirect(member.get_absolute_url())
 
 
 @require_POST

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, PickerField
 from unionwork.orgs.models import ALLOWED_CHILDREN, OrgKind, OrgStatus, OrgUnit
 
 
@@ -38,17 +38,8 @@ class UnitCreateForm(UnitEditForm):
         self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in allowed]
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("empty_label", _("请选择"))
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）" if obj.code else obj.name
-
-
 class MoveForm(BootstrapMixin, forms.Form):
-    new_parent = UnitChoiceField(label=_("新的上级组织"), queryset=OrgUnit.objects.none())
+    new_parent = PickerField(label=_("新的上级组织"), source="units")
     reason = forms.CharField(label=_("调整原因"), max_length=500, required=False)
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
@@ -61,10 +52,11 @@ class MoveForm(BootstrapMixin, forms.Form):
             .exclude(pk=unit.parent_id)
             .order_by("path")
         )
+        self.fields["new_parent"].set_params(kind=parent_kinds, exclude=unit.parent_id, not_under=unit.pk)
 
 
 class MergeForm(BootstrapMixin, forms.Form):
-    target = UnitChoiceField(label=_("并入的组织"), queryset=OrgUnit.objects.none())
+    target = PickerField(label=_("并入的组织"), source="units")
     reason = forms.CharField(label=_("合并原因"), max_length=500)
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
@@ -75,6 +67,7 @@ class MergeForm(BootstrapMixin, forms.Form):
             .exclude(path__startswith=unit.path)
             .order_by("path")
         )
+        self.fields["target"].set_params(kind=unit.kind, not_under=unit.pk)
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

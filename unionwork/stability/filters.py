@@ -4,7 +4,6 @@ Filtering by a unit (``under``) includes its whole subtree."""
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +39,9 @@ class _Styled(django_filters.FilterSet):
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    from unionwork.core.forms import DateInput
+
+    return DateInput()
 
 
 def _day_start(value: datetime.date) -> datetime.datetime:

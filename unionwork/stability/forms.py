@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, DateInput, PickerField
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 from unionwork.stability import periods as P
 from unionwork.stability.models import (
@@ -26,24 +26,11 @@ from unionwork.stability.models import (
 EMPTY = _("—— 请选择 ——")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        indent = "　" * max(obj.depth - self.base_depth, 0)
-        return f"{indent}{obj.name}"
 
 
 def _units(user, *, depth: int = 2, kinds=None, exclude_own: bool = False):
@@ -60,15 +47,21 @@ def _units(user, *, depth: int = 2, kinds=None, exclude_own: bool = False):
     return qs.order_by("path")
 
 
-def unit_field(user, label=None, **kwargs) -> UnitField:
-    field = UnitField(
-        empty_label=EMPTY,
+def unit_field(user, label=None, *, depth: int = 2, kinds=None, exclude_own: bool = False) -> PickerField:
+    """The picker over :func:`_units`: the search offers, and the form accepts, the same units."""
+    params = {
+        "max_depth": (user.org.depth + depth) if user.org_id else 0,
+        "kind": list(kinds or []),
+        "exclude_own": "1" if exclude_own else "",
+    }
+    field = PickerField(
+        _units(user, depth=depth, kinds=kinds, exclude_own=exclude_own),
+        source="units",
+        params=params,
         label=label or _("单位"),
-        queryset=_units(user, **kwargs),
-        initial=None if kwargs.get("exclude_own") else user.org_id,
+        initial=None if exclude_own else user.org_id,
     )
-    field.base_depth = user.org.depth if user.org_id else 0
-    field.widget.attrs["class"] = "form-select"
+    field.widget.attrs["class"] = "form-select uw-picker"
     return field
 
 
@@ -203,7 +196,7 @@ class OwnForm(BootstrapMixin, forms.Form):
 
 
 class MediateForm(BootstrapMixin, forms.Form):
-    held_on = forms.DateField(label=_("调处日期"), widget=DateInput())
+    held_on = forms.DateField(label=_("调处日期"), widget=DateInput(), initial=timezone.localdate)
     parties = forms.CharField(
         label=_("参加各方"), max_length=500, help_text=_("如：企业负责人、职工代表、劳动监察、街道")
     )
@@ -250,7 +243,7 @@ class CaseAmendForm(BootstrapMixin, forms.Form):
 class PetitionForm(BootstrapMixin, forms.Form):
     org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
     channel = forms.ChoiceField(label=_("方式"), choices=PetitionChannel.choices)
-    received_on = forms.DateField(label=_("来信来访日期"), widget=DateInput())
+    received_on = forms.DateField(label=_("来信来访日期"), widget=DateInput(), initial=timezone.localdate)
     petitioner = forms.CharField(label=_("信访人"), max_length=100)
     petitioner_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     people = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
@@ -267,7 +260,7 @@ class PetitionForm(BootstrapMixin, forms.Form):
 
 class ReceptionForm(BootstrapMixin, forms.Form):
     org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
-    date = forms.DateField(label=_("接待日期"), widget=DateInput())
+    date = forms.DateField(label=_("接待日期"), widget=DateInput(), initial=timezone.localdate)
     host = forms.CharField(label=_("接待领导"), max_length=100, help_text=_("如：工会主席 张某某"))
     place = forms.CharField(label=_("地点"), max_length=200)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
@@ -329,7 +322,7 @@ class UnitPickForm(BootstrapMixin, forms.Form):
 
 class AccountabilityForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("处理方式"), choices=AccountabilityKind.choices)
-    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput(), initial=timezone.localdate)
     document_number = forms.CharField(label=_("文号"), max_length=50, required=False)
     persons = forms.CharField(label=_("责任人"), max_length=200, required=False)
     reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -428,6 +421,6 @@ class SeverityRulesForm(BootstrapMixin, forms.Form):
 
 class HeightenedForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：党的代表大会召开期间"))
-    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput(), initial=timezone.localdate)
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
     note = forms.CharField(label=_("说明"), max_length=500, required=False)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 # Strings that only the other district (中山区) and its units carry.
 OTHER_MARKERS = ["中山区总工会", "海军广场街道工会", "春海社区工会", "大连中山演示重工有限公司工会", "中山区管理员"]
 # Sample values for URL arguments that are not object ids.
-SAMPLE_ARGS = {"name": ["orgs.units", "accounts.users"], "what": ["activate", "deactivate", "unlock"]}
+SAMPLE_ARGS = {"name": ["orgs.units", "accounts.users", "units", "unions", "enterprises", "members"], "what": ["activate", "deactivate", "unlock"]}
 # Sample values for API path parameters that are not object ids.
 API_SAMPLE_ARGS = {
     "key": lambda: [i.key for i in indicators.all_indicators() if not i.key.startswith("test.")],

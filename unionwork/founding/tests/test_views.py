@@ -110,7 +110,7 @@ def test_a_district_sees_and_changes_nothing_of_another(client, world):
                     f"target_{world['zs'][3]}": "99",
                     "own_union_min_employees": "3",
                     "joint_union_min_employees": "1",
-                    "enterprises": "91210202TE0000001X",
+                    "enterprises": world["zs"][0],
                 },
             )
             assert resp.status_code in (302, 400, 403, 404, 405), (path, resp.status_code)
@@ -180,7 +180,7 @@ def test_founding_through_the_form(client, world):
         "/founding/unions/new/",
         {
             "kind": OrgKind.GRASSROOTS,
-            "enterprises": e.uscc,
+            "enterprises": e.pk,
             "founded_on": "2026-04-01",
             "chairman_name": "李演示",
             "chairman_directly_elected": "on",
@@ -190,12 +190,12 @@ def test_founding_through_the_form(client, world):
     assert resp.status_code == 302, resp.content.decode()[:2000]
     e.refresh_from_db()
     assert e.union is not None and e.union.founding.chairman_directly_elected
-    # An unknown or out-of-scope code is refused on the form, in Chinese.
+    # An out-of-scope enterprise (a forged id: the picker never offers it) is refused, in Chinese.
     resp = client.post(
         "/founding/unions/new/",
         {"kind": OrgKind.GRASSROOTS, "enterprises": world["zs"][0], "founded_on": "2026-04-01"},
     )
-    assert resp.status_code == 400 and "信用代码不正确" in resp.content.decode()
+    assert resp.status_code == 400 and "不在您的管辖范围内" in resp.content.decode()
 
 
 def test_splitting_and_letters_through_the_pages(client, world):

@@ -94,7 +94,7 @@ def test_register_transfer_leave_and_cards_through_the_forms(client):
     assert resp.status_code == 400 and "已是" in resp.content.decode()
     assert client.post(reverse("members:transfer", args=[member.pk]),
                        {"to_union": unit("G0002").pk, "on": "2025-01-02"}).status_code == 302
-    assert client.post(reverse("members:cards-issue"), {"unit": "G0002"}).status_code == 302
+    assert client.post(reverse("members:cards-issue"), {"unit": unit("G0002").pk, "confirm": "1"}).status_code == 302
     member.refresh_from_db()
     assert member.union.code == "G0002" and member.card_status == "issued"
     card = member.cards.get()

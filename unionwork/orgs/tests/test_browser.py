@@ -37,7 +37,10 @@ def test_district_user_browses_only_its_own_subtree(page, live_server, seeded):
     page.goto(base + f"/orgs/{community.pk}/")
     assert page.get_by_test_id("unit-name").inner_text().startswith(community.name)
     page.get_by_role("link", name="调整隶属").click()
-    options = page.locator("#id_new_parent option[value]:not([value=''])").all_inner_texts()
+    # The new parent is chosen with the picker: what it offers on opening is the user's subtree.
+    page.locator(".ts-wrapper .ts-control").first.click()
+    page.locator(".ts-dropdown .option").first.wait_for()
+    options = page.locator(".ts-dropdown .option").all_inner_texts()
     offered = [o for o in options if o.strip()]
     assert offered, "the move form offers no parent"
     own = set(OrgUnit.objects.filter(path__startswith=township.parent.path).values_list("name", flat=True))

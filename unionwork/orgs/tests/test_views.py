@@ -95,7 +95,7 @@ def test_a_cycle_is_refused_with_a_message_and_nothing_changes(gjz):
     # The form does not even offer the unit's own subtree; a forged post gets a clear message.
     resp = gjz.post(f"/orgs/{township.pk}/move/", {"new_parent": community.pk})
     assert resp.status_code == 400
-    assert "选择一个有效的选项" in resp.content.decode() or "循环" in resp.content.decode()
+    assert "请重新搜索选择" in resp.content.decode() or "循环" in resp.content.decode()
     township.refresh_from_db()
     assert township.parent == unit("210211")
 

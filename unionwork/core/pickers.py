@@ -1,0 +1,84 @@
+"""Named search sources of the one picker (``core.forms.PickerField``), served as JSON.
+
+A module declares its sources in its own ``pickers.py`` (autodiscovered), each with the scoped
+queryset it starts from and the module's own search (name, pinyin, initials, code):
+
+    pickers.register(Source("units", OrgUnit, base=..., search=queries.search_units, label=...))
+
+``GET /pick/<name>/?q=…`` answers at most ``LIMIT`` matches of the user's scope. Nothing outside
+the scope is offered because ``base(user, params)`` starts from ``restrict()``; a form validates
+the posted id again against its own scoped queryset, so a forged id is refused all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_GET
+
+LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    model: type[Model]
+    # (user, request.GET) -> the scoped queryset of what may be offered
+    base: Callable[..., QuerySet]
+    # (queryset, q) -> the matches
+    search: Callable[[QuerySet, str], QuerySet]
+    label: Callable[[Model], str]
+    order: tuple[str, ...] = ("pk",)
+    placeholder: str = ""  # what the empty box says one can type (Chinese, through gettext)
+
+
+_SOURCES: dict[str, Source] = {}
+_LABELS: dict[type[Model], Callable[[Model], str]] = {}
+
+
+def register(source: Source) -> Source:
+    _SOURCES[source.name] = source
+    _LABELS.setdefault(source.model, source.label)
+    return source
+
+
+def get(name: str) -> Source:
+    try:
+        return _SOURCES[name]
+    except KeyError:
+        raise Http404 from None
+
+
+def all_sources() -> dict[str, Source]:
+    return dict(_SOURCES)
+
+
+def label(obj) -> str:
+    fn = _LABELS.get(type(obj))
+    return fn(obj) if fn else str(obj)
+
+
+def matches(source: Source, user, params, q: str) -> list[Model]:
+    qs = source.search(source.base(user, params), q)
+    return list(qs.order_by(*source.order)[:LIMIT])
+
+
+def int_param(params, name: str) -> int | None:
+    value = (params.get(name) or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def list_param(params, name: str) -> list[str]:
+    return [v for v in params.getlist(name) if v]
+
+
+@require_GET
+def pick(request, name):
+    """The matches of ``q`` in the user's scope, as ``{"results": [{"value", "text"}]}``."""
+    source = get(name)
+    q = (request.GET.get("q") or "")[:50]
+    rows = matches(source, request.user, request.GET, q)
+    return JsonResponse({"results": [{"value": str(o.pk), "text": source.label(o)} for o in rows]})

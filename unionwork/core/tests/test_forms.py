@@ -1,0 +1,245 @@
+"""Forms keep their values: every date field of every form in every module renders as stored and
+posts back unchanged, required dates default to today, and every edit page of an existing record,
+submitted as rendered, changes nothing.
+
+The forms are found by walking each module's ``forms.py`` and the edit pages by walking the URL
+resolver, so a new form or edit page is covered the day it is added (an edit page this test has no
+sample record for fails it until one is declared in ``EDIT_SAMPLES``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import inspect
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
+
+from unionwork.core.forms import DateInput
+from unionwork.core.testing import form_data
+from unionwork.core.views import ActionFormView
+
+from .factories import demo_user, unit
+from .test_scope_all_urls import walk
+
+pytestmark = pytest.mark.django_db
+
+STORED = datetime.date(2023, 5, 7)
+# Required dates that have no sensible default (a period's end is chosen after its start).
+NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on")}
+
+
+def _form_classes() -> list[type[forms.BaseForm]]:
+    found = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("unionwork."):
+            continue
+        for modname in ("forms", "import_views"):
+            try:
+                module = importlib.import_module(f"{config.name}.{modname}")
+            except ModuleNotFoundError:
+                continue
+            for obj in vars(module).values():
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, forms.BaseForm)
+                    and obj.__module__ == module.__name__
+                ):
+                    found[f"{obj.__module__}.{obj.__name__}"] = obj
+    return [found[k] for k in sorted(found)]
+
+
+def _date_forms():
+    out = []
+    for cls in _form_classes():
+        names = [
+            n
+            for n, f in cls.base_fields.items()
+            if type(f) is forms.DateField or isinstance(f, forms.DateField)
+        ]
+        names = [n for n in names if not isinstance(cls.base_fields[n], forms.DateTimeField)]
+        if names:
+            out.append(pytest.param(cls, names, id=f"{cls.__module__.split('.')[1]}.{cls.__name__}"))
+    return out
+
+
+def _init_params(cls) -> set[str]:
+    names = set()
+    for klass in cls.__mro__:
+        if "__init__" in vars(klass):
+            names |= {p.name for p in inspect.signature(klass.__init__).parameters.values()}
+    return names
+
+
+def _make(cls, **kwargs):
+    """The form, given the context objects its constructor names (a user, a member, a union…)."""
+    from unionwork.founding.models import GrassrootsUnion
+    from unionwork.members.models import Member
+
+    user = demo_user("gjz_admin")
+    context = {
+        "user": user,
+        "member": Member.objects.restrict(user).first(),
+        "union": GrassrootsUnion.objects.restrict(user).select_related("unit").first(),
+        "unit": unit("210211"),
+        "parent": unit("210211"),
+    }
+    wanted = _init_params(cls)
+    return cls(**{k: v for k, v in context.items() if k in wanted}, **kwargs)
+
+
+@pytest.fixture
+def demo_data():
+    """One member, one enterprise with its union in 甘井子区 (enough for every form's context)."""
+    from unionwork.core import audit
+    from unionwork.founding import actions as founding_actions
+    from unionwork.founding.tests import factories as founding_factories
+    from unionwork.members.tests.helpers import register
+
+    register("G0001", 2)
+    city = demo_user("city_admin")
+    with audit.acting_as(city, "test"):
+        community = founding_factories.communities("210211", 1)[0]
+        e = founding_factories.enterprise(community, user=city, employees=40)
+        founding_factories.enterprise(community, user=city, employees=40)
+        founding_actions.found_union(city, enterprises=[e], founded_on=datetime.date(2024, 3, 1))
+
+
+def test_every_module_has_date_forms_found():
+    """The discovery finds the date forms of every module, or the round trip below tests nothing."""
+    found = {p.id.split(".")[0] for p in _date_forms()}
+    assert {"members", "founding", "stability"} <= found
+
+
+@pytest.mark.parametrize(("cls", "names"), _date_forms())
+def test_every_date_field_renders_as_stored_and_posts_back_unchanged(demo_data, cls, names):
+    form = _make(cls, initial=dict.fromkeys(names, STORED))
+    for name in names:
+        assert isinstance(form.fields[name].widget, DateInput), name
+        html = str(form[name])
+        assert 'type="date"' in html and f'value="{STORED:%Y-%m-%d}"' in html, html
+    # What the browser posts back (ISO from its picker, or what a clerk types) is the same date.
+    for typed in ("2023-05-07", "2023/5/7", "2023年5月7日"):
+        bound = _make(cls, data=dict.fromkeys(names, typed))
+        bound.is_valid()
+        for name in names:
+            assert name not in bound.errors, (name, typed, bound.errors.get(name))
+            assert bound.cleaned_data[name] == STORED
+
+
+@pytest.mark.parametrize(("cls", "names"), _date_forms())
+def test_required_dates_default_to_today(demo_data, cls, names):
+    if "Edit" in cls.__name__:
+        return  # an edit form shows the record's own dates (the page test below)
+    form = _make(cls)
+    today = timezone.localdate()
+    for name in names:
+        if not form.fields[name].required or (cls.__name__, name) in NO_TODAY_DEFAULT:
+            continue
+        assert f'value="{today:%Y-%m-%d}"' in str(form[name]), (cls.__name__, name)
+
+
+# -- edit pages of existing records ----------------------------------------------------------------
+
+
+def _member():
+    from unionwork.members.models import Member
+
+    m = Member.objects.restrict(demo_user("gjz_admin")).filter(status="active").order_by("pk").first()
+    Member.objects.filter(pk=m.pk).update(joined_on=STORED, phone="13904110000", education="bachelor")
+    return m
+
+
+def _union():
+    from unionwork.founding.models import GrassrootsUnion
+
+    u = GrassrootsUnion.objects.restrict(demo_user("gjz_admin")).active().order_by("pk").first()
+    GrassrootsUnion.objects.filter(pk=u.pk).update(chairman_elected_on=STORED, chairman_name="王主席")
+    return u
+
+
+def _enterprise():
+    from unionwork.founding.models import Enterprise
+
+    return Enterprise.objects.restrict(demo_user("gjz_admin"), "change").order_by("pk").first()
+
+
+def _account():
+    return demo_user("gjz_editor")
+
+
+def _policy():
+    from unionwork.stability.models import ReportingPolicy
+
+    # As an administrator saved it (an empty list there means "the defaults").
+    policy = ReportingPolicy.objects.get_or_create(pk=1)[0]
+    ReportingPolicy.objects.filter(pk=1).update(reporting_kinds=policy.kinds)
+    return policy
+
+
+# URL name of an edit page -> (account that edits, the record, the record to compare after saving)
+EDIT_SAMPLES = {
+    "members:edit": ("gjz_admin", _member),
+    "founding:union-edit": ("gjz_admin", _union),
+    "founding:enterprise-edit": ("gjz_admin", _enterprise),
+    "orgs:edit": ("gjz_admin", lambda: unit("G0001")),
+    "accounts:edit": ("gjz_admin", _account),
+    "stability:policy-edit": ("city_admin", _policy),
+}
+# Bookkeeping that a save may move without the record changing.
+VOLATILE = {"updated_at", "last_login", "password"}
+
+
+def _edit_routes() -> list[tuple[str, str]]:
+    out = []
+    namespaces = {}
+    from django.urls import get_resolver
+
+    for res in get_resolver().url_patterns:
+        if getattr(res, "namespace", None):
+            for p in res.url_patterns:
+                namespaces[id(p)] = res.namespace
+    for route, pattern in walk(get_resolver()):
+        view = getattr(pattern.callback, "view_class", None)
+        if view is None or not issubclass(view, ActionFormView) or not pattern.name:
+            continue
+        if pattern.name.endswith("edit"):
+            out.append((f"{namespaces.get(id(pattern), '')}:{pattern.name}", route))
+    return sorted(out)
+
+
+def test_every_edit_page_has_a_sample():
+    names = {name for name, _route in _edit_routes()}
+    assert names, "no edit page found"
+    missing = names - EDIT_SAMPLES.keys()
+    assert not missing, f"declare a sample record for these edit pages in EDIT_SAMPLES: {missing}"
+
+
+def _state(obj) -> dict:
+    obj = type(obj)._default_manager.get(pk=obj.pk)
+    return {k: v for k, v in model_to_dict(obj).items() if k not in VOLATILE}
+
+
+@pytest.mark.parametrize("name", sorted(EDIT_SAMPLES))
+def test_an_edit_page_submitted_unchanged_changes_nothing(client, demo_data, name):
+    username, sample = EDIT_SAMPLES[name]
+    record = sample()
+    client.force_login(demo_user(username))
+    url = (
+        reverse(name, args=[record.pk]) if "<int:pk>" in dict(_edit_routes()).get(name, "") else reverse(name)
+    )
+    before = _state(record)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    if name in ("members:edit", "founding:union-edit"):
+        assert f'value="{STORED:%Y-%m-%d}"' in html, "the stored date is shown in the form"
+    data = form_data(html)
+    resp = client.post(url, data)
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    assert _state(record) == before
