@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from unionwork.core import import_views
-from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
+from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import all_importers, jobs
 from unionwork.core.imports.engine import side_progress

@@ -8,7 +8,6 @@ The work is in :mod:`unionwork.core.imports.jobs` (shared with the API); these v
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 from django import forms
@@ -20,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unionwork.core import pickers
 from unionwork.core.errors import ActionError
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, PickerField
 from unionwork.core.imports import EXTENSIONS, Importer, all_importers, get_importer, jobs
 from unionwork.core.imports.engine import side_progress
 from unionwork.core.imports.normalize import SKIP_BLANK, SKIP_HEADER, SKIP_NOTE, SKIP_TITLE, SKIP_TOTAL
@@ -42,27 +42,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 ERRORS_SHOWN = 200
 
 
-class TargetInput(forms.TextInput):
-    """Type to search among the records in scope (the browser filters the list as one types)."""
-
-    template_name = "imports/_target_input.html"
-
-    def __init__(self, options=(), attrs=None):
-        super().__init__(attrs)
-        self.options = list(options)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["options"] = self.options
-        context["widget"]["list_id"] = f"{attrs.get('id', name)}-list"
-        return context
-
-
-def _target_label(obj) -> str:
-    code = getattr(obj, "code", "")
-    return f"{obj}（{code}）" if code else str(obj)
-
-
 class UploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("文件"),
@@ -79,38 +58,16 @@ class UploadForm(BootstrapMixin, forms.Form):
         if importer is not None and importer.target_field:
             column = next(c for c in importer.columns if c.field == importer.target_field)
             self.target_column = column
-            choices = column.target_choices(user).order_by("name").only("id", "name", "code")
-            self.targets = {_target_label(o): o for o in choices}
             noun = getattr(column, "noun", column.title)
-            self.fields["target"] = forms.CharField(
+            self.fields["target"] = PickerField(
+                column.target_choices(user),
+                source=pickers.source_for(column.target_choices(user).model).name,
+                params={**column.picker_params, "action": "change"},
                 label=_("导入到哪个%(noun)s") % {"noun": noun},
                 required=False,
-                widget=TargetInput(
-                    self.targets,
-                    attrs={
-                        "class": "form-control",
-                        "placeholder": _("输入名称或代码搜索"),
-                        "autocomplete": "off",
-                    },
-                ),
                 help_text=_("文件里没有“%(col)s”列，或有些行没有填写时，这些行导入到这里选的%(noun)s。")
                 % {"col": column.title, "noun": noun},
             )
-
-    def clean_target(self):
-        text = (self.cleaned_data.get("target") or "").strip()
-        if not text:
-            return None
-        obj = self.targets.get(text)
-        if obj is None:  # typed rather than chosen: an exact name or code in scope
-            code = m.group(1) if (m := re.search(r"（([^（）]+)）$", text)) else text
-            found = [o for o in self.targets.values() if o.name == text or getattr(o, "code", None) == code]
-            obj = found[0] if len(found) == 1 else None
-        if obj is None:
-            raise forms.ValidationError(
-                _("在您的管辖范围内找不到“%(v)s”，请从列表中选择。") % {"v": text[:50]}
-            )
-        return obj
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

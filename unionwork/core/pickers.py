@@ -52,6 +52,14 @@ def get(name: str) -> Source:
         raise Http404 from None
 
 
+def source_for(model: type[Model]) -> Source:
+    """The first source registered for ``model`` (a form that only knows its queryset)."""
+    for source in _SOURCES.values():
+        if source.model is model:
+            return source
+    raise LookupError(model)
+
+
 def all_sources() -> dict[str, Source]:
     return dict(_SOURCES)
 

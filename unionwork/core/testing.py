@@ -27,6 +27,16 @@ def login(page, base: str, username: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
 
 
+def picker_search(page, select_id: str, typed: str):
+    """Open the picker of ``select_id`` and type into its search box, as a user would; the dropdown."""
+    wrapper = page.locator(f"#{select_id}").locator("xpath=following-sibling::div[contains(@class,'ts-wrapper')]")
+    wrapper.locator(".ts-control").click()
+    box = wrapper.locator(".ts-dropdown input.dropdown-input")
+    box.wait_for()
+    box.press_sequentially(typed, delay=50)
+    return wrapper.locator(".ts-dropdown")
+
+
 def seed_module_demos():
     """Every module's small demo data in 甘井子区 and 中山区, with the indicators recounted."""
     from django.test import override_settings

@@ -203,6 +203,7 @@ COLUMNS = [
         "community",
         queryset=_communities,
         noun=gettext_lazy("村（社区）"),
+        picker={"kind": ["community"]},
         required=True,
         only=("id", "code", "name", "path", "ipath", "kind"),
         aliases=["所在村(社区)", "村（社区）代码", "区划代码", "统计用区划代码", "所在社区"],

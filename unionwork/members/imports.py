@@ -168,6 +168,7 @@ COLUMNS = [
                  default_help=gettext_lazy("没有此列或不填时，新会员记为“未记录”")),
     UnionColumn(
         gettext_lazy("所在工会"), "union", queryset=_member_unions, noun=gettext_lazy("基层工会或联合工会"),
+        picker={"kind": ["grassroots", "joint"]},
         only=("id", "code", "name", "path", "ipath", "kind", "status"),
         aliases=["所属工会", "工会名称", "基层工会", "基层工会名称", "工会"],
         help=gettext_lazy("填工会代码或名称；本账号属于基层工会，或上传时选了导入到哪个工会，可不填此列"),

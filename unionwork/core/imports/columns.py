@@ -660,10 +660,13 @@ class ReferenceColumn(Column):
         name_field: str | None = "name",
         self_reference: bool = False,
         only: Sequence[str] = (),
+        picker: dict[str, Any] | None = None,
         **kwargs: Any,
     ):
         super().__init__(header, field, **kwargs)
         self.queryset = queryset
+        # params narrowing the picker's search when the record is chosen in the upload form
+        self.picker_params = dict(picker or {})
         self.noun_text = noun
         self.code_field = code_field
         self.name_field = name_field

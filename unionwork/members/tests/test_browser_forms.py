@@ -9,7 +9,7 @@ import re
 import pytest
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions
 from unionwork.members.models import CardStatus, Member, MemberCard
@@ -61,18 +61,6 @@ def member(seeded):
             employment_form="dispatched",
             joined_on=JOINED,
         )
-
-
-def _search(page, select_id: str, typed: str):
-    """Open the picker of ``select_id`` and type into its search box, as a user would."""
-    wrapper = page.locator(f"#{select_id}").locator(
-        "xpath=following-sibling::div[contains(@class,'ts-wrapper')]"
-    )
-    wrapper.locator(".ts-control").click()
-    box = wrapper.locator(".ts-dropdown input.dropdown-input")
-    box.wait_for()
-    box.press_sequentially(typed, delay=50)
-    return wrapper.locator(".ts-dropdown")
 
 
 def _values(m: Member) -> dict:
@@ -131,7 +119,7 @@ def test_add_form_defaults_dates_to_today_and_the_picker_finds_a_union_by_initia
     # The browser's date picker takes a date in any locale; the form posts it as ISO.
     page.fill("#id_joined_on", "2024-03-01")
     # Type the initials of 大连甘井子演示软件有限公司工会 (…演示软件 → ysrj) and pick it.
-    dropdown = _search(page, "id_union", "ysrj")
+    dropdown = picker_search(page, "id_union", "ysrj")
     option = dropdown.locator(".option", has_text="大连甘井子演示软件有限公司工会")
     option.wait_for()
     # The list is the server's answer to "ysrj": 星海演示机床 (ysjc) is not in it, nor 中山.
@@ -170,7 +158,7 @@ def test_cards_one_by_one_and_in_bulk_with_a_preview(page, live_server, member):
         )
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/members/cards/issue/")
-    dropdown = _search(page, "id_unit", "xhysjc")  # 大连星海演示机床有限公司工会
+    dropdown = picker_search(page, "id_unit", "xhysjc")  # 大连星海演示机床有限公司工会
     dropdown.locator(".option", has_text="大连星海演示机床有限公司工会").click()
     page.click("[data-testid=preview]")
     page.locator("[data-testid=issue-preview]").wait_for()

@@ -7,7 +7,7 @@ import datetime
 
 import openpyxl
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
 from unionwork.members import idnumber
 from unionwork.members.models import EmploymentForm, Member
 from unionwork.orgs.models import OrgUnit
@@ -30,7 +30,8 @@ def test_a_messy_roster_goes_in_without_edits(page, live_server, seeded, tmp_pat
 
     login(page, base, "gjz_editor")
     page.goto(base + "/imports/members.roster/")
-    page.get_by_label("导入到哪个基层工会或联合工会").fill(f"{union.name}（{union.code}）")
+    # The target union is chosen with the one picker, by its code here.
+    picker_search(page, "id_target", union.code).locator(".option", has_text=union.name).click()
     page.set_input_files("#id_file", str(path))
     page.screenshot(path=str(ARTIFACTS / "imports-roster-upload.png"), full_page=True)
     page.get_by_role("button", name="上传并校验").click()
