@@ -13,10 +13,20 @@ class SubtreeFilter(django_filters.CharFilter):
     """
 
     def __init__(self, *args, path_field: str = "org__path", **kwargs):
+        from unionwork.core.forms import ScopedUnitPickerWidget
+
         self.path_field = path_field
         kwargs.setdefault("label", _("所属组织（含下级）"))
-        kwargs.setdefault("help_text", _("组织编号或代码"))
+        kwargs.pop("help_text", None)  # chosen by searching, not typed
+        kwargs.setdefault("widget", ScopedUnitPickerWidget("units"))
         super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        # The picker shows the chosen unit by name: it looks it up in the user's scope only.
+        field = super().field
+        field.widget.lookup = lambda value: self.unit(value, getattr(self.parent.request, "user", None))
+        return field
 
     def unit(self, value, user):
         """The unit a value names (by code or id) inside the user's scope, or None."""

@@ -121,6 +121,22 @@ class PickerWidget(forms.Select):
         return groups
 
 
+class ScopedUnitPickerWidget(PickerWidget):
+    """The picker of a filter (a plain value, not a model field): the chosen unit is named through
+    ``lookup(value)``, which the filter sets to a look-up inside the user's scope."""
+
+    lookup = staticmethod(lambda value: None)
+
+    def optgroups(self, name, value, attrs=None):
+        groups = [(None, [self.create_option(name, "", "", True, 0)], 0)]
+        chosen = next((str(v) for v in value if v not in (None, "")), "")
+        unit = self.lookup(chosen) if chosen else None
+        if unit is not None:
+            groups[0][1][0]["selected"] = False
+            groups.append((None, [self.create_option(name, chosen, _picker_label(unit), True, 1)], 1))
+        return groups
+
+
 class PickerMultipleWidget(PickerWidget, forms.SelectMultiple):
     allow_multiple_selected = True
 

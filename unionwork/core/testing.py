@@ -31,7 +31,9 @@ def picker_search(page, select_id: str, typed: str):
     """Open the picker of ``select_id`` and type into its search box, as a user would; the dropdown."""
     wrapper = page.locator(f"#{select_id}").locator("xpath=following-sibling::div[contains(@class,'ts-wrapper')]")
     wrapper.locator(".ts-control").click()
-    box = wrapper.locator(".ts-dropdown input.dropdown-input")
+    # a single picker searches in its dropdown's box, a multiple one in the control itself
+    multiple = "multi" in (wrapper.get_attribute("class") or "")
+    box = wrapper.locator(".ts-control input" if multiple else ".ts-dropdown input.dropdown-input")
     box.wait_for()
     box.press_sequentially(typed, delay=50)
     return wrapper.locator(".ts-dropdown")

@@ -26,7 +26,7 @@ class SubtreeFilter(CoreSubtreeFilter):
 
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名/拼音/身份证号"), method="search")
-    under = SubtreeFilter(label=_("所属组织（含下级）"), help_text=_("组织代码或编号"))
+    under = SubtreeFilter(label=_("所属组织（含下级）"))
     status = django_filters.ChoiceFilter(label=_("会籍状态"), choices=MemberStatus.choices)
     employment_form = django_filters.ChoiceFilter(label=_("用工形式"), choices=EmploymentForm.choices)
     card_status = django_filters.ChoiceFilter(label=_("会员卡"), choices=CardStatus.choices)

@@ -180,3 +180,17 @@ def test_a_picked_record_in_scope_is_accepted_and_rendered_by_name(two_districts
     # The rendered select holds only the chosen union (by name), not every union of the district.
     html = str(MemberForm(user=user, initial={"union": mine["unit"].pk})["union"])
     assert html.count("<option") == 2 and mine["unit"].name in html and "data-picker-url" in html
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/members/list/", "/founding/enterprises/", "/stability/cases/"])
+def test_the_unit_filter_of_lists_is_the_picker_and_names_only_units_in_scope(client, url):
+    """A list's 所属组织 filter is searched, never typed; the chosen unit is shown by name, and an id
+    of another district names nothing (the list is empty rather than confirming the unit)."""
+    client.force_login(demo_user("gjz_admin"))
+    street = OrgUnit.objects.filter(path__startswith=unit("210211").path, kind="township").first()
+    page = client.get(url, {"under": street.pk}).content.decode()
+    assert 'name="under"' in page and "data-picker-url" in page.split('name="under"')[1].split(">")[0]
+    assert f'<option value="{street.pk}" selected>{pickers.label(street)}' in page
+    other = unit("210202")  # 中山区
+    page = client.get(url, {"under": other.pk}).content.decode()
+    assert other.name not in page

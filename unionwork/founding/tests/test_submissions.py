@@ -164,7 +164,7 @@ def test_the_pages_let_the_editor_record_and_the_reviewer_confirm(client, world)
     assert resp.status_code == 200 and "提交本级管理员或审核员确认" in resp.content.decode()
     resp = client.post(
         "/founding/unions/new/",
-        {"kind": "grassroots", "enterprises": e.uscc, "founded_on": "2025-03-01", "chairman_name": "王演示"},
+        {"kind": "grassroots", "enterprises": [e.pk], "founded_on": "2025-03-01", "chairman_name": "王演示"},
     )
     sub = FoundingSubmission.objects.get()
     assert resp.status_code == 302 and resp["Location"] == sub.get_absolute_url()
