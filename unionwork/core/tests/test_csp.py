@@ -39,7 +39,9 @@ PAGES = [
 def test_every_html_response_carries_the_policy(client):
     resp = client.get("/accounts/login/")
     policy = resp[HEADER]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
     assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
     client.force_login(demo_user("city_admin"))
     for url in PAGES:
