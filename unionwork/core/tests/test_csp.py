@@ -103,5 +103,12 @@ def test_the_pages_pass_the_policy_in_chromium(page, live_server, modules, usern
         page.wait_for_load_state("networkidle")
         assert page.locator("#chart-kind svg").count() == 1
         page.screenshot(path=str(ARTIFACTS / "csp-stability.png"), full_page=True)
+        # The security events page, which the logins above filled, also on a phone.
+        page.goto(base + "/security/")
+        assert page.locator("text=登录成功").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "security-events.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(base + "/security/")
+        page.screenshot(path=str(ARTIFACTS / "security-events-390.png"), full_page=True)
     violations = {url: v for url, v in seen.items() if v}
     assert not violations and not console, (violations, console)
