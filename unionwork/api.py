@@ -31,7 +31,7 @@ from ninja.security import HttpBearer
 
 from unionwork.accounts.api import router as accounts_router
 from unionwork.accounts.models import ApiToken
-from unionwork.core import audit
+from unionwork.core import audit, security
 from unionwork.core.api import validation_message
 from unionwork.core.import_api import router as imports_router
 from unionwork.dashboard.api import router as indicators_router
@@ -57,10 +57,13 @@ class ApiTokenAuth(HttpBearer):
             .first()
         )
         if found is None:
+            security.record("token_invalid", request)
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
+            # Token use is a security event at the same resolution: not one insert per request.
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            security.record("token_use", request, user=found.user, token=found.pk)
         user = found.user
         request.user = user
         audit.set_actor(user, "api")

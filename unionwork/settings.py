@@ -8,6 +8,9 @@ UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
 UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are kept (default 7)
 UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
 UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
+UNIONWORK_SECURITY_EVENT_DAYS  days security events are kept (default 180, never fewer)
+UNIONWORK_SECURITY_LOG_FILE  JSON-lines file of security events (default var/security-events.jsonl)
+UNIONWORK_CLIENT_IP_HEADER  behind a reverse proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR)
 UNIONWORK_MAX_REQUEST_BYTES  a request above this (uploads included) is refused with 413 (default 110 MB)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
@@ -17,6 +20,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "unionwork.core.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "unionwork.core.security.SecurityEventMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -176,14 +182,55 @@ UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
 UNIONWORK_PAGE_SIZE = 50
 UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 
+# Content-Security-Policy (issue 10, point 2), with Django's own CSP support (django.middleware.csp,
+# new in Django 6.0 and written by django-csp's maintainers; django-csp 4.0 declares Django up to 5.2).
+# Scripts only from our own static files: no inline script, no inline event handler (pages pass data
+# in json_script / data- attributes; core/static/core/behaviours.js does autosubmit, confirm, the tree
+# toggle). Styles allow 'unsafe-inline': Bootstrap's and our templates' style="" attributes, htmx's
+# indicator <style> and the swagger page need it; inline style cannot run code. Nothing external.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],  # Bootstrap's form controls draw with data: SVGs
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Security events (core/security.py): kept in the SecurityEvent table at least 180 days, and one
+# JSON line each on the "unionwork.security" logger, to a file under var/ and the console, which the
+# operator ships off the machine (e.g. a log shipper tailing the file; WatchedFileHandler reopens it
+# after logrotate moves it).
+UNIONWORK_SECURITY_EVENT_DAYS = max(180, int(os.environ.get("UNIONWORK_SECURITY_EVENT_DAYS", "180")))
+UNIONWORK_SECURITY_LOG_FILE = os.environ.get(
+    "UNIONWORK_SECURITY_LOG_FILE", str(BASE_DIR / "var" / "security-events.jsonl")
+)
+UNIONWORK_CLIENT_IP_HEADER = os.environ.get("UNIONWORK_CLIENT_IP_HEADER", "")
+Path(UNIONWORK_SECURITY_LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"jsonline": {"()": "unionwork.core.logjson.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_file": {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": UNIONWORK_SECURITY_LOG_FILE,
+            "formatter": "jsonline",
+            "encoding": "utf-8",
+            "delay": True,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # Audit anchors and security events are kept: the operator ships this stream off the machine.
     "loggers": {
         "unionwork.audit": {"level": "INFO"},
-        "unionwork.security": {"level": "INFO"},
+        # The file gets one JSON line per record; the console (root) shows the same JSON message.
+        "unionwork.security": {"level": "INFO", "handlers": ["security_file"]},
     },
 }

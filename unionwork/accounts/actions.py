@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from unionwork.accounts.models import Role, User
-from unionwork.core import audit
+from unionwork.core import audit, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ROLES, path_in_scope, user_may
 from unionwork.orgs.models import OrgUnit
@@ -210,4 +210,5 @@ def unlock_account(actor_user: User | None, account: User) -> User:
     User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=None)
     account.failed_logins, account.locked_until = 0, None
     audit.record(account, "unlock", note=_("解除登录锁定"))
+    security.record("unlock", user=actor_user, account=account.get_username())
     return account

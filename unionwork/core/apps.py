@@ -24,6 +24,13 @@ class CoreConfig(AppConfig):
         from unionwork.core import audit_tasks
 
         schedule.register_hourly("core.audit_anchor", audit_tasks.anchor_audit_chain)
+        # Security events: recorded on Django's login signals; kept UNIONWORK_SECURITY_EVENT_DAYS (>= 180).
+        from unionwork.core import security
+
+        security.connect_signals()
+        schedule.register_daily(
+            "core.purge_security_events", tasks.purge_security_events, at=datetime.time(3, 30)
+        )
         autodiscover_modules("notifications")
         # ... and the search sources of the one picker in its own pickers.py.
         autodiscover_modules("pickers")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.filters import SubtreeFilter
 from unionwork.core.forms import DateInput
-from unionwork.core.models import AuditEvent
+from unionwork.core.models import AuditEvent, SecurityEvent
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -42,5 +42,28 @@ class AuditEventFilter(django_filters.FilterSet):
         )
         self.form.fields["verb"].choices = [("", "---------"), *self.filters["verb"].extra["choices"]]
         self.form.fields["model"].choices = [("", "---------"), *self.filters["model"].extra["choices"]]
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class SecurityEventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=SecurityEvent.Kind.choices, label=_("事件"))
+    username = django_filters.CharFilter(field_name="username", lookup_expr="icontains", label=_("用户名"))
+    ip = django_filters.CharFilter(field_name="ip", lookup_expr="startswith", label=_("客户端地址"))
+    path = django_filters.CharFilter(field_name="path", lookup_expr="icontains", label=_("请求地址"))
+    since = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label=_("起始日期"), widget=DateInput()
+    )
+    until = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label=_("截止日期"), widget=DateInput()
+    )
+    under = SubtreeFilter(path_field="org_path")
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["kind", "username", "ip", "path", "since", "until", "under"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-sm")

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("imports:jobs", _("导入记录"), "change"),
     ("accounts:list", _("账号"), "manage"),
     ("core:audit", _("审计"), "manage"),
+    ("core:security-events", _("安全事件"), "manage"),
 ]
 
 

@@ -274,3 +274,60 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.slot}"
+
+
+class SecurityEventQuerySet(ScopedQuerySet):
+    # Scoped by the account the event is about (the actor), so an administrator sees the events
+    # of the accounts in their subtree; events of no known account have an empty path (city only).
+    scope_path_field = "org_path"
+
+
+class SecurityEvent(models.Model):
+    """One security event (login, failure, lockout, unlock, refused access, token use, unmasking):
+    who, from where, when, what. Written only by :func:`unionwork.core.security.record`, kept at
+    least 180 days (China's Cybersecurity Law art. 21), purged daily after UNIONWORK_SECURITY_EVENT_DAYS."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        UNLOCK = "unlock", _("解除锁定")
+        LOGOUT = "logout", _("退出登录")
+        FORBIDDEN = "forbidden", _("拒绝访问（403）")
+        OUT_OF_SCOPE = "out_of_scope", _("越权访问（范围外记录）")
+        TOKEN_USE = "token_use", _("使用接口令牌")
+        TOKEN_INVALID = "token_invalid", _("无效接口令牌")
+        UNMASK = "unmask", _("查看完整身份证号")
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The name as given (also for failed logins of unknown names), kept if the account goes.
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    org_path = models.CharField(_("所属组织路径"), max_length=255, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=255, blank=True)
+    method = models.CharField(_("请求方法"), max_length=10, blank=True)
+    path = models.CharField(_("请求地址"), max_length=500, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    @property
+    def detail_display(self) -> str:
+        return "；".join(f"{k}={v}" for k, v in (self.detail or {}).items())

@@ -147,5 +147,11 @@ class ScopedQuerySet(models.QuerySet):
         """One record in scope, or 404: never a 403 that confirms it exists."""
         try:
             return self.restrict(user, action).get(**lookup)
-        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+        except self.model.DoesNotExist as exc:
+            # A record that exists outside the user's scope: a refused access, logged.
+            from unionwork.core import security
+
+            security.refused_out_of_scope(self.model, lookup, user)
+            raise Http404 from exc
+        except (ValueError, TypeError) as exc:
             raise Http404 from exc

@@ -39,3 +39,13 @@ def purge_import_files(now_iso: str | None = None) -> int:
     from unionwork.core.imports.jobs import purge_expired
 
     return purge_expired()
+
+
+@task
+def purge_security_events(now_iso: str | None = None) -> int:
+    """Delete security events older than ``UNIONWORK_SECURITY_EVENT_DAYS`` (never under 180 days)."""
+    import datetime
+
+    from unionwork.core import security
+
+    return security.purge(datetime.datetime.fromisoformat(now_iso) if now_iso else None)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("notifications/read/", views.notices_read_all, name="notices-read-all"),
     path("audit/", views.AuditListView.as_view(), name="audit"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("security/", views.SecurityEventListView.as_view(), name="security-events"),
     path("pick/<slug:name>/", pickers.pick, name="pick"),
 ]

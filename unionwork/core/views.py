@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
-from unionwork.core.models import AuditEvent, Notice
+from unionwork.core.models import AuditEvent, Notice, SecurityEvent
 
 
 @dataclass(frozen=True)
@@ -407,6 +407,39 @@ class AuditListView(ScopedListView):
         from unionwork.core.audit_filters import AuditEventFilter
 
         return AuditEventFilter
+
+
+class SecurityEventListView(ScopedListView):
+    """Security events of the accounts in the administrator's subtree; the city also sees those
+    of no known account (failed logins of unknown names, invalid API tokens)."""
+
+    model = SecurityEvent
+    action = "manage"
+    title = gettext_lazy("安全事件")
+    default_sort = "-at"
+    columns = [
+        Column("at", gettext_lazy("时间"), sort="at"),
+        Column("get_kind_display", gettext_lazy("事件"), sort="kind"),
+        Column("username", gettext_lazy("用户名"), sort="username"),
+        Column("ip", gettext_lazy("客户端地址"), sort="ip"),
+        Column("method", gettext_lazy("方法")),
+        Column("path", gettext_lazy("请求地址")),
+        Column("detail_display", gettext_lazy("详情")),
+    ]
+
+    def base_queryset(self):
+        user = self.request.user
+        qs = SecurityEvent.objects.restrict(user, self.action)
+        org = getattr(user, "org", None)
+        if user.may(self.action) and org is not None and org.parent_id is None:
+            return SecurityEvent.objects.all()  # the city: every event, of known accounts or not
+        return qs
+
+    @property
+    def filterset_class(self):
+        from unionwork.core.audit_filters import SecurityEventFilter
+
+        return SecurityEventFilter
 
 
 def audit_detail(request, pk):

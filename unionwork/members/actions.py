@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, scope
+from unionwork.core import audit, scope, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ADMINISTRATOR, path_in_scope
 from unionwork.members import idnumber, pii
@@ -276,6 +276,7 @@ def check_transfer_from(user, member: Member) -> None:
         "refused transfer-in: user=%s member=%s from union=%s (%s) outside the user's scope",
         user.get_username(), member.pk, union.pk, member.org_path,
     )
+    security.record("forbidden", user=user, action="transfer_in", member=member.pk, union=union.pk)
     raise ActionError(
         _("%(id)s 是“%(u)s”的在会会员，该工会不在您的管辖范围内，不能直接转入。"
           "请联系“%(u)s”先为其办理转出（离会：转出），再在本工会登记入会。") % {"id": member.id_masked, "u": union.name},
@@ -346,13 +347,17 @@ def reveal_id(user, member: Member) -> str:
     number = pii.decrypt(member.id_cipher, member.pii_key)
     with transaction.atomic():
         audit.record(member, "view_pii", note=_("查看完整身份证号"))
+    security.record("unmask", user=user, member=member.pk, union=member.union_id)
     return number
 
 
 def record_pii_export(user, members: Iterable[Member], note: str) -> int:
     """An export showing full ID numbers: one view_pii event per member shown."""
     with transaction.atomic():
-        return audit.record_many(((m, "view_pii", None, None) for m in members), note=note)
+        shown = audit.record_many(((m, "view_pii", None, None) for m in members), note=note)
+    # One security event for the whole export (each member is in the audit trail).
+    security.record("unmask", user=user, export=str(note), count=shown)
+    return shown
 
 
 def move_members_on_merge(source: OrgUnit, target: OrgUnit) -> int:

@@ -10,7 +10,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, indicators, scope
+from unionwork.core import audit, indicators, scope, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope
 from unionwork.core.text import pinyin_of
@@ -234,6 +234,7 @@ def check_territorial(user, unit: OrgUnit, destination_path: str, verb: str = "m
         unit.path,
         destination_path,
     )
+    security.record("forbidden", user=user, action=verb, unit=unit.pk, destination=destination_path)
     raise ActionError(
         _(
             "不能调整“%(u)s”的隶属关系：须由同时管辖它所在地和新上级的组织办理。"
