@@ -24,6 +24,8 @@ class CoreConfig(AppConfig):
         from unionwork.core import audit_tasks
 
         schedule.register_hourly("core.audit_anchor", audit_tasks.anchor_audit_chain)
+        # Import jobs a dead worker left running are marked failed (each new import checks too).
+        schedule.register_hourly("core.recover_imports", tasks.recover_imports)
         autodiscover_modules("notifications")
         # ... and the search sources of the one picker in its own pickers.py.
         autodiscover_modules("pickers")
