@@ -42,10 +42,13 @@ def _may_isolate() -> bool:
     from django.conf import settings
     from django.db import connections
 
+    default = connections["default"]
     return (
         getattr(settings, "UNIONWORK_IMPORT_ISOLATE", True)
         and "fork" in multiprocessing.get_all_start_methods()
         and not any(c.in_atomic_block for c in connections.all(initialized_only=True))
+        # an in-memory SQLite database (tests) is not shared with a child process
+        and not (default.vendor == "sqlite" and default.is_in_memory_db())
     )
 
 

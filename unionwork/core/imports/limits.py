@@ -64,6 +64,8 @@ class Limits:
 
 
 def _mib(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{n / 1024:,.1f} KB"
     return f"{n / (1024 * 1024):,.1f} MB"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any, Protocol
@@ -139,7 +140,8 @@ class CsvSheet:
         self.delimiter = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
         lines = 0
         longest = carry = 0  # the longest line bounds what csv.reader holds for one row
-        for chunk in (head, *iter(lambda: fileobj.read(SNIFF_BYTES), b"")):
+        # Chunks, never the whole file; a quarter of the sniff size keeps split()'s pieces small.
+        for chunk in itertools.chain((head,), iter(lambda: fileobj.read(SNIFF_BYTES // 4), b"")):
             parts = chunk.split(b"\n")
             lines += len(parts) - 1
             if len(parts) == 1:
