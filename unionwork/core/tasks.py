@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.tasks import task
 
 from unionwork.core import audit
 from unionwork.core.models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -92,7 +96,9 @@ def _run_isolated(job_id: int) -> None:
             ImportJob.objects.filter(pk=job_id, status__in=engine.RUNNING).update(heartbeat_at=timezone.now())
         except DatabaseError:  # SQLite while the child writes: the lock is the child's
             pass
-    if process.exitcode != 0:
+    if process.exitcode != 0:  # killed, aborted or raised: the job, if unfinished, failed
+        if process.exitcode < 0:
+            logger.error("import job %s: its process ended by signal %s", job_id, -process.exitcode)
         with audit.acting_as(None, "task"):
             engine.mark_interrupted(job_id)
 

@@ -306,6 +306,20 @@ def test_a_job_whose_process_dies_is_failed_and_the_next_job_runs(tmp_path, seed
     assert "1,048,576" in following.message
 
 
+@pytest.mark.django_db(transaction=True)
+def test_calamine_aborting_on_a_far_cell_fails_only_its_job(tmp_path, seeded, settings, monkeypatch):
+    """Defence in depth: with the limits lifted, calamine asks for 512 GiB and aborts the process
+    (as every import did before this change); the capped child dies, the worker marks the job."""
+    settings.UNIONWORK_IMPORT_MAX_ROWS = settings.UNIONWORK_IMPORT_MAX_COLUMNS = 10**7
+    settings.UNIONWORK_IMPORT_MAX_CELLS = 10**15
+    settings.UNIONWORK_IMPORT_MAX_MEMORY_MB = 512
+    monkeypatch.setattr(tasks, "_may_isolate", lambda: True)
+    user = demo_user("gjz_admin")
+    job = run_upload(user, "members.roster", far_cell_xlsx(tmp_path / "far.xlsx").read_bytes(), "名册.xlsx")
+    assert job.status == ImportJob.Status.ERROR
+    assert "处理中断" in job.message and not job.file
+
+
 @pytest.mark.django_db
 def test_stale_running_jobs_are_recovered_and_fresh_ones_left_alone(tmp_path):
     from django.core.files.base import ContentFile
