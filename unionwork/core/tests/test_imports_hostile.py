@@ -364,3 +364,19 @@ def test_each_new_import_first_recovers_jobs_a_dead_worker_left(tmp_path):
     run_upload(user, "members.roster", far_cell_xlsx(tmp_path / "far.xlsx").read_bytes(), "名册.xlsx")
     left.refresh_from_db()
     assert left.status == ImportJob.Status.ERROR and "处理中断" in left.message
+
+
+@pytest.mark.django_db
+def test_an_infinite_number_cell_is_marked_not_a_crash(tmp_path):
+    """A number cell that overflows to inf (found by the import fuzz test) used to crash the
+    writing of the marked error file; the job now fails with its row errors and its file."""
+    path = tmp_path / "inf.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号", "性别"])
+    book.active.append(["张三", "123", 12345])
+    book.save(path)
+    rewrite_sheet(path, lambda xml: xml.replace(b"<v>12345</v>", b"<v>1e999</v>"))
+    assert b"1e999" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    job = run_upload(demo_user("gjz_admin"), "members.roster", path.read_bytes(), "名册.xlsx")
+    assert job.status == ImportJob.Status.FAILED, job.message
+    assert job.error_file
