@@ -75,8 +75,13 @@ def _cap_memory() -> None:
 
 
 def _child(job_id: int) -> None:
+    from django.db import connections
+
     _cap_memory()
-    _run_here(job_id)
+    try:
+        _run_here(job_id)
+    finally:
+        connections.close_all()  # multiprocessing ends the child with os._exit: say goodbye first
 
 
 def _run_isolated(job_id: int) -> None:
