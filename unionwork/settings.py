@@ -6,6 +6,7 @@ DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated
 UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
 UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are kept (default 7)
+UNIONWORK_IMPORT_MAX_*  bounds of an upload (rows, columns, cells, bytes, zip members/ratio; see below)
 UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
 UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
 UNIONWORK_SECURITY_EVENT_DAYS  days security events are kept (default 180, never fewer)
@@ -175,6 +176,27 @@ UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
 # task/command imports_purge_files deletes older ones. A later successful import of the same kind
 # by the same user deletes them at once.
 UNIONWORK_IMPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_IMPORT_FILE_DAYS", "7"))
+# Bounds an upload must keep before it is read (core/imports/limits.py): a hostile spreadsheet
+# (a far cell, a zip bomb) is refused with a message instead of taking the worker down.
+# As many rows as one Excel sheet holds: a city-wide roster of a million members still goes in.
+UNIONWORK_IMPORT_MAX_ROWS = int(os.environ.get("UNIONWORK_IMPORT_MAX_ROWS", "1048576"))
+UNIONWORK_IMPORT_MAX_COLUMNS = int(os.environ.get("UNIONWORK_IMPORT_MAX_COLUMNS", "200"))
+UNIONWORK_IMPORT_MAX_CELLS = int(os.environ.get("UNIONWORK_IMPORT_MAX_CELLS", "10000000"))
+UNIONWORK_IMPORT_MAX_FILE_BYTES = int(
+    os.environ.get("UNIONWORK_IMPORT_MAX_FILE_BYTES", str(100 * 1024 * 1024))
+)
+UNIONWORK_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("UNIONWORK_IMPORT_MAX_UNCOMPRESSED_BYTES", str(512 * 1024 * 1024))
+)
+UNIONWORK_IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("UNIONWORK_IMPORT_MAX_ZIP_MEMBERS", "2000"))
+UNIONWORK_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("UNIONWORK_IMPORT_MAX_COMPRESSION_RATIO", "200"))
+UNIONWORK_IMPORT_MAX_LINE_BYTES = int(os.environ.get("UNIONWORK_IMPORT_MAX_LINE_BYTES", str(1024 * 1024)))
+# An import runs in a child process (so that a crash ends only the job, marked failed) whose
+# address space is capped at this many MB above the worker's (0: no cap).
+UNIONWORK_IMPORT_ISOLATE = os.environ.get("UNIONWORK_IMPORT_ISOLATE", "1") == "1"
+UNIONWORK_IMPORT_MAX_MEMORY_MB = int(os.environ.get("UNIONWORK_IMPORT_MAX_MEMORY_MB", "2048"))
+# A checking or writing job whose heartbeat is older than this is recovered as failed.
+UNIONWORK_IMPORT_STALE_MINUTES = int(os.environ.get("UNIONWORK_IMPORT_STALE_MINUTES", "15"))
 UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
 UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
     "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")

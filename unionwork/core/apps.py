@@ -31,6 +31,8 @@ class CoreConfig(AppConfig):
         schedule.register_daily(
             "core.purge_security_events", tasks.purge_security_events, at=datetime.time(3, 30)
         )
+        # Import jobs a dead worker left running are marked failed (each new import checks too).
+        schedule.register_hourly("core.recover_imports", tasks.recover_imports)
         autodiscover_modules("notifications")
         # ... and the search sources of the one picker in its own pickers.py.
         autodiscover_modules("pickers")

@@ -129,6 +129,9 @@ class ImportJob(models.Model):
     files_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched while a process works on the job: a checking or writing job whose heartbeat is
+    # stale was left by a dead worker and is recovered as failed (engine.recover_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

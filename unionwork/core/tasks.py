@@ -2,21 +2,110 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.tasks import task
 
 from unionwork.core import audit
 from unionwork.core.models import ImportJob
 
+logger = logging.getLogger(__name__)
+
 
 @task
 def process_import(job_id: int) -> str:
-    """Check and write one uploaded import job as its uploader; return its final status."""
+    """Check and write one uploaded import job as its uploader; return its final status.
+
+    Jobs a dead worker left running are recovered first. Then the job runs in a child process
+    with a capped address space (``UNIONWORK_IMPORT_MAX_MEMORY_MB``): a crash, an abort or a
+    kill of that process ends only this job, marked failed with a message, and the worker goes on
+    to the next one. Inside a transaction (tests) or without fork it runs in this process.
+    """
+    from unionwork.core.imports import engine
+
+    with audit.acting_as(None, "task"):
+        engine.recover_stale()
+    if _may_isolate():
+        _run_isolated(job_id)
+        return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
+    return _run_here(job_id)
+
+
+def _run_here(job_id: int) -> str:
     from unionwork.core.imports.engine import run_import
 
     job = ImportJob.objects.select_related("user__org").get(pk=job_id)
     with audit.acting_as(job.user, "import"):
         run_import(job)
     return job.status
+
+
+def _may_isolate() -> bool:
+    import multiprocessing
+
+    from django.conf import settings
+    from django.db import connections
+
+    default = connections["default"]
+    return (
+        getattr(settings, "UNIONWORK_IMPORT_ISOLATE", True)
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not any(c.in_atomic_block for c in connections.all(initialized_only=True))
+        # an in-memory SQLite database (tests) is not shared with a child process
+        and not (default.vendor == "sqlite" and default.is_in_memory_db())
+    )
+
+
+def _cap_memory() -> None:
+    """Cap this process's address space at its present size plus UNIONWORK_IMPORT_MAX_MEMORY_MB."""
+    import os
+    import resource
+
+    from django.conf import settings
+
+    extra = int(getattr(settings, "UNIONWORK_IMPORT_MAX_MEMORY_MB", 2048)) * 1024 * 1024
+    if extra <= 0:
+        return
+    try:
+        with open("/proc/self/statm") as fh:
+            present = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (present + extra, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError):  # no /proc or a lower hard limit: run without the cap
+        pass
+
+
+def _child(job_id: int) -> None:
+    from django.db import connections
+
+    _cap_memory()
+    try:
+        _run_here(job_id)
+    finally:
+        connections.close_all()  # multiprocessing ends the child with os._exit: say goodbye first
+
+
+def _run_isolated(job_id: int) -> None:
+    import multiprocessing
+
+    from django.db import DatabaseError, connections
+    from django.utils import timezone
+
+    from unionwork.core.imports import engine
+
+    connections.close_all()  # the child opens its own connection
+    process = multiprocessing.get_context("fork").Process(target=_child, args=(job_id,))
+    process.start()
+    while process.exitcode is None:
+        process.join(timeout=30)
+        try:  # this worker is alive: the job is not stale while its child works
+            ImportJob.objects.filter(pk=job_id, status__in=engine.RUNNING).update(heartbeat_at=timezone.now())
+        except DatabaseError:  # SQLite while the child writes: the lock is the child's
+            pass
+    if process.exitcode != 0:  # killed, aborted or raised: the job, if unfinished, failed
+        if process.exitcode < 0:
+            logger.error("import job %s: its process ended by signal %s", job_id, -process.exitcode)
+        with audit.acting_as(None, "task"):
+            engine.mark_interrupted(job_id)
 
 
 @task
@@ -49,3 +138,12 @@ def purge_security_events(now_iso: str | None = None) -> int:
     from unionwork.core import security
 
     return security.purge(datetime.datetime.fromisoformat(now_iso) if now_iso else None)
+
+
+@task
+def recover_imports(now_iso: str | None = None) -> int:
+    """Import jobs left checking or writing by a dead worker, marked failed (see engine.recover_stale)."""
+    from unionwork.core.imports.engine import recover_stale
+
+    with audit.acting_as(None, "task"):
+        return recover_stale()

@@ -47,7 +47,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,8 +187,18 @@ class CheckResult:
 
     def state(self) -> dict:
         """What the checking process hands to the writing one (everything but the spill)."""
-        return {k: getattr(self, k) for k in (
-            "header_row", "rows", "planned", "ignored_headers", "columns_note", "skipped", "skipped_count")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "header_row",
+                "rows",
+                "planned",
+                "ignored_headers",
+                "columns_note",
+                "skipped",
+                "skipped_count",
+            )
+        }
 
     def set_state(self, state: dict) -> None:
         for k, v in state.items():
@@ -374,8 +384,10 @@ class Checker:
             column = next(c for c in importer.columns if c.field == importer.target_field)
             obj = column.target_choices(ctx.user).filter(pk=target).first()
             if obj is None:  # chosen in the form, then moved out of reach: say so, never guess
-                raise ImportFileError(_("上传时选择的%(noun)s已不在您的管辖范围内，请重新上传并选择。") % {
-                    "noun": getattr(column, "noun", column.title)})
+                raise ImportFileError(
+                    _("上传时选择的%(noun)s已不在您的管辖范围内，请重新上传并选择。")
+                    % {"noun": getattr(column, "noun", column.title)}
+                )
             ctx.target = obj
             self.target = (importer.target_field, column.target_value(obj))
             if importer.target_field not in found:
@@ -563,14 +575,53 @@ def spilled_rows(spill: IO[bytes]) -> Iterator[Row]:
 def _progress(job: ImportJob):
     def report(done: int, total: int) -> None:
         job.processed_rows, job.total_rows = done, total
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=done, total_rows=total, heartbeat_at=timezone.now()
+        )
 
     return report
 
 
 def _set_status(job: ImportJob, status: str) -> None:
     job.status = status
-    ImportJob.objects.filter(pk=job.pk).update(status=status)
+    job.heartbeat_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status=status, heartbeat_at=job.heartbeat_at)
+
+
+# A process works on jobs in these states; nobody does once it died.
+RUNNING = (Status.CHECKING, Status.WRITING)
+
+
+def interrupted_message() -> str:
+    return _(
+        "处理中断：处理这个文件的进程意外停止（可能文件过大或异常），没有写入任何数据。"
+        "请检查文件后重新上传；仍不成功时请联系管理员。"
+    )
+
+
+def mark_interrupted(job_id: int) -> bool:
+    """A job whose process died, as failed with a message the user sees; its upload deleted."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return False
+    message = interrupted_message()
+    _finish(job, Status.ERROR, message, error_count=1, errors=[Issue(None, "", message).as_dict()])
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+    _side_progress_path(job).unlink(missing_ok=True)
+    logger.warning("import job %s: its process died; marked as failed", job.pk)
+    return True
+
+
+def recover_stale(now=None) -> int:
+    """Jobs left checking or writing by a dead worker (stale heartbeat), marked failed."""
+    minutes = getattr(settings, "UNIONWORK_IMPORT_STALE_MINUTES", 15)
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=minutes)
+    stale = ImportJob.objects.filter(status__in=RUNNING).filter(
+        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    return sum(mark_interrupted(pk) for pk in stale.values_list("pk", flat=True))
 
 
 def _finish(job: ImportJob, status: str, message: str, **fields: Any) -> None:
@@ -591,13 +642,20 @@ def _ignored_note(result: CheckResult) -> str:
     note = result.columns_note
     parts = []
     if result.skipped_count:
-        parts.append(_("跳过了 %(n)d 行不是记录的行（标题、说明、合计或空行），见下方列表。") % {"n": result.skipped_count})
+        parts.append(
+            _("跳过了 %(n)d 行不是记录的行（标题、说明、合计或空行），见下方列表。")
+            % {"n": result.skipped_count}
+        )
     if note.get("unknown"):
         parts.append(_("以下列未能识别，没有导入：%(cols)s。") % {"cols": "、".join(note["unknown"][:20])})
     if note.get("unused"):  # the reasons are in ``columns_note`` (the job page lists them)
-        parts.append(_("以下列已识别但不导入：%(cols)s。") % {"cols": "、".join(h for h, _why in note["unused"][:20])})
+        parts.append(
+            _("以下列已识别但不导入：%(cols)s。") % {"cols": "、".join(h for h, _why in note["unused"][:20])}
+        )
     if note.get("left_out"):
-        parts.append(_("按您选择的列对应，以下列不导入：%(cols)s。") % {"cols": "、".join(note["left_out"][:20])})
+        parts.append(
+            _("按您选择的列对应，以下列不导入：%(cols)s。") % {"cols": "、".join(note["left_out"][:20])}
+        )
     if note.get("defaulted"):
         parts.append(
             _("文件中没有这些列，新记录取默认值：%(cols)s。")
@@ -733,8 +791,9 @@ class _SideProgress:
         try:
             with self.side.cursor() as cur:
                 cur.execute(
-                    f'UPDATE "{self.table}" SET processed_rows = %s, total_rows = %s WHERE id = %s',  # noqa: S608
-                    [done, total, job.pk],
+                    f'UPDATE "{self.table}" SET processed_rows = %s, total_rows = %s, heartbeat_at = %s '  # noqa: S608
+                    "WHERE id = %s",
+                    [done, total, timezone.now(), job.pk],
                 )
         except DatabaseError:  # progress is a courtesy: never let it fail the import
             logger.warning("import job %s: progress not saved", job.pk, exc_info=True)
@@ -860,7 +919,10 @@ class _Worker:
                 logger.info(
                     "one-pass import: checking process %.1f s (%.1f s waiting for the writer); "
                     "writer %.1f s (%.1f s waiting for checked rows)",
-                    msg[4][0], msg[4][1], time.perf_counter() - start, waited,
+                    msg[4][0],
+                    msg[4][1],
+                    time.perf_counter() - start,
+                    waited,
                 )
                 return
             elif kind == "file_error":
@@ -1048,7 +1110,9 @@ def purge_expired(now=None) -> int:
     days = getattr(settings, "UNIONWORK_IMPORT_FILE_DAYS", 7)
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     n = 0
-    for job in ImportJob.objects.filter(created_at__lt=cutoff, status__in=SETTLED).exclude(file="", error_file=""):
+    for job in ImportJob.objects.filter(created_at__lt=cutoff, status__in=SETTLED).exclude(
+        file="", error_file=""
+    ):
         purge_files(job)
         n += 1
     return n

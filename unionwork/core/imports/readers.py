@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any, Protocol
@@ -70,6 +71,10 @@ class ExcelSheet:
         if not head:
             raise ImportFileError(_("文件是空的，请检查后重新上传。"))
         fileobj.seek(0)
+        from unionwork.core.imports import limits
+
+        # Before calamine allocates anything for it: size, zip members, the sheet's area.
+        limits.check_upload(fileobj)
         try:
             book = CalamineWorkbook.from_filelike(fileobj)
             sheet = book.get_sheet_by_name(self._first_sheet(book))
@@ -115,7 +120,12 @@ class CsvSheet:
     """A CSV file in UTF-8 (with or without BOM) or GB18030, comma- or tab-separated."""
 
     def __init__(self, fileobj: IO[bytes]):
+        from unionwork.core.imports import limits
+
+        self._limits = limits.Limits.from_settings()
         self._file = fileobj
+        fileobj.seek(0)
+        limits.check_size(limits.file_size(fileobj), self._limits)
         head = fileobj.read(SNIFF_BYTES)
         if not head.strip():
             raise ImportFileError(_("文件是空的，请检查后重新上传。"))
@@ -128,10 +138,28 @@ class CsvSheet:
         self.encoding = detect_encoding(head)
         first_line = head.split(b"\n", 1)[0]
         self.delimiter = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
-        lines = head.count(b"\n")
-        for chunk in iter(lambda: fileobj.read(SNIFF_BYTES), b""):
-            lines += chunk.count(b"\n")
+        lines = 0
+        longest = carry = 0  # the longest line bounds what csv.reader holds for one row
+        # Chunks, never the whole file; a quarter of the sniff size keeps split()'s pieces small.
+        for chunk in itertools.chain((head,), iter(lambda: fileobj.read(SNIFF_BYTES // 4), b"")):
+            parts = chunk.split(b"\n")
+            lines += len(parts) - 1
+            if len(parts) == 1:
+                carry += len(parts[0])
+            else:
+                longest = max(longest, carry + len(parts[0]), *map(len, parts[1:-1]))
+                carry = len(parts[-1])
+            if max(longest, carry) > self._limits.max_line_bytes:
+                raise ImportFileError(
+                    _(
+                        "文件第 %(line)s 行超过 %(max)s 字节，不像是正常的表格行（可能缺少换行或不是 CSV 文件）。"
+                        "请在 Excel 中打开检查后另存为 .xlsx 上传。"
+                    )
+                    % {"line": f"{lines + 1:,}", "max": f"{self._limits.max_line_bytes:,}"}
+                )
         self.total_lines = lines + 1
+        if lines > self._limits.max_rows:
+            limits.check_area(lines, 1, self._limits)
         self.width = 0
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -141,6 +169,10 @@ class CsvSheet:
             for number, cells in enumerate(csv.reader(text, delimiter=self.delimiter), start=1):
                 if len(cells) > self.width:
                     self.width = len(cells)
+                    if self.width > self._limits.max_columns:
+                        from unionwork.core.imports import limits
+
+                        limits.check_area(number, self.width, self._limits)
                 yield number, cells
         except UnicodeDecodeError:
             raise ImportFileError(

@@ -13,6 +13,7 @@ the file encrypted, for the uploader only); only ``secret_columns`` (passwords) 
 from __future__ import annotations
 
 import datetime
+import math
 from collections import defaultdict
 from typing import IO, Any
 
@@ -60,7 +61,9 @@ def _write(ws: Any, r: int, c: int, value: Any, fmts: _Formats, bad: bool, text:
             ws.write_string(r, c, value, fmts.get(bad, "text" if text else ""))
         elif bad or text:
             ws.write_blank(r, c, None, fmts.get(bad, "text" if text else ""))
-    elif t is float or t is int:  # kept as it came; in a code column the cell is text-formatted for retyping
+    # Numbers kept as they came (text-formatted in a code column); inf/nan, which xlsxwriter
+    # refuses, fall through to text at the end.
+    elif (t is float and math.isfinite(value)) or t is int:
         ws.write_number(r, c, value, fmts.get(bad, "text" if text else ""))
     elif t is bool:
         ws.write_boolean(r, c, value, fmts.get(bad, ""))

@@ -190,7 +190,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     daily = {"core.deadline_reminders", "core.purge_import_files", "core.purge_security_events", "stability.reminders"}
-    hourly = {"core.audit_anchor"}
+    hourly = {"core.audit_anchor", "core.recover_imports"}
 
     def runs(slot_prefix):
         return set(ScheduledRun.objects.filter(slot__startswith=slot_prefix).values_list("job", flat=True))
@@ -203,13 +203,15 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
     call_command("scheduler", "--once", "--at", at(2026, 8, 25, 8, 30).isoformat(), stdout=out)
     call_command("scheduler", "--once", "--at", at(2026, 8, 25, 15, 0).isoformat(), stdout=out)
     assert runs("2026-08-25") - hourly == daily
-    assert ScheduledRun.objects.filter(job__in=daily).count() == 4  # once a day, however often it looks
-    assert ScheduledRun.objects.filter(job__in=hourly).count() == 3  # 02h, 08h and 15h, not 08:30 again
+    assert ScheduledRun.objects.filter(job__in=daily).count() == len(daily)  # once a day, however often it looks
+    # each hourly job once in each of the hours 02, 08 and 15, not again at 08:30
+    assert ScheduledRun.objects.filter(job__in=hourly).count() == 3 * len(hourly)
     names = list(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert len(names) == 7 and any(n.endswith("send_deadline_reminders") for n in names)
-    assert len(re.findall("enqueued", out.getvalue())) == 7
+    assert len(names) == len(daily) + 3 * len(hourly) and any(n.endswith("send_deadline_reminders") for n in names)
+    assert len(re.findall("enqueued", out.getvalue())) == len(daily) + 3 * len(hourly)
     call_command("scheduler", "--once", "--at", at(2026, 8, 26, 8, 0).isoformat(), stdout=out)
-    assert ScheduledRun.objects.filter(job__in=daily).count() == 8 and DBTaskResult.objects.count() == 12
+    assert ScheduledRun.objects.filter(job__in=daily).count() == 2 * len(daily)
+    assert DBTaskResult.objects.count() == 2 * len(daily) + 4 * len(hourly)
 
 
 def test_the_scheduled_job_runs_the_reminders_through_the_worker_backend():

@@ -21,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--at", default="", help="按此时间检查（ISO 格式，测试用），默认现在")
 
     def handle(self, *args, **options):
+        from unionwork.core.imports.engine import recover_stale
+
+        with audit.acting_as(None, "scheduler"):  # on start: jobs a dead worker left running
+            recover_stale()
         while True:
             now = datetime.datetime.fromisoformat(options["at"]) if options["at"] else timezone.now()
             with audit.acting_as(None, "scheduler"):
