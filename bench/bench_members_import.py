@@ -43,6 +43,8 @@ def _setup_django() -> None:
     os.environ["MEDIA_ROOT"] = str(MEDIA)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionwork.settings")
     os.environ.setdefault("UNIONWORK_PII_KEY", "bench-only-key-" + "x" * 32)
+    # a million-row roster is above the default limit of one upload (a district's roster)
+    os.environ.setdefault("UNIONWORK_IMPORT_MAX_ROWS", "2000000")
     import django
 
     django.setup()

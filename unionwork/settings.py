@@ -178,8 +178,8 @@ UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
 UNIONWORK_IMPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_IMPORT_FILE_DAYS", "7"))
 # Bounds an upload must keep before it is read (core/imports/limits.py): a hostile spreadsheet
 # (a far cell, a zip bomb) is refused with a message instead of taking the worker down.
-# As many rows as one Excel sheet holds: a city-wide roster of a million members still goes in.
-UNIONWORK_IMPORT_MAX_ROWS = int(os.environ.get("UNIONWORK_IMPORT_MAX_ROWS", "1048576"))
+# A district's roster fits; a larger one is split, or the limit raised (bench/ raises it).
+UNIONWORK_IMPORT_MAX_ROWS = int(os.environ.get("UNIONWORK_IMPORT_MAX_ROWS", "500000"))
 UNIONWORK_IMPORT_MAX_COLUMNS = int(os.environ.get("UNIONWORK_IMPORT_MAX_COLUMNS", "200"))
 UNIONWORK_IMPORT_MAX_CELLS = int(os.environ.get("UNIONWORK_IMPORT_MAX_CELLS", "10000000"))
 UNIONWORK_IMPORT_MAX_FILE_BYTES = int(
