@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 from django.utils.translation import gettext as _
 from stdnum.cn.ric import calc_check_digit
 
+from unionwork.core import masking
+
 # First two digits of an address code: the provinces, and 81/82/83 (residence permits of Hong
 # Kong, Macao and Taiwan residents, which use the same format).
 PROVINCES = frozenset(
@@ -128,7 +130,8 @@ def parse_id(raw: Any) -> CitizenId:
         )
     if text[:2] not in PROVINCES or text[2:6] == "0000":
         raise IdNumberError(
-            "region", _("身份证号前 6 位地址码“%(code)s”不是有效的行政区划代码，请核对。") % {"code": text[:6]}
+            "region",
+            _("身份证号前 6 位地址码“%(code)s”不是有效的行政区划代码，请核对。") % {"code": text[:6]},
         )
     birth = _dates.get(text[6:14]) or _date_table().get(text[6:14])
     if birth is None:
@@ -142,17 +145,16 @@ def parse_id(raw: Any) -> CitizenId:
             raise IdNumberError("excel_number", excel_number_message(text))
         raise IdNumberError(
             "checksum",
-            _("身份证号校验位（最后一位）不对：按前 17 位应为“%(c)s”。请核对号码是否抄错。") % {"c": expected},
+            _("身份证号校验位（最后一位）不对：按前 17 位应为“%(c)s”。请核对号码是否抄错。")
+            % {"c": expected},
         )
     sex = "M" if text[16] in "13579" else "F"
     return CitizenId(text, birth, sex, converted)
 
 
 def mask(number: str) -> str:
-    """A number as everyone may see it: the address code and the last two characters."""
-    if len(number) != 18:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * 10}{number[16:]}"
+    """A number as everyone may see it (one rule for every output: :func:`core.masking.mask_id`)."""
+    return masking.mask_id(number)
 
 
 def make_id(region: str, birth: datetime.date, sequence: int) -> str:

@@ -14,11 +14,14 @@ tree moves or units merge.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core import masking
 from unionwork.core.scope import ScopedQuerySet, user_may, user_paths
 
 
@@ -157,22 +160,31 @@ class Member(models.Model):
     initials = models.CharField(_("拼音首字母"), max_length=50, blank=True)
     id_cipher = models.BinaryField(_("身份证号（加密）"), editable=False)
     id_hash = models.CharField(_("身份证号摘要"), max_length=32, editable=False)
-    id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     pii_key = models.CharField(_("密钥编号"), max_length=8, editable=False)
-    birth_date = models.DateField(_("出生日期"))
+    # The birth date is read from the decrypted number (see ``birth_date``); only the year is kept
+    # in clear, for sorting and age figures at scale (one year holds too many people to identify one).
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"))
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
     employment_form = models.CharField(_("用工形式"), max_length=20, choices=EmploymentForm.choices)
     # No index of its own: a union's members are those whose org_path is the union's path.
     union = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在工会"), db_index=False
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("所在工会"),
+        db_index=False,
     )
     org_path = models.CharField(_("组织路径"), max_length=255)
-    status = models.CharField(_("会籍状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        _("会籍状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     joined_on = models.DateField(_("入会日期"))
     left_on = models.DateField(_("离会日期"), null=True, blank=True)
-    card_status = models.CharField(_("会员卡"), max_length=20, choices=CardStatus.choices, default=CardStatus.NONE)
+    card_status = models.CharField(
+        _("会员卡"), max_length=20, choices=CardStatus.choices, default=CardStatus.NONE
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -180,6 +192,9 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
     # Never in the audit trail: the cipher (useless there) and the hash (a key to the number).
     audit_exclude = ("id_cipher", "id_hash", "pii_key", "pinyin", "initials", "created_at", "updated_at")
+    # Kept by events written before the birth date and the masked number were derived on read;
+    # not shown on pages (beside the masked number a birth date narrows it to a few candidates).
+    audit_hidden = ("birth_date", "id_masked")
 
     class Meta:
         verbose_name = _("会员")
@@ -189,7 +204,8 @@ class Member(models.Model):
             models.UniqueConstraint(fields=["id_hash"], name="member_one_record_per_id"),
             models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
             models.CheckConstraint(
-                condition=Q(status=MemberStatus.ACTIVE, left_on__isnull=True) | ~Q(status=MemberStatus.ACTIVE),
+                condition=Q(status=MemberStatus.ACTIVE, left_on__isnull=True)
+                | ~Q(status=MemberStatus.ACTIVE),
                 name="member_active_has_no_left_on",
             ),
         ]
@@ -215,8 +231,37 @@ class Member(models.Model):
     def is_active(self) -> bool:
         return self.status == MemberStatus.ACTIVE
 
-    def birth_date_text(self) -> str:
-        return self.birth_date.isoformat() if self.birth_date else ""
+    # -- derived on read from the decrypted number: nothing of it is stored in clear ------------------
+    @property
+    def id_number(self) -> str:
+        """The full number (decrypted once per instance). Show it only through an audited action."""
+        cached = self.__dict__.get("_id_number")
+        if cached is None or cached[0] != bytes(self.id_cipher or b""):
+            from unionwork.members import pii
+
+            cached = (
+                bytes(self.id_cipher or b""),
+                pii.decrypt(self.id_cipher, self.pii_key) if self.id_cipher else "",
+            )
+            self.__dict__["_id_number"] = cached
+        return cached[1]
+
+    @property
+    def id_masked(self) -> str:
+        return masking.mask_id(self.id_number)
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        n = self.id_number
+        return datetime.date(int(n[6:10]), int(n[10:12]), int(n[12:14])) if len(n) == 18 else None
+
+    @property
+    def age_band(self) -> str:
+        return masking.age_band(self.birth_date)
+
+    @property
+    def phone_masked(self) -> str:
+        return masking.mask_phone(self.phone)
 
     def joined_on_text(self) -> str:
         return self.joined_on.isoformat() if self.joined_on else ""
@@ -232,13 +277,21 @@ class Membership(models.Model):
         MERGE = "merge", _("组织合并")
         DEMO = "demo", _("演示数据")
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("会员"))
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("会员")
+    )
     union = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("工会"), db_index=False
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("工会"),
+        db_index=False,
     )
     org_path = models.CharField(_("组织路径"), max_length=255)
     id_hash = models.CharField(max_length=32, editable=False)
-    status = models.CharField(_("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     started_on = models.DateField(_("起始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     end_note = models.CharField(_("结束说明"), max_length=300, blank=True)
@@ -256,7 +309,9 @@ class Membership(models.Model):
         constraints = [
             # One person, one union: an ID is active in at most one union.
             models.UniqueConstraint(
-                fields=["id_hash"], condition=Q(status=MemberStatus.ACTIVE), name="membership_one_active_per_id"
+                fields=["id_hash"],
+                condition=Q(status=MemberStatus.ACTIVE),
+                name="membership_one_active_per_id",
             ),
             models.CheckConstraint(
                 condition=(Q(status=MemberStatus.ACTIVE) & Q(ended_on__isnull=True))
@@ -275,7 +330,9 @@ class Membership(models.Model):
 class CardBatch(models.Model):
     """One bulk issue of member cards for a union or a subtree."""
 
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("发卡范围"))
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("发卡范围")
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     count = models.PositiveIntegerField(_("张数"), default=0)
     first_number = models.CharField(_("起始卡号"), max_length=20, blank=True)
@@ -307,9 +364,16 @@ class MemberCard(models.Model):
     )
     org_path = models.CharField(_("组织路径"), max_length=255)
     status = models.CharField(_("状态"), max_length=20, choices=CardStatus.choices, default=CardStatus.ISSUED)
-    batch = models.ForeignKey(CardBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
+    batch = models.ForeignKey(
+        CardBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cards"
+    )
     replaces = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("替换的卡")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("替换的卡"),
     )
     issued_at = models.DateTimeField(_("发卡时间"))
     activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)

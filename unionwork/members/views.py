@@ -15,7 +15,7 @@ from unionwork.core import exports, indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import fast
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
-from unionwork.members import actions, pii, queries
+from unionwork.members import actions, queries
 from unionwork.members.filters import MemberFilter
 from unionwork.members.forms import (
     MOVE_LABELS,
@@ -103,7 +103,7 @@ class MemberListView(ScopedListView):
         Column("name", gettext_lazy("姓名"), sort="pinyin", link=True),
         Column("id_masked", gettext_lazy("身份证号")),
         Column("get_sex_display", gettext_lazy("性别")),
-        Column("birth_date_text", gettext_lazy("出生日期"), sort="birth_date"),
+        Column("age_band", gettext_lazy("年龄段"), sort="birth_year"),
         Column("union.name", gettext_lazy("所在工会")),
         Column("get_employment_form_display", gettext_lazy("用工形式"), sort="employment_form"),
         Column("get_status_display", gettext_lazy("会籍状态"), sort="status"),
@@ -111,6 +111,14 @@ class MemberListView(ScopedListView):
         Column("joined_on_text", gettext_lazy("入会日期"), sort="joined_on"),
         Column("phone", gettext_lazy("联系电话")),
     ]
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Those who do not keep the register (viewers, reviewers) see phone numbers masked.
+        if not request.user.may("change"):
+            self.columns = [
+                Column("phone_masked", c.label) if c.accessor == "phone" else c for c in type(self).columns
+            ]
 
     @property
     def create_url(self):
@@ -128,14 +136,25 @@ class MemberListView(ScopedListView):
             raise PermissionDenied(_("只有管理员可以导出完整身份证号。"))
         _filterset, qs = self.filtered()
         members = list(qs)
-        fast.record_groups("members.member", "view_pii", [{
-            "object_id": "", "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
-            "org_path": user.org_path,
-            "after": {"query": self.request.GET.urlencode(), "count": len(members),
-                      "members": " ".join(str(m.pk) for m in members)},
-        }], note=_("导出完整身份证号"))
+        fast.record_groups(
+            "members.member",
+            "view_pii",
+            [
+                {
+                    "object_id": "",
+                    "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
+                    "org_path": user.org_path,
+                    "after": {
+                        "query": self.request.GET.urlencode(),
+                        "count": len(members),
+                        "members": " ".join(str(m.pk) for m in members),
+                    },
+                }
+            ],
+            note=_("导出完整身份证号"),
+        )
         cols = [(str(c.label), c.accessor) for c in self.columns if c.export]
-        cols[1] = (_("身份证号"), lambda m: pii.decrypt(m.id_cipher, m.pii_key))
+        cols[1] = (_("身份证号"), lambda m: m.id_number)
         return exports.xlsx_response(self.export_filename(), str(self.title), cols, members)
 
     def extra_context(self):
@@ -163,6 +182,7 @@ def _detail_context(request, member: Member, revealed: str = "") -> dict:
         "cards": cards,
         "history": history_of(member),
         "may_change": user.may("change"),
+        "phone": member.phone if user.may("change") else member.phone_masked,
         "may_see_pii": actions.may_see_pii(user),
         "revealed": revealed,
         "card_form": CardActionForm(),
@@ -192,15 +212,24 @@ class MemberCreateView(ActionFormView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.register_member(
-            self.request.user, d["union"], name=d["name"], id_number=d["id_number"], phone=d["phone"],
-            education=d["education"], employment_form=d["employment_form"], joined_on=d["joined_on"],
-            birth_date=d["birth_date"], sex=d["sex"] or None,
+            self.request.user,
+            d["union"],
+            name=d["name"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            education=d["education"],
+            employment_form=d["employment_form"],
+            joined_on=d["joined_on"],
+            birth_date=d["birth_date"],
+            sex=d["sex"] or None,
         )
 
 
 class MemberActionView(ActionFormView):
     def get_object(self):
-        return Member.objects.select_related("union").get_in_scope(self.request.user, "view", pk=self.kwargs["pk"])
+        return Member.objects.select_related("union").get_in_scope(
+            self.request.user, "view", pk=self.kwargs["pk"]
+        )
 
 
 class MemberEditView(MemberActionView):
@@ -213,8 +242,14 @@ class MemberEditView(MemberActionView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.update_member(
-            self.request.user, self.object, name=d["name"], phone=d["phone"], education=d["education"],
-            employment_form=d["employment_form"], joined_on=d["joined_on"], id_number=d["id_number"] or None,
+            self.request.user,
+            self.object,
+            name=d["name"],
+            phone=d["phone"],
+            education=d["education"],
+            employment_form=d["employment_form"],
+            joined_on=d["joined_on"],
+            id_number=d["id_number"] or None,
         )
 
 
@@ -228,7 +263,9 @@ class MemberTransferView(MemberActionView):
 
     def perform(self, form):
         d = form.cleaned_data
-        return actions.transfer_member(self.request.user, self.object, d["to_union"], on=d["on"], note=d["note"])
+        return actions.transfer_member(
+            self.request.user, self.object, d["to_union"], on=d["on"], note=d["note"]
+        )
 
 
 class MemberLeaveView(MemberActionView):
@@ -299,8 +336,13 @@ class CardIssueView(ActionFormView):
         form = self.form_class(request.POST, **self.get_form_kwargs())
         if form.is_valid() and not form.cleaned_data["confirm"]:
             preview = queries.card_issue_preview(request.user, form.cleaned_data["unit"])
-            ctx = {"form": form, "title": self.title, "object": None, "preview": preview,
-                   "submit_label": self.submit_label}
+            ctx = {
+                "form": form,
+                "title": self.title,
+                "object": None,
+                "preview": preview,
+                "submit_label": self.submit_label,
+            }
             return render(request, self.template_name, ctx)
         return super().post(request, *args, **kwargs)
 
