@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.core import exports, indicators
+from unionwork.core import exports, indicators, masking
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import fast
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
@@ -171,6 +171,19 @@ def card_moves(card: MemberCard) -> list[tuple[str, str]]:
     return [(k, MOVE_LABELS[k]) for k, (allowed, _target) in CARD_MOVES.items() if card.status in allowed]
 
 
+def _history(member: Member, keeper: bool) -> list:
+    """The member's audit trail; phone numbers masked for those who do not keep the register."""
+    events = history_of(member)
+    if not keeper:
+        label = str(Member._meta.get_field("phone").verbose_name)
+        for ev in events:
+            ev.rows = [
+                (k, a and masking.mask_phone(a), b and masking.mask_phone(b)) if k == label else (k, a, b)
+                for k, a, b in ev.rows
+            ]
+    return events
+
+
 def _detail_context(request, member: Member, revealed: str = "") -> dict:
     user = request.user
     cards = queries.cards_of(member)
@@ -180,7 +193,7 @@ def _detail_context(request, member: Member, revealed: str = "") -> dict:
         "member": member,
         "stints": queries.stints_of(member),
         "cards": cards,
-        "history": history_of(member),
+        "history": _history(member, keeper=user.may("change")),
         "may_change": user.may("change"),
         "phone": member.phone if user.may("change") else member.phone_masked,
         "may_see_pii": actions.may_see_pii(user),
