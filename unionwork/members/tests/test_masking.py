@@ -134,7 +134,8 @@ def test_the_counter_bites_on_the_old_display():
         candidates(number[:6], number[:2], number[17], "M", birth) < BAR
     )  # even the new mask: no birth date!
     assert (
-        idnumber.check_character(number[:17]) == CHECK[sum(w * int(c) for w, c in zip(WEIGHTS, number)) % 11]
+        idnumber.check_character(number[:17])
+        == CHECK[sum(w * int(c) for w, c in zip(WEIGHTS, number[:17], strict=True)) % 11]
     )
 
 
