@@ -184,9 +184,10 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
     # Never in the audit trail: the cipher (useless there) and the hash (a key to the number).
     audit_exclude = ("id_cipher", "id_hash", "pii_key", "pinyin", "initials", "created_at", "updated_at")
-    # Kept by events written before the birth date and the masked number were derived on read;
-    # not shown on pages (beside the masked number a birth date narrows it to a few candidates).
-    audit_hidden = ("birth_date", "id_masked")
+    # Not shown in the history on pages: beside the masked number and the age band, a birth date
+    # (kept by events written before it was derived on read) or even the birth year narrows the
+    # number to too few candidates (members/tests/test_masking.py).
+    audit_hidden = ("birth_date", "id_masked", "birth_year")
 
     class Meta:
         verbose_name = _("会员")

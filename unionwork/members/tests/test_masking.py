@@ -84,6 +84,8 @@ def seen_candidates(text: str, number: str, sex: str) -> int:
         f"{birth:%Y.%m.%d}",
     ):
         assert shown not in text, f"the output shows {shown}"
+    # nor the birth year (the history of a record would show it as 出生年份; the API as birth_year)
+    assert "出生年份" not in text and "birth_year" not in text and "出生日期" not in text
     masks = set(MASK.findall(text))
     assert len(masks) == 1, masks
     head, tail = masks.pop()
