@@ -20,7 +20,12 @@ def member(seeded):
     number = idnumber.make_id("210202", today.replace(year=today.year - 34) - datetime.timedelta(days=9), 246)
     with audit.acting_as(None, "test"):
         m = actions.register_member(
-            None, unit("G0001"), name="掩码样", id_number=number, employment_form="contract", phone="13812345678"
+            None,
+            unit("G0001"),
+            name="掩码样",
+            id_number=number,
+            employment_form="contract",
+            phone="13812345678",
         )
     return m, number
 
