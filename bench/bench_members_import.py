@@ -131,7 +131,7 @@ def bare_insert(path: Path, unions) -> float:
 
     from django.utils import timezone
 
-    from unionwork.members import idnumber, pii
+    from unionwork.members import pii
     from unionwork.members.people import person_pinyin
 
     by_code = {u.code: u for u in unions}
@@ -144,8 +144,8 @@ def bare_insert(path: Path, unions) -> float:
         for i, (name, number, sex, phone, _edu, _form, code, joined) in enumerate(reader, start=1):
             unit = by_code[code]
             full, initials = person_pinyin(name)
-            rows.append((i, name, full, initials, enc(number), h(number), idnumber.mask(number), key.key_id,
-                         f"{number[6:10]}-{number[10:12]}-{number[12:14]}", "M" if sex == "男" else "F", phone,
+            rows.append((i, name, full, initials, enc(number), h(number), key.key_id,
+                         int(number[6:10]), "M" if sex == "男" else "F", phone,
                          "bachelor", "contract", unit.pk, unit.path, "active", joined, None, "none", 0, now, now))
     con = sqlite3.connect(BARE_DB, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
@@ -154,9 +154,9 @@ def bare_insert(path: Path, unions) -> float:
     start = time.perf_counter()
     con.execute("BEGIN IMMEDIATE")
     con.executemany(
-        "INSERT INTO members_member (id, name, pinyin, initials, id_cipher, id_hash, id_masked, pii_key, birth_date,"
+        "INSERT INTO members_member (id, name, pinyin, initials, id_cipher, id_hash, pii_key, birth_year,"
         " sex, phone, education, employment_form, union_id, org_path, status, joined_on, left_on, card_status,"
-        " is_demo, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        " is_demo, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     con.execute(
         "INSERT INTO members_membership (member_id, union_id, org_path, id_hash, status, started_on, ended_on,"
         " end_note, source, job_id, created_at) SELECT id, union_id, org_path, id_hash, 'active', joined_on, NULL,"

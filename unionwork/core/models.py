@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core.masking import redact_tree
 from unionwork.core.scope import ScopedQuerySet
 
 
@@ -142,6 +143,15 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # The job's record outlives its files and is read by more people: no ID number in clear
+        # in it, whatever a message or a skipped row's text quoted (the one mask, core.masking).
+        self.message = redact_tree(self.message)
+        self.errors = redact_tree(self.errors)
+        self.skipped = redact_tree(self.skipped)
+        self.columns_note = redact_tree(self.columns_note)
+        super().save(*args, **kwargs)
 
     @property
     def percent(self) -> int:

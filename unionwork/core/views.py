@@ -241,6 +241,9 @@ def label_events(events: list[AuditEvent], model=None) -> list[AuditEvent]:
         except (ValueError, TypeError):
             names[key] = {}
     actors = {u.pk: u for u in _actors(events)}
+    # Fields a model no longer shows (e.g. a member's birth date in events written before it was
+    # derived from the encrypted number): the events keep them, the pages do not.
+    hidden = HIDDEN_FIELDS | set(getattr(model, "audit_hidden", ()))
     for ev in events:
         ev.rows = [
             (
@@ -249,7 +252,7 @@ def label_events(events: list[AuditEvent], model=None) -> list[AuditEvent]:
                 _value(fields.get(k), b, names.get(k), model),
             )
             for k, (a, b) in ev.changes().items()
-            if k not in HIDDEN_FIELDS and not (a in (None, "", []) and b in (None, "", []))
+            if k not in hidden and not (a in (None, "", []) and b in (None, "", []))
         ]
         ev.verb_label = audit.VERB_LABELS.get(ev.verb, ev.verb)
         actor = actors.get(ev.actor_id)

@@ -180,8 +180,8 @@ def register_member(
     key = pii.current_key()
     member = Member(
         name=name, pinyin=full, initials=initials, id_cipher=pii.encrypt(cid.number, key),
-        id_hash=pii.id_hash(cid.number, key), id_masked=idnumber.mask(cid.number), pii_key=key.key_id,
-        birth_date=cid.birth_date, sex=cid.sex, phone=phone, education=education, employment_form=employment_form,
+        id_hash=pii.id_hash(cid.number, key), pii_key=key.key_id,
+        birth_year=cid.birth_date.year, sex=cid.sex, phone=phone, education=education, employment_form=employment_form,
         union=union, org_path=union.path, status=MemberStatus.ACTIVE, joined_on=joined_on, is_demo=is_demo,
         created_at=now, updated_at=now,
     )
@@ -252,7 +252,7 @@ def update_member(
                     _("身份证号 %(id)s 已登记在另一条会员记录上，不能改成它。") % {"id": other.id_masked}, code="id_number"
                 )
             member.id_cipher, member.id_hash, member.pii_key = pii.encrypt(cid.number, key), new_hash, key.key_id
-            member.id_masked, member.birth_date, member.sex = idnumber.mask(cid.number), cid.birth_date, cid.sex
+            member.birth_year, member.sex = cid.birth_date.year, cid.sex
             Membership.objects.filter(member=member).update(id_hash=new_hash)
     member.updated_at = _now()
     member.save()
@@ -344,7 +344,7 @@ def reveal_id(user, member: Member) -> str:
     _check_member(user, member, "view")
     if not may_see_pii(user):
         raise ActionError(_("只有管理员可以查看完整身份证号。"), code="forbidden")
-    number = pii.decrypt(member.id_cipher, member.pii_key)
+    number = member.id_number
     with transaction.atomic():
         audit.record(member, "view_pii", note=_("查看完整身份证号"))
     security.record("unmask", user=user, member=member.pk, union=member.union_id)

@@ -6,7 +6,8 @@ is fetched with ``get_in_scope``, so one outside the caller's scope is a 404) or
 :mod:`unionwork.members.actions` (role and scope check, write, audit, in one transaction).
 
 Personal data: an ID number is shown masked exactly as on the pages (``id_masked``), never in
-full; a full number is accepted in a request (to register, correct or search) and is looked up
+full, with an age band instead of the birth date, and phone numbers masked for those who may not
+change the register (the same rules as the pages, :mod:`unionwork.core.masking`); a full number is accepted in a request (to register, correct or search) and is looked up
 through its keyed hash (:mod:`unionwork.members.pii`), never echoed back.
 
 Lists are paged by key (``after`` = the last id of the previous page, ``limit`` at most 200):
@@ -24,6 +25,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, filtered
 from unionwork.core.errors import ActionError
+from unionwork.core.scope import user_may
 from unionwork.members import actions, queries
 from unionwork.members.filters import MemberFilter, SubtreeFilter
 from unionwork.members.models import (
@@ -62,8 +64,8 @@ class MemberOut(Schema):
     id_masked: str = Field(description="身份证号（脱敏，与网页相同；完整号码不经接口提供）")
     sex: Sex
     sex_display: str
-    birth_date: datetime.date
-    phone: str
+    age_band: str = Field(description="年龄段（如 30–39岁）；出生日期不经接口提供，与身份证号同样加密保存")
+    phone: str = Field(description="联系电话；查看员、审核员得到脱敏号码（如 138****5678）")
     education: str
     education_display: str
     employment_form: EmploymentForm
@@ -83,6 +85,12 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_sex_display(obj: Member) -> str:
         return str(obj.get_sex_display())
+
+    @staticmethod
+    def resolve_phone(obj: Member, context) -> str:
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        return obj.phone if user is not None and user_may(user, "change") else obj.phone_masked
 
     @staticmethod
     def resolve_education_display(obj: Member) -> str:

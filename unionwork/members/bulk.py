@@ -20,7 +20,7 @@ from unionwork.members.models import CardStatus, Member, Membership, MemberStatu
 from unionwork.members.people import person_pinyin
 
 MEMBER_FIELDS = (
-    "id", "name", "pinyin", "initials", "id_cipher", "id_hash", "id_masked", "pii_key", "birth_date", "sex", "phone",
+    "id", "name", "pinyin", "initials", "id_cipher", "id_hash", "pii_key", "birth_year", "sex", "phone",
     "education", "employment_form", "union_id", "org_path", "status", "joined_on", "left_on", "card_status",
     "is_demo", "created_at", "updated_at",
 )
@@ -34,12 +34,13 @@ MEMBERSHIP_FIELDS = (
 # as ISO text, the number encrypted). The writer adds the id and the name's pinyin (the checking
 # process is the busier of the two), and its constants after.
 PACKED_FIELDS = (
-    "name", "id_cipher", "id_hash", "id_masked", "birth_date", "sex", "phone", "education",
+    "name", "id_cipher", "id_hash", "birth_year", "sex", "phone", "education",
     "employment_form", "union_id", "org_path", "joined_on",
 )
 CONSTANT_FIELDS = ("pii_key", "status", "left_on", "card_status", "is_demo", "created_at", "updated_at")
 WRITTEN_FIELDS = ("id", "name", "pinyin", "initials", *PACKED_FIELDS[1:], *CONSTANT_FIELDS)
-P_NAME, P_HASH, P_MASKED, P_UNION, P_PATH, P_JOINED = 0, 2, 3, 9, 10, 11
+# A packed row ends with the masked number, for the audit line only (it is not stored in the member).
+P_NAME, P_HASH, P_UNION, P_PATH, P_JOINED, P_MASKED = 0, 2, 8, 9, 10, -1
 
 
 class PackedMembers:
@@ -83,10 +84,9 @@ class Packer:
             uid = v["union"]
             joined = v.get("joined_on")
             append((
-                v["name"], enc(number), v["id_hash"], mask(number),
-                f"{number[6:10]}-{number[10:12]}-{number[12:14]}", cid[2], v.get("phone") or "",
+                v["name"], enc(number), v["id_hash"], int(number[6:10]), cid[2], v.get("phone") or "",
                 v.get("education") or "", v["employment_form"], uid, paths[uid],
-                joined.isoformat() if joined else today,
+                joined.isoformat() if joined else today, mask(number),
             ))
         return PackedMembers(out, self.key.key_id)
 
@@ -154,7 +154,7 @@ class RosterWriter:
             joined = v.get("joined_on") or today
             h = v["id_hash"]
             members.append((
-                mid, name, full, initials, enc(number), h, masked, key_id, birth, sex, v.get("phone") or "",
+                mid, name, full, initials, enc(number), h, key_id, birth.year, sex, v.get("phone") or "",
                 v.get("education") or "", v["employment_form"], uid, path, active, joined, None, no_card, demo,
                 now, now,
             ))
@@ -208,7 +208,7 @@ class RosterWriter:
         for p in packs:  # the key that encrypted each pack is stored beside its rows
             tail = (p.key_id, active, None, no_card, demo, now, now)
             for mid, t in zip(member_ids[offset : offset + len(p.rows)], p.rows, strict=True):
-                append((mid, t[0], *pinyin(t[0]), *t[1:], *tail))
+                append((mid, t[0], *pinyin(t[0]), *t[1:-1], *tail))
             offset += len(p.rows)
         fast.insert_rows(Member, WRITTEN_FIELDS, members, adapted=True)
         if sqlite:  # the first stints from the rows just written, in SQL

@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 from django.utils.translation import gettext as _
 from stdnum.cn.ric import calc_check_digit
 
+from unionwork.core import masking
+
 # First two digits of an address code: the provinces, and 81/82/83 (residence permits of Hong
 # Kong, Macao and Taiwan residents, which use the same format).
 PROVINCES = frozenset(
@@ -72,7 +74,7 @@ def excel_number_message(raw: Any) -> str:
     return _(
         "身份证号被 Excel 存成了数字（%(v)s），末几位已经丢失。请把这一列设置为“文本”格式，"
         "重新输入或粘贴原始号码后再导入。"
-    ) % {"v": f"{raw:.15g}" if isinstance(raw, float | int) else str(raw)[:30]}
+    ) % {"v": masking.redact_ids(f"{raw:.15g}" if isinstance(raw, float | int) else str(raw)[:30])}
 
 
 def check_character(first17: str) -> str:
@@ -112,8 +114,11 @@ def parse_id(raw: Any) -> CitizenId:
             text = text[:17] + "X"
             last = "X"
         if not DIGITS.issuperset(text[:17]) or (last not in DIGITS and last != "X"):
+            # Where the wrong character is, not the number: a message is stored and shown beyond the form.
+            at = next(i for i, c in enumerate(text) if c not in DIGITS and not (i == 17 and c == "X"))
             raise IdNumberError(
-                "format", _("身份证号只能由数字和末位的 X 组成（现为“%(v)s”），请核对。") % {"v": text[:20]}
+                "format",
+                _("身份证号只能由数字和末位的 X 组成（第 %(i)d 位是“%(c)s”），请核对。") % {"i": at + 1, "c": text[at]},
             )
     elif n == 15:
         if not DIGITS.issuperset(text):
@@ -149,10 +154,8 @@ def parse_id(raw: Any) -> CitizenId:
 
 
 def mask(number: str) -> str:
-    """A number as everyone may see it: the address code and the last two characters."""
-    if len(number) != 18:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * 10}{number[16:]}"
+    """A number as everyone may see it (one rule for every output: :func:`core.masking.mask_id`)."""
+    return masking.mask_id(number)
 
 
 def make_id(region: str, birth: datetime.date, sequence: int) -> str:

@@ -270,11 +270,10 @@ class RosterImporter(imports.Importer):
         birth = values.get("birth_date")
         if getattr(birth, "month_only", False):  # 出生年月: the month is what can be compared
             if (birth.year, birth.month) != (cid.birth_date.year, cid.birth_date.month):
-                ctx.error(row, "birth_date", _("出生年月 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {
-                    "a": f"{birth.year}年{birth.month}月", "b": f"{cid.birth_date.year}年{cid.birth_date.month}月"})
+                ctx.error(row, "birth_date", _("出生年月 %(a)s 与身份证号第 7 至 12 位不一致，请核对。") % {
+                    "a": f"{birth.year}年{birth.month}月"})
         elif birth and birth != cid.birth_date:
-            ctx.error(row, "birth_date", _("出生日期 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {
-                "a": birth, "b": cid.birth_date})
+            ctx.error(row, "birth_date", _("出生日期 %(a)s 与身份证号第 7 至 14 位不一致，请核对。") % {"a": birth})
         sex = values.get("sex")
         if sex and sex != cid.sex:
             ctx.error(row, "sex", _("性别“%(a)s”与身份证号（第 17 位）表示的“%(b)s”不一致，请核对。") % {

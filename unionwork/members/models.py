@@ -14,11 +14,14 @@ tree moves or units merge.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core import masking
 from unionwork.core.scope import ScopedQuerySet, user_may, user_paths
 
 
@@ -157,9 +160,10 @@ class Member(models.Model):
     initials = models.CharField(_("拼音首字母"), max_length=50, blank=True)
     id_cipher = models.BinaryField(_("身份证号（加密）"), editable=False)
     id_hash = models.CharField(_("身份证号摘要"), max_length=32, editable=False)
-    id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     pii_key = models.CharField(_("密钥编号"), max_length=8, editable=False)
-    birth_date = models.DateField(_("出生日期"))
+    # The birth date is read from the decrypted number (see ``birth_date``); only the year is kept
+    # in clear, for sorting and age figures at scale (one year holds too many people to identify one).
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"))
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
@@ -180,6 +184,10 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
     # Never in the audit trail: the cipher (useless there) and the hash (a key to the number).
     audit_exclude = ("id_cipher", "id_hash", "pii_key", "pinyin", "initials", "created_at", "updated_at")
+    # Not shown in the history on pages: beside the masked number and the age band, a birth date
+    # (kept by events written before it was derived on read) or even the birth year narrows the
+    # number to too few candidates (members/tests/test_masking.py).
+    audit_hidden = ("birth_date", "id_masked", "birth_year")
 
     class Meta:
         verbose_name = _("会员")
@@ -215,8 +223,34 @@ class Member(models.Model):
     def is_active(self) -> bool:
         return self.status == MemberStatus.ACTIVE
 
-    def birth_date_text(self) -> str:
-        return self.birth_date.isoformat() if self.birth_date else ""
+    # -- derived on read from the decrypted number: nothing of it is stored in clear ------------------
+    @property
+    def id_number(self) -> str:
+        """The full number (decrypted once per instance). Show it only through an audited action."""
+        cached = self.__dict__.get("_id_number")
+        if cached is None or cached[0] != bytes(self.id_cipher or b""):
+            from unionwork.members import pii
+
+            cached = (bytes(self.id_cipher or b""), pii.decrypt(self.id_cipher, self.pii_key) if self.id_cipher else "")
+            self.__dict__["_id_number"] = cached
+        return cached[1]
+
+    @property
+    def id_masked(self) -> str:
+        return masking.mask_id(self.id_number)
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        n = self.id_number
+        return datetime.date(int(n[6:10]), int(n[10:12]), int(n[12:14])) if len(n) == 18 else None
+
+    @property
+    def age_band(self) -> str:
+        return masking.age_band(self.birth_date)
+
+    @property
+    def phone_masked(self) -> str:
+        return masking.mask_phone(self.phone)
 
     def joined_on_text(self) -> str:
         return self.joined_on.isoformat() if self.joined_on else ""

@@ -8,6 +8,7 @@ from unionwork.members.models import Member, MemberStatus
 
 
 def member_label(member: Member) -> str:
+    # The masked number through the one rule (core.masking), derived from the encrypted one.
     return f"{member.name}（{member.id_masked}，{member.union.name}）"
 
 

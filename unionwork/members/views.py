@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.core import exports, indicators
+from unionwork.core import exports, indicators, masking
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import fast
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
-from unionwork.members import actions, pii, queries
+from unionwork.members import actions, queries
 from unionwork.members.filters import MemberFilter
 from unionwork.members.forms import (
     MOVE_LABELS,
@@ -103,7 +103,7 @@ class MemberListView(ScopedListView):
         Column("name", gettext_lazy("姓名"), sort="pinyin", link=True),
         Column("id_masked", gettext_lazy("身份证号")),
         Column("get_sex_display", gettext_lazy("性别")),
-        Column("birth_date_text", gettext_lazy("出生日期"), sort="birth_date"),
+        Column("age_band", gettext_lazy("年龄段"), sort="birth_year"),
         Column("union.name", gettext_lazy("所在工会")),
         Column("get_employment_form_display", gettext_lazy("用工形式"), sort="employment_form"),
         Column("get_status_display", gettext_lazy("会籍状态"), sort="status"),
@@ -111,6 +111,14 @@ class MemberListView(ScopedListView):
         Column("joined_on_text", gettext_lazy("入会日期"), sort="joined_on"),
         Column("phone", gettext_lazy("联系电话")),
     ]
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Those who do not keep the register (viewers, reviewers) see phone numbers masked.
+        if not request.user.may("change"):
+            self.columns = [
+                Column("phone_masked", c.label) if c.accessor == "phone" else c for c in type(self).columns
+            ]
 
     @property
     def create_url(self):
@@ -135,7 +143,7 @@ class MemberListView(ScopedListView):
                       "members": " ".join(str(m.pk) for m in members)},
         }], note=_("导出完整身份证号"))
         cols = [(str(c.label), c.accessor) for c in self.columns if c.export]
-        cols[1] = (_("身份证号"), lambda m: pii.decrypt(m.id_cipher, m.pii_key))
+        cols[1] = (_("身份证号"), lambda m: m.id_number)
         return exports.xlsx_response(self.export_filename(), str(self.title), cols, members)
 
     def extra_context(self):
@@ -152,6 +160,19 @@ def card_moves(card: MemberCard) -> list[tuple[str, str]]:
     return [(k, MOVE_LABELS[k]) for k, (allowed, _target) in CARD_MOVES.items() if card.status in allowed]
 
 
+def _history(member: Member, keeper: bool) -> list:
+    """The member's audit trail; phone numbers masked for those who do not keep the register."""
+    events = history_of(member)
+    if not keeper:
+        label = str(Member._meta.get_field("phone").verbose_name)
+        for ev in events:
+            ev.rows = [
+                (k, a and masking.mask_phone(a), b and masking.mask_phone(b)) if k == label else (k, a, b)
+                for k, a, b in ev.rows
+            ]
+    return events
+
+
 def _detail_context(request, member: Member, revealed: str = "") -> dict:
     user = request.user
     cards = queries.cards_of(member)
@@ -161,8 +182,9 @@ def _detail_context(request, member: Member, revealed: str = "") -> dict:
         "member": member,
         "stints": queries.stints_of(member),
         "cards": cards,
-        "history": history_of(member),
+        "history": _history(member, keeper=user.may("change")),
         "may_change": user.may("change"),
+        "phone": member.phone if user.may("change") else member.phone_masked,
         "may_see_pii": actions.may_see_pii(user),
         "revealed": revealed,
         "card_form": CardActionForm(),

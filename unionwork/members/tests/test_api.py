@@ -38,7 +38,7 @@ def assert_masked(response, *numbers: str) -> None:
     for number in numbers:
         assert number not in text
     for masked in re.findall(r'"(?:member_)?id_masked": "([^"]*)"', text):
-        assert re.fullmatch(r"\d{6}\*{10}[\dX]{2}", masked), masked
+        assert re.fullmatch(r"\d{2}\*{15}[\dX]", masked), masked
 
 
 @pytest.fixture

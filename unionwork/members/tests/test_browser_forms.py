@@ -73,7 +73,7 @@ def _values(m: Member) -> dict:
             "education",
             "employment_form",
             "joined_on",
-            "birth_date",
+            "birth_year",
             "sex",
             "id_hash",
             "union_id",

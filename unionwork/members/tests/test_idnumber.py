@@ -80,4 +80,4 @@ def test_every_made_number_parses_back(region, birth, seq):
     cid = parse_id(number)
     assert (cid.number, cid.birth_date) == (number, birth)
     assert ric.calc_check_digit(number) == number[17]
-    assert idnumber.mask(number) == number[:6] + "*" * 10 + number[16:]
+    assert idnumber.mask(number) == number[:2] + "*" * 15 + number[17:]

@@ -8,7 +8,7 @@ from unionwork.core import audit
 from unionwork.core.imports.testing import csv_bytes, run_upload, xlsx_bytes
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.tests.factories import demo_user
-from unionwork.members import actions, idnumber
+from unionwork.members import actions, idnumber, pii
 from unionwork.members.models import Member, Membership, MemberStatus
 
 from .helpers import new_id, register
@@ -32,7 +32,7 @@ def test_a_good_roster_is_written_with_its_stints_and_audit():
     job = run_upload(user, "members.roster", xlsx_bytes(rows, text_columns=[1]))
     assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
     assert job.created_count == 4
-    converted = Member.objects.get(id_masked=idnumber.mask(idnumber.convert_15_to_18(legacy)))
+    converted = Member.objects.get(id_hash=pii.id_hash(idnumber.convert_15_to_18(legacy)))
     assert (converted.union.code, converted.employment_form, converted.birth_date) == (
         "G0002", "migrant", datetime.date(1970, 1, 1))
     assert Membership.objects.filter(member__in=Member.objects.filter(name__in=["赵一", "赵二", "赵三"]),
