@@ -9,6 +9,7 @@ named by the audit context. Refusals raise ``ActionError`` with a Chinese messag
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -210,4 +211,7 @@ def unlock_account(actor_user: User | None, account: User) -> User:
     User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=None)
     account.failed_logins, account.locked_until = 0, None
     audit.record(account, "unlock", note=_("解除登录锁定"))
+    logging.getLogger("unionwork.security").warning(
+        "account unlocked username=%r by=%r", account.username, getattr(actor_user, "username", None)
+    )
     return account

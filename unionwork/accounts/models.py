@@ -135,3 +135,22 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "uw_" + secrets.token_urlsafe(32)
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter for a client address ("addr:…") or an unknown user name ("name:…").
+
+    Accounts count on their own row (User.failed_logins); see backends.LockoutModelBackend.
+    """
+
+    key = models.CharField(max_length=210, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录限制")
+        verbose_name_plural = _("登录限制")
+
+    def __str__(self):
+        return self.key

@@ -40,10 +40,10 @@ def test_five_failures_lock_the_account(client):
         resp = login(client, "gjz_editor", "wrong-Password1")
         assert "用户名或密码不正确" in resp.content.decode()
     resp = login(client, "gjz_editor", "wrong-Password1")
-    assert "已被锁定" in resp.content.decode()
+    assert "已暂时锁定" in resp.content.decode()
     # Even the right password is refused while locked.
     resp = login(client, "gjz_editor", DEMO_PASSWORD)
-    assert resp.status_code == 200 and "已被锁定" in resp.content.decode()
+    assert resp.status_code == 200 and "已暂时锁定" in resp.content.decode()
     user = demo_user("gjz_editor")
     assert user.locked_until is not None
 
@@ -67,6 +67,8 @@ def test_sessions_end_after_thirty_idle_minutes(client):
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
     resp = client.get("/orgs/")
     assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
