@@ -9,6 +9,10 @@ UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are 
 UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
 UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
 UNIONWORK_MAX_REQUEST_BYTES  a request above this (uploads included) is refused with 413 (default 110 MB)
+SESSION_IDLE_SECONDS / SESSION_ABSOLUTE_SECONDS  idle timeout (30 min) / absolute lifetime (12 h)
+SECURE_COOKIES, HOST_COOKIES  Secure and "__Host-" cookies (default: on when DEBUG is off)
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, BEHIND_TLS_PROXY  HTTPS (on in settings_production)
+LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES  login lockout (5, 20, 15)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 """
@@ -71,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unionwork.accounts.middleware.SessionLifetimeMiddleware",
     "unionwork.core.middleware.AuditActorMiddleware",
     "unionwork.core.middleware.LoginRequiredMiddleware",
 ]
@@ -132,9 +137,24 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDR
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And after SESSION_ABSOLUTE_SECONDS (12 h) from the login however active the user was
+# (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# "__Host-" cookies are bound to this host over HTTPS (no Domain, path /): only with secure cookies.
+if env_bool("HOST_COOKIES", SESSION_COOKIE_SECURE):
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# HTTPS: redirect plain HTTP and send HSTS (settings_production turns both on).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The reverse proxy terminates TLS and says so in this header (it must overwrite it).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

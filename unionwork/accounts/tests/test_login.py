@@ -94,3 +94,24 @@ def test_sessions_end_after_thirty_idle_minutes(client):
     )
     resp = client.get("/orgs/")
     assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+
+
+def test_a_session_ends_twelve_hours_after_login_however_active(client, settings):
+    import time
+
+    from unionwork.accounts.middleware import SESSION_STARTED
+
+    assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600
+    assert login(client, "gjz_viewer", DEMO_PASSWORD).status_code == 302
+    assert client.get("/orgs/").status_code == 200
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - 12 * 3600 + 60  # eleven hours 59 minutes ago
+    session.save()
+    assert client.get("/orgs/").status_code == 200
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - 12 * 3600 - 1
+    session.save()
+    resp = client.get("/orgs/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/accounts/login/")
+    # Logged out for good, not just redirected once.
+    assert client.get("/orgs/").status_code == 302
