@@ -198,6 +198,9 @@ UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
 UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
     "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")
 )
+# API tokens expire: the default and the longest lifetime a user may choose, in days.
+UNIONWORK_API_TOKEN_DAYS = int(os.environ.get("UNIONWORK_API_TOKEN_DAYS", "90"))
+UNIONWORK_API_TOKEN_MAX_DAYS = int(os.environ.get("UNIONWORK_API_TOKEN_MAX_DAYS", "365"))
 UNIONWORK_PAGE_SIZE = 50
 UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 

@@ -92,6 +92,28 @@ class TokenForm(BootstrapMixin, forms.Form):
             attrs={"placeholder": _("令牌名称，例如：统计系统对接"), "aria-label": _("令牌名称")}
         ),
     )
+    days = forms.TypedChoiceField(
+        label=_("有效期"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[(30, _("30 天")), (90, _("90 天")), (180, _("180 天")), (365, _("365 天"))],
+    )
+    read_only = forms.BooleanField(label=_("只读（不能修改数据）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        default = settings.UNIONWORK_API_TOKEN_DAYS
+        allowed = [c for c in days.choices if c[0] <= settings.UNIONWORK_API_TOKEN_MAX_DAYS]
+        if default not in [c[0] for c in allowed]:
+            allowed.append((default, _("%(d)d 天") % {"d": default}))
+        days.choices = sorted(allowed)
+        days.initial = default
+        days.widget.attrs["aria-label"] = _("有效期")
+        self.fields["read_only"].widget.attrs["class"] = "form-check-input"
 
 
 class OwnPasswordForm(BootstrapMixin, PasswordChangeForm):

@@ -120,6 +120,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(_("已吊销"), default=False)
+    # Tokens expire (UNIONWORK_API_TOKEN_DAYS by default); a token from before expiry existed has none.
+    expires_at = models.DateTimeField(_("到期"), null=True, blank=True)
+    # A read-only token gets 403 on any write (POST, PUT, PATCH, DELETE).
+    read_only = models.BooleanField(_("只读"), default=False)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -127,6 +131,12 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def hash_key(key: str) -> str:

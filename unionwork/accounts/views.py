@@ -1,5 +1,6 @@
 """Account pages: login, the account list of an administrator's scope, one's own profile."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -149,7 +150,10 @@ def profile(request):
             elif "tk-name" in request.POST:
                 token_form = TokenForm(request.POST, prefix="tk")
                 if token_form.is_valid():
-                    _token, new_key = tokens.issue_token(user, token_form.cleaned_data["name"])
+                    d = token_form.cleaned_data
+                    _token, new_key = tokens.issue_token(
+                        user, d["name"], days=d["days"], read_only=d["read_only"]
+                    )
                     token_form = TokenForm(prefix="tk")
                     status = 200
             elif "revoke" in request.POST:
@@ -169,6 +173,7 @@ def profile(request):
         "pw_form": pw_form,
         "token_form": token_form,
         "new_key": new_key,
+        "token_days": settings.UNIONWORK_API_TOKEN_DAYS,
         "tokens": user.api_tokens.order_by("revoked", "-id"),
         "history": history_of(user)[:20],
     }
