@@ -13,6 +13,8 @@ SESSION_IDLE_SECONDS / SESSION_ABSOLUTE_SECONDS  idle timeout (30 min) / absolut
 SECURE_COOKIES, HOST_COOKIES  Secure and "__Host-" cookies (default: on when DEBUG is off)
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, BEHIND_TLS_PROXY  HTTPS (on in settings_production)
 LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES  login lockout (5, 20, 15)
+UNIONWORK_REQUIRE_ADMIN_2FA  administrators must use a second factor (default: on when DEBUG is off)
+UNIONWORK_API_TOKEN_DAYS, UNIONWORK_API_TOKEN_MAX_DAYS  API token lifetime (90, at most 365 days)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 """
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "unionwork.core",
     "unionwork.accounts",
     "unionwork.orgs",
@@ -72,12 +76,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "unionwork.accounts.middleware.SessionLifetimeMiddleware",
     "unionwork.core.middleware.AuditActorMiddleware",
     "unionwork.core.middleware.LoginRequiredMiddleware",
+    "unionwork.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("UNIONWORK_URLCONF", "unionwork.urls")
@@ -132,6 +138,12 @@ LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Failed logins from one client address (over all user names) before that address is locked.
 LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+
+# Second factor (TOTP): administrators must use it when this is on (default: on when DEBUG is off,
+# always on in settings_production; demo and development may switch it off). Any account may
+# enable it on 我的账号, and then it is asked at every login whatever this says.
+UNIONWORK_REQUIRE_ADMIN_2FA = env_bool("UNIONWORK_REQUIRE_ADMIN_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "unionwork"
 
 # Sessions end after 30 idle minutes: every request renews the cookie's age.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -37,3 +37,32 @@ class SessionLifetimeMiddleware:
                     return self.get_response(request)
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.get_full_path())}")
         return self.get_response(request)
+
+
+# While the second factor is pending, only these paths answer (the rest redirect to them).
+SECOND_FACTOR_OPEN = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/api/", "/healthz", "/i18n/")
+
+
+class SecondFactorMiddleware:
+    """After the password, an account that must use a second factor sees no page before its code.
+
+    Needs django_otp.middleware.OTPMiddleware before it (request.user.is_verified()).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from unionwork.accounts import twofactor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(SECOND_FACTOR_OPEN)
+            and not user.is_verified()
+            and twofactor.second_factor_required(user)
+        ):
+            target = "accounts:2fa-verify" if twofactor.has_second_factor(user) else "accounts:2fa-setup"
+            return redirect(f"{resolve_url(target)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
