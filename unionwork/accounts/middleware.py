@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 
 SESSION_STARTED = "uw_auth_started"
@@ -63,6 +64,9 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and twofactor.second_factor_required(user)
         ):
+            if request.headers.get("HX-Request"):
+                # A fragment the page asks for (the top bar's badge): nothing, not the set-up page.
+                return HttpResponse(status=204)
             target = "accounts:2fa-verify" if twofactor.has_second_factor(user) else "accounts:2fa-setup"
             return redirect(f"{resolve_url(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)

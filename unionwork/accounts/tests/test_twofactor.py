@@ -35,6 +35,8 @@ def test_an_administrator_enrols_before_any_page_then_verifies_at_each_login(cli
     for url in ["/", "/orgs/", "/accounts/me/", "/members/"]:
         resp = client.get(url)
         assert resp.status_code == 302 and resp["Location"].startswith("/accounts/2fa/setup/"), url
+    # The top bar's badge, asked for by htmx, gets nothing rather than the set-up page.
+    assert client.get("/notifications/badge/", headers={"HX-Request": "true"}).status_code == 204
     page = client.get("/accounts/2fa/setup/")
     assert page.status_code == 200
     html = page.content.decode()
