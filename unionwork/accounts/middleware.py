@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 
 SESSION_STARTED = "uw_auth_started"
+HAS_DEVICE = "uw_has_2fa"  # whether the account had a confirmed TOTP device at login
 log = logging.getLogger("unionwork.security")
 
 
@@ -20,6 +21,7 @@ log = logging.getLogger("unionwork.security")
 def _stamp_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED] = int(time.time())
+        request.session.pop(HAS_DEVICE, None)  # read again for this login
 
 
 class SessionLifetimeMiddleware:
@@ -54,7 +56,6 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from unionwork.accounts import twofactor
 
         user = getattr(request, "user", None)
         if (
@@ -62,11 +63,23 @@ class SecondFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(SECOND_FACTOR_OPEN)
             and not user.is_verified()
-            and twofactor.second_factor_required(user)
+            and self._required(request, user)
         ):
             if request.headers.get("HX-Request"):
                 # A fragment the page asks for (the top bar's badge): nothing, not the set-up page.
                 return HttpResponse(status=204)
-            target = "accounts:2fa-verify" if twofactor.has_second_factor(user) else "accounts:2fa-setup"
+            target = "accounts:2fa-verify" if request.session.get(HAS_DEVICE) else "accounts:2fa-setup"
             return redirect(f"{resolve_url(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)
+
+    @staticmethod
+    def _required(request, user) -> bool:
+        """Whether the account must give a code; whether it has a device is read once per session
+        (at login), not on every request."""
+        from unionwork.accounts import twofactor
+
+        if HAS_DEVICE not in request.session:
+            request.session[HAS_DEVICE] = twofactor.has_second_factor(user)
+        return request.session[HAS_DEVICE] or (
+            settings.UNIONWORK_REQUIRE_ADMIN_2FA and twofactor.is_administrator(user)
+        )
