@@ -29,6 +29,8 @@ def _tasks_immediate(settings):
     settings.UNIONWORK_AUDIT_ANCHOR_FILE = ""  # no anchors unless a test writes its own
     # The production hasher costs ~0.5 s a password; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # Demo accounts log in with their password alone; accounts/tests/test_twofactor.py turns it on.
+    settings.UNIONWORK_REQUIRE_ADMIN_2FA = False
 
 
 @pytest.fixture

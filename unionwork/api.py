@@ -7,7 +7,7 @@ with that user and the source ``api``. Errors are one shape, ``{"detail": "<中�
 
 - 400 an action refused the change (``ActionError``, a Django ``ValidationError``) or the data
   conflicts with what is stored;
-- 401 no token, or an unknown, revoked or deactivated one;
+- 401 no token, or an unknown, revoked, expired or deactivated one;
 - 403 the user's role may not do this (``ActionError`` with code ``forbidden``, ``PermissionDenied``);
 - 404 not found, or outside the user's scope (the two are never told apart);
 - 422 the request does not match the schema (``errors`` holds the details).
@@ -15,6 +15,7 @@ with that user and the source ``api``. Errors are one shape, ``{"detail": "<中�
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -43,10 +44,14 @@ from unionwork.stability.api import router as stability_router
 # last_used_at is bookkeeping, not a change of record: it is written at most this often and
 # without an audit event, so that reading does not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+security_log = logging.getLogger("unionwork.security")
 
 
 class ApiTokenAuth(HttpBearer):
-    """``Authorization: Bearer uw_…``: a token that is not revoked, of an active account."""
+    """``Authorization: Bearer uw_…``: a token that is not revoked nor expired, of an active account.
+
+    A read-only token is refused (403) on any method but GET, HEAD and OPTIONS."""
 
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
@@ -60,6 +65,18 @@ class ApiTokenAuth(HttpBearer):
             security.record("token_invalid", request)
             return None
         now = timezone.now()
+        if found.expires_at is not None and found.expires_at <= now:
+            security_log.info("api token expired prefix=%s user=%r", found.prefix, found.user.username)
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            security_log.warning(
+                "api write refused (read-only token) prefix=%s user=%r %s %s",
+                found.prefix,
+                found.user.username,
+                request.method,
+                request.path,
+            )
+            raise PermissionDenied(_("此令牌为只读令牌，不能修改数据。"))
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
             # Token use is a security event at the same resolution: not one insert per request.
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
@@ -83,7 +100,7 @@ api = NinjaAPI(
         "工会工作平台接口。所有请求需在请求头中携带 `Authorization: Bearer <令牌>`"
         "（在“我的账号”页面或用 `manage.py create_api_token` 创建）；数据范围与网页相同，"
         '每次修改都记入审计日志。出错时返回 `{"detail": "中文说明"}`：400 操作被拒绝，'
-        "401 令牌无效，403 角色无权，404 不存在或不在管辖范围内，422 请求格式不符。"
+        "401 令牌无效或已过期，403 角色无权或只读令牌写入，404 不存在或不在管辖范围内，422 请求格式不符。"
     ),
     urls_namespace="api",
     auth=ApiTokenAuth(),
@@ -116,7 +133,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = _detail(
         request,
-        _("需要有效的接口令牌：请在请求头中携带 Authorization: Bearer <令牌>；令牌可能已吊销或账号已停用。"),
+        _("需要有效的接口令牌：请在请求头中携带 Authorization: Bearer <令牌>；令牌可能已吊销、已过期或账号已停用。"),
         401,
     )
     response["WWW-Authenticate"] = "Bearer"

@@ -13,6 +13,12 @@ UNIONWORK_SECURITY_EVENT_DAYS  days security events are kept (default 180, never
 UNIONWORK_SECURITY_LOG_FILE  JSON-lines file of security events (default var/security-events.jsonl)
 UNIONWORK_CLIENT_IP_HEADER  behind a reverse proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR)
 UNIONWORK_MAX_REQUEST_BYTES  a request above this (uploads included) is refused with 413 (default 110 MB)
+SESSION_IDLE_SECONDS / SESSION_ABSOLUTE_SECONDS  idle timeout (30 min) / absolute lifetime (12 h)
+SECURE_COOKIES, HOST_COOKIES  Secure and "__Host-" cookies (default: on when DEBUG is off)
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, BEHIND_TLS_PROXY  HTTPS (on in settings_production)
+LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES  login lockout (5, 20, 15)
+UNIONWORK_REQUIRE_ADMIN_2FA  administrators must use a second factor (default: on when DEBUG is off)
+UNIONWORK_API_TOKEN_DAYS, UNIONWORK_API_TOKEN_MAX_DAYS  API token lifetime (90, at most 365 days)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 """
@@ -54,6 +60,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "unionwork.core",
     "unionwork.accounts",
     "unionwork.orgs",
@@ -75,11 +83,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "unionwork.core.security.SecurityEventMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unionwork.accounts.middleware.SessionLifetimeMiddleware",
     "unionwork.core.middleware.AuditActorMiddleware",
     "unionwork.core.middleware.LoginRequiredMiddleware",
+    "unionwork.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("UNIONWORK_URLCONF", "unionwork.urls")
@@ -123,20 +134,46 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    # ASVS 2.1.1: at least 12 characters; no user name (or name, phone) inside; not a common password.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "phone", "email")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "unionwork.accounts.validators.CharacterKindsValidator", "OPTIONS": {"kinds": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Failed logins from one client address (over all user names) before that address is locked.
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+
+# Second factor (TOTP): administrators must use it when this is on (default: on when DEBUG is off,
+# always on in settings_production; demo and development may switch it off). Any account may
+# enable it on 我的账号, and then it is asked at every login whatever this says.
+UNIONWORK_REQUIRE_ADMIN_2FA = env_bool("UNIONWORK_REQUIRE_ADMIN_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "unionwork"
 
 # Sessions end after 30 idle minutes: every request renews the cookie's age.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And after SESSION_ABSOLUTE_SECONDS (12 h) from the login however active the user was
+# (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# "__Host-" cookies are bound to this host over HTTPS (no Domain, path /): only with secure cookies.
+if env_bool("HOST_COOKIES", SESSION_COOKIE_SECURE):
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# HTTPS: redirect plain HTTP and send HSTS (settings_production turns both on).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The reverse proxy terminates TLS and says so in this header (it must overwrite it).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -201,6 +238,9 @@ UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
 UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
     "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")
 )
+# API tokens expire: the default and the longest lifetime a user may choose, in days.
+UNIONWORK_API_TOKEN_DAYS = int(os.environ.get("UNIONWORK_API_TOKEN_DAYS", "90"))
+UNIONWORK_API_TOKEN_MAX_DAYS = int(os.environ.get("UNIONWORK_API_TOKEN_MAX_DAYS", "365"))
 UNIONWORK_PAGE_SIZE = 50
 UNIONWORK_HOME = "dashboard:home"  # where "/" leads after login
 

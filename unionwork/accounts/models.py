@@ -120,6 +120,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(_("已吊销"), default=False)
+    # Tokens expire (UNIONWORK_API_TOKEN_DAYS by default); a token from before expiry existed has none.
+    expires_at = models.DateTimeField(_("到期"), null=True, blank=True)
+    # A read-only token gets 403 on any write (POST, PUT, PATCH, DELETE).
+    read_only = models.BooleanField(_("只读"), default=False)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -128,6 +132,12 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
@@ -135,3 +145,22 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "uw_" + secrets.token_urlsafe(32)
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter for a client address ("addr:…") or an unknown user name ("name:…").
+
+    Accounts count on their own row (User.failed_logins); see backends.LockoutModelBackend.
+    """
+
+    key = models.CharField(max_length=210, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录限制")
+        verbose_name_plural = _("登录限制")
+
+    def __str__(self):
+        return self.key

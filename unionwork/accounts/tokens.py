@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionwork.core import audit
@@ -17,8 +21,13 @@ AUDIT_EXCLUDE = ("key_hash",)
 
 
 @transaction.atomic
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+def issue_token(
+    user: User, name: str, *, days: int | None = None, read_only: bool = False
+) -> tuple[ApiToken, str]:
     """Create a token for ``user``'s own use and return it with its key, which is never stored.
+
+    It expires after ``days`` (default UNIONWORK_API_TOKEN_DAYS, at most UNIONWORK_API_TOKEN_MAX_DAYS);
+    a ``read_only`` token may only read.
 
     The caller decides who may do this (one's own account page, or a management command); the
     token acts with exactly ``user``'s roles and scope.
@@ -30,8 +39,21 @@ def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
         raise ActionError(_("令牌名称过长：最多 %(max)d 个字。") % {"max": NAME_MAX}, code="name_long")
     if not user.is_active:
         raise ActionError(_("账号已停用，不能创建接口令牌。"), code="inactive")
+    days = settings.UNIONWORK_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.UNIONWORK_API_TOKEN_MAX_DAYS:
+        raise ActionError(
+            _("令牌有效期须在 1 至 %(max)d 天之间。") % {"max": settings.UNIONWORK_API_TOKEN_MAX_DAYS},
+            code="days",
+        )
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[:8],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + timedelta(days=days),
+        read_only=read_only,
+    )
     audit.record(
         token,
         "create",

@@ -1,14 +1,16 @@
 """Account pages: login, the account list of an administrator's scope, one's own profile."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.accounts import actions, tokens
+from unionwork.accounts import actions, tokens, twofactor
 from unionwork.accounts.filters import UserFilter
 from unionwork.accounts.forms import AccountForm, LoginForm, OwnPasswordForm, PasswordResetForm, TokenForm
 from unionwork.accounts.models import User
@@ -48,7 +50,8 @@ class AccountListView(ScopedListView):
 
 def account_detail(request, pk):
     account = User.objects.get_in_scope(request.user, "manage", pk=pk)
-    return render(request, "accounts/detail.html", {"account": account, "history": history_of(account)})
+    context = {"account": account, "history": history_of(account), "has_2fa": twofactor.has_second_factor(account)}
+    return render(request, "accounts/detail.html", context)
 
 
 class AccountCreateView(ActionFormView):
@@ -113,6 +116,8 @@ def account_toggle(request, pk, what):
     try:
         if what == "unlock":
             actions.unlock_account(request.user, account)
+        elif what == "reset2fa":
+            twofactor.reset_totp(request.user, account)
         else:
             actions.update_account(request.user, account, is_active=(what == "activate"))
     except ActionError as exc:
@@ -149,9 +154,16 @@ def profile(request):
             elif "tk-name" in request.POST:
                 token_form = TokenForm(request.POST, prefix="tk")
                 if token_form.is_valid():
-                    _token, new_key = tokens.issue_token(user, token_form.cleaned_data["name"])
+                    d = token_form.cleaned_data
+                    _token, new_key = tokens.issue_token(
+                        user, d["name"], days=d["days"], read_only=d["read_only"]
+                    )
                     token_form = TokenForm(prefix="tk")
                     status = 200
+            elif "tf-code" in request.POST:
+                twofactor.disable_totp(request, request.POST["tf-code"])
+                messages.success(request, _("已关闭两步验证。"))
+                return redirect("accounts:profile")
             elif "revoke" in request.POST:
                 token = (
                     user.api_tokens.filter(pk=request.POST["revoke"]).first()
@@ -169,7 +181,62 @@ def profile(request):
         "pw_form": pw_form,
         "token_form": token_form,
         "new_key": new_key,
+        "token_days": settings.UNIONWORK_API_TOKEN_DAYS,
+        "has_2fa": twofactor.has_second_factor(user),
+        "must_2fa": settings.UNIONWORK_REQUIRE_ADMIN_2FA and twofactor.is_administrator(user),
         "tokens": user.api_tokens.order_by("revoked", "-id"),
         "history": history_of(user)[:20],
     }
     return render(request, "accounts/profile.html", context, status=status)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def second_factor_setup(request):
+    """Set up TOTP: a QR code (or the secret typed in) for the app, then a code to confirm it."""
+    user = request.user
+    if twofactor.has_second_factor(user) and not user.is_verified():
+        return redirect("accounts:2fa-verify")
+    if twofactor.has_second_factor(user):
+        messages.info(request, _("两步验证已启用。"))
+        return redirect("accounts:profile")
+    status = 200
+    if request.method == "POST":
+        try:
+            twofactor.confirm_totp(request, request.POST.get("code", ""))
+        except ActionError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 400
+        else:
+            messages.success(request, _("两步验证已启用：以后每次登录都要输入验证器中的验证码。"))
+            return redirect(_next_url(request))
+    device = twofactor.pending_device(user)
+    context = {
+        "qr": twofactor.qr_svg(device),
+        "secret": twofactor.secret_text(device),
+        "required": twofactor.second_factor_required(user),
+        "next": request.GET.get("next") or request.POST.get("next", ""),
+    }
+    return render(request, "accounts/2fa_setup.html", context, status=status)
+
+
+def second_factor_verify(request):
+    """After the password: the code from the authenticator app."""
+    user = request.user
+    if not twofactor.has_second_factor(user):
+        return redirect("accounts:2fa-setup")
+    if user.is_verified():
+        return redirect(_next_url(request))
+    status = 200
+    if request.method == "POST":
+        if twofactor.verify_login(request, request.POST.get("code", "")):
+            return redirect(_next_url(request))
+        messages.error(request, _("验证码不正确或已过期，请输入验证器应用中当前显示的 6 位数字。"))
+        status = 400
+    context = {"next": request.GET.get("next") or request.POST.get("next", "")}
+    return render(request, "accounts/2fa_verify.html", context, status=status)

@@ -14,7 +14,7 @@ from unionwork.orgs import actions as org_actions
 from unionwork.orgs.divisions import load_divisions
 from unionwork.orgs.models import OrgKind, OrgUnit
 
-DEMO_PASSWORD = "Demo#2026"
+DEMO_PASSWORD = "Union#Demo2026"
 DEMO_MARK = "（演示）"
 
 ZONES = [("Z01", "大连高新技术产业园区总工会"), ("Z02", "大连长兴岛经济区总工会"), ("Z03", "大连花园口经济区总工会")]

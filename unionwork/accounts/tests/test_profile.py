@@ -2,6 +2,7 @@
 key is shown once; tokens are listed and revoked; all of it audited."""
 
 import pytest
+from django.utils import timezone
 
 from unionwork.accounts import actions
 from unionwork.accounts.models import ApiToken, User
@@ -110,3 +111,18 @@ def test_empty_token_name_is_refused_with_a_message(client):
     client.force_login(demo_user("gjz_viewer"))
     resp = client.post("/accounts/me/", {"tk-name": ""})
     assert resp.status_code == 400 and "这个字段是必填项" in resp.content.decode()
+
+
+def test_a_token_from_the_account_page_shows_its_lifetime_and_can_be_read_only(client, settings):
+    settings.UNIONWORK_API_TOKEN_DAYS = 90
+    user = demo_user("gjz_reviewer")
+    client.force_login(user)
+    page = client.get("/accounts/me/").content.decode()
+    assert "默认有效期 90 天" in page
+    resp = client.post("/accounts/me/", {"tk-name": "只读对接", "tk-days": "30", "tk-read_only": "on"})
+    assert resp.status_code == 200
+    token = ApiToken.objects.get(user=user, name="只读对接")
+    assert token.read_only and (token.expires_at - token.created_at).days in (29, 30)
+    page = client.get("/accounts/me/").content.decode()
+    assert token.expires_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d") in page
+    assert "只读" in page

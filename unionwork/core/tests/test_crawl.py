@@ -41,8 +41,8 @@ ACCOUNTS = [
 # Links of the same shape (digits replaced) followed at most this often, and pages at most this many.
 PER_SHAPE = 2
 MAX_PAGES = 420
-# Forms a viewer may post: leaving, one's own account, marking one's notifications read.
-VIEWER_POSTS = ("/accounts/logout/", "/accounts/me/", "/stability/notifications/")
+# Forms a viewer may post: leaving, one's own account and second factor, marking one's notifications read.
+VIEWER_POSTS = ("/accounts/logout/", "/accounts/me/", "/accounts/2fa/", "/stability/notifications/")
 SKIP = ("/static/", "/media/", "/accounts/logout/", "/api/v1/docs", "/api/v1/openapi.json")
 
 HREF = re.compile(r"""<a\b[^>]*?\bhref="([^"#]*)["#]""", re.I)
