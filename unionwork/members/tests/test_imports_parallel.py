@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from unionwork.core import tasks
 from unionwork.core.imports.testing import csv_bytes, run_upload
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.tests.factories import demo_user
@@ -39,6 +40,13 @@ def committed(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
         pytest.skip("the checking process cannot see an in-memory SQLite test database")
     with django_db_blocker.unblock():
+        # a transactional test that ran before may have emptied the session's database
+        from unionwork.orgs.models import OrgUnit
+
+        if not OrgUnit.objects.filter(code="210211").exists():
+            from unionwork.demo.foundation import seed_foundation
+
+            seed_foundation()
         head = AuditHead.objects.filter(pk=1).values_list("last_hash", "count").first()
         last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         last_job = Job.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -81,6 +89,8 @@ def test_one_pass_in_a_checking_process_writes_all_or_nothing(monkeypatch, commi
         return create_packed(self, packs, units)
 
     monkeypatch.setattr(RosterWriter, "create_packed", watch)
+    # the job in this process (not the worker's memory-capped child), so that ``seen`` fills here
+    monkeypatch.setattr(tasks, "_may_isolate", lambda: False)
     user = demo_user("gjz_editor")
     rows = _big_roster(3000, bad_at=2900)
     job = run_upload(user, "members.roster", csv_bytes(rows), filename="名册.csv")
