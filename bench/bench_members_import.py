@@ -65,20 +65,34 @@ def _unions(n: int = 200):
     from unionwork.orgs.models import OrgKind, OrgUnit
 
     gjz = OrgUnit.objects.get(code="210211")
-    communities = list(OrgUnit.objects.filter(path__startswith=gjz.path, kind=OrgKind.COMMUNITY).order_by("code"))
+    communities = list(
+        OrgUnit.objects.filter(path__startswith=gjz.path, kind=OrgKind.COMMUNITY).order_by("code")
+    )
     out = list(OrgUnit.objects.filter(code__in=["G0001", "G0002"]))
     with audit.acting_as(None, "command:bench"):
         for i in range(n - len(out)):
-            out.append(org_actions.create_unit(
-                None, parent=communities[i % len(communities)], name=f"甘井子基准测试{i + 1:04d}有限公司工会（演示）",
-                kind=OrgKind.GRASSROOTS, code=f"GB{i + 1:04d}", is_demo=True, reason="基准测试",
-            ))
+            out.append(
+                org_actions.create_unit(
+                    None,
+                    parent=communities[i % len(communities)],
+                    name=f"甘井子基准测试{i + 1:04d}有限公司工会（演示）",
+                    kind=OrgKind.GRASSROOTS,
+                    code=f"GB{i + 1:04d}",
+                    is_demo=True,
+                    reason="基准测试",
+                )
+            )
     return out
 
 
 HEADER = ["姓名", "身份证号", "性别", "联系电话", "文化程度", "用工形式", "所在工会", "入会日期"]
-EDUCATION = {"postgraduate": "研究生", "bachelor": "大学本科", "college": "大学专科", "secondary": "高中、中专、技校",
-             "junior": "初中及以下"}
+EDUCATION = {
+    "postgraduate": "研究生",
+    "bachelor": "大学本科",
+    "college": "大学专科",
+    "secondary": "高中、中专、技校",
+    "junior": "初中及以下",
+}
 
 
 def write_roster(path: Path, rows: int, unions) -> None:
@@ -91,8 +105,18 @@ def write_roster(path: Path, rows: int, unions) -> None:
         w = csv.writer(fh)
         w.writerow(HEADER)
         for i, (name, cid, phone, form, edu) in enumerate(demo_people(rows, seed=4242)):
-            w.writerow([name, cid.number, "男" if cid.sex == "M" else "女", phone, EDUCATION[edu], str(forms[form]),
-                        codes[i * len(codes) // rows], "2021-03-01"])
+            w.writerow(
+                [
+                    name,
+                    cid.number,
+                    "男" if cid.sex == "M" else "女",
+                    phone,
+                    EDUCATION[edu],
+                    str(forms[form]),
+                    codes[i * len(codes) // rows],
+                    "2021-03-01",
+                ]
+            )
 
 
 def write_xlsx(csv_path: Path, xlsx_path: Path) -> None:
@@ -144,9 +168,31 @@ def bare_insert(path: Path, unions) -> float:
         for i, (name, number, sex, phone, _edu, _form, code, joined) in enumerate(reader, start=1):
             unit = by_code[code]
             full, initials = person_pinyin(name)
-            rows.append((i, name, full, initials, enc(number), h(number), key.key_id,
-                         int(number[6:10]), "M" if sex == "男" else "F", phone,
-                         "bachelor", "contract", unit.pk, unit.path, "active", joined, None, "none", 0, now, now))
+            rows.append(
+                (
+                    i,
+                    name,
+                    full,
+                    initials,
+                    enc(number),
+                    h(number),
+                    key.key_id,
+                    int(number[6:10]),
+                    "M" if sex == "男" else "F",
+                    phone,
+                    "bachelor",
+                    "contract",
+                    unit.pk,
+                    unit.path,
+                    "active",
+                    joined,
+                    None,
+                    "none",
+                    0,
+                    now,
+                    now,
+                )
+            )
     con = sqlite3.connect(BARE_DB, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
@@ -156,11 +202,14 @@ def bare_insert(path: Path, unions) -> float:
     con.executemany(
         "INSERT INTO members_member (id, name, pinyin, initials, id_cipher, id_hash, pii_key, birth_year,"
         " sex, phone, education, employment_form, union_id, org_path, status, joined_on, left_on, card_status,"
-        " is_demo, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        " is_demo, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
     con.execute(
         "INSERT INTO members_membership (member_id, union_id, org_path, id_hash, status, started_on, ended_on,"
         " end_note, source, job_id, created_at) SELECT id, union_id, org_path, id_hash, 'active', joined_on, NULL,"
-        " '', 'import', NULL, created_at FROM members_member")
+        " '', 'import', NULL, created_at FROM members_member"
+    )
     con.execute("COMMIT")
     elapsed = time.perf_counter() - start
     con.close()
@@ -171,8 +220,10 @@ def import_export_baseline(path: Path, unions, slice_rows: int = 20_000) -> floa
     try:
         import import_export  # noqa: F401
     except ImportError:
-        print("django-import-export 未安装，跳过该基线（请由负责人把 django-import-export 加入 pyproject.toml 的 "
-              "dev extras 后再运行）。django-import-export is not installed: baseline skipped.")
+        print(
+            "django-import-export 未安装，跳过该基线（请由负责人把 django-import-export 加入 pyproject.toml 的 "
+            "dev extras 后再运行）。django-import-export is not installed: baseline skipped."
+        )
         return None
     import tablib
     from import_export import fields, resources
@@ -225,7 +276,9 @@ def main() -> None:
     if args.format == "xlsx":
         source = roster.with_suffix(".xlsx")
         write_xlsx(roster, source)
-    print(f"准备：{time.perf_counter() - t0:.1f} s（{args.rows:,} 行，{source.stat().st_size / 2**20:.0f} MiB）")
+    print(
+        f"准备：{time.perf_counter() - t0:.1f} s（{args.rows:,} 行，{source.stat().st_size / 2**20:.0f} MiB）"
+    )
 
     user = demo_user("gjz_editor")
     children_before = peak_children_mib()  # the migrations and the roster run no child: 0
@@ -238,8 +291,10 @@ def main() -> None:
     assert ok, f"import failed: {job.status} {job.message} {job.errors[:3]}"
     assert written == args.rows and Membership.objects.count() == args.rows
     rate = args.rows / elapsed
-    print(f"导入：{elapsed:.1f} s，{rate:,.0f} 行/秒，峰值内存 {peak:.0f} MiB（写入进程 {own_peak:.0f} + 校验进程 "
-          f"{child_peak:.0f}）（{job.message}）")
+    print(
+        f"导入：{elapsed:.1f} s，{rate:,.0f} 行/秒，峰值内存 {peak:.0f} MiB（写入进程 {own_peak:.0f} + 校验进程 "
+        f"{child_peak:.0f}）（{job.message}）"
+    )
 
     bare_s = bare_insert(roster, unions)
     bare_rate = args.rows / bare_s
@@ -251,9 +306,14 @@ def main() -> None:
         "name": "members_import",
         "value": round(rate, 1),
         "unit": "rows/s",
-        "baselines": {"bare_insert": round(bare_rate, 1), "django_import_export": ie_rate and round(ie_rate, 1)},
-        "ratios": {"vs_bare_insert": round(rate / bare_rate, 3),
-                   "vs_django_import_export": round(rate / ie_rate, 2) if ie_rate else None},
+        "baselines": {
+            "bare_insert": round(bare_rate, 1),
+            "django_import_export": ie_rate and round(ie_rate, 1),
+        },
+        "ratios": {
+            "vs_bare_insert": round(rate / bare_rate, 3),
+            "vs_django_import_export": round(rate / ie_rate, 2) if ie_rate else None,
+        },
         "rows": args.rows,
         "format": args.format,
         "seconds": round(elapsed, 2),

@@ -133,7 +133,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = _detail(
         request,
-        _("需要有效的接口令牌：请在请求头中携带 Authorization: Bearer <令牌>；令牌可能已吊销、已过期或账号已停用。"),
+        _(
+            "需要有效的接口令牌：请在请求头中携带 Authorization: Bearer <令牌>；令牌可能已吊销、已过期或账号已停用。"
+        ),
         401,
     )
     response["WWW-Authenticate"] = "Bearer"

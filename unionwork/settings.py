@@ -135,8 +135,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     # ASVS 2.1.1: at least 12 characters; no user name (or name, phone) inside; not a common password.
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("username", "full_name", "phone", "email")}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "phone", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "unionwork.accounts.validators.CharacterKindsValidator", "OPTIONS": {"kinds": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -7,7 +7,9 @@ from unionwork.api import api
 
 def api_not_found(request, rest=""):
     """Unknown API paths answer in the API's own shape, not with the HTML 404 page."""
-    return JsonResponse({"detail": _("接口不存在：%(p)s。接口文档见 /api/v1/docs") % {"p": request.path}}, status=404)
+    return JsonResponse(
+        {"detail": _("接口不存在：%(p)s。接口文档见 /api/v1/docs") % {"p": request.path}}, status=404
+    )
 
 
 handler400 = "unionwork.core.bad_input.bad_request"  # 413 for bodies over the limit, Chinese text

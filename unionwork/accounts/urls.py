@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.AccountEditView.as_view(), name="edit"),
     path("<int:pk>/password/", views.AccountPasswordView.as_view(), name="password"),
-    re_path(r"^(?P<pk>\d+)/(?P<what>activate|deactivate|unlock|reset2fa)/$", views.account_toggle, name="toggle"),
+    re_path(
+        r"^(?P<pk>\d+)/(?P<what>activate|deactivate|unlock|reset2fa)/$", views.account_toggle, name="toggle"
+    ),
 ]

@@ -50,7 +50,11 @@ class AccountListView(ScopedListView):
 
 def account_detail(request, pk):
     account = User.objects.get_in_scope(request.user, "manage", pk=pk)
-    context = {"account": account, "history": history_of(account), "has_2fa": twofactor.has_second_factor(account)}
+    context = {
+        "account": account,
+        "history": history_of(account),
+        "has_2fa": twofactor.has_second_factor(account),
+    }
     return render(request, "accounts/detail.html", context)
 
 
@@ -192,7 +196,9 @@ def profile(request):
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

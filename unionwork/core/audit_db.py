@@ -10,7 +10,10 @@ SQLITE_ON = [
     """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
 ]
-SQLITE_OFF = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;", "DROP TRIGGER IF EXISTS core_auditevent_no_delete;"]
+SQLITE_OFF = [
+    "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
+    "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
+]
 POSTGRES_ON = [
     """CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",

@@ -13,10 +13,12 @@ class AuditEventFilter(django_filters.FilterSet):
     model = django_filters.ChoiceFilter(field_name="model", label=_("对象类型"))
     verb = django_filters.ChoiceFilter(field_name="verb", label=_("操作"))
     source = django_filters.CharFilter(field_name="source", lookup_expr="startswith", label=_("来源"))
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("起始日期"),
-                                      widget=DateInput())
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("截止日期"),
-                                      widget=DateInput())
+    since = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label=_("起始日期"), widget=DateInput()
+    )
+    until = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label=_("截止日期"), widget=DateInput()
+    )
     under = SubtreeFilter(path_field="org_path")
 
     class Meta:

@@ -12,7 +12,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 browser_marks = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -29,7 +31,9 @@ def login(page, base: str, username: str) -> None:
 
 def picker_search(page, select_id: str, typed: str):
     """Open the picker of ``select_id`` and type into its search box, as a user would; the dropdown."""
-    wrapper = page.locator(f"#{select_id}").locator("xpath=following-sibling::div[contains(@class,'ts-wrapper')]")
+    wrapper = page.locator(f"#{select_id}").locator(
+        "xpath=following-sibling::div[contains(@class,'ts-wrapper')]"
+    )
     wrapper.locator(".ts-control").click()
     # a single picker searches in its dropdown's box, a multiple one in the control itself
     multiple = "multi" in (wrapper.get_attribute("class") or "")
@@ -107,7 +111,9 @@ def form_data(html: str, index: int | None = None) -> dict[str, list[str]]:
 
         def handle_data(self, data):
             if self.textarea and self.current is not None:
-                self.current[self.textarea][0] += data.removeprefix("\n") if not self.current[self.textarea][0] else data
+                self.current[self.textarea][0] += (
+                    data.removeprefix("\n") if not self.current[self.textarea][0] else data
+                )
 
     parser = Parser()
     parser.feed(html)

@@ -6,7 +6,15 @@ from pypinyin import Style, lazy_pinyin
 
 # Administrative names end in words whose heteronyms pypinyin gets right; surnames that it gets
 # wrong for names are corrected here (单 shan, 曾 zeng, 解 xie, 区 ou, 仇 qiu, 查 zha).
-SURNAME_OVERRIDES = {"单": "shan", "曾": "zeng", "解": "xie", "区": "ou", "仇": "qiu", "查": "zha", "朴": "piao"}
+SURNAME_OVERRIDES = {
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "区": "ou",
+    "仇": "qiu",
+    "查": "zha",
+    "朴": "piao",
+}
 
 
 @lru_cache(maxsize=65536)

@@ -17,7 +17,11 @@ from unionwork.orgs.models import OrgKind, OrgUnit
 DEMO_PASSWORD = "Union#Demo2026"
 DEMO_MARK = "（演示）"
 
-ZONES = [("Z01", "大连高新技术产业园区总工会"), ("Z02", "大连长兴岛经济区总工会"), ("Z03", "大连花园口经济区总工会")]
+ZONES = [
+    ("Z01", "大连高新技术产业园区总工会"),
+    ("Z02", "大连长兴岛经济区总工会"),
+    ("Z03", "大连花园口经济区总工会"),
+]
 INDUSTRIAL = [
     ("I01", "机械冶金产业工会"),
     ("I02", "软件和信息服务业工会"),
@@ -59,8 +63,14 @@ def _ensure(parent: OrgUnit, code: str, name: str, kind: str, industrial_union=N
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None:
         unit = org_actions.create_unit(
-            None, parent=parent, name=_demo_name(name), kind=kind, code=code, industrial_union=industrial_union,
-            is_demo=True, reason="演示数据",
+            None,
+            parent=parent,
+            name=_demo_name(name),
+            kind=kind,
+            code=code,
+            industrial_union=industrial_union,
+            is_demo=True,
+            reason="演示数据",
         )
     return unit
 
@@ -89,7 +99,9 @@ def seed_foundation(stdout=None) -> dict[str, int]:
         for username, full_name, org_code, roles in ACCOUNTS:
             if User.objects.filter(username=username).exists():
                 continue
-            user = User(username=username, full_name=full_name, org=OrgUnit.objects.get(code=org_code), roles=roles)
+            user = User(
+                username=username, full_name=full_name, org=OrgUnit.objects.get(code=org_code), roles=roles
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             audit.record(user, "create", None, audit.snapshot(user), note="演示账号")

@@ -45,6 +45,7 @@ BULK = 5000
 
 # -- permissions -----------------------------------------------------------------------------
 
+
 def may_see_pii(user) -> bool:
     """Whether the user may see full ID numbers (administrators; each look is audited)."""
     return bool(user is not None and getattr(user, "is_active", False) and ADMINISTRATOR in user.role_names())
@@ -63,7 +64,8 @@ def check_union(union: OrgUnit) -> None:
     """Members are kept by grassroots and joint unions that are active."""
     if union.kind not in MEMBER_UNION_KINDS:
         raise ActionError(
-            _("会员只能登记在基层工会或联合工会；“%(n)s”是%(k)s。") % {"n": union.name, "k": union.get_kind_display()},
+            _("会员只能登记在基层工会或联合工会；“%(n)s”是%(k)s。")
+            % {"n": union.name, "k": union.get_kind_display()},
             code="union_kind",
         )
     if not union.is_active:
@@ -72,7 +74,10 @@ def check_union(union: OrgUnit) -> None:
 
 # -- identity --------------------------------------------------------------------------------
 
-def check_identity(id_number: Any, birth_date: datetime.date | None = None, sex: str | None = None) -> idnumber.CitizenId:
+
+def check_identity(
+    id_number: Any, birth_date: datetime.date | None = None, sex: str | None = None
+) -> idnumber.CitizenId:
     """The checked ID number; the birth date and sex given must match those it holds."""
     try:
         cid = idnumber.parse_id(id_number)
@@ -80,7 +85,8 @@ def check_identity(id_number: Any, birth_date: datetime.date | None = None, sex:
         raise ActionError(exc.message, code="id_number") from None
     if birth_date and birth_date != cid.birth_date:
         raise ActionError(
-            _("出生日期 %(a)s 与身份证号中的 %(b)s 不一致，请核对。") % {"a": birth_date, "b": cid.birth_date},
+            _("出生日期 %(a)s 与身份证号中的 %(b)s 不一致，请核对。")
+            % {"a": birth_date, "b": cid.birth_date},
             code="birth_date",
         )
     if sex and sex != cid.sex:
@@ -97,9 +103,14 @@ def active_elsewhere_message(user, member: Member) -> str:
     union = member.union
     if user is None or path_in_scope(user, member.org_path, union.ipath):
         return _("身份证号 %(id)s（%(name)s）已是“%(u)s”的在会会员。") % {
-            "id": member.id_masked, "name": member.name, "u": union.name,
+            "id": member.id_masked,
+            "name": member.name,
+            "u": union.name,
         }
-    return _("身份证号 %(id)s 已是“%(u)s”的在会会员（不在您的管辖范围内）。") % {"id": member.id_masked, "u": union.name}
+    return _("身份证号 %(id)s 已是“%(u)s”的在会会员（不在您的管辖范围内）。") % {
+        "id": member.id_masked,
+        "u": union.name,
+    }
 
 
 def find_by_id(id_number: str, *, for_update: bool = False) -> Member | None:
@@ -118,10 +129,19 @@ def _snapshot(obj) -> dict:
     return audit.snapshot(obj)
 
 
-def _open_stint(member: Member, union: OrgUnit, started_on: datetime.date, source: str, job_id=None) -> Membership:
+def _open_stint(
+    member: Member, union: OrgUnit, started_on: datetime.date, source: str, job_id=None
+) -> Membership:
     stint = Membership.objects.create(
-        member=member, union=union, org_path=union.path, id_hash=member.id_hash, status=MemberStatus.ACTIVE,
-        started_on=started_on, source=source, job_id=job_id, created_at=_now(),
+        member=member,
+        union=union,
+        org_path=union.path,
+        id_hash=member.id_hash,
+        status=MemberStatus.ACTIVE,
+        started_on=started_on,
+        source=source,
+        job_id=job_id,
+        created_at=_now(),
     )
     audit.record(stint, "create", None, _snapshot(stint))
     return stint
@@ -139,6 +159,7 @@ def _close_stint(member: Member, status: str, on: datetime.date, note: str) -> M
 
 
 # -- members ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def register_member(
@@ -171,19 +192,40 @@ def register_member(
     if existing is not None:
         if existing.is_active:
             raise ActionError(
-                active_elsewhere_message(user, existing) + _("如需转入本工会，请办理转会。"), code="active_elsewhere"
+                active_elsewhere_message(user, existing) + _("如需转入本工会，请办理转会。"),
+                code="active_elsewhere",
             )
-        return _rejoin(existing, union, name=name, phone=phone, education=education,
-                       employment_form=employment_form, joined_on=joined_on)
+        return _rejoin(
+            existing,
+            union,
+            name=name,
+            phone=phone,
+            education=education,
+            employment_form=employment_form,
+            joined_on=joined_on,
+        )
     now = _now()
     full, initials = person_pinyin(name)
     key = pii.current_key()
     member = Member(
-        name=name, pinyin=full, initials=initials, id_cipher=pii.encrypt(cid.number, key),
-        id_hash=pii.id_hash(cid.number, key), pii_key=key.key_id,
-        birth_year=cid.birth_date.year, sex=cid.sex, phone=phone, education=education, employment_form=employment_form,
-        union=union, org_path=union.path, status=MemberStatus.ACTIVE, joined_on=joined_on, is_demo=is_demo,
-        created_at=now, updated_at=now,
+        name=name,
+        pinyin=full,
+        initials=initials,
+        id_cipher=pii.encrypt(cid.number, key),
+        id_hash=pii.id_hash(cid.number, key),
+        pii_key=key.key_id,
+        birth_year=cid.birth_date.year,
+        sex=cid.sex,
+        phone=phone,
+        education=education,
+        employment_form=employment_form,
+        union=union,
+        org_path=union.path,
+        status=MemberStatus.ACTIVE,
+        joined_on=joined_on,
+        is_demo=is_demo,
+        created_at=now,
+        updated_at=now,
     )
     try:
         with transaction.atomic(), members_indicators.tracking() as tracked:
@@ -249,9 +291,14 @@ def update_member(
             other = find_by_id(cid.number)
             if other is not None and other.pk != member.pk:
                 raise ActionError(
-                    _("身份证号 %(id)s 已登记在另一条会员记录上，不能改成它。") % {"id": other.id_masked}, code="id_number"
+                    _("身份证号 %(id)s 已登记在另一条会员记录上，不能改成它。") % {"id": other.id_masked},
+                    code="id_number",
                 )
-            member.id_cipher, member.id_hash, member.pii_key = pii.encrypt(cid.number, key), new_hash, key.key_id
+            member.id_cipher, member.id_hash, member.pii_key = (
+                pii.encrypt(cid.number, key),
+                new_hash,
+                key.key_id,
+            )
             member.birth_year, member.sex = cid.birth_date.year, cid.sex
             Membership.objects.filter(member=member).update(id_hash=new_hash)
     member.updated_at = _now()
@@ -274,18 +321,26 @@ def check_transfer_from(user, member: Member) -> None:
         return
     security_log.warning(
         "refused transfer-in: user=%s member=%s from union=%s (%s) outside the user's scope",
-        user.get_username(), member.pk, union.pk, member.org_path,
+        user.get_username(),
+        member.pk,
+        union.pk,
+        member.org_path,
     )
     security.record("forbidden", user=user, action="transfer_in", member=member.pk, union=union.pk)
     raise ActionError(
-        _("%(id)s 是“%(u)s”的在会会员，该工会不在您的管辖范围内，不能直接转入。"
-          "请联系“%(u)s”先为其办理转出（离会：转出），再在本工会登记入会。") % {"id": member.id_masked, "u": union.name},
+        _(
+            "%(id)s 是“%(u)s”的在会会员，该工会不在您的管辖范围内，不能直接转入。"
+            "请联系“%(u)s”先为其办理转出（离会：转出），再在本工会登记入会。"
+        )
+        % {"id": member.id_masked, "u": union.name},
         code="held_elsewhere",
     )
 
 
 @transaction.atomic
-def transfer_member(user, member: Member, to_union: OrgUnit, *, on: datetime.date | None = None, note: str = "") -> Member:
+def transfer_member(
+    user, member: Member, to_union: OrgUnit, *, on: datetime.date | None = None, note: str = ""
+) -> Member:
     """Move an active member to another union (转会): the old stint is closed, a new one opened.
 
     The receiving union must lie in the user's scope, and so must the member's current union
@@ -295,26 +350,42 @@ def transfer_member(user, member: Member, to_union: OrgUnit, *, on: datetime.dat
     check_union(to_union)
     member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
     if not member.is_active:
-        raise ActionError(_("%(n)s 当前不是在会会员，请直接登记入会。") % {"n": member.name}, code="not_active")
+        raise ActionError(
+            _("%(n)s 当前不是在会会员，请直接登记入会。") % {"n": member.name}, code="not_active"
+        )
     check_transfer_from(user, member)
     if member.union_id == to_union.pk:
-        raise ActionError(_("%(n)s 已经是“%(u)s”的会员。") % {"n": member.name, "u": to_union.name}, code="same_union")
+        raise ActionError(
+            _("%(n)s 已经是“%(u)s”的会员。") % {"n": member.name, "u": to_union.name}, code="same_union"
+        )
     on = on or timezone.localdate()
     from_union = member.union
     before = _snapshot(member)
-    _close_stint(member, MemberStatus.TRANSFERRED, on, _("转入“%(u)s”") % {"u": to_union.name} + (f"；{note}" if note else ""))
+    _close_stint(
+        member,
+        MemberStatus.TRANSFERRED,
+        on,
+        _("转入“%(u)s”") % {"u": to_union.name} + (f"；{note}" if note else ""),
+    )
     member.union, member.org_path, member.updated_at = to_union, to_union.path, _now()
     with members_indicators.tracking([member.pk]):
         member.save()
     _open_stint(member, to_union, on, Membership.Source.TRANSFER)
     MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=to_union.path)
-    audit.record(member, "transfer", before, _snapshot(member), note=_("由“%(a)s”转入“%(b)s”") % {
-        "a": from_union.name, "b": to_union.name})
+    audit.record(
+        member,
+        "transfer",
+        before,
+        _snapshot(member),
+        note=_("由“%(a)s”转入“%(b)s”") % {"a": from_union.name, "b": to_union.name},
+    )
     return member
 
 
 @transaction.atomic
-def end_membership(user, member: Member, status: str, *, on: datetime.date | None = None, note: str = "") -> Member:
+def end_membership(
+    user, member: Member, status: str, *, on: datetime.date | None = None, note: str = ""
+) -> Member:
     """A member retires, leaves, or transfers out of the register (to a union elsewhere).
 
     Cards the member still holds are cancelled.
@@ -373,8 +444,12 @@ def _move_members(source: OrgUnit, target: OrgUnit) -> int:
     moved = 0
     for member in Member.objects.filter(union=source, status=MemberStatus.ACTIVE).select_related("union"):
         before = _snapshot(member)
-        _close_stint(member, MemberStatus.TRANSFERRED, timezone.localdate(),
-                     _("“%(s)s”并入“%(t)s”") % {"s": source.name, "t": target.name})
+        _close_stint(
+            member,
+            MemberStatus.TRANSFERRED,
+            timezone.localdate(),
+            _("“%(s)s”并入“%(t)s”") % {"s": source.name, "t": target.name},
+        )
         member.union, member.org_path, member.updated_at = target, target.path, _now()
         member.save()
         _open_stint(member, target, timezone.localdate(), Membership.Source.MERGE)
@@ -385,6 +460,7 @@ def _move_members(source: OrgUnit, target: OrgUnit) -> int:
 
 
 # -- cards -----------------------------------------------------------------------------------
+
 
 def card_prefix() -> str:
     """The city's division code (the root unit's code), so numbers differ between cities."""
@@ -444,15 +520,24 @@ def issue_cards(user, unit: OrgUnit, *, member_ids: Iterable[int] | None = None)
     numbers = allocate_card_numbers(len(members))
     now = _now()
     cards = [
-        MemberCard(number=num, member_id=mid, union_id=uid, org_path=path, status=CardStatus.ISSUED, batch=batch,
-                   issued_at=now)
+        MemberCard(
+            number=num,
+            member_id=mid,
+            union_id=uid,
+            org_path=path,
+            status=CardStatus.ISSUED,
+            batch=batch,
+            issued_at=now,
+        )
         for num, (mid, uid, path) in zip(numbers, members, strict=True)
     ]
     MemberCard.objects.bulk_create(cards, batch_size=BULK)
     ids = [m[0] for m in members]
     with members_indicators.tracking(ids):
         for i in range(0, len(ids), BULK):
-            Member.objects.filter(pk__in=ids[i : i + BULK]).update(card_status=CardStatus.ISSUED, updated_at=now)
+            Member.objects.filter(pk__in=ids[i : i + BULK]).update(
+                card_status=CardStatus.ISSUED, updated_at=now
+            )
     batch.count, batch.first_number, batch.last_number = len(cards), numbers[0], numbers[-1]
     batch.save(update_fields=["count", "first_number", "last_number"])
     audit.record(batch, "create", None, _snapshot(batch))
@@ -516,7 +601,8 @@ def change_card(user, card: MemberCard, move: str, note: str = "") -> MemberCard
     allowed, target = CARD_MOVES[move]
     if card.status not in allowed:
         raise ActionError(
-            _("卡 %(n)s 当前为“%(s)s”，不能执行此操作。") % {"n": card.number, "s": card.get_status_display()},
+            _("卡 %(n)s 当前为“%(s)s”，不能执行此操作。")
+            % {"n": card.number, "s": card.get_status_display()},
             code="card_state",
         )
     if target == CardStatus.ACTIVE and not card.member.is_active:
@@ -542,8 +628,14 @@ def replace_card(user, card: MemberCard, note: str = "") -> MemberCard:
         _set_card(card, target, note or _("补换新卡"))
         member = card.member
         new = MemberCard.objects.create(
-            number=allocate_card_numbers(1)[0], member=member, union=member.union, org_path=member.org_path,
-            status=CardStatus.ISSUED, replaces=card, issued_at=_now(), note=note[:300],
+            number=allocate_card_numbers(1)[0],
+            member=member,
+            union=member.union,
+            org_path=member.org_path,
+            status=CardStatus.ISSUED,
+            replaces=card,
+            issued_at=_now(),
+            note=note[:300],
         )
         Member.objects.filter(pk=member.pk).update(card_status=CardStatus.ISSUED)
     audit.record(new, "issue_card", None, _snapshot(new), note=_("补换 %(n)s") % {"n": card.number})

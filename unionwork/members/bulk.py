@@ -20,13 +20,41 @@ from unionwork.members.models import CardStatus, Member, Membership, MemberStatu
 from unionwork.members.people import person_pinyin
 
 MEMBER_FIELDS = (
-    "id", "name", "pinyin", "initials", "id_cipher", "id_hash", "pii_key", "birth_year", "sex", "phone",
-    "education", "employment_form", "union_id", "org_path", "status", "joined_on", "left_on", "card_status",
-    "is_demo", "created_at", "updated_at",
+    "id",
+    "name",
+    "pinyin",
+    "initials",
+    "id_cipher",
+    "id_hash",
+    "pii_key",
+    "birth_year",
+    "sex",
+    "phone",
+    "education",
+    "employment_form",
+    "union_id",
+    "org_path",
+    "status",
+    "joined_on",
+    "left_on",
+    "card_status",
+    "is_demo",
+    "created_at",
+    "updated_at",
 )
 MEMBERSHIP_FIELDS = (
-    "id", "member_id", "union_id", "org_path", "id_hash", "status", "started_on", "ended_on", "end_note", "source",
-    "job_id", "created_at",
+    "id",
+    "member_id",
+    "union_id",
+    "org_path",
+    "id_hash",
+    "status",
+    "started_on",
+    "ended_on",
+    "end_note",
+    "source",
+    "job_id",
+    "created_at",
 )
 
 
@@ -34,8 +62,17 @@ MEMBERSHIP_FIELDS = (
 # as ISO text, the number encrypted). The writer adds the id and the name's pinyin (the checking
 # process is the busier of the two), and its constants after.
 PACKED_FIELDS = (
-    "name", "id_cipher", "id_hash", "birth_year", "sex", "phone", "education",
-    "employment_form", "union_id", "org_path", "joined_on",
+    "name",
+    "id_cipher",
+    "id_hash",
+    "birth_year",
+    "sex",
+    "phone",
+    "education",
+    "employment_form",
+    "union_id",
+    "org_path",
+    "joined_on",
 )
 CONSTANT_FIELDS = ("pii_key", "status", "left_on", "card_status", "is_demo", "created_at", "updated_at")
 WRITTEN_FIELDS = ("id", "name", "pinyin", "initials", *PACKED_FIELDS[1:], *CONSTANT_FIELDS)
@@ -83,16 +120,32 @@ class Packer:
             number = cid[0]
             uid = v["union"]
             joined = v.get("joined_on")
-            append((
-                v["name"], enc(number), v["id_hash"], int(number[6:10]), cid[2], v.get("phone") or "",
-                v.get("education") or "", v["employment_form"], uid, paths[uid],
-                joined.isoformat() if joined else today, mask(number),
-            ))
+            append(
+                (
+                    v["name"],
+                    enc(number),
+                    v["id_hash"],
+                    int(number[6:10]),
+                    cid[2],
+                    v.get("phone") or "",
+                    v.get("education") or "",
+                    v["employment_form"],
+                    uid,
+                    paths[uid],
+                    joined.isoformat() if joined else today,
+                    mask(number),
+                )
+            )
         return PackedMembers(out, self.key.key_id)
 
 
 DEFER_INDEXES_MIN = 100_000
-DEFERRABLE_INDEXES = ("member_scope_figures", "member_name_search", "member_pinyin_search", "member_initials_search")
+DEFERRABLE_INDEXES = (
+    "member_scope_figures",
+    "member_name_search",
+    "member_pinyin_search",
+    "member_initials_search",
+)
 # The first stints' one-active-membership-per-person index (random keys: the costliest to keep
 # up row by row). Rebuilt at the end of the write, inside its transaction, it still refuses any
 # duplicate (the whole import then fails); SQLite's write lock keeps other writers out meanwhile.
@@ -104,9 +157,17 @@ class RosterWriter:
 
     batch_size = 20_000
 
-    def __init__(self, user: Any = None, *, job_id: int | None = None, note: str = "名册导入",
-                 source: str = Membership.Source.IMPORT, is_demo: bool = False, audit: bool = True,
-                 expected: int = 0):
+    def __init__(
+        self,
+        user: Any = None,
+        *,
+        job_id: int | None = None,
+        note: str = "名册导入",
+        source: str = Membership.Source.IMPORT,
+        is_demo: bool = False,
+        audit: bool = True,
+        expected: int = 0,
+    ):
         self.user = user
         self.job_id = job_id
         self.note = note
@@ -137,7 +198,12 @@ class RosterWriter:
         stint_ids = fast.reserve_ids(Membership, n)
         enc, key_id, now, today, demo = self.encrypt, self.key.key_id, self.now, self.today, self.is_demo
         mask = idnumber.mask
-        active, no_card, source, job_id = MemberStatus.ACTIVE.value, CardStatus.NONE.value, str(self.source), self.job_id
+        active, no_card, source, job_id = (
+            MemberStatus.ACTIVE.value,
+            CardStatus.NONE.value,
+            str(self.source),
+            self.job_id,
+        )
         paths = {pk: u.path for pk, u in units.items()}
         members, stints = [], []
         groups: dict[int, list] = defaultdict(list)
@@ -153,11 +219,31 @@ class RosterWriter:
             masked = mask(number)
             joined = v.get("joined_on") or today
             h = v["id_hash"]
-            members.append((
-                mid, name, full, initials, enc(number), h, key_id, birth.year, sex, v.get("phone") or "",
-                v.get("education") or "", v["employment_form"], uid, path, active, joined, None, no_card, demo,
-                now, now,
-            ))
+            members.append(
+                (
+                    mid,
+                    name,
+                    full,
+                    initials,
+                    enc(number),
+                    h,
+                    key_id,
+                    birth.year,
+                    sex,
+                    v.get("phone") or "",
+                    v.get("education") or "",
+                    v["employment_form"],
+                    uid,
+                    path,
+                    active,
+                    joined,
+                    None,
+                    no_card,
+                    demo,
+                    now,
+                    now,
+                )
+            )
             if not sqlite:
                 stints.append((sid, mid, uid, path, h, active, joined, None, "", source, job_id, now))
             if audit_on:
@@ -175,18 +261,28 @@ class RosterWriter:
             fast.insert_rows(Membership, MEMBERSHIP_FIELDS, stints)
         self.created += n
         if self.audit:
-            fast.record_groups("members.member", "import", (
-                {
-                    "object_id": uid,
-                    "object_repr": f"{units[uid].name}：{self.note}新增会员 {len(items)} 人",
-                    "org_path": units[uid].path,
-                    # One line per member: "member id, name, masked ID, membership id" (one string keeps
-                    # the event cheap to serialise and hash at a million rows).
-                    "after": {"job": self.job_id, "union": uid, "count": len(items),
-                              "fields": "member_id name id_masked membership_id", "members": "\n".join(items)},
-                }
-                for uid, items in groups.items()
-            ), note=self.note)
+            fast.record_groups(
+                "members.member",
+                "import",
+                (
+                    {
+                        "object_id": uid,
+                        "object_repr": f"{units[uid].name}：{self.note}新增会员 {len(items)} 人",
+                        "org_path": units[uid].path,
+                        # One line per member: "member id, name, masked ID, membership id" (one string keeps
+                        # the event cheap to serialise and hash at a million rows).
+                        "after": {
+                            "job": self.job_id,
+                            "union": uid,
+                            "count": len(items),
+                            "fields": "member_id name id_masked membership_id",
+                            "members": "\n".join(items),
+                        },
+                    }
+                    for uid, items in groups.items()
+                ),
+                note=self.note,
+            )
 
     def create_packed(self, packs: list[PackedMembers], units: dict[int, Any]) -> int:
         """Insert packed new members (one or more packs; they form one audit batch)."""
@@ -199,7 +295,12 @@ class RosterWriter:
         sqlite = connection.vendor == "sqlite"
         ops = connection.ops
         now = ops.adapt_datetimefield_value(self.now)
-        active, no_card, source, job_id = MemberStatus.ACTIVE.value, CardStatus.NONE.value, str(self.source), self.job_id
+        active, no_card, source, job_id = (
+            MemberStatus.ACTIVE.value,
+            CardStatus.NONE.value,
+            str(self.source),
+            self.job_id,
+        )
         demo = int(self.is_demo) if sqlite else self.is_demo
         members: list[tuple] = []
         append = members.append
@@ -220,10 +321,28 @@ class RosterWriter:
                     [member_ids[0] - stint_ids[0], source, job_id, member_ids[0], member_ids[-1]],
                 )
         else:
-            fast.insert_rows(Membership, MEMBERSHIP_FIELDS, [
-                (sid, mid, t[P_UNION], t[P_PATH], t[P_HASH], active, t[P_JOINED], None, "", source, job_id, now)
-                for mid, sid, t in zip(member_ids, stint_ids, rows, strict=True)
-            ], adapted=True)
+            fast.insert_rows(
+                Membership,
+                MEMBERSHIP_FIELDS,
+                [
+                    (
+                        sid,
+                        mid,
+                        t[P_UNION],
+                        t[P_PATH],
+                        t[P_HASH],
+                        active,
+                        t[P_JOINED],
+                        None,
+                        "",
+                        source,
+                        job_id,
+                        now,
+                    )
+                    for mid, sid, t in zip(member_ids, stint_ids, rows, strict=True)
+                ],
+                adapted=True,
+            )
         self.created += n
         if self.audit:
             groups: dict[int, list] = defaultdict(list)
@@ -233,18 +352,28 @@ class RosterWriter:
         return n
 
     def _record(self, groups: dict[int, list], units: dict[int, Any]) -> None:
-        fast.record_groups("members.member", "import", (
-            {
-                "object_id": uid,
-                "object_repr": f"{units[uid].name}：{self.note}新增会员 {len(items)} 人",
-                "org_path": units[uid].path,
-                # One line per member: "member id, name, masked ID, membership id" (one string keeps
-                # the event cheap to serialise and hash at a million rows).
-                "after": {"job": self.job_id, "union": uid, "count": len(items),
-                          "fields": "member_id name id_masked membership_id", "members": "\n".join(items)},
-            }
-            for uid, items in groups.items()
-        ), note=self.note)
+        fast.record_groups(
+            "members.member",
+            "import",
+            (
+                {
+                    "object_id": uid,
+                    "object_repr": f"{units[uid].name}：{self.note}新增会员 {len(items)} 人",
+                    "org_path": units[uid].path,
+                    # One line per member: "member id, name, masked ID, membership id" (one string keeps
+                    # the event cheap to serialise and hash at a million rows).
+                    "after": {
+                        "job": self.job_id,
+                        "union": uid,
+                        "count": len(items),
+                        "fields": "member_id name id_masked membership_id",
+                        "members": "\n".join(items),
+                    },
+                }
+                for uid, items in groups.items()
+            ),
+            note=self.note,
+        )
 
     def finish(self) -> None:
         try:

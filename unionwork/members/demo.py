@@ -23,7 +23,17 @@ from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 # Dalian's address codes, current and former (an ID keeps the code of where it was issued).
 DALIAN_REGIONS = [
-    "210200", "210202", "210203", "210204", "210211", "210212", "210213", "210214", "210224", "210281", "210282",
+    "210200",
+    "210202",
+    "210203",
+    "210204",
+    "210211",
+    "210212",
+    "210213",
+    "210214",
+    "210224",
+    "210281",
+    "210282",
     "210283",
 ]
 DEMO_SURNAMES = (
@@ -35,8 +45,14 @@ DEMO_GIVEN = (
     "成鑫欣怡梓涵子轩雨婷佳琪思远晓峰振宇立新永胜丹萍燕琳雪梅晶莉颖倩璐瑶佳慧博文嘉豪宏达庆福"
 )
 GRASSROOTS_CODES = ["G0001", "G0002", "G0003", "G0004", "G0005"]
-FORMS = [EmploymentForm.CONTRACT] * 6 + [EmploymentForm.DISPATCHED, EmploymentForm.MIGRANT, EmploymentForm.MIGRANT,
-                                         EmploymentForm.PART_TIME, EmploymentForm.NEW_FORMS, EmploymentForm.ESTABLISHED]
+FORMS = [EmploymentForm.CONTRACT] * 6 + [
+    EmploymentForm.DISPATCHED,
+    EmploymentForm.MIGRANT,
+    EmploymentForm.MIGRANT,
+    EmploymentForm.PART_TIME,
+    EmploymentForm.NEW_FORMS,
+    EmploymentForm.ESTABLISHED,
+]
 EDUCATION = [e.value for e in Education] + ["bachelor", "college", "secondary"]
 BIRTH_START = datetime.date(1960, 1, 1)
 BIRTH_DAYS = (datetime.date(2004, 12, 31) - BIRTH_START).days
@@ -59,7 +75,13 @@ def demo_people(n: int, seed: int = 2026, taken: set[str] | None = None):
         name = rnd.choice(surnames) + "".join(rnd.choice(given) for _ in range(rnd.choice((1, 2, 2, 2))))
         phone = f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}"
         made += 1
-        yield name, idnumber.CitizenId(number, birth, sex), phone, rnd.choice(FORMS).value, rnd.choice(EDUCATION)
+        yield (
+            name,
+            idnumber.CitizenId(number, birth, sex),
+            phone,
+            rnd.choice(FORMS).value,
+            rnd.choice(EDUCATION),
+        )
 
 
 def _rows(people, unions: list[OrgUnit], hasher, rnd: random.Random, per_union: int | None = None):
@@ -68,10 +90,18 @@ def _rows(people, unions: list[OrgUnit], hasher, rnd: random.Random, per_union: 
         unit = unions[i // per_union % len(unions)] if per_union else unions[rnd.randrange(len(unions))]
         adult = cid.birth_date + datetime.timedelta(days=18 * 366)
         joined = max(adult, today - datetime.timedelta(days=rnd.randrange(1, 15 * 365)))
-        yield SimpleNamespace(values={
-            "name": name, "id_number": cid, "id_hash": hasher(cid.number), "union": unit.pk, "phone": phone,
-            "employment_form": form, "education": edu, "joined_on": min(joined, today),
-        })
+        yield SimpleNamespace(
+            values={
+                "name": name,
+                "id_number": cid,
+                "id_hash": hasher(cid.number),
+                "union": unit.pk,
+                "phone": phone,
+                "employment_form": form,
+                "education": edu,
+                "joined_on": min(joined, today),
+            }
+        )
 
 
 def _write(rows, units: dict[int, OrgUnit], note: str, expected: int = 0) -> int:
@@ -103,8 +133,9 @@ def seed_small(per_union: int = 600) -> dict[str, int]:
         hasher = pii.hasher()
         rnd = random.Random(7)
         people = demo_people(per_union * len(unions), seed=11)
-        created = _write(_rows(people, unions, hasher, rnd, per_union=per_union), {u.pk: u for u in unions},
-                         "演示数据")
+        created = _write(
+            _rows(people, unions, hasher, rnd, per_union=per_union), {u.pk: u for u in unions}, "演示数据"
+        )
         cards = 0
         for unit in unions[:3]:  # cards for some unions, so coverage differs between nodes
             cards += actions.issue_cards(None, unit).count
@@ -126,18 +157,29 @@ def _demo_unions(count: int) -> list[OrgUnit]:
     """At least ``count`` active grassroots unions: the existing ones, then demo ones in communities."""
     from unionwork.orgs import actions as org_actions
 
-    unions = list(OrgUnit.objects.filter(kind__in=(OrgKind.GRASSROOTS, OrgKind.JOINT), status=OrgStatus.ACTIVE))
+    unions = list(
+        OrgUnit.objects.filter(kind__in=(OrgKind.GRASSROOTS, OrgKind.JOINT), status=OrgStatus.ACTIVE)
+    )
     missing = count - len(unions)
     if missing > 0:
-        communities = list(OrgUnit.objects.filter(kind=OrgKind.COMMUNITY, status=OrgStatus.ACTIVE).order_by("code"))
+        communities = list(
+            OrgUnit.objects.filter(kind=OrgKind.COMMUNITY, status=OrgStatus.ACTIVE).order_by("code")
+        )
         n = OrgUnit.objects.filter(code__startswith="GM").count()
         for i in range(missing):
             parent = communities[i % len(communities)]
             code = f"GM{n + i + 1:05d}"
-            unions.append(org_actions.create_unit(
-                None, parent=parent, name=f"大连演示企业{n + i + 1:05d}有限公司工会（演示）", kind=OrgKind.GRASSROOTS,
-                code=code, is_demo=True, reason="演示数据",
-            ))
+            unions.append(
+                org_actions.create_unit(
+                    None,
+                    parent=parent,
+                    name=f"大连演示企业{n + i + 1:05d}有限公司工会（演示）",
+                    kind=OrgKind.GRASSROOTS,
+                    code=code,
+                    is_demo=True,
+                    reason="演示数据",
+                )
+            )
     return unions
 
 
@@ -155,7 +197,9 @@ def seed_city(n: int = 2_000_000, unions: int = 2000, seed: int = 2102, stdout=N
         rnd = random.Random(seed)
         # One transaction: the search indexes are built once at the end (see bulk.RosterWriter).
         with transaction.atomic():
-            created = _write(_rows(demo_people(n, seed=seed), units, hasher, rnd), by_pk, "演示数据", expected=n)
+            created = _write(
+                _rows(demo_people(n, seed=seed), units, hasher, rnd), by_pk, "演示数据", expected=n
+            )
         if stdout is not None:
             stdout.write(f"会员：已写入 {created:,}")
         from django.db import connection
@@ -167,4 +211,3 @@ def seed_city(n: int = 2_000_000, unions: int = 2000, seed: int = 2102, stdout=N
             with connection.cursor() as cur:
                 cur.execute("ANALYZE members_member")
     return {"members": created, "unions": len(units)}
-

@@ -18,7 +18,9 @@ class SubtreeFilter(CoreSubtreeFilter):
 
         units = OrgUnit.objects.restrict(getattr(self.parent.request, "user", None))
         value = str(value).strip()
-        unit = units.filter(code=value).first() or (units.filter(pk=value).first() if value.isdigit() else None)
+        unit = units.filter(code=value).first() or (
+            units.filter(pk=value).first() if value.isdigit() else None
+        )
         if unit is None:
             return qs.none()
         return qs.under(unit)
@@ -41,5 +43,7 @@ class MemberFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            )
             field.widget.attrs.setdefault("class", css)

@@ -26,11 +26,19 @@ def _not_future(value):
 
 class MemberForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=30, help_text=_("18 位；旧的 15 位号码会自动升为 18 位。"))
-    sex = forms.ChoiceField(label=_("性别"), choices=[("", _("（按身份证号）"))] + Sex.choices, required=False)
-    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE, help_text=_("可不填；填写时须与身份证号一致。"))
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=30, help_text=_("18 位；旧的 15 位号码会自动升为 18 位。")
+    )
+    sex = forms.ChoiceField(
+        label=_("性别"), choices=[("", _("（按身份证号）"))] + Sex.choices, required=False
+    )
+    birth_date = forms.DateField(
+        label=_("出生日期"), required=False, widget=DATE, help_text=_("可不填；填写时须与身份证号一致。")
+    )
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
-    education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False)
+    education = forms.ChoiceField(
+        label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False
+    )
     employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
     union = UnionChoiceField(label=_("所在工会"))
     joined_on = forms.DateField(label=_("入会日期"), widget=DATE, initial=timezone.localdate)
@@ -48,18 +56,26 @@ class MemberForm(BootstrapMixin, forms.Form):
 class MemberEditForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
-    education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False)
+    education = forms.ChoiceField(
+        label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False
+    )
     employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
     joined_on = forms.DateField(label=_("入会日期"), widget=DATE)
     id_number = forms.CharField(
-        label=_("更正身份证号"), max_length=30, required=False, help_text=_("仅在原号码登记错误时填写；留空则不改。")
+        label=_("更正身份证号"),
+        max_length=30,
+        required=False,
+        help_text=_("仅在原号码登记错误时填写；留空则不改。"),
     )
 
     def __init__(self, *args, member=None, **kwargs):
         if member is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "name": member.name, "phone": member.phone, "education": member.education,
-                "employment_form": member.employment_form, "joined_on": member.joined_on,
+                "name": member.name,
+                "phone": member.phone,
+                "education": member.education,
+                "employment_form": member.employment_form,
+                "joined_on": member.joined_on,
             }
         super().__init__(*args, **kwargs)
 
@@ -85,7 +101,9 @@ class TransferForm(BootstrapMixin, forms.Form):
 
 
 class TransferInForm(TransferForm):
-    id_number = forms.CharField(label=_("身份证号"), max_length=30, help_text=_("已在其他工会登记的在会会员的身份证号。"))
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=30, help_text=_("已在其他工会登记的在会会员的身份证号。")
+    )
 
     field_order = ["id_number", "to_union", "on", "note"]
 
@@ -93,8 +111,11 @@ class TransferInForm(TransferForm):
 class LeaveForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("离会类型"),
-        choices=[(MemberStatus.RETIRED, _("退休")), (MemberStatus.LEFT, _("退会")),
-                 (MemberStatus.TRANSFERRED, _("转出（转往本平台以外的工会）"))],
+        choices=[
+            (MemberStatus.RETIRED, _("退休")),
+            (MemberStatus.LEFT, _("退会")),
+            (MemberStatus.TRANSFERRED, _("转出（转往本平台以外的工会）")),
+        ],
     )
     on = forms.DateField(label=_("日期"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
@@ -105,7 +126,9 @@ class LeaveForm(BootstrapMixin, forms.Form):
 
 class CardIssueForm(BootstrapMixin, forms.Form):
     unit = PickerField(
-        label=_("发卡范围"), source="units", params={"action": "change"},
+        label=_("发卡范围"),
+        source="units",
+        params={"action": "change"},
         help_text=_("为该组织及其全部下级中尚未持卡的在会会员发卡。提交后先预览，确认后才发卡。"),
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -113,7 +136,9 @@ class CardIssueForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.restrict(user, "change").filter(status=OrgStatus.ACTIVE)
+        self.fields["unit"].queryset = OrgUnit.objects.restrict(user, "change").filter(
+            status=OrgStatus.ACTIVE
+        )
         if user is not None and user.org_id:
             self.fields["unit"].initial = user.org_id
 

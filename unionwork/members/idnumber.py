@@ -118,7 +118,8 @@ def parse_id(raw: Any) -> CitizenId:
             at = next(i for i, c in enumerate(text) if c not in DIGITS and not (i == 17 and c == "X"))
             raise IdNumberError(
                 "format",
-                _("身份证号只能由数字和末位的 X 组成（第 %(i)d 位是“%(c)s”），请核对。") % {"i": at + 1, "c": text[at]},
+                _("身份证号只能由数字和末位的 X 组成（第 %(i)d 位是“%(c)s”），请核对。")
+                % {"i": at + 1, "c": text[at]},
             )
     elif n == 15:
         if not DIGITS.issuperset(text):
@@ -133,7 +134,8 @@ def parse_id(raw: Any) -> CitizenId:
         )
     if text[:2] not in PROVINCES or text[2:6] == "0000":
         raise IdNumberError(
-            "region", _("身份证号前 6 位地址码“%(code)s”不是有效的行政区划代码，请核对。") % {"code": text[:6]}
+            "region",
+            _("身份证号前 6 位地址码“%(code)s”不是有效的行政区划代码，请核对。") % {"code": text[:6]},
         )
     birth = _dates.get(text[6:14]) or _date_table().get(text[6:14])
     if birth is None:
@@ -147,7 +149,8 @@ def parse_id(raw: Any) -> CitizenId:
             raise IdNumberError("excel_number", excel_number_message(text))
         raise IdNumberError(
             "checksum",
-            _("身份证号校验位（最后一位）不对：按前 17 位应为“%(c)s”。请核对号码是否抄错。") % {"c": expected},
+            _("身份证号校验位（最后一位）不对：按前 17 位应为“%(c)s”。请核对号码是否抄错。")
+            % {"c": expected},
         )
     sex = "M" if text[16] in "13579" else "F"
     return CitizenId(text, birth, sex, converted)

@@ -93,7 +93,9 @@ class PhoneColumn(imports.Column):
 
 
 def _member_unions(user):
-    return OrgUnit.objects.restrict(user, "change").filter(kind__in=actions.MEMBER_UNION_KINDS, status=OrgStatus.ACTIVE)
+    return OrgUnit.objects.restrict(user, "change").filter(
+        kind__in=actions.MEMBER_UNION_KINDS, status=OrgStatus.ACTIVE
+    )
 
 
 class ChoiceColumn(fast.MemoizedColumn, imports.ChoiceColumn):
@@ -131,53 +133,118 @@ COLUMNS = [
     NameColumn(gettext_lazy("姓名"), "name", required=True, aliases=["会员姓名", "职工姓名", "名字"]),
     # secret: never shown in messages or previews; personal: kept in the encrypted error file
     # so that the user can fix it and upload it again (docs/keys.md).
-    CitizenIdColumn(gettext_lazy("身份证号"), "id_number", required=True, compare=False, secret=True, personal=True,
-                    aliases=["公民身份号码", "身份证号码", "身份证", "居民身份证号", "居民身份证号码", "身份证件号码",
-                             "证件号码", "身份号码"]),
-    ChoiceColumn(gettext_lazy("性别"), "sex", choices=Sex.choices, compare=False,
-                 help=gettext_lazy("可不填；填写时须与身份证号一致"),
-                 check_only=gettext_lazy("只用于核对身份证号，性别取自身份证号")),
-    DateColumn(gettext_lazy("出生日期"), "birth_date", compare=False,
-               aliases=["出生年月", "出生年月日", "生日", "出生时间"],
-               help=gettext_lazy("可不填；填写时须与身份证号一致（只填年月时核对年月）"),
-               check_only=gettext_lazy("只用于核对身份证号，出生日期取自身份证号")),
-    PhoneColumn(gettext_lazy("联系电话"), "phone",
-                aliases=["手机", "手机号", "手机号码", "电话", "电话号码", "联系方式", "移动电话", "联系手机"]),
-    ChoiceColumn(gettext_lazy("文化程度"), "education", choices=Education.choices,
-                 aliases=["学历", "最高学历", "文化水平", "教育程度"],
-                 synonyms={
-                     "博士": Education.POSTGRADUATE, "硕士": Education.POSTGRADUATE, "博士研究生": Education.POSTGRADUATE,
-                     "硕士研究生": Education.POSTGRADUATE, "本科": Education.BACHELOR, "大学": Education.BACHELOR,
-                     "学士": Education.BACHELOR, "专科": Education.COLLEGE, "大专": Education.COLLEGE,
-                     "高职": Education.COLLEGE, "高中": Education.SECONDARY, "中专": Education.SECONDARY,
-                     "技校": Education.SECONDARY, "职高": Education.SECONDARY, "中技": Education.SECONDARY,
-                     "初中": Education.JUNIOR, "小学": Education.JUNIOR, "文盲": Education.JUNIOR,
-                 }),
-    ChoiceColumn(gettext_lazy("用工形式"), "employment_form", choices=EmploymentForm.choices,
-                 aliases=["用工性质", "用工方式", "用工类型", "用工类别"],
-                 synonyms={
-                     "合同制": EmploymentForm.CONTRACT, "劳动合同": EmploymentForm.CONTRACT,
-                     "合同工": EmploymentForm.CONTRACT, "正式工": EmploymentForm.CONTRACT,
-                     "派遣": EmploymentForm.DISPATCHED, "派遣工": EmploymentForm.DISPATCHED,
-                     "劳务工": EmploymentForm.DISPATCHED, "农民合同制": EmploymentForm.MIGRANT,
-                     "小时工": EmploymentForm.PART_TIME, "兼职": EmploymentForm.PART_TIME,
-                     "在编": EmploymentForm.ESTABLISHED, "事业编制": EmploymentForm.ESTABLISHED,
-                     "编制": EmploymentForm.ESTABLISHED, "公务员": EmploymentForm.ESTABLISHED,
-                 },
-                 default=EmploymentForm.NOT_RECORDED, keep_if_blank=True,
-                 default_help=gettext_lazy("没有此列或不填时，新会员记为“未记录”")),
+    CitizenIdColumn(
+        gettext_lazy("身份证号"),
+        "id_number",
+        required=True,
+        compare=False,
+        secret=True,
+        personal=True,
+        aliases=[
+            "公民身份号码",
+            "身份证号码",
+            "身份证",
+            "居民身份证号",
+            "居民身份证号码",
+            "身份证件号码",
+            "证件号码",
+            "身份号码",
+        ],
+    ),
+    ChoiceColumn(
+        gettext_lazy("性别"),
+        "sex",
+        choices=Sex.choices,
+        compare=False,
+        help=gettext_lazy("可不填；填写时须与身份证号一致"),
+        check_only=gettext_lazy("只用于核对身份证号，性别取自身份证号"),
+    ),
+    DateColumn(
+        gettext_lazy("出生日期"),
+        "birth_date",
+        compare=False,
+        aliases=["出生年月", "出生年月日", "生日", "出生时间"],
+        help=gettext_lazy("可不填；填写时须与身份证号一致（只填年月时核对年月）"),
+        check_only=gettext_lazy("只用于核对身份证号，出生日期取自身份证号"),
+    ),
+    PhoneColumn(
+        gettext_lazy("联系电话"),
+        "phone",
+        aliases=["手机", "手机号", "手机号码", "电话", "电话号码", "联系方式", "移动电话", "联系手机"],
+    ),
+    ChoiceColumn(
+        gettext_lazy("文化程度"),
+        "education",
+        choices=Education.choices,
+        aliases=["学历", "最高学历", "文化水平", "教育程度"],
+        synonyms={
+            "博士": Education.POSTGRADUATE,
+            "硕士": Education.POSTGRADUATE,
+            "博士研究生": Education.POSTGRADUATE,
+            "硕士研究生": Education.POSTGRADUATE,
+            "本科": Education.BACHELOR,
+            "大学": Education.BACHELOR,
+            "学士": Education.BACHELOR,
+            "专科": Education.COLLEGE,
+            "大专": Education.COLLEGE,
+            "高职": Education.COLLEGE,
+            "高中": Education.SECONDARY,
+            "中专": Education.SECONDARY,
+            "技校": Education.SECONDARY,
+            "职高": Education.SECONDARY,
+            "中技": Education.SECONDARY,
+            "初中": Education.JUNIOR,
+            "小学": Education.JUNIOR,
+            "文盲": Education.JUNIOR,
+        },
+    ),
+    ChoiceColumn(
+        gettext_lazy("用工形式"),
+        "employment_form",
+        choices=EmploymentForm.choices,
+        aliases=["用工性质", "用工方式", "用工类型", "用工类别"],
+        synonyms={
+            "合同制": EmploymentForm.CONTRACT,
+            "劳动合同": EmploymentForm.CONTRACT,
+            "合同工": EmploymentForm.CONTRACT,
+            "正式工": EmploymentForm.CONTRACT,
+            "派遣": EmploymentForm.DISPATCHED,
+            "派遣工": EmploymentForm.DISPATCHED,
+            "劳务工": EmploymentForm.DISPATCHED,
+            "农民合同制": EmploymentForm.MIGRANT,
+            "小时工": EmploymentForm.PART_TIME,
+            "兼职": EmploymentForm.PART_TIME,
+            "在编": EmploymentForm.ESTABLISHED,
+            "事业编制": EmploymentForm.ESTABLISHED,
+            "编制": EmploymentForm.ESTABLISHED,
+            "公务员": EmploymentForm.ESTABLISHED,
+        },
+        default=EmploymentForm.NOT_RECORDED,
+        keep_if_blank=True,
+        default_help=gettext_lazy("没有此列或不填时，新会员记为“未记录”"),
+    ),
     UnionColumn(
-        gettext_lazy("所在工会"), "union", queryset=_member_unions, noun=gettext_lazy("基层工会或联合工会"),
+        gettext_lazy("所在工会"),
+        "union",
+        queryset=_member_unions,
+        noun=gettext_lazy("基层工会或联合工会"),
         picker={"kind": ["grassroots", "joint"]},
         only=("id", "code", "name", "path", "ipath", "kind", "status"),
         aliases=["所属工会", "工会名称", "基层工会", "基层工会名称", "工会"],
         help=gettext_lazy("填工会代码或名称；本账号属于基层工会，或上传时选了导入到哪个工会，可不填此列"),
     ),
-    DateColumn(gettext_lazy("入会日期"), "joined_on", help=gettext_lazy("不填为今天"),
-               aliases=["入会时间", "加入工会时间", "加入工会日期", "入会年月"]),
+    DateColumn(
+        gettext_lazy("入会日期"),
+        "joined_on",
+        help=gettext_lazy("不填为今天"),
+        aliases=["入会时间", "加入工会时间", "加入工会日期", "入会年月"],
+    ),
     ChoiceColumn(
-        gettext_lazy("冲突处理"), "on_conflict", choices=[(TRANSFER, gettext_lazy("转入")), (SKIP, gettext_lazy("跳过"))],
-        compare=False, help=gettext_lazy("此人已是其他工会的在会会员时：转入本工会，或跳过此行"),
+        gettext_lazy("冲突处理"),
+        "on_conflict",
+        choices=[(TRANSFER, gettext_lazy("转入")), (SKIP, gettext_lazy("跳过"))],
+        compare=False,
+        help=gettext_lazy("此人已是其他工会的在会会员时：转入本工会，或跳过此行"),
     ),
 ]
 
@@ -198,20 +265,33 @@ class RosterImporter(imports.Importer):
     # checked in a second process while this one writes (see the core engine).
     # Columns rosters often have that the register does not keep (named in the result).
     unused_headers = {
-        "民族": gettext_lazy("平台不记录民族"), "政治面貌": gettext_lazy("平台不记录政治面貌"),
-        "籍贯": gettext_lazy("平台不记录籍贯"), "职务": gettext_lazy("平台不记录职务"),
-        "岗位": gettext_lazy("平台不记录岗位"), "工作单位": gettext_lazy("会员按所在工会登记"),
-        "单位名称": gettext_lazy("会员按所在工会登记"), "部门": gettext_lazy("平台不记录部门"),
-        "年龄": gettext_lazy("年龄由身份证号计算"), "婚姻状况": gettext_lazy("平台不记录婚姻状况"),
-        "家庭住址": gettext_lazy("平台不记录住址"), "户籍所在地": gettext_lazy("平台不记录户籍"),
+        "民族": gettext_lazy("平台不记录民族"),
+        "政治面貌": gettext_lazy("平台不记录政治面貌"),
+        "籍贯": gettext_lazy("平台不记录籍贯"),
+        "职务": gettext_lazy("平台不记录职务"),
+        "岗位": gettext_lazy("平台不记录岗位"),
+        "工作单位": gettext_lazy("会员按所在工会登记"),
+        "单位名称": gettext_lazy("会员按所在工会登记"),
+        "部门": gettext_lazy("平台不记录部门"),
+        "年龄": gettext_lazy("年龄由身份证号计算"),
+        "婚姻状况": gettext_lazy("平台不记录婚姻状况"),
+        "家庭住址": gettext_lazy("平台不记录住址"),
+        "户籍所在地": gettext_lazy("平台不记录户籍"),
     }
     # A district's user chooses the union in the upload form instead of filling the column.
     target_field = "union"
     single_pass = True
     parallel_min_rows = 50_000
     error_fields = {
-        "id_number": "id_number", "birth_date": "birth_date", "sex": "sex", "name": "name", "phone": "phone",
-        "active_elsewhere": "on_conflict", "union_kind": "union", "union_inactive": "union", "out_of_scope": "union",
+        "id_number": "id_number",
+        "birth_date": "birth_date",
+        "sex": "sex",
+        "name": "name",
+        "phone": "phone",
+        "active_elsewhere": "on_conflict",
+        "union_kind": "union",
+        "union_inactive": "union",
+        "out_of_scope": "union",
     }
 
     # -- keys: the 18-character number; messages show it masked ------------------------------------
@@ -250,7 +330,8 @@ class RosterImporter(imports.Importer):
             for i in range(0, len(hashes), 5000):
                 part = hashes[i : i + 5000]
                 cur.execute(
-                    f"SELECT id_hash FROM members_member WHERE id_hash IN ({', '.join(['%s'] * len(part))})", part
+                    f"SELECT id_hash FROM members_member WHERE id_hash IN ({', '.join(['%s'] * len(part))})",
+                    part,
                 )
                 present.extend(r[0] for r in cur.fetchall())
         found: dict[Any, Member] = {}
@@ -270,14 +351,24 @@ class RosterImporter(imports.Importer):
         birth = values.get("birth_date")
         if getattr(birth, "month_only", False):  # 出生年月: the month is what can be compared
             if (birth.year, birth.month) != (cid.birth_date.year, cid.birth_date.month):
-                ctx.error(row, "birth_date", _("出生年月 %(a)s 与身份证号第 7 至 12 位不一致，请核对。") % {
-                    "a": f"{birth.year}年{birth.month}月"})
+                ctx.error(
+                    row,
+                    "birth_date",
+                    _("出生年月 %(a)s 与身份证号第 7 至 12 位不一致，请核对。")
+                    % {"a": f"{birth.year}年{birth.month}月"},
+                )
         elif birth and birth != cid.birth_date:
-            ctx.error(row, "birth_date", _("出生日期 %(a)s 与身份证号第 7 至 14 位不一致，请核对。") % {"a": birth})
+            ctx.error(
+                row, "birth_date", _("出生日期 %(a)s 与身份证号第 7 至 14 位不一致，请核对。") % {"a": birth}
+            )
         sex = values.get("sex")
         if sex and sex != cid.sex:
-            ctx.error(row, "sex", _("性别“%(a)s”与身份证号（第 17 位）表示的“%(b)s”不一致，请核对。") % {
-                "a": Sex(sex).label, "b": Sex(cid.sex).label})
+            ctx.error(
+                row,
+                "sex",
+                _("性别“%(a)s”与身份证号（第 17 位）表示的“%(b)s”不一致，请核对。")
+                % {"a": Sex(sex).label, "b": Sex(cid.sex).label},
+            )
         if values.get("union") is None:
             default = ctx.state.get("default_union")
             if default is None:
@@ -307,8 +398,12 @@ class RosterImporter(imports.Importer):
         elif choice == SKIP:
             values["_action"] = "skip"
         else:
-            ctx.error(row, "on_conflict", actions.active_elsewhere_message(ctx.user, existing) + _(
-                "请在“冲突处理”列填写“转入”（转入本工会）或“跳过”（不导入此行）后重新上传。"))
+            ctx.error(
+                row,
+                "on_conflict",
+                actions.active_elsewhere_message(ctx.user, existing)
+                + _("请在“冲突处理”列填写“转入”（转入本工会）或“跳过”（不导入此行）后重新上传。"),
+            )
 
     def changes(self, row: Row, obj: Member, ctx: ImportContext) -> list[imports.Change]:
         if row.values.get("_action") == "skip":
@@ -322,7 +417,9 @@ class RosterImporter(imports.Importer):
 
         packer = ctx.state.get("packer")
         if packer is None:
-            packer = ctx.state["packer"] = Packer({pk: u.path for pk, u in _units(ctx).items()}, timezone.localdate())
+            packer = ctx.state["packer"] = Packer(
+                {pk: u.path for pk, u in _units(ctx).items()}, timezone.localdate()
+            )
         creates = [r for r in rows if r.values.get("_action") == "create"]
         others = [r for r in rows if r.values.get("_action") != "create"] if len(creates) < len(rows) else []
         return ([packer.pack(creates)] if creates else []) + others
@@ -334,7 +431,9 @@ class RosterImporter(imports.Importer):
         counts = WriteCounts()
         units = _units(ctx)
         expected = max(ctx.state.get("creates", 0), ctx.state.get("rows_estimate", 0))
-        writer = RosterWriter(ctx.user, job_id=ctx.options.get("job_id"), note=self.audit_note, expected=expected)
+        writer = RosterWriter(
+            ctx.user, job_id=ctx.options.get("job_id"), note=self.audit_note, expected=expected
+        )
         pending: list[Row] = []
         packs: list[PackedMembers] = []
         packed = 0
@@ -382,8 +481,13 @@ class RosterImporter(imports.Importer):
                 member.refresh_from_db()
             elif action == "rejoin":
                 actions.register_member(
-                    ctx.user, union, name=v["name"], id_number=v["id_number"].number, phone=v.get("phone", member.phone),
-                    education=v.get("education") or member.education, employment_form=v["employment_form"],
+                    ctx.user,
+                    union,
+                    name=v["name"],
+                    id_number=v["id_number"].number,
+                    phone=v.get("phone", member.phone),
+                    education=v.get("education") or member.education,
+                    employment_form=v["employment_form"],
                     joined_on=v.get("joined_on") or timezone.localdate(),
                 )
                 return "updated"
@@ -393,20 +497,29 @@ class RosterImporter(imports.Importer):
                 return "updated" if action == "transfer" else "unchanged"
             fields = {c.column.field: row.values[c.column.field] for c in changes}
             actions.update_member(
-                ctx.user, member, name=fields.get("name", member.name), phone=fields.get("phone", member.phone),
+                ctx.user,
+                member,
+                name=fields.get("name", member.name),
+                phone=fields.get("phone", member.phone),
                 education=fields.get("education", member.education) or "",
                 employment_form=fields.get("employment_form", member.employment_form),
                 joined_on=fields.get("joined_on", member.joined_on),
             )
             return "updated"
         except ActionError as exc:
-            raise RowWriteError(row.number, self.error_fields.get(exc.code or ""), imports.messages_of(exc)) from exc
+            raise RowWriteError(
+                row.number, self.error_fields.get(exc.code or ""), imports.messages_of(exc)
+            ) from exc
 
 
 def _stored_hash(values: dict) -> str:
     """The hash the register holds for a row's number (it may still be under an older key)."""
     number = values["id_number"].number
-    found = Member._base_manager.filter(id_hash__in=pii.id_hashes(number)).values_list("id_hash", flat=True).first()
+    found = (
+        Member._base_manager.filter(id_hash__in=pii.id_hashes(number))
+        .values_list("id_hash", flat=True)
+        .first()
+    )
     return found or values["id_hash"]
 
 

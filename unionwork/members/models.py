@@ -170,13 +170,21 @@ class Member(models.Model):
     employment_form = models.CharField(_("用工形式"), max_length=20, choices=EmploymentForm.choices)
     # No index of its own: a union's members are those whose org_path is the union's path.
     union = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在工会"), db_index=False
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("所在工会"),
+        db_index=False,
     )
     org_path = models.CharField(_("组织路径"), max_length=255)
-    status = models.CharField(_("会籍状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        _("会籍状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     joined_on = models.DateField(_("入会日期"))
     left_on = models.DateField(_("离会日期"), null=True, blank=True)
-    card_status = models.CharField(_("会员卡"), max_length=20, choices=CardStatus.choices, default=CardStatus.NONE)
+    card_status = models.CharField(
+        _("会员卡"), max_length=20, choices=CardStatus.choices, default=CardStatus.NONE
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -197,7 +205,8 @@ class Member(models.Model):
             models.UniqueConstraint(fields=["id_hash"], name="member_one_record_per_id"),
             models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
             models.CheckConstraint(
-                condition=Q(status=MemberStatus.ACTIVE, left_on__isnull=True) | ~Q(status=MemberStatus.ACTIVE),
+                condition=Q(status=MemberStatus.ACTIVE, left_on__isnull=True)
+                | ~Q(status=MemberStatus.ACTIVE),
                 name="member_active_has_no_left_on",
             ),
         ]
@@ -231,7 +240,10 @@ class Member(models.Model):
         if cached is None or cached[0] != bytes(self.id_cipher or b""):
             from unionwork.members import pii
 
-            cached = (bytes(self.id_cipher or b""), pii.decrypt(self.id_cipher, self.pii_key) if self.id_cipher else "")
+            cached = (
+                bytes(self.id_cipher or b""),
+                pii.decrypt(self.id_cipher, self.pii_key) if self.id_cipher else "",
+            )
             self.__dict__["_id_number"] = cached
         return cached[1]
 
@@ -266,13 +278,21 @@ class Membership(models.Model):
         MERGE = "merge", _("组织合并")
         DEMO = "demo", _("演示数据")
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("会员"))
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("会员")
+    )
     union = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("工会"), db_index=False
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("工会"),
+        db_index=False,
     )
     org_path = models.CharField(_("组织路径"), max_length=255)
     id_hash = models.CharField(max_length=32, editable=False)
-    status = models.CharField(_("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     started_on = models.DateField(_("起始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     end_note = models.CharField(_("结束说明"), max_length=300, blank=True)
@@ -290,7 +310,9 @@ class Membership(models.Model):
         constraints = [
             # One person, one union: an ID is active in at most one union.
             models.UniqueConstraint(
-                fields=["id_hash"], condition=Q(status=MemberStatus.ACTIVE), name="membership_one_active_per_id"
+                fields=["id_hash"],
+                condition=Q(status=MemberStatus.ACTIVE),
+                name="membership_one_active_per_id",
             ),
             models.CheckConstraint(
                 condition=(Q(status=MemberStatus.ACTIVE) & Q(ended_on__isnull=True))
@@ -309,7 +331,9 @@ class Membership(models.Model):
 class CardBatch(models.Model):
     """One bulk issue of member cards for a union or a subtree."""
 
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("发卡范围"))
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("发卡范围")
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     count = models.PositiveIntegerField(_("张数"), default=0)
     first_number = models.CharField(_("起始卡号"), max_length=20, blank=True)
@@ -341,9 +365,16 @@ class MemberCard(models.Model):
     )
     org_path = models.CharField(_("组织路径"), max_length=255)
     status = models.CharField(_("状态"), max_length=20, choices=CardStatus.choices, default=CardStatus.ISSUED)
-    batch = models.ForeignKey(CardBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
+    batch = models.ForeignKey(
+        CardBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cards"
+    )
     replaces = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("替换的卡")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("替换的卡"),
     )
     issued_at = models.DateTimeField(_("发卡时间"))
     activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)

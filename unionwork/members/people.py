@@ -95,5 +95,6 @@ def clean_phone(raw: str) -> str:
     if _MOBILE_RE.fullmatch(text) or _LANDLINE_RE.fullmatch(text):
         return text
     raise ValueError(
-        _("“%(v)s”不是有效的电话号码。请填写 11 位手机号，或带区号的固定电话如 0411-84123456。") % {"v": text[:20]}
+        _("“%(v)s”不是有效的电话号码。请填写 11 位手机号，或带区号的固定电话如 0411-84123456。")
+        % {"v": text[:20]}
     )

@@ -50,7 +50,9 @@ class PiiKey:
 
 
 def _derive(secret: str, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"unionwork-pii-v1", info=purpose).derive(secret.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"unionwork-pii-v1", info=purpose).derive(
+        secret.encode()
+    )
 
 
 def _make_key(secret: str) -> PiiKey:
@@ -73,7 +75,9 @@ def _keyring_for(setting: str, secret_key: str, debug: bool) -> tuple[PiiKey, ..
         secrets_ = ["dev-derived:" + secret_key]
     for s in secrets_:
         if len(s) < MIN_SECRET_LENGTH:
-            raise ImproperlyConfigured(f"each UNIONWORK_PII_KEY secret needs at least {MIN_SECRET_LENGTH} characters")
+            raise ImproperlyConfigured(
+                f"each UNIONWORK_PII_KEY secret needs at least {MIN_SECRET_LENGTH} characters"
+            )
     return tuple(_make_key(s) for s in secrets_)
 
 

@@ -46,6 +46,7 @@ _ID_LIKE = re.compile(r"^[0-9]{14,17}[0-9Xx]$")
 
 # -- lists and search -----------------------------------------------------------------------------
 
+
 def members(user, action: str = "view") -> QuerySet[Member]:
     """The members the user may see (every status)."""
     return Member.objects.restrict(user, action)
@@ -70,7 +71,9 @@ def search_members(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
         # A specific spelling matches few people: find them by each index first, then scope them.
         ids: list[int] = []
         for name in ("pinyin", "initials"):
-            part = list(Member.objects.filter(prefix_q(name, latin)).values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+            part = list(
+                Member.objects.filter(prefix_q(name, latin)).values_list("pk", flat=True)[: SEARCH_PROBE + 1]
+            )
             if len(part) > SEARCH_PROBE:  # a common prefix: the scope's own rows find it fast
                 return qs.filter(either)
             ids.extend(part)
@@ -85,7 +88,9 @@ def with_id_number(qs: QuerySet[Member], number: str) -> QuerySet[Member]:
 
 def stints_of(member: Member) -> list[Membership]:
     """A member's stints, newest first (the member is already known to be in scope)."""
-    return list(Membership.objects.filter(member=member).select_related("union").order_by("-started_on", "-pk"))
+    return list(
+        Membership.objects.filter(member=member).select_related("union").order_by("-started_on", "-pk")
+    )
 
 
 def cards_of(member: Member) -> list[MemberCard]:
@@ -100,6 +105,7 @@ def member_unions(user, action: str = "change") -> QuerySet[OrgUnit]:
 
 
 # -- figures --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Figures:
@@ -337,6 +343,7 @@ def employees_of(user, unit: OrgUnit) -> dict[int, int] | None:
 
 # -- the card deadline ----------------------------------------------------------------------------
 
+
 @dataclass
 class DeadlineRow:
     unit: OrgUnit
@@ -357,9 +364,11 @@ def card_deadline_table(user, year: int | None = None, month=None) -> list[Deadl
     requirement (met, missed once the day has passed, or pending before it)."""
     deadline = card_deadline(year)
     today = timezone.localdate()
-    nodes = OrgUnit.objects.restrict(user).filter(
-        kind__in=(OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.INDUSTRIAL), status=OrgStatus.ACTIVE
-    ).order_by("kind", "code")
+    nodes = (
+        OrgUnit.objects.restrict(user)
+        .filter(kind__in=(OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.INDUSTRIAL), status=OrgStatus.ACTIVE)
+        .order_by("kind", "code")
+    )
     # The kept indicators at ``month`` (the figures the dashboard shows for these nodes).
     nodes = list(nodes)
     kept = _kept([n.pk for n in nodes], month)

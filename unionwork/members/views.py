@@ -136,12 +136,23 @@ class MemberListView(ScopedListView):
             raise PermissionDenied(_("只有管理员可以导出完整身份证号。"))
         _filterset, qs = self.filtered()
         members = list(qs)
-        fast.record_groups("members.member", "view_pii", [{
-            "object_id": "", "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
-            "org_path": user.org_path,
-            "after": {"query": self.request.GET.urlencode(), "count": len(members),
-                      "members": " ".join(str(m.pk) for m in members)},
-        }], note=_("导出完整身份证号"))
+        fast.record_groups(
+            "members.member",
+            "view_pii",
+            [
+                {
+                    "object_id": "",
+                    "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
+                    "org_path": user.org_path,
+                    "after": {
+                        "query": self.request.GET.urlencode(),
+                        "count": len(members),
+                        "members": " ".join(str(m.pk) for m in members),
+                    },
+                }
+            ],
+            note=_("导出完整身份证号"),
+        )
         cols = [(str(c.label), c.accessor) for c in self.columns if c.export]
         cols[1] = (_("身份证号"), lambda m: m.id_number)
         return exports.xlsx_response(self.export_filename(), str(self.title), cols, members)
@@ -214,15 +225,24 @@ class MemberCreateView(ActionFormView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.register_member(
-            self.request.user, d["union"], name=d["name"], id_number=d["id_number"], phone=d["phone"],
-            education=d["education"], employment_form=d["employment_form"], joined_on=d["joined_on"],
-            birth_date=d["birth_date"], sex=d["sex"] or None,
+            self.request.user,
+            d["union"],
+            name=d["name"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            education=d["education"],
+            employment_form=d["employment_form"],
+            joined_on=d["joined_on"],
+            birth_date=d["birth_date"],
+            sex=d["sex"] or None,
         )
 
 
 class MemberActionView(ActionFormView):
     def get_object(self):
-        return Member.objects.select_related("union").get_in_scope(self.request.user, "view", pk=self.kwargs["pk"])
+        return Member.objects.select_related("union").get_in_scope(
+            self.request.user, "view", pk=self.kwargs["pk"]
+        )
 
 
 class MemberEditView(MemberActionView):
@@ -235,8 +255,14 @@ class MemberEditView(MemberActionView):
     def perform(self, form):
         d = form.cleaned_data
         return actions.update_member(
-            self.request.user, self.object, name=d["name"], phone=d["phone"], education=d["education"],
-            employment_form=d["employment_form"], joined_on=d["joined_on"], id_number=d["id_number"] or None,
+            self.request.user,
+            self.object,
+            name=d["name"],
+            phone=d["phone"],
+            education=d["education"],
+            employment_form=d["employment_form"],
+            joined_on=d["joined_on"],
+            id_number=d["id_number"] or None,
         )
 
 
@@ -250,7 +276,9 @@ class MemberTransferView(MemberActionView):
 
     def perform(self, form):
         d = form.cleaned_data
-        return actions.transfer_member(self.request.user, self.object, d["to_union"], on=d["on"], note=d["note"])
+        return actions.transfer_member(
+            self.request.user, self.object, d["to_union"], on=d["on"], note=d["note"]
+        )
 
 
 class MemberLeaveView(MemberActionView):
@@ -321,8 +349,13 @@ class CardIssueView(ActionFormView):
         form = self.form_class(request.POST, **self.get_form_kwargs())
         if form.is_valid() and not form.cleaned_data["confirm"]:
             preview = queries.card_issue_preview(request.user, form.cleaned_data["unit"])
-            ctx = {"form": form, "title": self.title, "object": None, "preview": preview,
-                   "submit_label": self.submit_label}
+            ctx = {
+                "form": form,
+                "title": self.title,
+                "object": None,
+                "preview": preview,
+                "submit_label": self.submit_label,
+            }
             return render(request, self.template_name, ctx)
         return super().post(request, *args, **kwargs)
 

@@ -105,9 +105,11 @@ def insert_rows(
                     copy.write_row(row)
                     count += 1
         return count
-    adapters = [] if adapted else [
-        (i, a) for i, name in enumerate(fields) if (a := _sqlite_adapter(by_attname[name])) is not None
-    ]
+    adapters = (
+        []
+        if adapted
+        else [(i, a) for i, name in enumerate(fields) if (a := _sqlite_adapter(by_attname[name])) is not None]
+    )
 
     def adapted_rows() -> Iterator[tuple]:
         nonlocal count
@@ -235,13 +237,16 @@ def indexes_deferred(model: type[models.Model], names: Sequence[str]):
     # indexes). A unique index rebuilt at the end of the write still refuses any duplicate:
     # the whole transaction then fails, and SQLite's write lock kept everyone else out meanwhile.
     indexes = [i for i in model._meta.indexes if i.name in wanted] + [
-        c for c in model._meta.constraints
+        c
+        for c in model._meta.constraints
         if c.name in wanted and isinstance(c, models.UniqueConstraint) and c.condition is not None
     ]
     editor = connection.SchemaEditorClass(connection, collect_sql=True)
     editor.deferred_sql = []  # set by __enter__, which SQLite refuses inside a transaction
     with connection.cursor() as cur:
-        cur.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [model._meta.db_table])
+        cur.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [model._meta.db_table]
+        )
         present = {r[0] for r in cur.fetchall()}
         indexes = [i for i in indexes if i.name in present]
         for index in indexes:

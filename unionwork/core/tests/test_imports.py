@@ -387,13 +387,24 @@ class TestEngine:
 
     def test_header_below_two_title_rows_a_blank_row_and_full_width_headers(self, gjz_admin):
         content = xlsx_bytes(
-            [["甘井子区通讯录"], ["制表：办公室", "", "2024年5月"], [], ["用户名：", "　姓　名　", "所属组织（代码）"],
-             ["imp0002", "张三", "２１０２１１"], ["合计", "1人"]]
+            [
+                ["甘井子区通讯录"],
+                ["制表：办公室", "", "2024年5月"],
+                [],
+                ["用户名：", "　姓　名　", "所属组织（代码）"],
+                ["imp0002", "张三", "２１０２１１"],
+                ["合计", "1人"],
+            ]
         )
         job = run_upload(gjz_admin, "test.phonebook", content)
         assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
         assert job.created_count == 1
-        assert [(s["from"], s["reason"]) for s in job.skipped] == [(1, "title"), (2, "title"), (3, "blank"), (6, "total")]
+        assert [(s["from"], s["reason"]) for s in job.skipped] == [
+            (1, "title"),
+            (2, "title"),
+            (3, "blank"),
+            (6, "total"),
+        ]
 
     @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
     def test_csv_files(self, gjz_admin, encoding):
@@ -595,8 +606,13 @@ def test_one_pass_progress_on_sqlite_is_shown_from_the_side_file(client):
 
     user = demo_user("gjz_editor")
     with audit.acting_as(user, "test"):
-        job = ImportJob.objects.create(importer="orgs.units", user=user, org_path=user.org.path,
-                                       original_name="x.csv", status=ImportJob.Status.WRITING)
+        job = ImportJob.objects.create(
+            importer="orgs.units",
+            user=user,
+            org_path=user.org.path,
+            original_name="x.csv",
+            status=ImportJob.Status.WRITING,
+        )
     from django.db import connection
 
     if connection.vendor != "sqlite":

@@ -30,7 +30,9 @@ def declare(records: dict) -> str:
         d = sum(v[1] for (p, _i), v in records.items() if p.startswith(prefix))
         return n, d
 
-    indicators.register(indicators.Indicator(key=key, label="测试", numerator_label="分子", own_counts=own, live_subtree=live))
+    indicators.register(
+        indicators.Indicator(key=key, label="测试", numerator_label="分子", own_counts=own, live_subtree=live)
+    )
     return key
 
 
@@ -54,8 +56,13 @@ def record(records, key, u, num, den):
 def test_rollup_equals_sum_of_children(sample_units, data):
     records = {}
     key = declare(records)
-    changes = data.draw(st.lists(st.tuples(st.integers(0, len(sample_units) - 1), st.integers(-3, 5), st.integers(0, 9)),
-                                 min_size=1, max_size=40))
+    changes = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, len(sample_units) - 1), st.integers(-3, 5), st.integers(0, 9)),
+            min_size=1,
+            max_size=40,
+        )
+    )
     for idx, num, den in changes:
         record(records, key, sample_units[idx], num, den)
     district = unit("210211")
@@ -124,8 +131,13 @@ def test_the_grassroots_union_count_follows_the_tree():
     district, jx = unit("210211"), unit("I01")
     before, before_jx = indicators.value(key, district).numerator, indicators.value(key, jx).numerator
     with audit.acting_as(None, "test"):
-        g = actions.create_unit(None, parent=unit("210211001001"), name="演示计数工会", kind=OrgKind.GRASSROOTS,
-                                industrial_union=jx)
+        g = actions.create_unit(
+            None,
+            parent=unit("210211001001"),
+            name="演示计数工会",
+            kind=OrgKind.GRASSROOTS,
+            industrial_union=jx,
+        )
         assert indicators.value(key, district).numerator == before + 1
         assert indicators.value(key, jx).numerator == before_jx + 1
         actions.update_unit(None, g, industrial_union=None)

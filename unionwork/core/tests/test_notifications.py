@@ -189,7 +189,12 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    daily = {"core.deadline_reminders", "core.purge_import_files", "core.purge_security_events", "stability.reminders"}
+    daily = {
+        "core.deadline_reminders",
+        "core.purge_import_files",
+        "core.purge_security_events",
+        "stability.reminders",
+    }
     hourly = {"core.audit_anchor", "core.recover_imports"}
 
     def runs(slot_prefix):
@@ -203,11 +208,15 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
     call_command("scheduler", "--once", "--at", at(2026, 8, 25, 8, 30).isoformat(), stdout=out)
     call_command("scheduler", "--once", "--at", at(2026, 8, 25, 15, 0).isoformat(), stdout=out)
     assert runs("2026-08-25") - hourly == daily
-    assert ScheduledRun.objects.filter(job__in=daily).count() == len(daily)  # once a day, however often it looks
+    assert ScheduledRun.objects.filter(job__in=daily).count() == len(
+        daily
+    )  # once a day, however often it looks
     # each hourly job once in each of the hours 02, 08 and 15, not again at 08:30
     assert ScheduledRun.objects.filter(job__in=hourly).count() == 3 * len(hourly)
     names = list(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert len(names) == len(daily) + 3 * len(hourly) and any(n.endswith("send_deadline_reminders") for n in names)
+    assert len(names) == len(daily) + 3 * len(hourly) and any(
+        n.endswith("send_deadline_reminders") for n in names
+    )
     assert len(re.findall("enqueued", out.getvalue())) == len(daily) + 3 * len(hourly)
     call_command("scheduler", "--once", "--at", at(2026, 8, 26, 8, 0).isoformat(), stdout=out)
     assert ScheduledRun.objects.filter(job__in=daily).count() == 2 * len(daily)

@@ -25,9 +25,18 @@ from .factories import demo_user, unit
 pytestmark = pytest.mark.django_db
 
 # Strings that only the other district (中山区) and its units carry.
-OTHER_MARKERS = ["中山区总工会", "海军广场街道工会", "春海社区工会", "大连中山演示重工有限公司工会", "中山区管理员"]
+OTHER_MARKERS = [
+    "中山区总工会",
+    "海军广场街道工会",
+    "春海社区工会",
+    "大连中山演示重工有限公司工会",
+    "中山区管理员",
+]
 # Sample values for URL arguments that are not object ids.
-SAMPLE_ARGS = {"name": ["orgs.units", "accounts.users", "units", "unions", "enterprises", "members"], "what": ["activate", "deactivate", "unlock"]}
+SAMPLE_ARGS = {
+    "name": ["orgs.units", "accounts.users", "units", "unions", "enterprises", "members"],
+    "what": ["activate", "deactivate", "unlock"],
+}
 # Sample values for API path parameters that are not object ids.
 API_SAMPLE_ARGS = {
     "key": lambda: [i.key for i in indicators.all_indicators() if not i.key.startswith("test.")],
@@ -73,7 +82,9 @@ def assert_clean(resp, url, markers=OTHER_MARKERS):
     if "spreadsheetml" in ctype:
         body = b"".join(resp.streaming_content) if resp.streaming else resp.content
         wb = CalamineWorkbook.from_filelike(io.BytesIO(body))
-        text = json.dumps([wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names], ensure_ascii=False, default=str)
+        text = json.dumps(
+            [wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names], ensure_ascii=False, default=str
+        )
     else:
         body = b"".join(resp.streaming_content) if resp.streaming else resp.content
         text = body.decode("utf-8", errors="replace")
@@ -88,7 +99,10 @@ def scoped_models():
 def other_district_state():
     """Every record of the other district, of every scoped model, as it stands."""
     zs_admin = demo_user("zs_admin")
-    return {m._meta.label: list(m._default_manager.restrict(zs_admin).order_by("pk").values()) for m in scoped_models()}
+    return {
+        m._meta.label: list(m._default_manager.restrict(zs_admin).order_by("pk").values())
+        for m in scoped_models()
+    }
 
 
 def other_district_markers() -> list[str]:
@@ -111,14 +125,18 @@ def other_ids():
     zs = unit("210202")
     zs_admin = demo_user("zs_admin")
     with audit.acting_as(zs_admin, "test"):
-        job = ImportJob.objects.create(importer="orgs.units", user=zs_admin, org_path=zs.path, original_name="zs.xlsx")
+        job = ImportJob.objects.create(
+            importer="orgs.units", user=zs_admin, org_path=zs.path, original_name="zs.xlsx"
+        )
     ids = {
         zs.pk,
         *OrgUnit.objects.filter(path__startswith=zs.path).order_by("?").values_list("pk", flat=True)[:5],
         unit("G0003").pk,
         zs_admin.pk,
         job.pk,
-        *AuditEvent.objects.filter(org_path__startswith=zs.path).order_by("-id").values_list("pk", flat=True)[:3],
+        *AuditEvent.objects.filter(org_path__startswith=zs.path)
+        .order_by("-id")
+        .values_list("pk", flat=True)[:3],
     }
     # Module records of the other district: every scoped model offers its own ids.
     for model in scoped_models():
@@ -141,8 +159,16 @@ def test_district_user_sees_and_changes_nothing_of_another_district(client, othe
                 url = path + probe
                 assert_clean(client.get(url), url, markers)
                 checked += 1
-            resp = client.post(path, {"name": "篡改", "reason": "越权测试", "new_parent": unit("210211").pk,
-                                      "target": unit("210211").pk, "password": "Xx#12345678"})
+            resp = client.post(
+                path,
+                {
+                    "name": "篡改",
+                    "reason": "越权测试",
+                    "new_parent": unit("210211").pk,
+                    "target": unit("210211").pk,
+                    "password": "Xx#12345678",
+                },
+            )
             assert resp.status_code < 500, path
     assert checked > 100
     assert other_district_state() == before, "a change reached another district"
@@ -173,15 +199,26 @@ def test_district_token_sees_and_changes_nothing_of_another_district(client, oth
             for method in ("post", "patch", "put", "delete"):
                 if method in ops:
                     # Every id in the body names the other district too: creating under it must fail.
-                    body = {"name": "篡改", "reason": "越权测试", "parent_id": unit("210202001").pk,
-                            "target_id": unit("210202001").pk, "kind": "grassroots",
-                            "union_id": unit("G0003").pk, "unit_id": unit("210202").pk,
-                            "community_id": unit("210202001002").pk, "enterprise_ids": other_ids,
-                            "id_number": "210202197506010017", "employment_form": "contract",
-                            "founded_on": "2026-01-01", "note": "越权测试",
-                            # a member or card of the other district moved into this one's union
-                            "to_union_id": unit("G0001").pk}
-                    resp = getattr(client, method)(url, data=json.dumps(body), content_type="application/json", **headers)
+                    body = {
+                        "name": "篡改",
+                        "reason": "越权测试",
+                        "parent_id": unit("210202001").pk,
+                        "target_id": unit("210202001").pk,
+                        "kind": "grassroots",
+                        "union_id": unit("G0003").pk,
+                        "unit_id": unit("210202").pk,
+                        "community_id": unit("210202001002").pk,
+                        "enterprise_ids": other_ids,
+                        "id_number": "210202197506010017",
+                        "employment_form": "contract",
+                        "founded_on": "2026-01-01",
+                        "note": "越权测试",
+                        # a member or card of the other district moved into this one's union
+                        "to_union_id": unit("G0001").pk,
+                    }
+                    resp = getattr(client, method)(
+                        url, data=json.dumps(body), content_type="application/json", **headers
+                    )
                     assert resp.status_code < 500, url
     assert checked > 10
     assert other_district_state() == before, "an API call changed another district"

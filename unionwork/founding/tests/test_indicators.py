@@ -13,6 +13,7 @@ from unionwork.orgs import actions as org_actions
 
 pytestmark = pytest.mark.django_db
 
+
 def agree(*codes):
     """Roll-up equals the plain aggregate at each level named."""
     for code in codes:
@@ -33,8 +34,13 @@ def register(admin, n: int, employees: int = 50):
     from unionwork.founding.uscc import with_check
 
     return actions.register_enterprise(
-        admin, uscc=with_check(f"91210211MA{n:07d}"), name=f"大连演示指标企业{n}有限公司", ownership="private",
-        industry="C", community=unit("210211001001"), employees=employees,
+        admin,
+        uscc=with_check(f"91210211MA{n:07d}"),
+        name=f"大连演示指标企业{n}有限公司",
+        ownership="private",
+        industry="C",
+        community=unit("210211001001"),
+        employees=employees,
     )
 
 

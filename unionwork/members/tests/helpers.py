@@ -27,8 +27,15 @@ def register(union_code: str = "G0001", n: int = 1, *, name: str | None = None, 
         for person in demo_people(n, seed=seed if seed is not None else 1000 + _counter[0]):
             _counter[0] += 1
             nm, cid, phone, form, edu = person
-            out.append(actions.register_member(
-                None, union, name=name or nm, id_number=new_id(), phone=phone, employment_form=form,
-                education=edu,
-            ))
+            out.append(
+                actions.register_member(
+                    None,
+                    union,
+                    name=name or nm,
+                    id_number=new_id(),
+                    phone=phone,
+                    employment_form=form,
+                    education=edu,
+                )
+            )
     return out

@@ -57,7 +57,9 @@ def test_legacy_15_digit_number_is_converted_to_18():
     assert len(cid.number) == 18
 
 
-@pytest.mark.parametrize("raw", [2.1020219900101123e17, 210202199001011234, "2.10202E+17", "210202199001011000"])
+@pytest.mark.parametrize(
+    "raw", [2.1020219900101123e17, 210202199001011234, "2.10202E+17", "210202199001011000"]
+)
 def test_number_stored_by_excel_as_a_number_is_refused_with_how_to_fix_it(raw):
     with pytest.raises(IdNumberError) as exc:
         parse_id(raw)
@@ -65,16 +67,26 @@ def test_number_stored_by_excel_as_a_number_is_refused_with_how_to_fix_it(raw):
     assert "文本" in exc.value.message
 
 
-@pytest.mark.parametrize("raw,code", [("", "required"), ("12345", "length"), ("99020219900101123X", "region"),
-                                      ("21020219900101A234", "format")])
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        ("", "required"),
+        ("12345", "length"),
+        ("99020219900101123X", "region"),
+        ("21020219900101A234", "format"),
+    ],
+)
 def test_malformed_numbers(raw, code):
     with pytest.raises(IdNumberError) as exc:
         parse_id(raw)
     assert exc.value.code == code
 
 
-@given(st.sampled_from(["210202", "210211", "210281", "110101"]),
-       st.dates(datetime.date(1900, 1, 1), datetime.date(2010, 12, 31)), st.integers(0, 999))
+@given(
+    st.sampled_from(["210202", "210211", "210281", "110101"]),
+    st.dates(datetime.date(1900, 1, 1), datetime.date(2010, 12, 31)),
+    st.integers(0, 999),
+)
 def test_every_made_number_parses_back(region, birth, seq):
     number = idnumber.make_id(region, birth, seq)
     cid = parse_id(number)

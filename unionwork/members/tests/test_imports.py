@@ -34,9 +34,18 @@ def test_a_good_roster_is_written_with_its_stints_and_audit():
     assert job.created_count == 4
     converted = Member.objects.get(id_hash=pii.id_hash(idnumber.convert_15_to_18(legacy)))
     assert (converted.union.code, converted.employment_form, converted.birth_date) == (
-        "G0002", "migrant", datetime.date(1970, 1, 1))
-    assert Membership.objects.filter(member__in=Member.objects.filter(name__in=["赵一", "赵二", "赵三"]),
-                                     status="active", source="import").count() == 3
+        "G0002",
+        "migrant",
+        datetime.date(1970, 1, 1),
+    )
+    assert (
+        Membership.objects.filter(
+            member__in=Member.objects.filter(name__in=["赵一", "赵二", "赵三"]),
+            status="active",
+            source="import",
+        ).count()
+        == 3
+    )
     events = AuditEvent.objects.filter(id__gt=0, verb="import", model="members.member").order_by("-id")[:2]
     assert AuditEvent.objects.count() > before and events
     assert "赵一" in events[0].after["members"] or "赵一" in events[1].after["members"]
@@ -119,13 +128,16 @@ def test_someone_active_elsewhere_is_reported_until_the_user_chooses():
     theirs.refresh_from_db()
     assert theirs.union.code == "G0001"
     assert list(Membership.objects.filter(member=theirs).order_by("pk").values_list("status", flat=True)) == [
-        "transferred", "active"]
+        "transferred",
+        "active",
+    ]
 
 
 def test_a_union_outside_the_scope_is_unknown():
     user = demo_user("gjz_editor")
-    job = run_upload(user, "members.roster", csv_bytes([HEADER, _row("越界", new_id(), union="G0003")]),
-                     filename="r.csv")
+    job = run_upload(
+        user, "members.roster", csv_bytes([HEADER, _row("越界", new_id(), union="G0003")]), filename="r.csv"
+    )
     assert job.status == ImportJob.Status.FAILED
     assert job.errors[0]["column"] == "所在工会"
     assert not Member.objects.filter(name="越界").exists()
@@ -175,7 +187,10 @@ def test_one_pass_a_bad_row_near_the_end_of_5000_writes_nothing(monkeypatch):
     assert job.status == ImportJob.Status.FAILED, job.message
     assert sum(written) == 4000  # four batches were written in the transaction, then rolled back
     assert (Member.objects.count(), Membership.objects.count(), AuditEvent.objects.count()) == (
-        members, stints, events)
+        members,
+        stints,
+        events,
+    )
     assert job.error_count == 1
     assert job.errors[0]["row"] == 4991 and "校验位" in job.errors[0]["message"]
     assert job.error_file
@@ -205,4 +220,7 @@ def test_one_pass_5000_rows_are_written_with_progress_and_audit(monkeypatch):
     events = AuditEvent.objects.filter(verb="import", model="members.member").order_by("id")[before:]
     lines = [line for e in events for line in e.after["members"].split("\n")]
     assert len(lines) == 5000 and all(e.after["count"] == len(e.after["members"].split("\n")) for e in events)
-    assert Membership.objects.filter(member__in=Member.objects.filter(name="孙一"), source="import").count() == 500
+    assert (
+        Membership.objects.filter(member__in=Member.objects.filter(name="孙一"), source="import").count()
+        == 500
+    )

@@ -15,7 +15,9 @@ LEVELS = ("G0001", "210211001001", "210211001", "210211", "2102", "I01")
 
 
 def figures():
-    return {(k, c): indicators.value(k, unit(c)) for k in (ACTIVE_KEY, COVERAGE_KEY) for c in (*LEVELS, "G0002")}
+    return {
+        (k, c): indicators.value(k, unit(c)) for k in (ACTIVE_KEY, COVERAGE_KEY) for c in (*LEVELS, "G0002")
+    }
 
 
 def agree():
@@ -42,7 +44,10 @@ def test_every_change_shows_at_every_level_at_once():
     agree()
     with audit.acting_as(None, "test"):
         actions.issue_cards(None, unit("G0001"), member_ids=[m.pk])
-        assert indicators.value(COVERAGE_KEY, unit("210211")).numerator == after[(COVERAGE_KEY, "210211")].numerator + 1
+        assert (
+            indicators.value(COVERAGE_KEY, unit("210211")).numerator
+            == after[(COVERAGE_KEY, "210211")].numerator + 1
+        )
         agree()
         card = m.cards.get()
         actions.change_card(None, card, "activate")

@@ -26,7 +26,9 @@ def _raw_row(member_id: int) -> bytes:
 
 def test_id_is_encrypted_at_rest_and_found_by_its_keyed_hash(acting):
     number = new_id()
-    member = actions.register_member(None, unit("G0001"), name="张三", id_number=number, employment_form="contract")
+    member = actions.register_member(
+        None, unit("G0001"), name="张三", id_number=number, employment_form="contract"
+    )
     raw = _raw_row(member.pk)
     assert number.encode() not in raw and number[6:14].encode() not in raw
     assert member.id_hash != number and len(member.id_hash) == 32
@@ -58,22 +60,39 @@ def test_reveal_is_for_administrators_and_audited(acting):
 def test_database_refuses_a_second_active_membership_of_one_id(acting):
     member = register("G0001")[0]
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(member=member, union=unit("G0003"), org_path=unit("G0003").path,
-                                  id_hash=member.id_hash, started_on=datetime.date.today(), created_at=member.created_at)
+        Membership.objects.create(
+            member=member,
+            union=unit("G0003"),
+            org_path=unit("G0003").path,
+            id_hash=member.id_hash,
+            started_on=datetime.date.today(),
+            created_at=member.created_at,
+        )
     # a closed stint with the same hash is fine
-    Membership.objects.create(member=member, union=unit("G0003"), org_path=unit("G0003").path, id_hash=member.id_hash,
-                              status=MemberStatus.LEFT, started_on=datetime.date(2000, 1, 1),
-                              ended_on=datetime.date(2001, 1, 1), created_at=member.created_at)
+    Membership.objects.create(
+        member=member,
+        union=unit("G0003"),
+        org_path=unit("G0003").path,
+        id_hash=member.id_hash,
+        status=MemberStatus.LEFT,
+        started_on=datetime.date(2000, 1, 1),
+        ended_on=datetime.date(2001, 1, 1),
+        created_at=member.created_at,
+    )
 
 
 def test_registering_someone_active_elsewhere_says_where_and_transfer_keeps_both_stints():
     number = new_id()
     with audit.acting_as(None, "test"):
-        member = actions.register_member(None, unit("G0003"), name="李四", id_number=number, employment_form="contract")
+        member = actions.register_member(
+            None, unit("G0003"), name="李四", id_number=number, employment_form="contract"
+        )
     gjz = demo_user("gjz_admin")
     with audit.acting_as(gjz, "test"):
         with pytest.raises(ActionError) as exc:
-            actions.register_member(gjz, unit("G0001"), name="李四", id_number=number, employment_form="contract")
+            actions.register_member(
+                gjz, unit("G0001"), name="李四", id_number=number, employment_form="contract"
+            )
         message = exc.value.messages[0]
         assert member.id_masked in message and "大连中山演示重工有限公司工会" in message
         assert "李四" not in message  # outside the scope: the union's name only
@@ -86,11 +105,17 @@ def test_registering_someone_active_elsewhere_says_where_and_transfer_keeps_both
     with audit.acting_as(None, "test"):  # the system (a command) acts across scopes
         actions.transfer_member(None, member, unit("G0001"))
     member.refresh_from_db()
-    assert (member.union_id, member.status, member.org_path) == (unit("G0001").pk, "active", unit("G0001").path)
+    assert (member.union_id, member.status, member.org_path) == (
+        unit("G0001").pk,
+        "active",
+        unit("G0001").path,
+    )
     stints = list(Membership.objects.filter(member=member).order_by("pk"))
     assert [s.status for s in stints] == ["transferred", "active"]
     assert [s.union_id for s in stints] == [unit("G0003").pk, unit("G0001").pk]
-    assert AuditEvent.objects.filter(model="members.member", object_id=str(member.pk), verb="transfer").exists()
+    assert AuditEvent.objects.filter(
+        model="members.member", object_id=str(member.pk), verb="transfer"
+    ).exists()
 
 
 def test_leaving_and_rejoining_reuses_the_record(acting):
@@ -99,7 +124,9 @@ def test_leaving_and_rejoining_reuses_the_record(acting):
     member.refresh_from_db()
     assert (member.status, member.left_on) == ("retired", datetime.date.today())
     number = pii.decrypt(member.id_cipher, member.pii_key)
-    again = actions.register_member(None, unit("G0001"), name=member.name, id_number=number, employment_form="migrant")
+    again = actions.register_member(
+        None, unit("G0001"), name=member.name, id_number=number, employment_form="migrant"
+    )
     assert again.pk == member.pk and again.status == "active" and again.union_id == unit("G0001").pk
     assert Membership.objects.filter(member=member).count() == 2
 
@@ -107,8 +134,14 @@ def test_leaving_and_rejoining_reuses_the_record(acting):
 def test_birth_date_and_sex_given_must_match_the_number(acting):
     number = new_id(birth=datetime.date(1980, 2, 3))
     with pytest.raises(ActionError) as exc:
-        actions.register_member(None, unit("G0001"), name="王五", id_number=number, employment_form="contract",
-                                birth_date=datetime.date(1980, 3, 2))
+        actions.register_member(
+            None,
+            unit("G0001"),
+            name="王五",
+            id_number=number,
+            employment_form="contract",
+            birth_date=datetime.date(1980, 3, 2),
+        )
     assert exc.value.code == "birth_date"
 
 
@@ -152,7 +185,10 @@ def test_coverage_roll_up_equals_the_sum_of_children(acting):
     assert total.carded == sum(r.carded for r in table.all_rows)
     assert total.members == Member.objects.filter(status="active").count()
     gjz = next(r for r in table.rows if r.unit.code == "210211")
-    assert gjz.members == Member.objects.filter(status="active", org_path__startswith=unit("210211").path).count()
+    assert (
+        gjz.members
+        == Member.objects.filter(status="active", org_path__startswith=unit("210211").path).count()
+    )
     node = queries.node_figures(city_admin, unit("210211"))
     assert (node.members, node.carded) == (gjz.members, gjz.carded)
     assert node.coverage == round(node.carded * 100 / node.members, 1)
@@ -174,12 +210,17 @@ def test_a_district_sees_none_of_another_districts_members(acting):
     jx = demo_user("jx_admin")
     seen = set(Member.objects.restrict(jx).values_list("pk", flat=True))
     assert {m.pk for m in mine + theirs} <= seen
-    assert queries.search_members(Member.objects.restrict(gjz), theirs[0].name).filter(pk=theirs[0].pk).count() == 0
+    assert (
+        queries.search_members(Member.objects.restrict(gjz), theirs[0].name).filter(pk=theirs[0].pk).count()
+        == 0
+    )
 
 
 def test_search_by_name_pinyin_and_exact_id(acting):
     number = new_id()
-    member = actions.register_member(None, unit("G0001"), name="单田芳", id_number=number, employment_form="contract")
+    member = actions.register_member(
+        None, unit("G0001"), name="单田芳", id_number=number, employment_form="contract"
+    )
     qs = Member.objects.all()
     for q in ("单田芳", "单田", "shantianfang", "shantian", "stf", number, number.lower()):
         assert member in queries.search_members(qs, q), q

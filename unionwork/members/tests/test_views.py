@@ -25,12 +25,20 @@ def _xlsx_text(resp) -> str:
 def test_pages_render_for_a_district(client):
     member = register("G0001")[0]
     client.force_login(demo_user("gjz_admin"))
-    for url in [reverse("members:home"), reverse("members:node", args=[unit("G0001").pk]),
-                reverse("members:list"), reverse("members:list") + "?q=" + member.name[:1],
-                reverse("members:detail", args=[member.pk]), reverse("members:add"), reverse("members:cards"),
-                reverse("members:cards-issue"), reverse("members:transfer-in"),
-                reverse("members:edit", args=[member.pk]), reverse("members:transfer", args=[member.pk]),
-                reverse("members:leave", args=[member.pk])]:
+    for url in [
+        reverse("members:home"),
+        reverse("members:node", args=[unit("G0001").pk]),
+        reverse("members:list"),
+        reverse("members:list") + "?q=" + member.name[:1],
+        reverse("members:detail", args=[member.pk]),
+        reverse("members:add"),
+        reverse("members:cards"),
+        reverse("members:cards-issue"),
+        reverse("members:transfer-in"),
+        reverse("members:edit", args=[member.pk]),
+        reverse("members:transfer", args=[member.pk]),
+        reverse("members:leave", args=[member.pk]),
+    ]:
         resp = client.get(url)
         assert resp.status_code == 200, url
     resp = client.get(reverse("members:node-export", args=[unit("210211").pk]))
@@ -81,27 +89,54 @@ def test_another_districts_member_is_a_404(client):
 def test_register_transfer_leave_and_cards_through_the_forms(client):
     client.force_login(demo_user("gjz_editor"))
     number = new_id()
-    resp = client.post(reverse("members:add"), {
-        "name": "孙七", "id_number": number, "phone": "13904111234", "employment_form": "dispatched",
-        "union": unit("G0001").pk, "joined_on": "2024-03-01",
-    })
+    resp = client.post(
+        reverse("members:add"),
+        {
+            "name": "孙七",
+            "id_number": number,
+            "phone": "13904111234",
+            "employment_form": "dispatched",
+            "union": unit("G0001").pk,
+            "joined_on": "2024-03-01",
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:2000]
     member = Member.objects.get(name="孙七")
-    resp = client.post(reverse("members:add"), {
-        "name": "孙七", "id_number": number, "employment_form": "contract", "union": unit("G0002").pk,
-        "joined_on": "2024-03-01",
-    })
+    resp = client.post(
+        reverse("members:add"),
+        {
+            "name": "孙七",
+            "id_number": number,
+            "employment_form": "contract",
+            "union": unit("G0002").pk,
+            "joined_on": "2024-03-01",
+        },
+    )
     assert resp.status_code == 400 and "已是" in resp.content.decode()
-    assert client.post(reverse("members:transfer", args=[member.pk]),
-                       {"to_union": unit("G0002").pk, "on": "2025-01-02"}).status_code == 302
-    assert client.post(reverse("members:cards-issue"), {"unit": unit("G0002").pk, "confirm": "1"}).status_code == 302
+    assert (
+        client.post(
+            reverse("members:transfer", args=[member.pk]), {"to_union": unit("G0002").pk, "on": "2025-01-02"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(reverse("members:cards-issue"), {"unit": unit("G0002").pk, "confirm": "1"}).status_code
+        == 302
+    )
     member.refresh_from_db()
     assert member.union.code == "G0002" and member.card_status == "issued"
     card = member.cards.get()
-    assert client.post(reverse("members:card-action", args=[card.pk]), {"move": "activate"}).status_code == 302
+    assert (
+        client.post(reverse("members:card-action", args=[card.pk]), {"move": "activate"}).status_code == 302
+    )
     card.refresh_from_db()
     assert card.status == "active"
-    assert client.post(reverse("members:leave", args=[member.pk]), {"status": "left", "on": "2025-06-01"}).status_code == 302
+    assert (
+        client.post(
+            reverse("members:leave", args=[member.pk]), {"status": "left", "on": "2025-06-01"}
+        ).status_code
+        == 302
+    )
     member.refresh_from_db()
     card.refresh_from_db()
     assert member.status == "left" and card.status == "cancelled"

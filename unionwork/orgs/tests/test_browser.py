@@ -1,6 +1,5 @@
 """In Debian's chromium: a district user browses the tree and is offered only its own subtree."""
 
-
 from unionwork.core.testing import ARTIFACTS, browser_marks, login
 from unionwork.orgs.models import OrgUnit
 

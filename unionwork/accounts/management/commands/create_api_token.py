@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username", help="账号的用户名")
         parser.add_argument("--name", required=True, help="令牌名称，例如：统计系统对接")
-        parser.add_argument("--days", type=int, default=None, help="有效期天数（默认 UNIONWORK_API_TOKEN_DAYS）")
+        parser.add_argument(
+            "--days", type=int, default=None, help="有效期天数（默认 UNIONWORK_API_TOKEN_DAYS）"
+        )
         parser.add_argument("--read-only", action="store_true", help="只读令牌：任何写操作返回 403")
 
     def handle(self, *args, username, name, days=None, read_only=False, **options):

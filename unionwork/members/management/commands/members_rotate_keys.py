@@ -22,8 +22,10 @@ class Command(BaseCommand):
             while True:
                 with transaction.atomic():
                     batch = list(
-                        Member.objects.exclude(pii_key=key.key_id).order_by("pk")
-                        .select_for_update().only("pk", "id_cipher", "id_hash", "pii_key")[:BATCH]
+                        Member.objects.exclude(pii_key=key.key_id)
+                        .order_by("pk")
+                        .select_for_update()
+                        .only("pk", "id_cipher", "id_hash", "pii_key")[:BATCH]
                     )
                     if not batch:
                         break
@@ -33,10 +35,16 @@ class Command(BaseCommand):
                         m.id_cipher, m.id_hash, m.pii_key = enc(number), h(number), key.key_id
                         Membership.objects.filter(member_id=m.pk, id_hash=old_hash).update(id_hash=m.id_hash)
                     Member.objects.bulk_update(batch, ["id_cipher", "id_hash", "pii_key"])
-                    fast.record_groups("members.member", "rotate_key", [{
-                        "object_repr": f"身份证号改用密钥 {key.key_id}：{len(batch)} 人",
-                        "after": {"key": key.key_id, "members": " ".join(str(m.pk) for m in batch)},
-                    }])
+                    fast.record_groups(
+                        "members.member",
+                        "rotate_key",
+                        [
+                            {
+                                "object_repr": f"身份证号改用密钥 {key.key_id}：{len(batch)} 人",
+                                "after": {"key": key.key_id, "members": " ".join(str(m.pk) for m in batch)},
+                            }
+                        ],
+                    )
                 done += len(batch)
                 self.stdout.write(f"已处理 {done} 人")
         self.stdout.write(self.style.SUCCESS(f"完成：{done} 人改用密钥 {key.key_id}。"))
