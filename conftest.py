@@ -11,6 +11,24 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
 
 
+def pytest_configure(config):
+    """On SQLite the live server's threads share the test's one in-memory connection, and two
+    requests of one page at once (the page's badge and its chart data) can break it
+    ("bad parameter or other API misuse"): serve one request at a time there."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        from django.core.servers.basehttp import WSGIServer
+        from django.test.testcases import LiveServerThread
+
+        class SerialWSGIServer(WSGIServer):
+            # the connection is shared by LiveServerThread.run itself, the one thread serving
+            def __init__(self, *args, connections_override=None, **kwargs):
+                super().__init__(*args, **kwargs)
+
+        LiveServerThread.server_class = SerialWSGIServer
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load Dalian's divisions, the demo units and accounts once per test session."""
