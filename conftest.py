@@ -72,8 +72,15 @@ def page():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         pg = context.new_page()
@@ -90,4 +97,3 @@ def seeded():
 
     if not OrgUnit.objects.filter(code="210211").exists():
         seed_foundation()
-
