@@ -63,7 +63,7 @@ def _issue() -> str:
 def test_api_answers_every_generated_request_without_a_server_error(case, token):
     # Each request in its own savepoint, as each request commits on its own in production: a
     # refused one that made PostgreSQL abort its statement must not poison the next example.
-    savepoint = transaction.savepoint()
+    savepoint = transaction.savepoint_create()
     try:
         response = case.call(headers={"Authorization": f"Bearer {token}"})
     finally:
