@@ -35,6 +35,7 @@ from unionwork.founding.models import (
     Ownership,
     UnionStatus,
 )
+from unionwork.orgs import queries as orgs_queries
 from unionwork.orgs.models import OrgKind, OrgUnit
 
 router = Router(tags=["建会"])
@@ -353,27 +354,6 @@ def _union(request: HttpRequest, pk: int) -> GrassrootsUnion:
     return GrassrootsUnion.objects.select_related(*UNION_RELATED).get_in_scope(request.user, "view", pk=pk)
 
 
-def _referenced(request: HttpRequest, unit_id: int, what: str) -> OrgUnit:
-    """A unit named in the body, in the user's scope, or 400 (unknown and outside look alike)."""
-    unit = OrgUnit.objects.restrict(request.user, "view").filter(pk=unit_id).first()
-    if unit is None:
-        raise ActionError(
-            _("%(what)s（编号 %(id)s）不存在，或不在您的管辖范围内。") % {"what": what, "id": unit_id},
-            code="not_found",
-        )
-    return unit
-
-
-def _industrial_union(unit_id: int | None) -> OrgUnit | None:
-    """An industrial union may be linked from anywhere in the city: the list is short and public."""
-    if unit_id is None:
-        return None
-    unit = OrgUnit.objects.filter(pk=unit_id, kind=OrgKind.INDUSTRIAL).first()
-    if unit is None:
-        raise ActionError(_("编号 %(id)s 不是产业工会，或不存在。") % {"id": unit_id}, code="not_found")
-    return unit
-
-
 class EnterpriseApiFilter(EnterpriseFilter):
     """The page's filter set, with true/false where the page offers 是/否."""
 
@@ -431,7 +411,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseCreateIn):
         name=payload.name,
         ownership=payload.ownership.value,
         industry=payload.industry.value,
-        community=_referenced(request, payload.community_id, _("所在村（社区）")),
+        community=orgs_queries.referenced_unit(request.user, payload.community_id, _("所在村（社区）")),
         employees=payload.employees,
         registered_capital=payload.registered_capital,
         is_key_project=payload.is_key_project,
@@ -453,7 +433,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
         if value is None and field != "registered_capital":
             continue  # null means "not given" for fields that cannot be empty
         if field == "community_id":
-            changes["community"] = _referenced(request, value, _("所在村（社区）"))
+            changes["community"] = orgs_queries.referenced_unit(request.user, value, _("所在村（社区）"))
         else:
             changes[field] = getattr(value, "value", value)
     enterprise = actions.update_enterprise(request.user, enterprise, **changes)
@@ -517,12 +497,14 @@ def found_union(request: HttpRequest, payload: FoundIn):
         founded_on=payload.founded_on,
         kind=payload.kind.value,
         name=payload.name,
-        parent=_referenced(request, payload.parent_id, _("上级组织")) if payload.parent_id else None,
+        parent=orgs_queries.referenced_unit(request.user, payload.parent_id, _("上级组织"))
+        if payload.parent_id
+        else None,
         chairman_name=payload.chairman_name,
         chairman_directly_elected=payload.chairman_directly_elected,
         chairman_elected_on=payload.chairman_elected_on,
         is_project_union=payload.is_project_union,
-        industrial_union=_industrial_union(payload.industrial_union_id),
+        industrial_union=orgs_queries.industrial_union(payload.industrial_union_id),
         code=payload.code,
         reason=payload.reason,
     )

@@ -38,7 +38,7 @@ from unionwork.members.models import (
     MemberStatus,
     Sex,
 )
-from unionwork.orgs.models import OrgUnit
+from unionwork.orgs import queries as orgs_queries
 
 router = Router(tags=["会员"])
 
@@ -308,17 +308,6 @@ def _card(request: HttpRequest, card_id: int) -> MemberCard:
     return MemberCard.objects.select_related(*CARD_RELATED).get_in_scope(request.user, "view", pk=card_id)
 
 
-def _referenced(request: HttpRequest, unit_id: int, what: str) -> OrgUnit:
-    """A unit named in the body, in the user's scope, or 400 (unknown and outside look alike)."""
-    unit = OrgUnit.objects.restrict(request.user, "view").filter(pk=unit_id).first()
-    if unit is None:
-        raise ActionError(
-            _("%(what)s（编号 %(id)s）不存在，或不在您的管辖范围内。") % {"what": what, "id": unit_id},
-            code="not_found",
-        )
-    return unit
-
-
 def _keyset(qs: QuerySet, page: PageQuery) -> dict:
     """One page in id order after ``page.after``, and the key of the next page."""
     qs = qs.order_by("pk")
@@ -376,7 +365,7 @@ def get_member(request: HttpRequest, member_id: int):
 def create_member(request: HttpRequest, payload: MemberCreateIn):
     member = actions.register_member(
         request.user,
-        _referenced(request, payload.union_id, _("所在工会")),
+        orgs_queries.referenced_unit(request.user, payload.union_id, _("所在工会")),
         name=payload.name,
         id_number=payload.id_number,
         employment_form=payload.employment_form.value,
@@ -427,7 +416,7 @@ def update_member(request: HttpRequest, member_id: int, payload: MemberUpdateIn)
 )
 def transfer_member(request: HttpRequest, member_id: int, payload: TransferIn):
     member = _member(request, member_id)
-    to_union = _referenced(request, payload.to_union_id, _("转入的工会"))
+    to_union = orgs_queries.referenced_unit(request.user, payload.to_union_id, _("转入的工会"))
     member = actions.transfer_member(request.user, member, to_union, on=payload.on, note=payload.note)
     return _fresh_member(member)
 
@@ -490,7 +479,7 @@ def issue_card(request: HttpRequest, member_id: int):
     description="为组织及其全部下级中尚未持卡的在会会员发卡，返回发卡批次（张数、起止卡号）。",
 )
 def issue_cards(request: HttpRequest, payload: IssueIn):
-    unit = _referenced(request, payload.unit_id, _("发卡范围"))
+    unit = orgs_queries.referenced_unit(request.user, payload.unit_id, _("发卡范围"))
     return Status(201, actions.issue_cards(request.user, unit))
 
 

@@ -17,9 +17,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, filtered
-from unionwork.core.errors import ActionError
 from unionwork.core.views import history_of
 from unionwork.orgs import actions, queries
+from unionwork.orgs import queries as orgs_queries
 from unionwork.orgs.filters import OrgUnitFilter
 from unionwork.orgs.models import OrgEvent, OrgKind, OrgStatus, OrgUnit
 
@@ -174,27 +174,6 @@ def _unit(request: HttpRequest, unit_id: int) -> OrgUnit:
     return OrgUnit.objects.select_related(*LIST_RELATED).get_in_scope(request.user, "view", pk=unit_id)
 
 
-def _referenced(request: HttpRequest, unit_id: int, what: str) -> OrgUnit:
-    """A unit named in the body, in the user's scope, or 400 (an unknown one and one outside look alike)."""
-    unit = OrgUnit.objects.restrict(request.user, "view").filter(pk=unit_id).first()
-    if unit is None:
-        raise ActionError(
-            _("%(what)s（编号 %(id)s）不存在，或不在您的管辖范围内。") % {"what": what, "id": unit_id},
-            code="not_found",
-        )
-    return unit
-
-
-def _industrial_union(unit_id: int | None) -> OrgUnit | None:
-    """An industrial union may be linked from anywhere in the city: the list is short and public."""
-    if unit_id is None:
-        return None
-    unit = OrgUnit.objects.filter(pk=unit_id, kind=OrgKind.INDUSTRIAL).first()
-    if unit is None:
-        raise ActionError(_("编号 %(id)s 不是产业工会，或不存在。") % {"id": unit_id}, code="not_found")
-    return unit
-
-
 def _fresh(unit: OrgUnit) -> OrgUnit:
     """The unit as stored after an action, with what the output schema shows."""
     return OrgUnit.objects.select_related(*LIST_RELATED).get(pk=unit.pk)
@@ -264,11 +243,11 @@ def create_unit(request: HttpRequest, payload: OrgUnitCreateIn):
     """Set up a unit under ``parent_id``."""
     unit = actions.create_unit(
         request.user,
-        parent=_referenced(request, payload.parent_id, _("上级组织")),
+        parent=orgs_queries.referenced_unit(request.user, payload.parent_id, _("上级组织")),
         name=payload.name,
         kind=payload.kind.value,
         code=payload.code,
-        industrial_union=_industrial_union(payload.industrial_union_id),
+        industrial_union=orgs_queries.industrial_union(payload.industrial_union_id),
         reason=payload.reason,
     )
     return Status(201, _fresh(unit))
@@ -289,7 +268,7 @@ def update_unit(request: HttpRequest, unit_id: int, payload: OrgUnitUpdateIn):
         unit,
         name=payload.name if "name" in sent else None,
         code=(payload.code or "") if "code" in sent else None,
-        industrial_union=_industrial_union(payload.industrial_union_id)
+        industrial_union=orgs_queries.industrial_union(payload.industrial_union_id)
         if "industrial_union_id" in sent
         else False,
         reason=payload.reason,
@@ -306,7 +285,7 @@ def update_unit(request: HttpRequest, unit_id: int, payload: OrgUnitUpdateIn):
 def move_unit(request: HttpRequest, unit_id: int, payload: MoveIn):
     """Put the unit and its whole subtree under another parent."""
     unit = _unit(request, unit_id)
-    new_parent = _referenced(request, payload.parent_id, _("新的上级组织"))
+    new_parent = orgs_queries.referenced_unit(request.user, payload.parent_id, _("新的上级组织"))
     return _fresh(actions.move_unit(request.user, unit, new_parent, payload.reason))
 
 
@@ -319,7 +298,7 @@ def move_unit(request: HttpRequest, unit_id: int, payload: MoveIn):
 def merge_unit(request: HttpRequest, unit_id: int, payload: MergeIn):
     """Merge the unit into ``target_id``; returns the merged unit (status merged, merged_into_id set)."""
     unit = _unit(request, unit_id)
-    target = _referenced(request, payload.target_id, _("并入的组织"))
+    target = orgs_queries.referenced_unit(request.user, payload.target_id, _("并入的组织"))
     actions.merge_units(request.user, unit, target, payload.reason)
     return _fresh(unit)
 

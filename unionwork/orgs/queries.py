@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from unionwork.orgs.models import OrgEvent, OrgStatus, OrgUnit
+from unionwork.core.errors import ActionError
+from unionwork.orgs.models import OrgEvent, OrgKind, OrgStatus, OrgUnit
 
 _LATIN = re.compile(r"^[a-z0-9]+$")
 
@@ -37,3 +39,25 @@ def children_of(user, unit: OrgUnit, include_inactive: bool = False) -> list[Org
 def unit_history(unit: OrgUnit) -> list[OrgEvent]:
     """The domain timeline of a unit, newest first."""
     return list(OrgEvent.objects.filter(unit=unit).order_by("-at", "-id")[:200])
+
+
+def referenced_unit(user, unit_id: int, what: str) -> OrgUnit:
+    """A unit named in a request body, in the user's scope, or an ActionError (400) that words an
+    unknown unit and one outside the scope alike."""
+    unit = OrgUnit.objects.restrict(user, "view").filter(pk=unit_id).first()
+    if unit is None:
+        raise ActionError(
+            _("%(what)s（编号 %(id)s）不存在，或不在您的管辖范围内。") % {"what": what, "id": unit_id},
+            code="not_found",
+        )
+    return unit
+
+
+def industrial_union(unit_id: int | None) -> OrgUnit | None:
+    """An industrial union to link to, from anywhere in the city (the list is short and public)."""
+    if unit_id is None:
+        return None
+    unit = OrgUnit.objects.filter(pk=unit_id, kind=OrgKind.INDUSTRIAL).first()
+    if unit is None:
+        raise ActionError(_("编号 %(id)s 不是产业工会，或不存在。") % {"id": unit_id}, code="not_found")
+    return unit

@@ -26,6 +26,7 @@ from pydantic import ConfigDict
 
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, filtered
 from unionwork.core.errors import ActionError
+from unionwork.orgs import queries as orgs_queries
 from unionwork.orgs.models import OrgUnit
 from unionwork.stability import actions, queries
 from unionwork.stability import periods as P
@@ -490,17 +491,6 @@ def _case_of(incident: Incident) -> Case | None:
         return None
 
 
-def _referenced_unit(request: HttpRequest, unit_id: int, what: str) -> OrgUnit:
-    """A unit named in the body, in the caller's scope, or 400 (unknown and outside look alike)."""
-    unit = OrgUnit.objects.restrict(request.user).filter(pk=unit_id).first()
-    if unit is None:
-        raise ActionError(
-            _("%(what)s（编号 %(id)s）不存在，或不在您的管辖范围内。") % {"what": what, "id": unit_id},
-            code="not_found",
-        )
-    return unit
-
-
 def _report(request: HttpRequest, pk: int) -> Report:
     return Report.objects.select_related(*REPORT_RELATED).get_in_scope(request.user, pk=pk)
 
@@ -560,7 +550,7 @@ def get_report(request: HttpRequest, pk: int):
 )
 def file_report(request: HttpRequest, payload: ReportFileIn):
     """File a report or a nil report through the actions; the server's clock decides timeliness."""
-    org = _referenced_unit(request, payload.org_id, _("报送单位"))
+    org = orgs_queries.referenced_unit(request.user, payload.org_id, _("报送单位"))
     kind, start = payload.period_kind.value, payload.period_start
     if payload.is_nil:
         if payload.disputes_found or payload.disputes_resolved or payload.workers_involved:
@@ -630,7 +620,7 @@ def get_incident(request: HttpRequest, pk: int):
 )
 def report_incident(request: HttpRequest, payload: IncidentIn):
     """Report an incident through the action; it opens the incident's case."""
-    org = _referenced_unit(request, payload.org_id, _("责任单位"))
+    org = orgs_queries.referenced_unit(request.user, payload.org_id, _("责任单位"))
     incident = actions.report_incident(
         request.user,
         org,
