@@ -4,11 +4,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from unionwork.accounts.filters import UserFilter
 from unionwork.accounts.models import Role, User
-from unionwork.core.api import READ_ERRORS, filtered
+from unionwork.core.api import READ_ERRORS, Pagination, filtered
 from unionwork.core.scope import ACTION_ROLES
 
 router = Router(tags=["账号"])
@@ -110,7 +110,7 @@ def me(request: HttpRequest):
     summary="账号列表",
     description="管理员：其管辖范围内的账号；其他角色：只有本人的账号。",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_accounts(request: HttpRequest, filters: Query[AccountQuery]):
     """Accounts in the caller's scope (administrators); for other roles, the caller's own account."""
     qs = _visible_accounts(request.user).select_related("org")

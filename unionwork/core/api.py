@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 
 from unionwork.core.errors import ActionError
 
@@ -40,6 +41,19 @@ WRITE_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
+
+# A page number beyond this is refused (422) before it reaches the database: an OFFSET past
+# PostgreSQL's bigint is a database error, and no list has a billion pages.
+MAX_PAGE = 1_000_000
+
+
+class Pagination(PageNumberPagination):
+    """The page-number pagination every list operation uses, with bounded parameters."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)
+
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
 

@@ -17,10 +17,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from unionwork.core import import_views
-from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS
+from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import all_importers, jobs
 from unionwork.core.imports.engine import side_progress
@@ -161,7 +161,7 @@ def upload(
     summary="导入任务列表",
     description="管辖范围内的导入任务，新的在前。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_jobs(request: HttpRequest, importer: str | None = None, mine: bool = False):
     qs = ImportJob.objects.restrict(request.user).defer("errors")
     if importer:

@@ -17,9 +17,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, filtered
+from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination, filtered
 from unionwork.core.errors import ActionError
 from unionwork.founding import actions, queries
 from unionwork.founding.filters import EnterpriseFilter, GrassrootsUnionFilter
@@ -382,7 +382,7 @@ def _fresh_enterprise(enterprise: Enterprise) -> Enterprise:
     summary="企业列表",
     description="管辖范围内的企业，按名称分页列出；筛选与网页相同。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseQuery]):
     qs = queries.annotate_expectation(queries.enterprises(request.user).select_related(*ENTERPRISE_RELATED))
     return filtered(EnterpriseApiFilter, filters, qs, request).order_by("name", "pk")
@@ -449,7 +449,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
     summary="基层工会列表",
     description="管辖范围内的基层工会和联合工会的建会记录，新建的在前。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_unions(request: HttpRequest, filters: Query[UnionQuery]):
     qs = queries.unions(request.user).select_related(*UNION_RELATED)
     return filtered(UnionApiFilter, filters, qs, request).order_by("-founded_on", "-pk")
@@ -520,7 +520,7 @@ def found_union(request: HttpRequest, payload: FoundIn):
     summary="建会目标列表",
     description="管辖范围内各单位某年度的建会目标（默认今年）。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_targets(request: HttpRequest, filters: Query[TargetQuery]):
     qs = queries.targets(request.user).select_related("unit").filter(year=filters.year or _this_year())
     if filters.unit is not None:

@@ -14,9 +14,9 @@ import django_filters
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, filtered
+from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination, filtered
 from unionwork.core.views import history_of
 from unionwork.orgs import actions, queries
 from unionwork.orgs import queries as orgs_queries
@@ -188,7 +188,7 @@ def _fresh(unit: OrgUnit) -> OrgUnit:
     summary="组织列表",
     description="管辖范围内的组织，按树的顺序分页列出；不指定 status 时包括已注销、已合并的组织。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_units(request: HttpRequest, filters: Query[OrgUnitQuery]):
     """The units in the caller's scope, filtered, in tree order."""
     qs = OrgUnit.objects.restrict(request.user, "view").select_related(*LIST_RELATED)
@@ -212,7 +212,7 @@ def get_unit(request: HttpRequest, unit_id: int):
     summary="直接下级",
     description="管辖范围内的直接下级组织；默认只列正常状态的，include_inactive=true 时包括已注销、已合并的。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_children(request: HttpRequest, unit_id: int, include_inactive: bool = False):
     """The direct children of a unit that lie in the caller's scope."""
     return queries.children_of(request.user, _unit(request, unit_id), include_inactive=include_inactive)

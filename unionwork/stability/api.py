@@ -21,10 +21,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, filtered
+from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination, filtered
 from unionwork.core.errors import ActionError
 from unionwork.orgs import queries as orgs_queries
 from unionwork.orgs.models import OrgUnit
@@ -522,7 +522,7 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
     summary="维稳信息报告列表",
     description="管辖范围内的定期报告和零报告，按报告期从新到旧分页列出。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_reports(request: HttpRequest, filters: Query[ReportQuery]):
     """The reports in the caller's scope, filtered, newest period first."""
     qs = Report.objects.restrict(request.user).select_related(*REPORT_RELATED)
@@ -593,7 +593,7 @@ def amend_report(request: HttpRequest, pk: int, payload: ReportAmendIn):
     summary="矛盾纠纷事件列表",
     description="管辖范围内的事件，按报告时间从新到旧分页列出。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_incidents(request: HttpRequest, filters: Query[IncidentQuery]):
     qs = Incident.objects.restrict(request.user).select_related(*INCIDENT_RELATED)
     return filtered(IncidentFilter, filters, qs, request).order_by("-reported_at", "-pk")
@@ -658,7 +658,7 @@ def amend_incident(request: HttpRequest, pk: int, payload: IncidentAmendIn):
     summary="案件列表",
     description="发生在管辖范围内的案件，按立案时间从新到旧分页列出。",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
     qs = Case.objects.restrict(request.user).select_related(*CASE_RELATED)
     return filtered(CaseApiFilter, filters, qs, request).order_by("-opened_at", "-pk")
