@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ADMINISTRATOR
+from unionwork.core.text import is_digits
 
 from .models import User
 
@@ -60,7 +61,7 @@ def qr_svg(device: TOTPDevice) -> str:
 
 def _check_code(device: TOTPDevice, code: str) -> bool:
     code = "".join((code or "").split())
-    if not code.isdigit() or len(code) != device.digits:
+    if not is_digits(code) or len(code) != device.digits:
         device.throttle_increment(commit=True)
         return False
     return device.verify_token(code)

@@ -15,6 +15,7 @@ from unionwork.accounts.filters import UserFilter
 from unionwork.accounts.forms import AccountForm, LoginForm, OwnPasswordForm, PasswordResetForm, TokenForm
 from unionwork.accounts.models import User
 from unionwork.core.errors import ActionError
+from unionwork.core.text import is_digits
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 
 
@@ -171,7 +172,7 @@ def profile(request):
             elif "revoke" in request.POST:
                 token = (
                     user.api_tokens.filter(pk=request.POST["revoke"]).first()
-                    if request.POST["revoke"].isdigit()
+                    if is_digits(request.POST["revoke"])
                     else None
                 )
                 if token is not None:

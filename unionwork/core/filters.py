@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core.text import is_digits
+
 
 class SubtreeFilter(django_filters.CharFilter):
     """Filter by an org unit, given by id or code, including its whole subtree.
@@ -37,7 +39,7 @@ class SubtreeFilter(django_filters.CharFilter):
         if not value:
             return None
         return units.filter(code=value).first() or (
-            units.filter(pk=value).first() if value.isdigit() else None
+            units.filter(pk=value).first() if is_digits(value) else None
         )
 
     def display(self, value, user) -> str:
@@ -54,7 +56,7 @@ class SubtreeFilter(django_filters.CharFilter):
         units = OrgUnit.objects.restrict(user)
         value = str(value).strip()
         unit = units.filter(code=value).first() or (
-            units.filter(pk=value).first() if value.isdigit() else None
+            units.filter(pk=value).first() if is_digits(value) else None
         )
         if unit is None:
             return qs.none()

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core.text import is_digits
+
 ISO_DATE = "%Y-%m-%d"
 DATE_INPUT_FORMATS = [ISO_DATE, "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 
@@ -109,7 +111,7 @@ class PickerWidget(forms.Select):
         if not self.allow_multiple_selected:
             groups.append((None, [self.create_option(name, "", "", not chosen, 0)], 0))
         if chosen and field is not None:
-            qs = field.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
+            qs = field.queryset.filter(pk__in=[v for v in chosen if is_digits(v)])
             for i, obj in enumerate(qs, start=1):
                 groups.append(
                     (

@@ -19,6 +19,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
+from unionwork.core.text import is_digits
+
 LIMIT = 20
 
 
@@ -76,7 +78,7 @@ def matches(source: Source, user, params, q: str) -> list[Model]:
 
 def int_param(params, name: str) -> int | None:
     value = (params.get(name) or "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if is_digits(value) and len(value) < 12 else None
 
 
 def list_param(params, name: str) -> list[str]:

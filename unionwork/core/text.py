@@ -29,3 +29,8 @@ def pinyin_of(text: str, person: bool = False) -> tuple[str, str]:
     full = "".join(s for s in syllables if s.isalnum())
     initials = "".join(s[0] for s in syllables if s and s[0].isalnum())
     return full, initials
+
+
+def is_digits(value: str) -> bool:
+    """One or more ASCII digits: ``str.isdigit`` also accepts ``¹`` and ``①``, which ``int`` refuses."""
+    return value.isascii() and value.isdigit()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionwork.core.forms import BootstrapMixin, DateInput, PickerField, PickerMultipleField
+from unionwork.core.text import is_digits
 from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import Enterprise, Industry, Ownership
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
@@ -129,7 +130,7 @@ class FoundUnionForm(BootstrapMixin, forms.Form):
 
     def clean_enterprises(self):
         chosen = {e.pk: e for e in self.cleaned_data["enterprises"]}
-        order = [int(v) for v in self.data.getlist(self.add_prefix("enterprises")) if str(v).isdigit()]
+        order = [int(v) for v in self.data.getlist(self.add_prefix("enterprises")) if is_digits(str(v))]
         return [chosen[pk] for pk in dict.fromkeys(order) if pk in chosen]
 
 

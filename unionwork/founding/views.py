@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from unionwork.core import exports, indicators
 from unionwork.core.errors import ActionError
 from unionwork.core.models import ImportJob
+from unionwork.core.text import is_digits
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.founding import actions, forms, queries
 from unionwork.founding.filters import EnterpriseFilter, GrassrootsUnionFilter
@@ -466,7 +467,7 @@ class UnionFoundView(ActionFormView):
     def get(self, request, *args, **kwargs):
         initial = {"founded_on": timezone.localdate()}
         pk = request.GET.get("enterprise", "")
-        if pk.isdigit():
+        if is_digits(pk):
             e = Enterprise.objects.restrict(request.user, "change").filter(pk=int(pk)).first()
             if e is not None:
                 initial["enterprises"] = [e.pk]
@@ -619,11 +620,11 @@ def _save_targets(request, unit: OrgUnit, year: int):
             continue
         raw = raw.strip()
         pk = key.removeprefix("target_")
-        if not pk.isdigit():
+        if not is_digits(pk):
             continue
         if raw == "":
             continue
-        if not raw.isdigit():
+        if not is_digits(raw):
             errors.append(_("目标数应为不小于 0 的整数（“%(v)s”）。") % {"v": raw[:20]})
             continue
         values[int(pk)] = int(raw)

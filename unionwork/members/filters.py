@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.filters import SubtreeFilter as CoreSubtreeFilter
+from unionwork.core.text import is_digits
 from unionwork.members import queries
 from unionwork.members.models import CardStatus, EmploymentForm, Member, MemberStatus
 
@@ -19,7 +20,7 @@ class SubtreeFilter(CoreSubtreeFilter):
         units = OrgUnit.objects.restrict(getattr(self.parent.request, "user", None))
         value = str(value).strip()
         unit = units.filter(code=value).first() or (
-            units.filter(pk=value).first() if value.isdigit() else None
+            units.filter(pk=value).first() if is_digits(value) else None
         )
         if unit is None:
             return qs.none()

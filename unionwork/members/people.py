@@ -14,7 +14,7 @@ import re
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from unionwork.core.text import SURNAME_OVERRIDES
+from unionwork.core.text import SURNAME_OVERRIDES, is_digits
 
 NAME_MAX = 50
 _NAME_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z·•．. \-]{2,50}")
@@ -83,7 +83,7 @@ def clean_name(raw: str) -> str:
 
 def clean_phone(raw: str) -> str:
     """A mobile (11 digits, 1[3-9]…) or landline (0411-84123456) number; ValueError if not one."""
-    if len(raw) == 11 and raw.isdigit() and raw[0] == "1" and raw[1] in "3456789":
+    if len(raw) == 11 and is_digits(raw) and raw[0] == "1" and raw[1] in "3456789":
         return raw  # the common case, without the general rules below
     text = (raw or "").strip().replace(" ", "").replace("\u3000", "")
     if text.startswith("+86"):

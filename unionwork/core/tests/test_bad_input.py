@@ -225,3 +225,15 @@ def test_what_a_view_lets_through_is_still_a_4xx_not_a_500():
             assert r is not None and r.status_code == 400
             assert _chinese(r.content.decode())
     assert mw.process_exception(rf.get("/"), KeyError("x")) is None  # real bugs stay 500s and are logged
+
+
+@pytest.mark.parametrize("value", ["¹", "①", "٣x", "１２"])
+def test_digits_that_are_not_ascii_are_refused_not_a_500(api, pages, value):
+    """``str.isdigit`` accepts ``¹`` which ``int`` refuses: a filter by unit must not pass it on."""
+    for url in ["/api/v1/members/", "/api/v1/members/cards/"]:
+        r = api.get(url, {"under": value})
+        assert r.status_code < 500, (url, value, r.content[:300])
+    for url in ["/members/list/", "/orgs/list/", "/audit/"]:
+        for param in ["under", "parent"]:
+            r = pages.get(url, {param: value})
+            assert r.status_code < 500, (url, param, value)
