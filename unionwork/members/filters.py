@@ -14,16 +14,8 @@ class SubtreeFilter(CoreSubtreeFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        from unionwork.orgs.models import OrgUnit
-
-        units = OrgUnit.objects.restrict(getattr(self.parent.request, "user", None))
-        value = str(value).strip()
-        unit = units.filter(code=value).first() or (
-            units.filter(pk=value).first() if value.isdigit() else None
-        )
-        if unit is None:
-            return qs.none()
-        return qs.under(unit)
+        unit = self.unit(value, getattr(self.parent.request, "user", None))
+        return qs.none() if unit is None else qs.under(unit)
 
 
 class MemberFilter(django_filters.FilterSet):
