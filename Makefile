@@ -18,7 +18,7 @@ help:
 	@echo "make run    set up and start the platform on http://$(HOST):$(PORT) (SQLite, demo data)"
 	@echo "make test   run every test (SQLite, and PostgreSQL where one is reachable)"
 	@echo "make bench  run the benchmarks under bench/"
-	@echo "make lint   ruff"
+	@echo "make lint   import-linter (module boundaries) and ruff; make test runs it first"
 
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON_BOOT)" ]; then echo "需要 Python 3.12 或更高版本（Django 6 的要求）。请安装后重试。 Python 3.12+ is required."; exit 1; fi
@@ -40,7 +40,7 @@ run: venv
 	$(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv
+test: venv lint
 	$(PY) -m pytest
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL reachable: running every test on it too =="; \
@@ -50,7 +50,9 @@ test: venv
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Before the tests: the module boundaries (import-linter contracts in pyproject.toml), then ruff.
 lint: venv
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m ruff check unionwork bench
 	$(PY) -m ruff format --check unionwork bench
 

@@ -49,8 +49,8 @@ def make_rows(n: int):
     """N enterprise rows as the bureau's file carries them (header first)."""
     import random
 
-    from unionwork.demo.city import INDUSTRY_WEIGHTS, OWNERSHIP_WEIGHTS
     from unionwork.founding import uscc
+    from unionwork.founding.demo import INDUSTRY_WEIGHTS, OWNERSHIP_WEIGHTS
     from unionwork.founding.models import Industry, Ownership
     from unionwork.orgs.models import OrgKind, OrgUnit
 

@@ -34,7 +34,7 @@ from unionwork.accounts.api import router as accounts_router
 from unionwork.accounts.models import ApiToken
 from unionwork.core import audit, security
 from unionwork.core.api import validation_message
-from unionwork.core.import_api import router as imports_router
+from unionwork.core.imports.api import router as imports_router
 from unionwork.dashboard.api import router as indicators_router
 from unionwork.founding.api import router as founding_router
 from unionwork.members.api import router as members_router

@@ -17,7 +17,7 @@ handler400 = "unionwork.core.bad_input.bad_request"  # 413 for bodies over the l
 urlpatterns = [
     path("", include("unionwork.core.urls")),
     path("accounts/", include("unionwork.accounts.urls")),
-    path("imports/", include("unionwork.core.import_urls")),
+    path("imports/", include("unionwork.core.imports.urls")),
     path("orgs/", include("unionwork.orgs.urls")),
     path("founding/", include("unionwork.founding.urls")),
     path("members/", include("unionwork.members.urls")),

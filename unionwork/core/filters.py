@@ -12,16 +12,25 @@ class SubtreeFilter(django_filters.CharFilter):
     ``path_field`` is the field holding the record's org path (``path`` for units themselves,
     ``org__path`` for records of a unit). The unit is looked up inside the user's scope only, so
     naming a unit outside it filters to nothing rather than revealing it.
+
+    The units are those of the picker source ``source`` (``units``, declared by the orgs module
+    in its ``pickers.py``): core names no module.
     """
 
-    def __init__(self, *args, path_field: str = "org__path", **kwargs):
+    def __init__(self, *args, path_field: str = "org__path", source: str = "units", **kwargs):
         from unionwork.core.forms import ScopedUnitPickerWidget
 
         self.path_field = path_field
+        self.source = source
         kwargs.setdefault("label", _("所属组织（含下级）"))
         kwargs.pop("help_text", None)  # chosen by searching, not typed
-        kwargs.setdefault("widget", ScopedUnitPickerWidget("units"))
+        kwargs.setdefault("widget", ScopedUnitPickerWidget(source))
         super().__init__(*args, **kwargs)
+
+    def units(self, user):
+        from unionwork.core import pickers
+
+        return pickers.get(self.source).model.objects.restrict(user)
 
     @property
     def field(self):
@@ -32,9 +41,7 @@ class SubtreeFilter(django_filters.CharFilter):
 
     def unit(self, value, user):
         """The unit a value names (by code or id) inside the user's scope, or None."""
-        from unionwork.orgs.models import OrgUnit
-
-        units = OrgUnit.objects.restrict(user)
+        units = self.units(user)
         value = str(value or "").strip()
         if not value:
             return None
@@ -50,14 +57,8 @@ class SubtreeFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        from unionwork.orgs.models import OrgUnit
-
         user = getattr(self.parent.request, "user", None)
-        units = OrgUnit.objects.restrict(user)
-        value = str(value).strip()
-        unit = units.filter(code=value).first() or (
-            units.filter(pk=value).first() if is_digits(value) else None
-        )
+        unit = self.unit(value, user)
         if unit is None:
             return qs.none()
         return qs.filter(**{f"{self.path_field}__startswith": unit.path})

@@ -48,7 +48,7 @@ def seed_module_demos():
     from django.test import override_settings
 
     from unionwork.core import audit, indicators
-    from unionwork.demo import city
+    from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
 

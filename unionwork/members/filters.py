@@ -4,7 +4,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.filters import SubtreeFilter as CoreSubtreeFilter
-from unionwork.core.text import is_digits
 from unionwork.members import queries
 from unionwork.members.models import CardStatus, EmploymentForm, Member, MemberStatus
 
@@ -15,16 +14,8 @@ class SubtreeFilter(CoreSubtreeFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        from unionwork.orgs.models import OrgUnit
-
-        units = OrgUnit.objects.restrict(getattr(self.parent.request, "user", None))
-        value = str(value).strip()
-        unit = units.filter(code=value).first() or (
-            units.filter(pk=value).first() if is_digits(value) else None
-        )
-        if unit is None:
-            return qs.none()
-        return qs.under(unit)
+        unit = self.unit(value, getattr(self.parent.request, "user", None))
+        return qs.none() if unit is None else qs.under(unit)
 
 
 class MemberFilter(django_filters.FilterSet):

@@ -153,11 +153,13 @@ def update_unit(
     _check_may(user, unit)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit)
-    changes = []
+    changes = []  # what the event says, in Chinese
+    changed = []  # which fields changed: decides the event's kind
     if name is not None:
         name = _clean_name(name)
         if name != unit.name:
             changes.append(_("名称由“%(a)s”改为“%(b)s”") % {"a": unit.name, "b": name})
+            changed.append("name")
             unit.name = name
             unit.pinyin, unit.initials = pinyin_of(name)
     if code is not None:
@@ -168,6 +170,7 @@ def update_unit(
                     _("代码 %(code)s 已被其他组织使用。") % {"code": code}, code="duplicate_code"
                 )
             changes.append(_("代码由 %(a)s 改为 %(b)s") % {"a": unit.code or "-", "b": code or "-"})
+            changed.append("code")
             unit.code = code
     relink = industrial_union is not False and industrial_union != unit.industrial_union
     if relink:
@@ -180,6 +183,7 @@ def update_unit(
         changes.append(
             _("所属产业工会改为“%(n)s”") % {"n": industrial_union.name if industrial_union else "-"}
         )
+        changed.append("industrial_union")
     if not changes:
         return unit
     unit.save()
@@ -189,11 +193,7 @@ def update_unit(
         unit.refresh_from_db()
         indicators.subtree_moved(unit.path, unit.path, old_ipath, unit.ipath)
     audit.record(unit, "update", before, audit.snapshot(unit), note=reason)
-    kind = (
-        OrgEvent.Kind.RENAMED
-        if name is not None and len(changes) == 1 and changes[0].startswith("名称")
-        else OrgEvent.Kind.UPDATED
-    )
+    kind = OrgEvent.Kind.RENAMED if changed == ["name"] else OrgEvent.Kind.UPDATED
     _log(unit, kind, "；".join(changes), reason)
     return unit
 

@@ -1,6 +1,6 @@
 """Import jobs as a user meets them: start one, map its columns, fetch its error file, clean up.
 
-The pages (:mod:`unionwork.core.import_views`) and the API call these functions; none of them
+The pages (:mod:`unionwork.core.imports.views`) and the API call these functions; none of them
 trusts its caller to have checked roles or scope.
 
 - :func:`start_import` stores an upload (encrypted, :mod:`unionwork.core.crypto`) as a pending

@@ -39,7 +39,7 @@ def _form_classes() -> list[type[forms.BaseForm]]:
     for config in apps.get_app_configs():
         if not config.name.startswith("unionwork."):
             continue
-        for modname in ("forms", "import_views"):
+        for modname in ("forms", "imports.views"):
             try:
                 module = importlib.import_module(f"{config.name}.{modname}")
             except ModuleNotFoundError:

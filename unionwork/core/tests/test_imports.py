@@ -551,7 +551,7 @@ class TestViews:
         assert not ImportJob.objects.filter(user=gjz_admin).exists()
 
     def test_too_large_upload_is_refused(self, client, gjz_admin, monkeypatch):
-        from unionwork.core import import_views
+        from unionwork.core.imports import views as import_views
 
         monkeypatch.setattr(import_views, "MAX_UPLOAD_BYTES", 10)
         client.force_login(gjz_admin)

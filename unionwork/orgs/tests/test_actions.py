@@ -49,6 +49,15 @@ def test_create_rename_and_history(gjz):
     assert verbs == [("create", "gjz_admin"), ("update", "gjz_admin")]
 
 
+def test_event_kind_follows_the_fields_changed_not_the_wording(gjz):
+    new = actions.create_unit(gjz, parent=unit("210211001001"), name="演示改码工会", kind=OrgKind.GRASSROOTS)
+    actions.update_unit(gjz, new, code="DEMO-K1")  # the code alone: an update
+    actions.update_unit(gjz, new, name="演示改码工会二", code="DEMO-K2")  # name and code: an update
+    actions.update_unit(gjz, new, name="演示改码工会三")  # the name alone: a renaming
+    kinds = list(OrgEvent.objects.filter(unit=new).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["created", "updated", "updated", "renamed"]
+
+
 def test_move_rewrites_the_whole_subtree(gjz):
     township, other_township = unit("210211001"), unit("210211002")
     community = OrgUnit.objects.filter(parent=township).first()

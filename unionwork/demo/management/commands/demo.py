@@ -24,21 +24,19 @@ class Command(BaseCommand):
         return result
 
     def handle(self, *args, **opts):
-        from unionwork.demo import city
+        from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
 
         self.step("组织树与演示账号", seed_foundation)
         if opts["scale"] == "city":
-            self.step("企业与基层工会（城市规模）", city.seed_city, self.stdout)
+            self.step("企业与基层工会（城市规模）", founding_demo.seed_city, self.stdout)
             self.step("会员（城市规模）", members_demo.seed_city, n=opts["members"], stdout=self.stdout)
         else:
-            self.step("企业与基层工会", city.seed_small, self.stdout)
+            self.step("企业与基层工会", founding_demo.seed_small, self.stdout)
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
-        from unionwork.founding.demo import seed_pending
-
-        self.step("待确认的建会登记", seed_pending)
+        self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
             for ind in indicators.all_indicators():

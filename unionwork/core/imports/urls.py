@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from unionwork.core import import_views as views
+from unionwork.core.imports import views
 
 app_name = "imports"
 urlpatterns = [

@@ -19,10 +19,10 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from unionwork.core import import_views
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import all_importers, jobs
+from unionwork.core.imports import views as import_views
 from unionwork.core.imports.engine import side_progress
 from unionwork.core.models import ImportJob
 

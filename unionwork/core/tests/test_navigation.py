@@ -1,0 +1,67 @@
+"""The menu is declared by the modules (``<app>/navigation.py``) and collected by core."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from unionwork.core import navigation
+
+pytestmark = pytest.mark.django_db
+
+CORE = Path(__file__).resolve().parents[1]
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def test_every_module_declares_its_menu_entry_in_menu_order():
+    names = [item.url_name for item in navigation.items()]
+    assert names == [
+        "dashboard:home",
+        "orgs:browser",
+        "founding:home",
+        "members:home",
+        "stability:home",
+        "imports:jobs",
+        "accounts:list",
+        "core:audit",
+        "core:security-events",
+    ]
+    declared_by = {item.url_name.split(":")[0] for item in navigation.items()}
+    modules = {c.label for c in apps.get_app_configs() if c.name.startswith("unionwork.")} - {"demo"}
+    assert modules <= declared_by  # every module with pages has its entry
+
+
+def test_the_menu_shows_what_the_roles_allow(client):
+    viewer = _user("gjz_viewer")
+    labels = [str(item.label) for _url, item, _active in navigation.menu(viewer, "/")]
+    assert "维稳" in labels and "账号" not in labels and "审计" not in labels
+    admin = _user("city_admin")
+    client.force_login(admin)
+    html = client.get("/orgs/").text
+    assert re.search(r'class="nav-link active" href="/orgs/"', html)
+    for _url, item, _active in navigation.menu(admin, "/orgs/"):
+        assert f">{item.label}</a>" in html
+    links = navigation.account_links()
+    assert f'href="{links["profile"]}"' in html and f'action="{links["logout"]}"' in html
+
+
+@override_settings(UNIONWORK_HOME="")
+def test_the_plain_start_page_lists_the_entries_that_describe_themselves(client):
+    client.force_login(_user("gjz_viewer"))
+    html = client.get("/").text
+    assert "四级组织树" in html  # orgs describes itself and a viewer may open it
+    assert "谁在何时改了什么" not in html  # the audit is for administrators
+
+
+def test_core_templates_link_to_no_module():
+    """Core's templates name only core's own pages; a module's pages come from its declarations."""
+    own = {"core", "imports", "api"}
+    for template in (CORE / "templates").rglob("*.html"):
+        for namespace in re.findall(r"\{%\s*url\s+['\"](\w+):", template.read_text()):
+            assert namespace in own, f"{template.relative_to(CORE)} links to the module {namespace}"
