@@ -21,7 +21,7 @@ class CoreConfig(AppConfig):
         # Uploaded and error files of imports hold personal data: gone after UNIONWORK_IMPORT_FILE_DAYS.
         schedule.register_daily("core.purge_import_files", tasks.purge_import_files, at=datetime.time(3, 0))
         # The audit chain's head, anchored outside the database (docs/keys.md).
-        from unionwork.core import audit_tasks
+        from unionwork.core.audit import tasks as audit_tasks
 
         schedule.register_hourly("core.audit_anchor", audit_tasks.anchor_audit_chain)
         # Security events: recorded on Django's login signals; kept UNIONWORK_SECURITY_EVENT_DAYS (>= 180).

@@ -407,7 +407,7 @@ class AuditListView(ScopedListView):
 
     @property
     def filterset_class(self):
-        from unionwork.core.audit_filters import AuditEventFilter
+        from unionwork.core.audit.filters import AuditEventFilter
 
         return AuditEventFilter
 
@@ -440,7 +440,7 @@ class SecurityEventListView(ScopedListView):
 
     @property
     def filterset_class(self):
-        from unionwork.core.audit_filters import SecurityEventFilter
+        from unionwork.core.audit.filters import SecurityEventFilter
 
         return SecurityEventFilter
 
