@@ -7,8 +7,8 @@ import json
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.management import call_command
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
