@@ -73,9 +73,9 @@ class AuditEvent(models.Model):
         return self.seq is not None or self.seal is None
 
     def verb_display(self) -> str:
-        from unionwork.core.audit import VERB_LABELS
+        from unionwork.core.audit.labels import verb_label
 
-        return str(VERB_LABELS.get(self.verb, self.verb))
+        return verb_label(self.verb, self.model)
 
     def actor_display(self) -> str:
         """The person by name (``actor`` is select_related on lists), else the recorded label."""

@@ -39,7 +39,7 @@ from unionwork.core.audit.chain import (
     snapshot,
 )
 from unionwork.core.audit.context import Actor, NoActorError, acting_as, current_actor, set_actor
-from unionwork.core.audit.labels import KEYED_VERB, VERB_LABELS
+from unionwork.core.audit.labels import KEYED_VERB, verb_choices, verb_label
 from unionwork.core.audit.verify import VerifyResult, link_bound, verify
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "GENESIS",
     "KEYED_VERB",
     "MIN_KEY_LENGTH",
-    "VERB_LABELS",
     "Actor",
     "Anchor",
     "AuditAnchorError",
@@ -74,5 +73,7 @@ __all__ = [
     "seal",
     "set_actor",
     "snapshot",
+    "verb_choices",
+    "verb_label",
     "verify",
 ]

@@ -28,12 +28,10 @@ class AuditEventFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         from django.apps import apps
 
-        from unionwork.core.audit import VERB_LABELS
+        from unionwork.core.audit.labels import verb_choices
 
         super().__init__(*args, **kwargs)
-        self.filters["verb"].extra["choices"] = sorted(
-            ((k, str(v)) for k, v in VERB_LABELS.items()), key=lambda c: c[1]
-        )
+        self.filters["verb"].extra["choices"] = verb_choices()
         self.filters["model"].extra["choices"] = sorted(
             (
                 (m._meta.label_lower, str(m._meta.verbose_name))

@@ -1,48 +1,43 @@
-"""How verbs read in the interface."""
+"""How audit verbs read in the interface: declared by each module, collected, never listed here.
 
-from django.utils.translation import gettext_lazy as _
+A module lists its verbs on its AppConfig (``audit_verbs = {"found": _("建会"), ...}``), and
+:func:`unionwork.core.registry.declare` registers them under the module's label. Two modules may
+use one verb word for different things (founding's ``reopen`` 恢复经营, stability's ``reopen``
+退回重办): an event's verb reads as the module of its record declares it, then as core's
+generic verbs (create, update, delete, import) read, then as any module declares it.
+"""
 
-KEYED_VERB = "audit_keyed"
+from __future__ import annotations
 
-# How verbs read in the interface; modules add their own verbs here as they land.
-VERB_LABELS = {
-    "create": _("新建"),
-    "update": _("修改"),
-    "delete": _("删除"),
-    "move": _("调整隶属"),
-    "merge": _("合并"),
-    "deregister": _("注销"),
-    "reactivate": _("恢复"),
-    "import": _("导入"),
-    "password": _("修改密码"),
-    "unlock": _("解锁"),
-    "view_pii": _("查看个人信息"),
-    KEYED_VERB: _("审计链启用密钥"),
-    # stability
-    "file_report": _("报送报告"),
-    "file_nil_report": _("报送零报告"),
-    "amend": _("更正"),
-    "report_incident": _("报告事件"),
-    "record_concealed": _("登记瞒报事件"),
-    "open_case": _("立案"),
-    "assess": _("研判"),
-    "own": _("领导包案"),
-    "mediate": _("调处"),
-    "resolve": _("化解"),
-    "verify": _("核实办结"),
-    "reopen": _("退回重办"),
-    "escalate": _("上报上级"),
-    "register_petition": _("信访登记"),
-    "schedule_reception": _("安排接待日"),
-    "record_reception": _("登记接待"),
-    "adopt_plan": _("启用应急预案"),
-    "start_emergency": _("启动应急处置"),
-    "log_emergency": _("应急处置记录"),
-    "close_emergency": _("结束应急处置"),
-    "record_accountability": _("登记问责"),
-    "add_member": _("增加领导小组成员"),
-    "end_member": _("成员离任"),
-    "update_rules": _("修改维稳规则"),
-    "set_heightened": _("设置敏感时期"),
-    "cancel_heightened": _("撤销敏感时期"),
-}
+from unionwork.core.registry import Registry
+
+KEYED_VERB = "audit_keyed"  # the event from which the chain is keyed (migrated installations)
+
+VERBS = Registry("audit verb")  # "<app label>.<verb>" -> label
+
+
+def register(app_label: str, verb: str, label) -> None:
+    VERBS.add(f"{app_label}.{verb}", label)
+
+
+def verb_label(verb: str, model: str = "") -> str:
+    """The Chinese label of ``verb`` on an event about ``model`` ("app_label.model"), else the verb."""
+    app_label = model.split(".", 1)[0] if model else ""
+    for key in (f"{app_label}.{verb}", f"core.{verb}"):
+        if key in VERBS:
+            return str(VERBS.get(key))
+    for key, label in VERBS.items():
+        if key.split(".", 1)[1] == verb:
+            return str(label)
+    return verb
+
+
+def verb_choices() -> list[tuple[str, str]]:
+    """(verb, label) for a filter: each verb once, its labels joined when modules differ."""
+    labels: dict[str, list[str]] = {}
+    for key, label in VERBS.items():
+        verb = key.split(".", 1)[1]
+        text = str(label)
+        if text not in labels.setdefault(verb, []):
+            labels[verb].append(text)
+    return sorted(((verb, "／".join(texts)) for verb, texts in labels.items()), key=lambda c: c[1])
