@@ -9,6 +9,7 @@ UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are 
 UNIONWORK_IMPORT_MAX_*  bounds of an upload (rows, columns, cells, bytes, zip members/ratio; see below)
 UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
 UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
+UNIONWORK_AUDIT_LINK_MINUTES  audit_verify --no-link: an event unlinked this long is a finding (default 10)
 UNIONWORK_SECURITY_EVENT_DAYS  days security events are kept (default 180, never fewer)
 UNIONWORK_SECURITY_LOG_FILE  JSON-lines file of security events (default var/security-events.jsonl)
 UNIONWORK_CLIENT_IP_HEADER  behind a reverse proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR)
@@ -240,6 +241,8 @@ UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
 UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
     "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")
 )
+# `audit_verify --no-link` reports a committed event still unlinked this long after it was written.
+UNIONWORK_AUDIT_LINK_MINUTES = int(os.environ.get("UNIONWORK_AUDIT_LINK_MINUTES", "10"))
 # API tokens expire: the default and the longest lifetime a user may choose, in days.
 UNIONWORK_API_TOKEN_DAYS = int(os.environ.get("UNIONWORK_API_TOKEN_DAYS", "90"))
 UNIONWORK_API_TOKEN_MAX_DAYS = int(os.environ.get("UNIONWORK_API_TOKEN_MAX_DAYS", "365"))

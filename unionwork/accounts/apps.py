@@ -6,15 +6,17 @@ class AccountsConfig(AppConfig):
     name = "unionwork.accounts"
     label = "accounts"
     verbose_name = _("账号与角色")
+    # How this module's verbs read in the audit trail (core/audit/labels.py).
+    audit_verbs = {
+        "password": _("修改密码"),
+        "unlock": _("解锁"),
+        "2fa_enable": _("启用两步验证"),
+        "2fa_disable": _("关闭两步验证"),
+        "2fa_reset": _("重置两步验证"),
+    }
 
     def ready(self):
-        from unionwork.accounts import middleware  # noqa: F401  (the login-time stamp's signal receiver)
-        from unionwork.core import audit
+        from unionwork.core.registry import declare
 
-        audit.VERB_LABELS.update(
-            {
-                "2fa_enable": _("启用两步验证"),
-                "2fa_disable": _("关闭两步验证"),
-                "2fa_reset": _("重置两步验证"),
-            }
-        )
+        declare(self)
+        from unionwork.accounts import middleware  # noqa: F401  (the login-time stamp's signal receiver)

@@ -8,20 +8,28 @@ class CoreConfig(AppConfig):
     name = "unionwork.core"
     label = "core"
     verbose_name = _("公共机制")
+    # Verbs every module may use; a module's own verbs are declared on its AppConfig.
+    audit_verbs = {
+        "create": _("新建"),
+        "update": _("修改"),
+        "delete": _("删除"),
+        "import": _("导入"),
+        "audit_keyed": _("审计链启用密钥"),
+    }
 
     def ready(self):
-        # Each module declares its indicators in its own indicators.py.
-        from django.utils.module_loading import autodiscover_modules
+        # What each module declares (indicators, importers, pickers, notifications, audit verbs)
+        # is collected by every app's ready() through this one function (core/registry.py).
+        from unionwork.core.registry import declare
 
-        autodiscover_modules("indicators")
-        # What awaits a user and the deadline reminders: each module's notifications.py.
-        from unionwork.core import notifications, schedule, tasks  # noqa: F401 - core's own source
+        declare(self)
+        from unionwork.core import schedule, tasks
 
         schedule.register_daily("core.deadline_reminders", tasks.send_deadline_reminders)
         # Uploaded and error files of imports hold personal data: gone after UNIONWORK_IMPORT_FILE_DAYS.
         schedule.register_daily("core.purge_import_files", tasks.purge_import_files, at=datetime.time(3, 0))
         # The audit chain's head, anchored outside the database (docs/keys.md).
-        from unionwork.core import audit_tasks
+        from unionwork.core.audit import tasks as audit_tasks
 
         schedule.register_hourly("core.audit_anchor", audit_tasks.anchor_audit_chain)
         # Security events: recorded on Django's login signals; kept UNIONWORK_SECURITY_EVENT_DAYS (>= 180).
@@ -33,6 +41,3 @@ class CoreConfig(AppConfig):
         )
         # Import jobs a dead worker left running are marked failed (each new import checks too).
         schedule.register_hourly("core.recover_imports", tasks.recover_imports)
-        autodiscover_modules("notifications")
-        # ... and the search sources of the one picker in its own pickers.py.
-        autodiscover_modules("pickers")

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from unionwork.core.models import IndicatorValue
+from unionwork.core.registry import Registry
 
 RATE = "%"
 COUNT = "count"
@@ -75,23 +76,23 @@ class Indicator:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-_REGISTRY: dict[str, Indicator] = {}
+INDICATORS = Registry("indicator")
 
 
 def register(indicator: Indicator) -> Indicator:
-    _REGISTRY[indicator.key] = indicator
-    return indicator
+    """Declare an indicator (in a module's indicators.py, collected by core.registry.declare)."""
+    return INDICATORS.add(indicator.key, indicator)
 
 
 def get(key: str) -> Indicator:
     try:
-        return _REGISTRY[key]
+        return INDICATORS.get(key)
     except KeyError:
         raise KeyError(f"indicator {key!r} is not registered") from None
 
 
 def all_indicators() -> list[Indicator]:
-    return list(_REGISTRY.values())
+    return INDICATORS.values()
 
 
 def month_of(when: datetime.date | datetime.datetime | None = None) -> datetime.date:

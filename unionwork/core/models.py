@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,15 +35,31 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # The chain (core/audit/chain.py): written unlinked (seq NULL, prev_hash "", a placeholder
+    # hash) with a seal over the content; the sequencer sets seq, prev_hash and hash after commit.
+    # Events linked before the sequencer existed have neither seq nor seal (chain order: id).
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    seq = models.BigIntegerField(_("链上序号"), null=True, blank=True, editable=False)
+    # NULL: linked before the sequencer existed (and a NOT NULL column would rebuild the table on SQLite)
+    seal = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
-        indexes = [models.Index(fields=["model", "object_id"])]
+        indexes = [
+            models.Index(fields=["model", "object_id"]),
+            models.Index(
+                fields=["id"], condition=Q(seq__isnull=True, seal__isnull=False), name="core_audit_unlinked"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=Q(seq__isnull=False), name="core_audit_seq_unique"
+            )
+        ]
         ordering = ["-id"]
 
     def __str__(self):
@@ -51,10 +68,14 @@ class AuditEvent(models.Model):
     def get_absolute_url(self):
         return reverse("core:audit-detail", args=[self.pk])
 
-    def verb_display(self) -> str:
-        from unionwork.core.audit import VERB_LABELS
+    @property
+    def linked(self) -> bool:
+        return self.seq is not None or self.seal is None
 
-        return str(VERB_LABELS.get(self.verb, self.verb))
+    def verb_display(self) -> str:
+        from unionwork.core.audit.labels import verb_label
+
+        return verb_label(self.verb, self.model)
 
     def actor_display(self) -> str:
         """The person by name (``actor`` is select_related on lists), else the recorded label."""

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.models import Notice
+from unionwork.core.registry import Registry
 
 # Roles that act on a deadline (the ones reminded): the administrators and data-entry staff.
 ACTING_ROLES = {"administrator", "editor"}
@@ -89,26 +90,25 @@ class Group:
         return max(self.count - len(self.items), 0)
 
 
-_SOURCES: dict[str, Source] = {}
-_REMINDERS: dict[str, ReminderSource] = {}
+SOURCES = Registry("notification source")
+REMINDERS = Registry("reminder source")
 
 
 def register(source: Source) -> Source:
-    _SOURCES[source.key] = source
-    return source
+    """Declare a source (in a module's notifications.py, collected by core.registry.declare)."""
+    return SOURCES.add(source.key, source)
 
 
 def register_reminders(source: ReminderSource) -> ReminderSource:
-    _REMINDERS[source.key] = source
-    return source
+    return REMINDERS.add(source.key, source)
 
 
 def sources() -> list[Source]:
-    return sorted(_SOURCES.values(), key=lambda s: (s.order, s.key))
+    return sorted(SOURCES.values(), key=lambda s: (s.order, s.key))
 
 
 def reminder_sources() -> list[ReminderSource]:
-    return list(_REMINDERS.values())
+    return REMINDERS.values()
 
 
 def badge_count(user, now: datetime.datetime | None = None) -> int:

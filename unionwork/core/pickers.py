@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
+from unionwork.core.registry import Registry
 from unionwork.core.text import is_digits
 
 LIMIT = 20
@@ -37,38 +38,39 @@ class Source:
     placeholder: str = ""  # what the empty box says one can type (Chinese, through gettext)
 
 
-_SOURCES: dict[str, Source] = {}
-_LABELS: dict[type[Model], Callable[[Model], str]] = {}
+SOURCES = Registry("picker source")
 
 
 def register(source: Source) -> Source:
-    _SOURCES[source.name] = source
-    _LABELS.setdefault(source.model, source.label)
-    return source
+    """Declare a source (in a module's pickers.py, collected by core.registry.declare)."""
+    return SOURCES.add(source.name, source)
 
 
 def get(name: str) -> Source:
     try:
-        return _SOURCES[name]
+        return SOURCES.get(name)
     except KeyError:
         raise Http404 from None
 
 
 def source_for(model: type[Model]) -> Source:
     """The first source registered for ``model`` (a form that only knows its queryset)."""
-    for source in _SOURCES.values():
+    for source in SOURCES.values():
         if source.model is model:
             return source
     raise LookupError(model)
 
 
 def all_sources() -> dict[str, Source]:
-    return dict(_SOURCES)
+    return dict(SOURCES.items())
 
 
 def label(obj) -> str:
-    fn = _LABELS.get(type(obj))
-    return fn(obj) if fn else str(obj)
+    """The record as the first source declared for its model shows it."""
+    try:
+        return source_for(type(obj)).label(obj)
+    except LookupError:
+        return str(obj)
 
 
 def matches(source: Source, user, params, q: str) -> list[Model]:

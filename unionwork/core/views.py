@@ -254,7 +254,7 @@ def label_events(events: list[AuditEvent], model=None) -> list[AuditEvent]:
             for k, (a, b) in ev.changes().items()
             if k not in hidden and not (a in (None, "", []) and b in (None, "", []))
         ]
-        ev.verb_label = audit.VERB_LABELS.get(ev.verb, ev.verb)
+        ev.verb_label = audit.verb_label(ev.verb, ev.model)
         actor = actors.get(ev.actor_id)
         ev.actor_name = _display_name(actor) if actor is not None else _system_label(ev.actor_label)
         ev.source_label = source_label(ev.source)
@@ -407,7 +407,7 @@ class AuditListView(ScopedListView):
 
     @property
     def filterset_class(self):
-        from unionwork.core.audit_filters import AuditEventFilter
+        from unionwork.core.audit.filters import AuditEventFilter
 
         return AuditEventFilter
 
@@ -440,7 +440,7 @@ class SecurityEventListView(ScopedListView):
 
     @property
     def filterset_class(self):
-        from unionwork.core.audit_filters import SecurityEventFilter
+        from unionwork.core.audit.filters import SecurityEventFilter
 
         return SecurityEventFilter
 

@@ -135,10 +135,8 @@ def table(user, node: OrgUnit, indicator: Indicator, month: datetime.date | None
 
 def shown_indicators() -> list[Indicator]:
     """The indicators of the dashboard and of the statistical tables: every registered one except
-    tests' and those a module keeps for the detail of its own pages (tag ``detail``)."""
-    return [
-        i for i in indicators.all_indicators() if not i.key.startswith("test.") and "detail" not in i.tags
-    ]
+    those a module keeps for the detail of its own pages (tag ``detail``)."""
+    return [i for i in indicators.all_indicators() if "detail" not in i.tags]
 
 
 def key_figures(node: OrgUnit, month=None) -> list[tuple[Indicator, Figure]]:

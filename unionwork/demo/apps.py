@@ -6,3 +6,8 @@ class DemoConfig(AppConfig):
     name = "unionwork.demo"
     label = "demo"
     verbose_name = _("演示数据")
+
+    def ready(self):
+        from unionwork.core.registry import declare
+
+        declare(self)

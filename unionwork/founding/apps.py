@@ -6,26 +6,26 @@ class FoundingConfig(AppConfig):
     name = "unionwork.founding"
     label = "founding"
     verbose_name = _("企业与建会")
+    # How this module's verbs read in the audit trail (core/audit/labels.py).
+    audit_verbs = {
+        "found": _("建会"),
+        "dissolve": _("撤销"),
+        "close": _("关闭"),
+        "reopen": _("恢复经营"),
+        "set_target": _("下达目标"),
+        "letter": _("责任状"),
+        "submit": _("登记待确认"),
+        "confirm": _("确认"),
+        "return": _("退回"),
+    }
 
     def ready(self):
-        from unionwork.core import audit
+        from unionwork.core.registry import declare
+
+        declare(self)
         from unionwork.founding.actions import on_unit_merged
         from unionwork.orgs.signals import unit_merged
 
-        # How this module's verbs read in the history (core's table is open to modules).
-        audit.VERB_LABELS.update(
-            {
-                "found": _("建会"),
-                "dissolve": _("撤销"),
-                "close": _("关闭"),
-                "reopen": _("恢复经营"),
-                "set_target": _("下达目标"),
-                "letter": _("责任状"),
-                "submit": _("登记待确认"),
-                "confirm": _("确认"),
-                "return": _("退回"),
-            }
-        )
         unit_merged.connect(on_unit_merged, dispatch_uid="founding.on_unit_merged")
         from unionwork.founding.indicators import on_unit_status_changed
         from unionwork.orgs.signals import unit_status_changed

@@ -6,12 +6,19 @@ class MembersConfig(AppConfig):
     name = "unionwork.members"
     label = "members"
     verbose_name = _("会员")
+    # How this module's verbs read in the audit trail (core/audit/labels.py).
+    audit_verbs = {
+        "transfer": _("转会"),
+        "leave": _("离会"),
+        "rejoin": _("重新入会"),
+        "issue_card": _("发卡"),
+        "card": _("会员卡变更"),
+        "view_pii": _("查看个人信息"),
+    }
 
     def ready(self):
-        from unionwork.core import audit
+        from unionwork.core.registry import declare
         from unionwork.members import signals
 
+        declare(self)
         signals.connect()
-        # How this module's verbs read in the audit trail.
-        for verb, label in signals.VERB_LABELS.items():
-            audit.VERB_LABELS.setdefault(verb, label)

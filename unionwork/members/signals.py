@@ -9,15 +9,6 @@ target (each stint closed and a new one opened, audited, see :func:`actions.move
 
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
-from django.utils.translation import gettext_lazy as _
-
-VERB_LABELS = {
-    "transfer": _("转会"),
-    "leave": _("离会"),
-    "rejoin": _("重新入会"),
-    "issue_card": _("发卡"),
-    "card": _("会员卡变更"),
-}
 
 
 def on_subtree_moved(sender, old_path: str, new_path: str, **kwargs) -> None:

@@ -13,7 +13,7 @@ through its actions, one record at a time, derives from :class:`RowwiseImporter`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import batched
 from typing import Any, ClassVar
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from unionwork.core import audit
 from unionwork.core.imports.columns import CellError, Column, Pending
+from unionwork.core.registry import Registry
 from unionwork.core.scope import path_in_scope
 
 
@@ -150,46 +151,26 @@ class RowWriteError(Exception):
         self.message = message
 
 
-@dataclass
-class _Registry:
-    importers: dict[str, type[Importer]] = field(default_factory=dict)
-    loaded: bool = False
-
-
-_registry = _Registry()
+IMPORTERS = Registry("importer")
 
 
 def register(importer_cls: type[Importer]) -> type[Importer]:
-    """Make an importer available under its ``name`` (usable as a class decorator)."""
-    current = _registry.importers.get(importer_cls.name)
-    if current is not None and current.__qualname__ != importer_cls.__qualname__:
-        raise ValueError(f"importer name {importer_cls.name!r} is already registered by {current!r}")
-    _registry.importers[importer_cls.name] = importer_cls
-    return importer_cls
+    """Declare an importer under its ``name`` (a class decorator in a module's imports.py,
+    collected by core.registry.declare); a second importer under a taken name is refused."""
+    return IMPORTERS.add(importer_cls.name, importer_cls)
 
 
 def get_importer(name: str) -> type[Importer]:
     """The importer registered under ``name``; LookupError if there is none."""
-    _load_modules()
     try:
-        return _registry.importers[name]
+        return IMPORTERS.get(name)
     except KeyError:
         raise LookupError(name) from None
 
 
 def all_importers() -> list[type[Importer]]:
     """Every registered importer, by name."""
-    _load_modules()
-    return [_registry.importers[k] for k in sorted(_registry.importers)]
-
-
-def _load_modules() -> None:
-    """Import each installed app's ``imports`` module, where importers register themselves."""
-    from django.utils.module_loading import autodiscover_modules
-
-    if not _registry.loaded:
-        autodiscover_modules("imports")
-        _registry.loaded = True
+    return [IMPORTERS.get(k) for k in sorted(IMPORTERS.keys())]
 
 
 def messages_of(exc: ValidationError) -> str:

@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
-from unionwork.core.audit_db import statements
+from unionwork.core.audit.db import statements
 
 
 def forwards(apps, schema_editor):
-    for sql in statements(schema_editor.connection.vendor, on=True):
+    for sql in statements(schema_editor.connection.vendor, on=True, version=1):
         schema_editor.execute(sql)
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from unionwork.core import audit
-from unionwork.core.audit_db import set_append_only
+from unionwork.core.audit.db import set_append_only
 from unionwork.core.models import AuditEvent
 from unionwork.orgs import actions
 from unionwork.orgs.models import OrgKind
@@ -53,6 +53,7 @@ def test_verify_detects_tampering(acting, tamper):
     a = _new_unit("甲工会")
     _new_unit("乙工会")
     _new_unit("丙工会")
+    audit.link_pending()  # committed and linked, as after a real transaction
     ids = list(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:6])
     _drop_triggers()
     if tamper == "alter":

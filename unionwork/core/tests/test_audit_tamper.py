@@ -1,17 +1,19 @@
 """The four tamperings of issue 10 point 6, each detected: a deleted tail, a chain rewritten with
 the public code but without the key, an emptied table, and the shipped ``flush`` command."""
 
+import hashlib
 import importlib
 import json
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from unionwork.core import audit
-from unionwork.core.audit_db import set_append_only
+from unionwork.core.audit.db import set_append_only
 from unionwork.core.management.commands import flush as flush_command
 from unionwork.core.models import AuditEvent, AuditHead
 from unionwork.orgs import actions
@@ -33,6 +35,8 @@ def _events(n, prefix="锚点测试工会"):
     parent = unit("210211001001")
     for i in range(n):
         actions.create_unit(None, parent=parent, name=f"{prefix}{i}", kind=OrgKind.GRASSROOTS)
+    # committed: linked by the sequencer (a test's transaction never commits, so link here)
+    audit.link_pending()
 
 
 def _set_head(last_hash, count):
@@ -103,7 +107,7 @@ def test_a_chain_rewritten_without_the_key_is_reported(acting, anchors, how):
     if how == "plain_sha256":
         _rewrite_chain(audit.legacy_hash)
     else:
-        guessed = audit.hashlib.sha256(b"unionwork-audit-chain\0dev-derived-audit:guess").digest()
+        guessed = hashlib.sha256(b"unionwork-audit-chain\0dev-derived-audit:guess").digest()
         _rewrite_chain(lambda prev, payload: audit.event_hash(prev, payload, guessed))
     result = audit.verify(anchors=[])  # detected by the key alone, even with no anchor
     assert not result.ok
@@ -188,31 +192,39 @@ def test_the_key_is_required_outside_debug(settings):
     settings.UNIONWORK_AUDIT_KEY = ""
     settings.DEBUG = False
     settings.SECRET_KEY = "a-real-production-secret-key-of-some-length"
-    with pytest.raises(audit.ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured):
         audit.audit_key()
     settings.UNIONWORK_AUDIT_KEY = "k" * 32
-    assert audit.audit_key() != audit.hashlib.sha256(b"unionwork-audit-chain\0" + b"x" * 32).digest()
+    assert audit.audit_key() != hashlib.sha256(b"unionwork-audit-chain\0" + b"x" * 32).digest()
+
+
+def _as_legacy_chain():
+    """Turn the events into a chain as the code before the key wrote it: plain SHA-256 links in
+    id order, no sequence, no seal."""
+    prev = audit.GENESIS
+    for ev in AuditEvent.objects.order_by("id"):
+        h = audit.legacy_hash(prev, audit._payload(ev))
+        AuditEvent.objects.filter(pk=ev.pk).update(prev_hash=prev, hash=h, seq=None, seal=None)
+        prev = h
+    _set_head(prev, AuditEvent.objects.count())
 
 
 def test_legacy_events_are_kept_behind_a_keyed_boundary(acting):
-    """Migration 0004: events written before the key keep their plain hashes; the boundary the key
+    """Migration 0006: events written before the key keep their plain hashes; the boundary the key
     signs covers their head, so rewriting them with the public code is still detected."""
     set_append_only(connection, on=False)
     AuditEvent.objects.all().delete()
     AuditHead.objects.all().delete()
-    # a legacy chain, as written by the code before this change
-    original_event_hash = audit.event_hash
-    audit.event_hash = lambda prev, payload, key=None: audit.legacy_hash(prev, payload)
-    try:
-        _events(3, "旧链工会")
-    finally:
-        audit.event_hash = original_event_hash
+    _events(3, "旧链工会")
+    _as_legacy_chain()
     assert not audit.verify(anchors=[]).ok  # without a boundary, unkeyed events do not pass
     migration = importlib.import_module("unionwork.core.migrations.0006_audit_keyed_boundary")
     migration.forwards(django_apps, None)
     boundary = AuditEvent.objects.latest("id")
     assert boundary.verb == audit.KEYED_VERB and boundary.after["legacy_events"] == 3
-    _events(1, "新链工会")
+    set_append_only(connection, on=True)
+    _events(1, "新链工会")  # linked by the sequencer after the boundary
+    assert AuditEvent.objects.latest("id").seq == 5
     assert audit.verify(anchors=[]).ok, audit.verify(anchors=[]).problems
     # rewrite the legacy part consistently with the public code: the boundary no longer links
     set_append_only(connection, on=False)
@@ -230,7 +242,7 @@ def test_legacy_events_are_kept_behind_a_keyed_boundary(acting):
 
 def test_the_periodic_task_anchors_the_chain(acting, anchors):
     """What the worker's periodic run calls (docs/keys.md): one more signed line per run."""
-    from unionwork.core.audit_tasks import anchor_audit_chain
+    from unionwork.core.audit.tasks import anchor_audit_chain
 
     _events(1)
     result = anchor_audit_chain.enqueue()

@@ -31,7 +31,6 @@ def _units(user):
     return OrgUnit.objects.restrict(user)
 
 
-@imports.register
 class PhoneBookImporter(imports.Importer):
     name = "test.phonebook"
     label = "通讯录"
@@ -58,7 +57,6 @@ class PhoneBookImporter(imports.Importer):
         return user
 
 
-@imports.register
 class FailingWriteImporter(PhoneBookImporter, imports.RowwiseImporter):
     """Writes rows one by one and refuses, at write time only, the name 写入失败."""
 
@@ -71,6 +69,15 @@ class FailingWriteImporter(PhoneBookImporter, imports.RowwiseImporter):
         return "created"
 
     error_fields = {"bad_name": "full_name"}
+
+
+@pytest.fixture(autouse=True)
+def _test_importers(registered):
+    """The test importers exist for this file's tests only (never in the live registry)."""
+    from unionwork.core.imports.base import IMPORTERS
+
+    for importer in (PhoneBookImporter, FailingWriteImporter):
+        registered(IMPORTERS, importer.name, importer)
 
 
 HEADER = ["用户名", "姓名", "所属组织", "手机号", "角色"]

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 _counter = itertools.count()
 
 
-def declare(records: dict) -> str:
-    """A test indicator whose records are (path, ipath) -> [num, den] in memory."""
+def declare(registered, records: dict) -> str:
+    """A test indicator whose records are (path, ipath) -> [num, den] in memory (for this test only)."""
     key = f"test.ind{next(_counter)}"
 
     def own():
@@ -30,14 +30,18 @@ def declare(records: dict) -> str:
         d = sum(v[1] for (p, _i), v in records.items() if p.startswith(prefix))
         return n, d
 
-    indicators.register(
-        indicators.Indicator(key=key, label="测试", numerator_label="分子", own_counts=own, live_subtree=live)
+    registered(
+        indicators.INDICATORS,
+        key,
+        indicators.Indicator(
+            key=key, label="测试", numerator_label="分子", own_counts=own, live_subtree=live
+        ),
     )
     return key
 
 
 @pytest.fixture(scope="module")
-def sample_units(django_db_blocker):
+def sample_units(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         district = OrgUnit.objects.get(code="210211")
         return list(OrgUnit.objects.filter(path__startswith=district.path).order_by("?")[:60])
@@ -53,9 +57,9 @@ def record(records, key, u, num, den):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_rollup_equals_sum_of_children(sample_units, data):
+def test_rollup_equals_sum_of_children(sample_units, registered, data):
     records = {}
-    key = declare(records)
+    key = declare(registered, records)
     changes = data.draw(
         st.lists(
             st.tuples(st.integers(0, len(sample_units) - 1), st.integers(-3, 5), st.integers(0, 9)),
@@ -81,9 +85,9 @@ def test_rollup_equals_sum_of_children(sample_units, data):
     assert {k: v for k, v in before.items() if v != (0, 0)} == {k: v for k, v in after.items() if v != (0, 0)}
 
 
-def test_a_change_shows_at_once_at_every_level():
+def test_a_change_shows_at_once_at_every_level(registered):
     records = {}
-    key = declare(records)
+    key = declare(registered, records)
     g = unit("G0001")
     record(records, key, g, 1, 1)
     for code in ("G0001", "210211001001", "210211001", "210211", "2102", "I01"):
@@ -91,11 +95,11 @@ def test_a_change_shows_at_once_at_every_level():
     assert indicators.value(key, unit("210202")).numerator == 0
 
 
-def test_last_months_figure_stays_when_records_change(monkeypatch):
+def test_last_months_figure_stays_when_records_change(registered, monkeypatch):
     import datetime
 
     records = {}
-    key = declare(records)
+    key = declare(registered, records)
     g = unit("G0002")
     indicators.bump(key, g.path, g.ipath, 2, 4, when=datetime.date(2026, 1, 15))
     indicators.bump(key, g.path, g.ipath, 1, 0, when=datetime.date(2026, 3, 2))
@@ -108,9 +112,9 @@ def test_last_months_figure_stays_when_records_change(monkeypatch):
     assert series[0][1].rate == 50.0
 
 
-def test_a_moved_subtree_carries_its_figures():
+def test_a_moved_subtree_carries_its_figures(registered):
     records = {}
-    key = declare(records)
+    key = declare(registered, records)
     with audit.acting_as(None, "test"):
         a, b = unit("210211001"), unit("210202001")
         community = OrgUnit.objects.filter(parent=a).first()

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from unionwork.core.audit_db import set_append_only
+from unionwork.core.audit.db import set_append_only
 
 
 def flush_allowed() -> bool:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from unionwork.core import audit
+from unionwork.core.audit.anchors import anchor
 
 
 @task
 def anchor_audit_chain(now_iso: str | None = None) -> str:
     """Anchor the chain's head outside the database; return the anchor's line."""
-    return audit.anchor().line()
+    return anchor().line()
