@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from unionwork.core import audit, scope, security
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import ADMINISTRATOR, path_in_scope
+from unionwork.core.scope import ADMINISTRATOR
 from unionwork.members import idnumber, pii
 from unionwork.members import indicators as members_indicators
 from unionwork.members.models import (
@@ -52,12 +52,13 @@ def may_see_pii(user) -> bool:
 
 
 def _check_may(user, unit: OrgUnit, action: str = "change") -> None:
+    """A record to be written in ``unit`` (not created yet): the path rule."""
     scope.check(user, unit.path, unit.ipath, action, what=f"“{unit.name}”")
 
 
 def _check_member(user, member: Member, action: str = "change") -> None:
-    if user is not None:
-        scope.check(user, member.org_path, member.union.ipath, action, what=_("该会员"))
+    """A member that exists: asked of ``Member.objects.restrict`` (the rule the pages read by)."""
+    scope.check_record(user, member, action, what=_("该会员"))
 
 
 def check_union(union: OrgUnit) -> None:
@@ -101,7 +102,7 @@ def check_identity(
 def active_elsewhere_message(user, member: Member) -> str:
     """Where a person is already an active member: masked ID; outside the scope only the union's name."""
     union = member.union
-    if user is None or path_in_scope(user, member.org_path, union.ipath):
+    if user is None or scope.record_in_scope(user, member):
         return _("身份证号 %(id)s（%(name)s）已是“%(u)s”的在会会员。") % {
             "id": member.id_masked,
             "name": member.name,
@@ -317,7 +318,7 @@ def check_transfer_from(user, member: Member) -> None:
     if user is None or not member.is_active:
         return
     union = member.union
-    if path_in_scope(user, member.org_path, union.ipath):
+    if scope.record_in_scope(user, member):
         return
     security_log.warning(
         "refused transfer-in: user=%s member=%s from union=%s (%s) outside the user's scope",

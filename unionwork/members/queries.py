@@ -23,6 +23,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionwork.core.scope import prefix_q
 from unionwork.members import idnumber, pii
 from unionwork.members.models import (
     CARD_IN_FORCE,
@@ -31,7 +32,6 @@ from unionwork.members.models import (
     MemberCard,
     Membership,
     MemberStatus,
-    prefix_q,
 )
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
