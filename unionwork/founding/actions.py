@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, indicators, notifications, scope
+from unionwork.core import audit, identifiers, indicators, notifications, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.founding import indicators as founding_indicators
-from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import (
     Enterprise,
     EnterpriseEvent,
@@ -135,9 +134,9 @@ def register_enterprise(
     """Register an enterprise by hand (the bureau's list comes through the import)."""
     _check(user, community.path, "change")
     try:
-        code = uscc_lib.validate(uscc)
-    except Exception as exc:
-        raise ActionError(exc.messages[0], code="uscc") from exc
+        code = identifiers.validate_uscc(uscc)
+    except identifiers.IdentifierError as exc:
+        raise ActionError(exc.message, code="uscc") from None
     if Enterprise.objects.filter(uscc=code).exists():
         raise ActionError(_("统一社会信用代码 %(c)s 已登记。") % {"c": code}, code="uscc")
     data = _clean_enterprise_fields(

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, scope, security
+from unionwork.core import audit, identifiers, scope, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ADMINISTRATOR
-from unionwork.members import idnumber, pii
 from unionwork.members import indicators as members_indicators
+from unionwork.members import pii
 from unionwork.members.models import (
     CARD_HELD,
     CARD_MOVES,
@@ -78,11 +78,11 @@ def check_union(union: OrgUnit) -> None:
 
 def check_identity(
     id_number: Any, birth_date: datetime.date | None = None, sex: str | None = None
-) -> idnumber.CitizenId:
+) -> identifiers.CitizenId:
     """The checked ID number; the birth date and sex given must match those it holds."""
     try:
-        cid = idnumber.parse_id(id_number)
-    except idnumber.IdNumberError as exc:
+        cid = identifiers.parse_id(id_number)
+    except identifiers.IdentifierError as exc:
         raise ActionError(exc.message, code="id_number") from None
     if birth_date and birth_date != cid.birth_date:
         raise ActionError(
@@ -469,18 +469,6 @@ def card_prefix() -> str:
     return (root or "0000")[:4].ljust(4, "0")
 
 
-def luhn_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
 def allocate_card_numbers(count: int) -> list[str]:
     """``count`` new card numbers: prefix, 9-digit serial, Luhn check digit (never repeated).
 
@@ -500,7 +488,7 @@ def allocate_card_numbers(count: int) -> list[str]:
     out = []
     for serial in range(start, start + count):
         body = f"{prefix}{serial:09d}"
-        out.append(body + luhn_digit(body))
+        out.append(body + identifiers.card_check_digit(body))
     return out
 
 
