@@ -192,25 +192,6 @@ def check_records(user, objs, action: str = "change", what: str = "") -> None:
         _refuse_scope(what)
 
 
-def object_paths(obj) -> tuple[str, str] | None:
-    """(path, industrial path) of a scoped record, read through its queryset's declared fields."""
-    qs = _scoped_queryset(type(obj))
-    if qs is None:  # not a scoped record
-        return None
-    qs_class = type(qs)
-    field = qs_class.scope_path_field
-
-    def read(dotted: str | None) -> str:
-        value = obj
-        for part in (dotted or "").split("__"):
-            if not part or value is None:
-                return ""
-            value = getattr(value, part, None)
-        return value or ""
-
-    return read(field), read(qs_class.scope_ipath_field)
-
-
 def allows_on(user, action: str, obj=None) -> bool:
     """:func:`allows` for a record, by the rule :func:`check_record` enforces (its restricted
     queryset; one query), or for the role alone (no record, or one not saved or not scoped)."""

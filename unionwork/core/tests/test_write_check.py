@@ -113,6 +113,9 @@ def test_members_are_checked_by_the_register_rule():
     (in_gjz,) = register("G0002")  # 甘井子区, linked to I02
     for user in (gjz, zs, jx):
         seen = set(Member.objects.restrict(user, "change").values_list("pk", flat=True))
+        # The register's declared ipath_q (linked paths) is the plain rule on the union's ipath.
+        plain = Member.objects.filter(scope.scope_q(user, "org_path", "union__ipath"))
+        assert seen == set(plain.values_list("pk", flat=True))
         for m in (in_zs, in_gjz):
             assert scope.record_in_scope(user, m, "change") == (m.pk in seen)
     assert scope.record_in_scope(jx, in_zs, "change") and not scope.record_in_scope(jx, in_gjz)
