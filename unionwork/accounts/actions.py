@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from unionwork.accounts.models import Role, User
 from unionwork.core import audit, security
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import ROLES, path_in_scope, user_may
+from unionwork.core.scope import ROLES, path_in_scope, record_in_scope, user_may
 from unionwork.orgs.models import OrgUnit
 
 USERNAME_PATTERN = r"[A-Za-z0-9_.@+-]+"
@@ -37,7 +37,7 @@ def _check_manager(actor: User | None, account: User | None = None) -> None:
         return
     if not user_may(actor, "manage"):
         raise ActionError(_("您的角色无权管理账号。"), code="forbidden")
-    if account is not None and not (account.org_id and path_in_scope(actor, account.org.path)):
+    if account is not None and not record_in_scope(actor, account, "manage"):
         raise ActionError(_("该账号不在您的管理范围内。"), code="out_of_scope")
 
 

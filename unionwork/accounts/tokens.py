@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import path_in_scope, user_may
+from unionwork.core.scope import record_in_scope
 
 from .models import ApiToken, User
 
@@ -73,7 +73,7 @@ def revoke_token(user: User | None, token: ApiToken) -> ApiToken:
     """
     owner = token.user
     if user is not None and user.pk != owner.pk:
-        if not (user_may(user, "manage") and path_in_scope(user, owner.audit_org_path())):
+        if not record_in_scope(user, owner, "manage"):
             raise ActionError(_("只能吊销自己的令牌，或您所管理账号的令牌。"), code="forbidden")
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked:

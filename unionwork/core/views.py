@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from unionwork.core import audit
+from unionwork.core import audit, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.models import AuditEvent, Notice, SecurityEvent
 
@@ -367,6 +367,9 @@ class ActionFormView(View):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()  # 404 outside scope comes first
         self.check_role()
+        # A record seen but not changeable (a grant for viewing only): the rule the action applies.
+        if self.object is not None and not scope.allows_on(request.user, self.action, self.object):
+            raise PermissionDenied(_("该记录不在您可修改的范围内。"))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):

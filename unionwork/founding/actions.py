@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, indicators, notifications, scope
+from unionwork.core import audit, identifiers, indicators, notifications, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.founding import indicators as founding_indicators
-from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import (
     Enterprise,
     EnterpriseEvent,
@@ -56,7 +55,8 @@ UNION_KINDS = {OrgKind.GRASSROOTS, OrgKind.JOINT}
 
 # -- helpers ------------------------------------------------------------------------------------
 def _check(user, path: str, action: str, ipath: str = "") -> None:
-    """Refuse unless the user's roles allow ``action`` and ``path`` lies in the user's scope."""
+    """Refuse unless the user's roles allow ``action`` and ``path`` lies in the user's scope: for
+    a record not created yet (an existing one is checked with ``scope.check_record``)."""
     scope.check(user, path, ipath, action)
 
 
@@ -134,9 +134,9 @@ def register_enterprise(
     """Register an enterprise by hand (the bureau's list comes through the import)."""
     _check(user, community.path, "change")
     try:
-        code = uscc_lib.validate(uscc)
-    except Exception as exc:
-        raise ActionError(exc.messages[0], code="uscc") from exc
+        code = identifiers.validate_uscc(uscc)
+    except identifiers.IdentifierError as exc:
+        raise ActionError(exc.message, code="uscc") from None
     if Enterprise.objects.filter(uscc=code).exists():
         raise ActionError(_("统一社会信用代码 %(c)s 已登记。") % {"c": code}, code="uscc")
     data = _clean_enterprise_fields(
@@ -181,7 +181,7 @@ def update_enterprise(user, enterprise: Enterprise, **changes) -> Enterprise:
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("community").get(pk=enterprise.pk)
     )
-    _check(user, enterprise.community.path, "change")
+    scope.check_record(user, enterprise, "change")
     data = _clean_enterprise_fields(dict(changes))
     before = audit.snapshot(enterprise)
     changed = []
@@ -196,10 +196,10 @@ def update_enterprise(user, enterprise: Enterprise, **changes) -> Enterprise:
             setattr(enterprise, field, value)
     if not changed:
         return enterprise
-    if "community" in data:
-        _check(user, enterprise.community.path, "change")  # the record must stay in scope
     with founding_indicators.tracking([enterprise.pk]):
         enterprise.save()
+    if "community" in data or "industry" in data:
+        scope.check_record(user, enterprise, "change")  # the record must stay in scope
     audit.record(enterprise, "update", before, audit.snapshot(enterprise))
     _log(enterprise, EnterpriseEvent.Kind.UPDATED, _("修改了：%(f)s") % {"f": "、".join(changed)}).save()
     return enterprise
@@ -213,7 +213,7 @@ def close_enterprise(
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("community").get(pk=enterprise.pk)
     )
-    _check(user, enterprise.community.path, "change")
+    scope.check_record(user, enterprise, "change")
     if enterprise.status == EnterpriseStatus.CLOSED:
         raise ActionError(_("该企业已经是关闭状态。"))
     closed_on = closed_on or _today()
@@ -234,7 +234,7 @@ def reopen_enterprise(user, enterprise: Enterprise, reason: str = "") -> Enterpr
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("community").get(pk=enterprise.pk)
     )
-    _check(user, enterprise.community.path, "change")
+    scope.check_record(user, enterprise, "change")
     if enterprise.status == EnterpriseStatus.OPERATING:
         raise ActionError(_("该企业正在经营，无需恢复。"))
     before = audit.snapshot(enterprise)
@@ -270,8 +270,8 @@ def _lock_enterprises(user, enterprises: Iterable[Enterprise]) -> list[Enterpris
     )
     if len(locked) != len(ids):
         raise ActionError(_("所选企业中有已不存在的记录，请刷新后重试。"), code="enterprises")
+    scope.check_records(user, locked, "change")
     for e in locked:
-        _check(user, e.community.path, "change")
         if e.status != EnterpriseStatus.OPERATING:
             raise ActionError(_("“%(n)s”已关闭，不能建会。") % {"n": e.name}, code="enterprises")
     covered = [e for e in locked if e.union_id and e.union.status == OrgStatus.ACTIVE]
@@ -562,7 +562,7 @@ def move_submission(
     )
     if move not in SubmissionMove.values:
         raise ActionError(_("未知的操作。"))
-    scope.check(user, sub.parent.path, "", SUBMISSION_MOVE_ACTION[move], what=_("该建会登记"))
+    scope.check_record(user, sub, SUBMISSION_MOVE_ACTION[move], what=_("该建会登记"))
     target = SUBMISSION_WORKFLOW.get(sub.state, {}).get(move)
     if target is None:
         raise ActionError(
@@ -631,7 +631,7 @@ def update_union(
 ) -> GrassrootsUnion:
     """Change a union's chairman, project flag, name or industrial union (``False``: unchanged)."""
     union = GrassrootsUnion.objects.select_for_update(of=("self",)).select_related("unit").get(pk=union.pk)
-    _check(user, union.unit.path, "change", union.unit.ipath)
+    scope.check_record(user, union, "change")
     if not union.is_active:
         raise ActionError(_("该工会已撤销或合并，不能修改。"))
     if name is not None or industrial_union is not False:
@@ -664,7 +664,7 @@ def cover_enterprises(
 ) -> GrassrootsUnion:
     """Enterprises join an existing joint union (入会)."""
     union = GrassrootsUnion.objects.select_for_update(of=("self",)).select_related("unit").get(pk=union.pk)
-    _check(user, union.unit.path, "change")
+    scope.check_record(user, union, "change")
     if not union.is_active:
         raise ActionError(_("该工会已撤销或合并。"))
     if union.unit.kind != OrgKind.JOINT:
@@ -707,8 +707,8 @@ def merge_unions(
     """Merge one union into another: its enterprises pass to the target; the source is kept."""
     source = GrassrootsUnion.objects.select_for_update(of=("self",)).select_related("unit").get(pk=source.pk)
     target = GrassrootsUnion.objects.select_related("unit").get(pk=target.pk)
-    _check(user, source.unit.path, "manage")
-    _check(user, target.unit.path, "manage")
+    scope.check_record(user, source, "manage")
+    scope.check_record(user, target, "manage")
     if not (source.is_active and target.is_active):
         raise ActionError(_("撤销或合并过的工会不能再合并。"))
     if source.pk == target.pk:
@@ -737,7 +737,7 @@ def dissolve_union(
     """Dissolve a union (撤销): deregistered in the tree, kept with its record; its enterprises
     no longer count as having a union."""
     union = GrassrootsUnion.objects.select_for_update(of=("self",)).select_related("unit").get(pk=union.pk)
-    _check(user, union.unit.path, "manage")
+    scope.check_record(user, union, "manage")
     if not (reason or "").strip():
         raise ActionError(_("请填写撤销原因。"), code="reason")
     if not union.is_active:
@@ -851,7 +851,7 @@ def attach_letter(
 ) -> FoundingTarget:
     """Record the target's responsibility letter (目标任务责任状): date, signatories, scan."""
     target = FoundingTarget.objects.select_for_update(of=("self",)).select_related("unit").get(pk=target.pk)
-    _check(user, target.unit.path, "change", target.unit.ipath)
+    scope.check_record(user, target, "change")
     signatories = (signatories or "").strip()
     if not signatories:
         raise ActionError(_("请填写签订人。"), code="signatories")

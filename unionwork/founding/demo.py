@@ -24,9 +24,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from unionwork.core import audit
+from unionwork.core import audit, identifiers
 from unionwork.core.text import pinyin_of
-from unionwork.founding import actions, uscc
+from unionwork.founding import actions
 from unionwork.founding.models import (
     Enterprise,
     EnterpriseStatus,
@@ -179,7 +179,7 @@ def _build_enterprises(
         capital = round(rng.lognormvariate(5, 1.4), 2)
         out.append(
             Enterprise(
-                uscc=uscc.with_check(f"91{community.code[:6]}{code_prefix}{n:07d}"),
+                uscc=identifiers.uscc_with_check(f"91{community.code[:6]}{code_prefix}{n:07d}"),
                 name=_name(rng, industry, n + 1),
                 ownership=ownerships[n],
                 industry=industry,

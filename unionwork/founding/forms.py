@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from unionwork.core import identifiers
 from unionwork.core.forms import BootstrapMixin, DateInput, PickerField, PickerMultipleField
 from unionwork.core.text import is_digits
-from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import Enterprise, Industry, Ownership
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
@@ -70,7 +70,7 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
 
     def clean_uscc(self):
         try:
-            return uscc_lib.validate(self.cleaned_data["uscc"])
+            return identifiers.validate_uscc(self.cleaned_data["uscc"])
         except forms.ValidationError as exc:
             raise forms.ValidationError(exc.messages[0]) from None
 

@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core import audit, imports, indicators
+from unionwork.core import audit, identifiers, imports, indicators
 from unionwork.core.imports import CellError, Change, ImportContext, Row, WriteCounts
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.columns import cell_text
 from unionwork.founding import indicators as founding_indicators
-from unionwork.founding import uscc as uscc_lib
 from unionwork.founding.models import (
     OWNERSHIP_CODES,
     Enterprise,
@@ -88,8 +87,8 @@ class UsccColumn(imports.TextColumn):
         super().__init__(header, field, keep_text=True, max_length=40, **kwargs)
 
     def parse(self, raw: Any) -> str:
-        code = uscc_lib.normalize(super().parse(raw))
-        message = uscc_lib.problem(code)
+        code = identifiers.normalize_uscc(super().parse(raw))
+        message = identifiers.uscc_problem(code)
         if message:
             raise CellError(message)
         return code

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.classifications import Industry  # noqa: F401 - re-exported for the module
-from unionwork.core.scope import ScopedQuerySet, scope_q, user_may
+from unionwork.core.scope import ScopedQuerySet
 
 
 class Ownership(models.TextChoices):
@@ -76,16 +76,14 @@ class EnterpriseQuerySet(ScopedQuerySet):
     # An industrial union sees the enterprises covered by the unions linked to it, anywhere.
     scope_ipath_field = "union__ipath"
 
-    def restrict(self, user, action: str = "view") -> EnterpriseQuerySet:
-        """The scope rule, and for an industrial union's user also the enterprises of its
-        industries in every district (DOMAIN.md), when the city has declared them."""
-        if not user_may(user, action):
-            return self.none()
-        q = scope_q(user, self.scope_path_field, self.scope_ipath_field)
+    def extra_scope_q(self, user, action: str) -> Q | None:
+        """An industrial union's user also sees the enterprises of its industries in every
+        district (DOMAIN.md), when the city has declared them. Seeing only: the register is kept
+        where the enterprise lies, so a change (and a founding) stays with the path rule."""
+        if action != "view":
+            return None
         industries = _user_industries(user)
-        if industries:
-            q |= Q(industry__in=industries)
-        return self.filter(q)
+        return Q(industry__in=industries) if industries else None
 
     def operating(self):
         return self.filter(status=EnterpriseStatus.OPERATING)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from unionwork.core import exports, indicators
+from unionwork.core import exports, indicators, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.models import ImportJob
 from unionwork.core.text import is_digits
@@ -222,8 +222,8 @@ def enterprise_detail(request, pk: int):
         "trail": _trail(request, enterprise.community) + [enterprise.community],
         "timeline": queries.enterprise_timeline(enterprise),
         "history": history_of(enterprise),
-        "may_change": user.may("change") and enterprise.community.path.startswith(user.org_path),
-        "may_manage": user.may("manage") and enterprise.community.path.startswith(user.org_path),
+        "may_change": scope.allows_on(user, "change", enterprise),
+        "may_manage": scope.allows_on(user, "manage", enterprise),
         "pending_founding": FoundingSubmission.objects.restrict(user)
         .pending()
         .filter(enterprises=enterprise)

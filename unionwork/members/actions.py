@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, scope, security
+from unionwork.core import audit, identifiers, scope, security
 from unionwork.core.errors import ActionError
-from unionwork.core.scope import ADMINISTRATOR, path_in_scope
-from unionwork.members import idnumber, pii
+from unionwork.core.scope import ADMINISTRATOR
 from unionwork.members import indicators as members_indicators
+from unionwork.members import pii
 from unionwork.members.models import (
     CARD_HELD,
     CARD_MOVES,
@@ -52,12 +52,13 @@ def may_see_pii(user) -> bool:
 
 
 def _check_may(user, unit: OrgUnit, action: str = "change") -> None:
+    """A record to be written in ``unit`` (not created yet): the path rule."""
     scope.check(user, unit.path, unit.ipath, action, what=f"“{unit.name}”")
 
 
 def _check_member(user, member: Member, action: str = "change") -> None:
-    if user is not None:
-        scope.check(user, member.org_path, member.union.ipath, action, what=_("该会员"))
+    """A member that exists: asked of ``Member.objects.restrict`` (the rule the pages read by)."""
+    scope.check_record(user, member, action, what=_("该会员"))
 
 
 def check_union(union: OrgUnit) -> None:
@@ -77,11 +78,11 @@ def check_union(union: OrgUnit) -> None:
 
 def check_identity(
     id_number: Any, birth_date: datetime.date | None = None, sex: str | None = None
-) -> idnumber.CitizenId:
+) -> identifiers.CitizenId:
     """The checked ID number; the birth date and sex given must match those it holds."""
     try:
-        cid = idnumber.parse_id(id_number)
-    except idnumber.IdNumberError as exc:
+        cid = identifiers.parse_id(id_number)
+    except identifiers.IdentifierError as exc:
         raise ActionError(exc.message, code="id_number") from None
     if birth_date and birth_date != cid.birth_date:
         raise ActionError(
@@ -101,7 +102,7 @@ def check_identity(
 def active_elsewhere_message(user, member: Member) -> str:
     """Where a person is already an active member: masked ID; outside the scope only the union's name."""
     union = member.union
-    if user is None or path_in_scope(user, member.org_path, union.ipath):
+    if user is None or scope.record_in_scope(user, member):
         return _("身份证号 %(id)s（%(name)s）已是“%(u)s”的在会会员。") % {
             "id": member.id_masked,
             "name": member.name,
@@ -317,7 +318,7 @@ def check_transfer_from(user, member: Member) -> None:
     if user is None or not member.is_active:
         return
     union = member.union
-    if path_in_scope(user, member.org_path, union.ipath):
+    if scope.record_in_scope(user, member):
         return
     security_log.warning(
         "refused transfer-in: user=%s member=%s from union=%s (%s) outside the user's scope",
@@ -468,18 +469,6 @@ def card_prefix() -> str:
     return (root or "0000")[:4].ljust(4, "0")
 
 
-def luhn_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
 def allocate_card_numbers(count: int) -> list[str]:
     """``count`` new card numbers: prefix, 9-digit serial, Luhn check digit (never repeated).
 
@@ -499,7 +488,7 @@ def allocate_card_numbers(count: int) -> list[str]:
     out = []
     for serial in range(start, start + count):
         body = f"{prefix}{serial:09d}"
-        out.append(body + luhn_digit(body))
+        out.append(body + identifiers.card_check_digit(body))
     return out
 
 

@@ -14,8 +14,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from unionwork.core import masking
 from unionwork.core.imports import fast
-from unionwork.members import idnumber, pii
+from unionwork.members import pii
 from unionwork.members.models import CardStatus, Member, Membership, MemberStatus
 from unionwork.members.people import person_pinyin
 
@@ -111,7 +112,7 @@ class Packer:
         self.today = today.isoformat()
 
     def pack(self, rows: list) -> PackedMembers:
-        enc, paths, today, mask = self.encrypt, self.paths, self.today, idnumber.mask
+        enc, paths, today, mask = self.encrypt, self.paths, self.today, masking.mask_id
         out = []
         append = out.append
         for row in rows:
@@ -197,7 +198,7 @@ class RosterWriter:
         member_ids = fast.reserve_ids(Member, n)
         stint_ids = fast.reserve_ids(Membership, n)
         enc, key_id, now, today, demo = self.encrypt, self.key.key_id, self.now, self.today, self.is_demo
-        mask = idnumber.mask
+        mask = masking.mask_id
         active, no_card, source, job_id = (
             MemberStatus.ACTIVE.value,
             CardStatus.NONE.value,

@@ -16,8 +16,8 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.utils import timezone
 
-from unionwork.core import audit
-from unionwork.members import idnumber, pii
+from unionwork.core import audit, identifiers
+from unionwork.members import pii
 from unionwork.members.models import Education, EmploymentForm, Member, MemberStatus
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
@@ -67,7 +67,7 @@ def demo_people(n: int, seed: int = 2026, taken: set[str] | None = None):
     while made < n:
         region = rnd.choice(DALIAN_REGIONS)
         birth = BIRTH_START + datetime.timedelta(days=rnd.randrange(BIRTH_DAYS))
-        number = idnumber.make_id(region, birth, rnd.randrange(1000))
+        number = identifiers.make_id(region, birth, rnd.randrange(1000))
         if number in seen:
             continue
         seen.add(number)
@@ -77,7 +77,7 @@ def demo_people(n: int, seed: int = 2026, taken: set[str] | None = None):
         made += 1
         yield (
             name,
-            idnumber.CitizenId(number, birth, sex),
+            identifiers.CitizenId(number, birth, sex),
             phone,
             rnd.choice(FORMS).value,
             rnd.choice(EDUCATION),

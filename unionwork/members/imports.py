@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core import imports
+from unionwork.core import identifiers, imports, masking
 from unionwork.core.errors import ActionError
 from unionwork.core.imports import CellError, ImportContext, Row, WriteCounts, fast
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.normalize import normalize_phone
-from unionwork.members import actions, idnumber, pii
+from unionwork.members import actions, pii
 from unionwork.members.models import Education, EmploymentForm, Member, MemberStatus, Sex
 from unionwork.members.people import clean_name, clean_phone
 from unionwork.orgs.models import OrgStatus, OrgUnit
@@ -46,15 +46,15 @@ class CitizenIdColumn(imports.Column):
     text_format = True
     default_width = 22
 
-    def parse(self, raw: Any) -> idnumber.CitizenId:
+    def parse(self, raw: Any) -> identifiers.CitizenId:
         try:
-            return idnumber.parse_id(raw)
-        except idnumber.IdNumberError as exc:
+            return identifiers.parse_id(raw)
+        except identifiers.IdentifierError as exc:
             raise CellError(exc.message) from None
 
     def display(self, value: Any, ctx: ImportContext | None = None) -> str:
-        number = value.number if isinstance(value, idnumber.CitizenId) else str(value or "")
-        return idnumber.mask(number) if number else ""
+        number = value.number if isinstance(value, identifiers.CitizenId) else str(value or "")
+        return masking.mask_id(number) if number else ""
 
     def kind_help(self) -> str:
         return _("18 位身份证号（旧的 15 位号码会自动升为 18 位），请把整列设为“文本”格式")
@@ -297,10 +297,10 @@ class RosterImporter(imports.Importer):
     # -- keys: the 18-character number; messages show it masked ------------------------------------
     def key_of(self, values: dict[str, Any]) -> Any:
         cid = values.get("id_number")
-        return cid.number if isinstance(cid, idnumber.CitizenId) else None
+        return cid.number if isinstance(cid, identifiers.CitizenId) else None
 
     def key_text(self, key: Any) -> str:
-        return idnumber.mask(str(key))
+        return masking.mask_id(str(key))
 
     def fetch_existing(self, keys: list[Any], ctx: ImportContext) -> dict[Any, Member]:
         """The register's records of these numbers, in any scope (the hash finds them), by number."""
@@ -346,7 +346,7 @@ class RosterImporter(imports.Importer):
     # -- checks across columns -------------------------------------------------------------------
     def validate_row(self, row: Row, ctx: ImportContext) -> None:
         values = row.values
-        cid: idnumber.CitizenId = values["id_number"]
+        cid: identifiers.CitizenId = values["id_number"]
         values["id_hash"] = ctx.state["batch_hashes"][cid.number]
         birth = values.get("birth_date")
         if getattr(birth, "month_only", False):  # 出生年月: the month is what can be compared

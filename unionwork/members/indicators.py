@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import indicators
 from unionwork.core.indicators import COUNT, RATE, Indicator, register
-from unionwork.members.models import CARD_IN_FORCE, CardStatus, Member, MemberStatus, prefix_q
+from unionwork.core.scope import prefix_q
+from unionwork.members.models import CARD_IN_FORCE, CardStatus, Member, MemberStatus
 
 ACTIVE_KEY = "members.active"
 COVERAGE_KEY = "members.card_coverage"

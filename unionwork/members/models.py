@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import masking
-from unionwork.core.scope import ScopedQuerySet, user_may, user_paths
+from unionwork.core.scope import ScopedQuerySet, prefix_q
 
 
 class Sex(models.TextChoices):
@@ -80,24 +80,6 @@ CARD_MOVES = {
 }
 
 
-def _upper(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def prefix_q(field: str, prefix: str) -> Q:
-    """Records whose ``field`` starts with ``prefix``, in a form the database indexes.
-
-    SQLite's LIKE uses an index only if the index is NOCASE, so ``startswith`` scans the table
-    there; a range on the binary index gives the same rows and uses it. PostgreSQL uses the
-    ``varchar_pattern_ops`` indexes for LIKE (a range would depend on the collation).
-    """
-    if not prefix:
-        return Q()
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": prefix, f"{field}__lt": _upper(prefix)})
-    return Q(**{f"{field}__startswith": prefix})
-
-
 def linked_paths(prefix: str) -> list[str]:
     """Paths of the units whose industrial path lies under ``prefix`` (linked to an industrial union)."""
     from unionwork.orgs.models import OrgUnit
@@ -109,26 +91,15 @@ class RegisterQuerySet(ScopedQuerySet):
     """Scope of register records: the union's path (denormalised) or its industrial path."""
 
     scope_path_field = "org_path"
+    scope_ipath_field = "union__ipath"
     union_field = "union"
 
-    def scope_filter(self, user) -> Q:
-        paths = user_paths(user)
-        if not paths:
-            return Q(pk__in=[])
-        q = Q()
-        for p in paths:
-            q |= prefix_q(self.scope_path_field, p)
-            # Units linked to an industrial union in the user's subtree, in any district: by their
-            # paths (point look-ups on the org_path index; an OR with a join would scan).
-            linked = linked_paths(p)
-            if linked:
-                q |= Q(**{f"{self.scope_path_field}__in": linked})
-        return q
-
-    def restrict(self, user, action: str = "view"):
-        if not user_may(user, action):
-            return self.none()
-        return self.filter(self.scope_filter(user))
+    def ipath_q(self, prefix: str) -> Q:
+        # The union's industrial path starts with ``prefix`` exactly when ``org_path`` (the
+        # union's path) is one of the linked units' paths: point look-ups on the org_path index,
+        # where an OR with a join to the union would scan the register.
+        linked = linked_paths(prefix)
+        return Q(**{f"{self.scope_path_field}__in": linked}) if linked else Q(pk__in=[])
 
     def under(self, unit) -> RegisterQuerySet:
         """Records of ``unit`` and its subtree (plus, for an industrial union, its linked units)."""

@@ -23,7 +23,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.members import idnumber, pii
+from unionwork.core import identifiers
+from unionwork.core.scope import prefix_q
+from unionwork.members import pii
 from unionwork.members.models import (
     CARD_IN_FORCE,
     CardStatus,
@@ -31,7 +33,6 @@ from unionwork.members.models import (
     MemberCard,
     Membership,
     MemberStatus,
-    prefix_q,
 )
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
@@ -60,8 +61,8 @@ def search_members(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
         return qs
     if _ID_LIKE.match(q):
         try:
-            cid = idnumber.parse_id(q)
-        except idnumber.IdNumberError:
+            cid = identifiers.parse_id(q)
+        except identifiers.IdentifierError:
             return qs.none()
         return with_id_number(qs, cid.number)
     latin = q.lower()

@@ -12,7 +12,8 @@ from django.db.models.functions import Concat, Substr
 
 
 def on_subtree_moved(sender, old_path: str, new_path: str, **kwargs) -> None:
-    from unionwork.members.models import CardBatch, Member, MemberCard, Membership, prefix_q
+    from unionwork.core.scope import prefix_q
+    from unionwork.members.models import CardBatch, Member, MemberCard, Membership
 
     for model in (Member, Membership, MemberCard, CardBatch):
         model._base_manager.filter(prefix_q("org_path", old_path)).update(

@@ -38,7 +38,7 @@ def _check_may(user, unit: OrgUnit, action: str = "manage", strict: bool = False
     ``strict``: the unit must lie strictly below the user's own node (one cannot move, merge or
     deregister the node one's own account belongs to).
     """
-    scope.check(user, unit.path, unit.ipath, action, what=_("该组织"))
+    scope.check_record(user, unit, action, what=_("该组织"))
     if user is not None and strict and unit.pk == getattr(user, "org_id", None):
         raise ActionError(_("不能对本账号所属的组织本身执行此操作，请由上级组织办理。"), code="own_node")
 

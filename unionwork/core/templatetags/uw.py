@@ -1,7 +1,7 @@
 """Template helpers every module uses.
 
 ``{% may "change" %}`` / ``{% may "manage" record as ok %}``: whether the current user may take
-an action (on a record), by the rule ``core.scope.check`` enforces. Pages show a write button or
+an action (on a record), by the rule ``core.scope.check_record`` enforces. Pages show a write button or
 link only when this says yes; the 403 behind it stays as the safety net. Templates never test
 role names themselves.
 """

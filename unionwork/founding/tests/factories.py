@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from unionwork.founding import actions, uscc
+from unionwork.core import identifiers
+from unionwork.founding import actions
 from unionwork.founding.models import Enterprise, Industry, Ownership
 from unionwork.orgs.models import OrgKind, OrgUnit
 
@@ -14,7 +15,7 @@ _serial = itertools.count(1)
 def code(n: int | None = None, region: str = "210211") -> str:
     """A valid credit code, distinct for each n (organisation part "TE" + 7 digits)."""
     n = next(_serial) if n is None else n
-    return uscc.with_check(f"91{region}TE{n:07d}")
+    return identifiers.uscc_with_check(f"91{region}TE{n:07d}")
 
 
 def communities(district_code: str, n: int) -> list[OrgUnit]:

@@ -31,7 +31,7 @@ def admin():
 
 
 def register(admin, n: int, employees: int = 50):
-    from unionwork.founding.uscc import with_check
+    from unionwork.core.identifiers import uscc_with_check as with_check
 
     return actions.register_enterprise(
         admin,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from unionwork.core import audit
+from unionwork.core import audit, identifiers
 from unionwork.core.tests.factories import unit
-from unionwork.members import actions, idnumber
+from unionwork.members import actions
 from unionwork.members.demo import demo_people
 
 _counter = [0]
@@ -16,7 +16,7 @@ def new_id(region: str = "210202", birth: datetime.date = datetime.date(1975, 6,
     """A valid, never-used number (the sequence part counts up per test session)."""
     _counter[0] += 1
     day = birth + datetime.timedelta(days=_counter[0] // 1000)
-    return idnumber.make_id(region, day, _counter[0] % 1000)
+    return identifiers.make_id(region, day, _counter[0] % 1000)
 
 
 def register(union_code: str = "G0001", n: int = 1, *, name: str | None = None, seed: int | None = None):

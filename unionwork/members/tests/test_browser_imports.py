@@ -7,8 +7,8 @@ import datetime
 
 import openpyxl
 
+from unionwork.core import identifiers
 from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
-from unionwork.members import idnumber
 from unionwork.members.models import EmploymentForm, Member
 from unionwork.orgs.models import OrgUnit
 
@@ -18,7 +18,7 @@ pytestmark = browser_marks
 
 
 def _numbers(n: int, seed: int) -> list[str]:
-    return [idnumber.make_id("210211", datetime.date(1971 + i, 2 + i, 3 + i), seed + i) for i in range(n)]
+    return [identifiers.make_id("210211", datetime.date(1971 + i, 2 + i, 3 + i), seed + i) for i in range(n)]
 
 
 def test_a_messy_roster_goes_in_without_edits(page, live_server, seeded, tmp_path):
@@ -82,7 +82,7 @@ def test_a_fixed_error_file_goes_in(page, live_server, seeded, tmp_path):
     ws = fixed.worksheets[0]
     assert ws["B3"].value == numbers[0]  # the user's values, as written
     ws["C4"].value = "13800000002"  # the two marked cells, corrected
-    ws["B5"].value = idnumber.make_id("210211", datetime.date(1988, 8, 8), 321)
+    ws["B5"].value = identifiers.make_id("210211", datetime.date(1988, 8, 8), 321)
     fixed.save(marked)
 
     page.goto(base + "/imports/members.roster/")

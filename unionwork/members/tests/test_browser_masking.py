@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from unionwork.core import audit
+from unionwork.core import audit, identifiers
 from unionwork.core.testing import ARTIFACTS, browser_marks, login
 from unionwork.core.tests.factories import unit
-from unionwork.members import actions, idnumber
+from unionwork.members import actions
 
 pytestmark = browser_marks
 
@@ -17,7 +17,9 @@ pytestmark = browser_marks
 @pytest.fixture
 def member(seeded):
     today = timezone.localdate()
-    number = idnumber.make_id("210202", today.replace(year=today.year - 34) - datetime.timedelta(days=9), 246)
+    number = identifiers.make_id(
+        "210202", today.replace(year=today.year - 34) - datetime.timedelta(days=9), 246
+    )
     with audit.acting_as(None, "test"):
         m = actions.register_member(
             None,

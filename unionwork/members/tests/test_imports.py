@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from unionwork.core import audit
+from unionwork.core import audit, identifiers
 from unionwork.core.imports.testing import csv_bytes, run_upload, xlsx_bytes
 from unionwork.core.models import AuditEvent, ImportJob
 from unionwork.core.tests.factories import demo_user
-from unionwork.members import actions, idnumber, pii
+from unionwork.members import actions, pii
 from unionwork.members.models import Member, Membership, MemberStatus
 
 from .helpers import new_id, register
@@ -32,7 +32,7 @@ def test_a_good_roster_is_written_with_its_stints_and_audit():
     job = run_upload(user, "members.roster", xlsx_bytes(rows, text_columns=[1]))
     assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
     assert job.created_count == 4
-    converted = Member.objects.get(id_hash=pii.id_hash(idnumber.convert_15_to_18(legacy)))
+    converted = Member.objects.get(id_hash=pii.id_hash(identifiers.convert_15_to_18(legacy)))
     assert (converted.union.code, converted.employment_form, converted.birth_date) == (
         "G0002",
         "migrant",
@@ -66,7 +66,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_written():
         _row("好人", good),
         _row("数字", 2.1020219900101123e17),
         _row("错位", wrong_check),
-        _row("日期", "210202" + "19900230" + "123" + idnumber.check_character("21020219900230123")),
+        _row("日期", "210202" + "19900230" + "123" + identifiers.id_check_character("21020219900230123")),
         _row("重复甲", dup),
         _row("重复乙", dup),
         _row("没工会", new_id(), union="不存在的工会"),

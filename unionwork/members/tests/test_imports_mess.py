@@ -11,12 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from unionwork.core import audit, crypto
+from unionwork.core import audit, crypto, identifiers
 from unionwork.core.imports import jobs
 from unionwork.core.imports.testing import csv_bytes, error_workbook, run_upload, xls_bytes, xlsx_bytes
 from unionwork.core.models import ImportJob, ImportMapping
 from unionwork.core.tests.factories import demo_user, make_user, unit
-from unionwork.members import idnumber
 from unionwork.members.models import EmploymentForm, Member
 
 from .helpers import new_id
@@ -33,7 +32,7 @@ def _wide(text: str) -> str:
 
 def messy_rows(numbers: list[str], *, excel_cells: bool = True) -> list[list]:
     """A roster as kept by hand: a title, a sign-off line above the header, variants below it."""
-    births = [idnumber.parse_id(n).birth_date for n in numbers]
+    births = [identifiers.parse_id(n).birth_date for n in numbers]
     b = [f"{d.year}年{d.month}月" for d in births]
     rows = [
         [TITLE],

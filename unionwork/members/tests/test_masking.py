@@ -17,12 +17,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from unionwork.core import audit, masking
+from unionwork.core import audit, identifiers, masking
 from unionwork.core.imports.testing import run_upload, xlsx_bytes
 from unionwork.core.models import ImportJob
 from unionwork.core.tests.apiclient import clients
 from unionwork.core.tests.factories import demo_user, unit
-from unionwork.members import actions, idnumber
+from unionwork.members import actions
 from unionwork.members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def seen_candidates(text: str, number: str, sex: str) -> int:
 def _member(name: str, age_years: int, seq: int) -> tuple[Member, str]:
     today = timezone.localdate()
     birth = today.replace(year=today.year - age_years) - datetime.timedelta(days=40)
-    number = idnumber.make_id("210202", birth, seq)
+    number = identifiers.make_id("210202", birth, seq)
     with audit.acting_as(None, "test"):
         m = actions.register_member(
             None, unit("G0001"), name=name, id_number=number, employment_form="contract", phone=PHONE
@@ -123,20 +123,21 @@ def people():
 
 def test_the_counter_bites_on_the_old_display():
     """The old display (6 + 2 characters, birth date beside) left a handful: the count sees it."""
-    number = idnumber.make_id("210224", datetime.date(1985, 3, 15), 131)
+    number = identifiers.make_id("210224", datetime.date(1985, 3, 15), 131)
     birth = [datetime.date(1985, 3, 15)]
     # the old mask showed digits 17 and 18: digit 17 and the check character are known
     old = sum(
         1
         for seq in range(1000)
-        if str(seq % 10) == number[16] and idnumber.check_character(f"{number[:14]}{seq:03d}") == number[17]
+        if str(seq % 10) == number[16]
+        and identifiers.id_check_character(f"{number[:14]}{seq:03d}") == number[17]
     )
     assert old < 100
     assert (
         candidates(number[:6], number[:2], number[17], "M", birth) < BAR
     )  # even the new mask: no birth date!
     assert (
-        idnumber.check_character(number[:17])
+        identifiers.id_check_character(number[:17])
         == CHECK[sum(w * int(c) for w, c in zip(WEIGHTS, number[:17], strict=True)) % 11]
     )
 
@@ -215,7 +216,7 @@ def test_no_clear_id_masked_id_or_birth_date_in_the_members_table(people):
 
 
 def test_a_malformed_roster_leaves_no_id_number_in_the_job():
-    good = idnumber.make_id("210202", datetime.date(1985, 3, 15), 123)
+    good = identifiers.make_id("210202", datetime.date(1985, 3, 15), 123)
     bad = [
         good[:17],  # 17 digits: one lost
         good[:14] + "000",  # 17 digits ending in 000: read as an Excel number
@@ -242,7 +243,7 @@ def test_a_malformed_roster_leaves_no_id_number_in_the_job():
 
 
 def test_redaction_masks_id_like_runs_and_keeps_the_rest():
-    number = idnumber.make_id("210202", datetime.date(1985, 3, 15), 123)
+    number = identifiers.make_id("210202", datetime.date(1985, 3, 15), 123)
     text = f"第 3 行：{number} 与 {number[:17]}；电话 13904110000；科学计数 2.10202198503151E+17"
     out = masking.redact_ids(text)
     assert number not in out and number[:17] not in out and "2.10202198503151" not in out

@@ -19,7 +19,7 @@ def check(user, org: OrgUnit, action: str = "change") -> None:
 
     ``user`` None is the system (tasks, commands, demo): the audit context still names it.
     """
-    scope.check(user, org.path, org.ipath, action, what=_("该单位"))
+    scope.check_record(user, org, action, what=_("该单位"))
 
 
 def is_city_admin(user) -> bool:

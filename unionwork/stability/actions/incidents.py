@@ -8,9 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from stdnum.cn import uscc as uscc_check
 
-from unionwork.core import audit
+from unionwork.core import audit, identifiers
 from unionwork.core.errors import ActionError
 from unionwork.orgs.models import OrgUnit
 from unionwork.stability import indicators
@@ -41,12 +40,13 @@ INCIDENT_AMENDABLE = (
 
 
 def clean_uscc(value: str) -> str:
-    value = (value or "").strip().upper()
-    if value and not uscc_check.is_valid(value):
-        raise ActionError(
-            _("统一社会信用代码“%(v)s”校验不通过，请核对（18 位）。") % {"v": value}, code="uscc"
-        )
-    return value
+    """Optional here; when given, the one USCC rule (``core.identifiers``: letter-first codes pass)."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return identifiers.validate_uscc(value)
+    except identifiers.IdentifierError as exc:
+        raise ActionError(exc.message, code="uscc") from None
 
 
 def _clean(
