@@ -5,6 +5,8 @@
 #   deploy/serve.sh [ENV_FILE]             prepare, then run all three until Ctrl-C (`make serve`)
 #   deploy/serve.sh prepare [ENV_FILE]     check --deploy, migrate, collectstatic (once per release)
 #   deploy/serve.sh web|worker|scheduler   one process in the foreground (the systemd units)
+#   deploy/serve.sh manage COMMAND ...     a manage.py command with that environment
+#                                          (e.g. backup /var/backups/unionwork; audit_verify)
 #
 # ENV_FILE (default $UNIONWORK_ENV_FILE, else /etc/unionwork/environment when it exists) holds
 # the variables of deploy/environment.example; variables already in the environment are kept
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 what="all"
 case "${1:-}" in
   all|prepare|web|worker|scheduler) what="$1"; shift ;;
+  manage) what="manage"; shift; manage_args=("$@"); set -- ;;
 esac
 env_file="${1:-${UNIONWORK_ENV_FILE:-/etc/unionwork/environment}}"
 if [ -f "$env_file" ]; then
@@ -42,6 +45,7 @@ prepare() {
 
 case "$what" in
   prepare) prepare ;;
+  manage) exec "$PY" manage.py "${manage_args[@]}" ;;
   web) exec "$BIN/gunicorn" -c deploy/gunicorn.conf.py ;;
   worker) exec "$PY" manage.py db_worker --queue-name '*' --no-reload ;;
   scheduler) exec "$PY" manage.py scheduler ;;
