@@ -40,6 +40,32 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def static_root(tmp_path):
+    """collectstatic as `deploy/serve.sh prepare` runs it, started before the database copy so the
+    two overlap; the test waits for it."""
+    root = tmp_path / "static"
+    env = {
+        **_clean_env(),
+        "DJANGO_SETTINGS_MODULE": "unionwork.settings_production",
+        "SECRET_KEY": "serve-test-" + "s3cr3t-K" * 8,
+        "STATIC_ROOT": str(root),
+        "UNIONWORK_SECURITY_LOG_FILE": str(tmp_path / "collect-security.jsonl"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc, root
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
+
+
+@pytest.fixture
 def serve_database():
     """A copy of the seeded test database, its login user given a password production can check."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -150,7 +176,7 @@ def _cookies(response, jar: dict[str, str]) -> None:
         jar[name.strip()] = rest.split(";", 1)[0]
 
 
-def test_the_production_server_serves_static_files_and_a_user_logs_in(tmp_path, serve_database):
+def test_the_production_server_serves_static_files_and_a_user_logs_in(tmp_path, static_root, serve_database):
     import requests
 
     db = settings.DATABASES["default"]
@@ -159,16 +185,10 @@ def test_the_production_server_serves_static_files_and_a_user_logs_in(tmp_path, 
     env = _clean_env()
     root = settings.BASE_DIR
     started = time.monotonic()
-    # What `deploy/serve.sh prepare` does once per release, but the migrate (the copy is migrated):
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=root,
-        env={**env, **dict(line.split("=", 1) for line in env_file.read_text().splitlines())},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert collect.returncode == 0, collect.stderr
+    collect, collected = static_root
+    output, _ = collect.communicate(timeout=300)
+    assert collect.returncode == 0, output
+    assert (collected / "staticfiles.json").exists()
     server = subprocess.Popen(
         [str(root / "deploy" / "serve.sh"), "web", str(env_file)],
         cwd=root,
