@@ -12,10 +12,11 @@ PYTHON_BOOT := $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: help run test test-sqlite test-postgres bench lint format demo-city worker clean
+.PHONY: help run serve test test-sqlite test-postgres bench lint format demo-city worker clean
 
 help:
 	@echo "make run    set up and start the platform on http://$(HOST):$(PORT) (SQLite, demo data)"
+	@echo "make serve  run it as in production: gunicorn, worker, scheduler on PostgreSQL (ENV_FILE=..., docs/administration.md)"
 	@echo "make test   run every test (SQLite, and PostgreSQL where one is reachable)"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   import-linter (module boundaries) and ruff; make test runs it first"
@@ -39,6 +40,12 @@ run: venv
 	@mkdir -p var; trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	$(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn (several workers), the task worker and the scheduler as their own processes,
+# unionwork.settings_production, PostgreSQL. ENV_FILE holds deploy/environment.example filled in.
+ENV_FILE ?= /etc/unionwork/environment
+serve: venv
+	deploy/serve.sh all $(wildcard $(ENV_FILE))
 
 test: venv lint
 	$(PY) -m pytest

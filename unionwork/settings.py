@@ -22,6 +22,8 @@ UNIONWORK_REQUIRE_ADMIN_2FA  administrators must use a second factor (default: o
 UNIONWORK_API_TOKEN_DAYS, UNIONWORK_API_TOKEN_MAX_DAYS  API token lifetime (90, at most 365 days)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
+STATIC_ROOT, MEDIA_ROOT  collected static files (default var/static) / uploaded files (default var/media)
+Every variable with its meaning for a production server: deploy/environment.example.
 """
 
 import os
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "unionwork.stability",
     "unionwork.dashboard",
     "unionwork.demo",
+    "unionwork.operations",
 ]
 
 MIDDLEWARE = [
@@ -186,7 +189,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# collectstatic writes here; WhiteNoise serves it (compressed, hashed names) in production.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
