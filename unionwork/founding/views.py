@@ -637,11 +637,7 @@ def _save_targets(request, unit: OrgUnit, year: int):
             errors.append(_("完成期限的日期格式不对。"))
     if not errors:
         try:
-            own = values.pop(unit.pk, None)
-            if own is not None:
-                actions.set_target(user, unit=unit, year=year, target=own, deadline=deadline)
-            if values:
-                actions.set_targets(user, parent=unit, year=year, targets=values, deadline=deadline)
+            actions.save_target_sheet(user, unit=unit, year=year, targets=values, deadline=deadline)
         except ActionError as exc:
             errors.extend(exc.messages)
     if errors:
