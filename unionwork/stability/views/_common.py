@@ -1,0 +1,73 @@
+"""What the stability pages share: the parameters they read, the list and form bases."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from unionwork.core.views import ActionFormView, ScopedListView
+from unionwork.stability import actions, queries
+
+
+def _date_param(request, name: str, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _month_param(request, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        return default
+
+
+def _node_context(request):
+    node = queries.node_for(request.user, request.GET.get("node"))
+    return node, queries.ancestors_in_scope(request.user, node)
+
+
+class StabilityList(ScopedListView):
+    template_name = "stability/list.html"
+    links: list[tuple[str, str]] = []  # (url name, label) shown beside the title
+
+    def extra_context(self) -> dict:
+        return {"links": [(reverse(name), label) for name, label in self.links]}
+
+
+class StabilityForm(ActionFormView):
+    template_name = "stability/form.html"
+    intro = ""
+
+    def get_form_kwargs(self) -> dict:
+        return {"user": self.request.user}
+
+    def render_form(self, form, status=200):
+        ctx = {
+            "form": form,
+            "title": self.title,
+            "object": self.object,
+            "submit_label": self.submit_label,
+            "intro": self.intro,
+        }
+        return render(self.request, self.template_name, ctx, status=status)
+
+
+class CityAdminForm(StabilityForm):
+    action = "manage"
+    success = "stability:rules"
+
+    def check_role(self):
+        if not actions.is_city_admin(self.request.user):
+            raise PermissionDenied(_("只有市总工会管理员可以设置此项。"))
+
+    def get_form_kwargs(self):
+        return {}
+
+    def success_url(self, result):
+        return reverse(self.success)
