@@ -17,7 +17,6 @@ from unionwork.stability.filters import (
 from unionwork.stability.models import (
     Case,
     CaseMove,
-    Petition,
 )
 from unionwork.stability.views._common import StabilityForm, StabilityList
 
@@ -61,11 +60,11 @@ def case_detail(request, pk):
         {
             "case": case,
             "timeline": queries.case_timeline(case),
-            "sessions": list(case.sessions.all()),
+            "sessions": queries.sessions_of(case),
             "moves": moves,
             "amendments": queries.amendments_of(case),
             "history": history_of(case),
-            "petition": Petition.objects.filter(case=case).first(),
+            "petition": queries.petition_of_case(case),
             "may_change": user.may("change"),
             "watch_only": not actions.may_act_on(user, case),
         },

@@ -14,7 +14,6 @@ from unionwork.stability import actions, queries
 from unionwork.stability import periods as P
 from unionwork.stability.indicators import OPEN_CASES
 from unionwork.stability.models import (
-    HeightenedPeriod,
     IncidentKind,
     Industry,
     Severity,
@@ -70,9 +69,7 @@ def home(request):
         "severity_table": severity_table,
         "kind_table": queries.incidents_by_kind(user, node, since, until),
         "charts": charts,
-        "heightened": HeightenedPeriod.objects.filter(cancelled=False, ends_on__gte=today)
-        .order_by("starts_on")
-        .first(),
+        "heightened": queries.current_heightened_period(today),
         "is_city_admin": actions.is_city_admin(user),
     }
     return render(request, "stability/home.html", context)

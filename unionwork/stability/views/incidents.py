@@ -13,8 +13,6 @@ from unionwork.stability.filters import (
     IncidentFilter,
 )
 from unionwork.stability.models import (
-    Case,
-    EmergencyResponse,
     Incident,
 )
 from unionwork.stability.views._common import StabilityForm, StabilityList
@@ -73,14 +71,14 @@ def incident_detail(request, pk):
     incident = Incident.objects.select_related("org", "recorder_org", "reported_by").get_in_scope(
         request.user, pk=pk
     )
-    case = Case.objects.filter(incident=incident).select_related("owner", "handling_org").first()
+    case = queries.case_of_incident(incident)
     return render(
         request,
         "stability/incident_detail.html",
         {
             "incident": incident,
             "case": case,
-            "emergency": EmergencyResponse.objects.filter(incident=incident).first(),
+            "emergency": queries.emergency_of_incident(incident),
             "amendments": queries.amendments_of(incident),
             "history": history_of(incident),
             "may_change": request.user.may("change"),

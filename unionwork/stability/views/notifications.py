@@ -8,9 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from unionwork.stability import actions, queries
-from unionwork.stability.models import (
-    Notification,
-)
 
 
 @require_safe
@@ -26,7 +23,7 @@ def notifications(request):
 
 @require_POST
 def notification_read(request, pk):
-    note = Notification.objects.filter(user=request.user, pk=pk).first()
+    note = queries.notification_of(request.user, pk)
     if note is None:
         raise Http404
     actions.mark_read(request.user, pk)

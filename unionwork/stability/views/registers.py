@@ -23,7 +23,6 @@ from unionwork.stability.filters import (
 )
 from unionwork.stability.models import (
     AccountabilityDecision,
-    EmergencyPlan,
     EmergencyResponse,
     Incident,
     LeadingGroupMember,
@@ -124,7 +123,7 @@ def reception_detail(request, pk):
         "stability/reception_detail.html",
         {
             "day": day,
-            "visits": list(day.visits.select_related("case")),
+            "visits": queries.visits_of(day),
             "history": history_of(day),
             "may_change": request.user.may("change"),
             "form": forms.VisitForm(),
@@ -173,17 +172,15 @@ class EmergencyStartView(StabilityForm):
 @require_safe
 def emergency(request):
     user = request.user
-    plans = (
-        EmergencyPlan.objects.restrict(user).filter(in_force=True).select_related("org").order_by("org__path")
-    )
-    responses = EmergencyResponse.objects.restrict(user).select_related("org", "incident", "plan")[:100]
+    plans = queries.plans_in_force(user)
+    responses = queries.emergency_responses(user)
     own_plan = actions.plan_in_force_for(user.org) if user.org_id else None
     return render(
         request,
         "stability/emergency.html",
         {
-            "plans": list(plans),
-            "responses": list(responses),
+            "plans": plans,
+            "responses": responses,
             "own_plan": own_plan,
             "may_manage": user.may("manage"),
         },
@@ -215,7 +212,7 @@ def emergency_detail(request, pk):
         "stability/emergency_detail.html",
         {
             "response": response,
-            "log": list(response.log.all()),
+            "log": queries.log_of(response),
             "history": history_of(response),
             "may_change": request.user.may("change"),
             "log_form": forms.LogForm(),
@@ -317,7 +314,7 @@ def accountability_detail(request, pk):
     decision = AccountabilityDecision.objects.select_related("org", "decided_by").get_in_scope(
         request.user, pk=pk
     )
-    causes = list(decision.causes.select_related("report", "incident", "report__org"))
+    causes = queries.causes_of(decision)
     return render(
         request,
         "stability/accountability_detail.html",
@@ -341,11 +338,7 @@ def group(request):
             "ancestors": ancestors,
             "members": queries.group_of(request.user, node),
             "may_manage": request.user.may("manage"),
-            "children": list(
-                OrgUnit.objects.restrict(request.user)
-                .filter(parent=node, status="active")
-                .order_by("kind", "code")[:200]
-            ),
+            "children": queries.active_children(request.user, node),
         },
     )
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from unionwork.stability import actions, forms
+from unionwork.stability import actions, forms, queries
 from unionwork.stability import periods as P
 from unionwork.stability.models import (
-    HeightenedPeriod,
     Severity,
-    SeverityRule,
 )
 from unionwork.stability.views._common import CityAdminForm
 
@@ -33,7 +30,7 @@ def rules(request):
             "policy": P.get_policy(),
             "rules": list(_rules().values()),
             "is_city_admin": actions.is_city_admin(request.user),
-            "stored": SeverityRule.objects.exists(),
+            "stored": queries.severity_rules_stored(),
         },
     )
 
@@ -70,14 +67,17 @@ class SeverityRulesView(CityAdminForm):
 
     def perform(self, form):
         d = form.cleaned_data
-        for sev in Severity.values:
-            actions.save_severity_rule(
-                self.request.user,
-                sev,
-                report_within_hours=d[f"{sev}_hours"],
-                resolve_within_days=d[f"{sev}_days"],
-                notify_upper=d[f"{sev}_notify"],
-            )
+        actions.save_severity_rules(
+            self.request.user,
+            {
+                sev: {
+                    "report_within_hours": d[f"{sev}_hours"],
+                    "resolve_within_days": d[f"{sev}_days"],
+                    "notify_upper": d[f"{sev}_notify"],
+                }
+                for sev in Severity.values
+            },
+        )
 
 
 @require_safe
@@ -86,7 +86,7 @@ def heightened(request):
         request,
         "stability/heightened.html",
         {
-            "periods": list(HeightenedPeriod.objects.select_related("set_by")[:100]),
+            "periods": queries.heightened_periods(),
             "is_city_admin": actions.is_city_admin(request.user),
             "today": timezone.localdate(),
         },
@@ -110,10 +110,7 @@ class HeightenedCancelView(CityAdminForm):
     success = "stability:heightened"
 
     def get_object(self):
-        try:
-            return HeightenedPeriod.objects.get(pk=self.kwargs["pk"])
-        except HeightenedPeriod.DoesNotExist as exc:
-            raise Http404 from exc
+        return queries.heightened_period(self.kwargs["pk"])
 
     def perform(self, form):
         return actions.cancel_heightened_period(self.request.user, self.object, **form.cleaned_data)
