@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
-from unionwork.core.models import AuditEvent, Notice, SecurityEvent
+from unionwork.core.models import AuditEvent, SecurityEvent
 
 
 @dataclass(frozen=True)
@@ -498,17 +498,16 @@ def notification_badge(request):
 @require_POST
 def notice_read(request, pk: int):
     """Mark one of the user's reminders read and open what it is about (someone else's: 404)."""
-    note = Notice.objects.filter(user=request.user, pk=pk).first()
-    if note is None:
-        raise Http404
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    from unionwork.core import notifications as notes
+
+    note = notes.mark_notice_read(request.user, pk)
     safe = note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()})
     return redirect(note.url if safe else "core:notifications")
 
 
 @require_POST
 def notices_read_all(request):
-    Notice.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    from unionwork.core import notifications as notes
+
+    notes.mark_all_notices_read(request.user)
     return redirect("core:notifications")

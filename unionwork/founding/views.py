@@ -15,19 +15,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from unionwork.core import exports, indicators
 from unionwork.core.errors import ActionError
-from unionwork.core.models import ImportJob
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.founding import actions, forms, queries
 from unionwork.founding.filters import EnterpriseFilter, GrassrootsUnionFilter
 from unionwork.founding.models import (
     Enterprise,
-    EnterpriseStatus,
     Expectation,
     FoundingRule,
     FoundingSubmission,
     FoundingTarget,
     GrassrootsUnion,
-    IndustrialUnionScope,
     Industry,
     SubmissionMove,
     SubmissionState,
@@ -60,11 +57,6 @@ def _trail(request, unit: OrgUnit) -> list[OrgUnit]:
     """The unit's ancestors that the user may open (for breadcrumbs)."""
     user = request.user
     return [a for a in unit.ancestors() if a.path.startswith(user.org_path)]
-
-
-def _in_scope_ids(user, units) -> set[int]:
-    ids = [u.pk for u in units if u is not None]
-    return set(OrgUnit.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 # -- home: figures of a node --------------------------------------------------------------------
@@ -102,7 +94,7 @@ def home(request, pk: int | None = None):
     unions_by_child = queries.union_counts_by_child(user, unit, year)
     child_units = [r.unit for r in table.rows if r.unit is not None]
     unions_total, unions_kept = queries.kept_union_counts(unit, child_units, month)
-    linkable = _in_scope_ids(user, [r.unit for r in table.rows])
+    linkable = queries.units_in_scope(user, [r.unit for r in table.rows])
     by_children = table.by == "children"
     linked = {} if by_children else queries.linked_union_units_by_district(unit)
     rows = [
@@ -208,25 +200,19 @@ def enterprise_detail(request, pk: int):
     user = request.user
     enterprise = Enterprise.objects.select_related("community", "union").get_in_scope(user, pk=pk)
     rule = FoundingRule.current()
-    record = GrassrootsUnion.objects.filter(unit=enterprise.union).first() if enterprise.union_id else None
     context = {
         "e": enterprise,
         "rule": rule,
         "expectation": Expectation(
             rule.expectation_of(enterprise.employees, enterprise.ownership, enterprise.status)
         ),
-        "record": record
-        if record and GrassrootsUnion.objects.restrict(user).filter(pk=record.pk).exists()
-        else None,
+        "record": queries.union_record_of(user, enterprise),
         "trail": _trail(request, enterprise.community) + [enterprise.community],
         "timeline": queries.enterprise_timeline(enterprise),
         "history": history_of(enterprise),
         "may_change": user.may("change") and enterprise.community.path.startswith(user.org_path),
         "may_manage": user.may("manage") and enterprise.community.path.startswith(user.org_path),
-        "pending_founding": FoundingSubmission.objects.restrict(user)
-        .pending()
-        .filter(enterprises=enterprise)
-        .first(),
+        "pending_founding": queries.pending_submission_for(user, enterprise),
     }
     return render(request, "founding/enterprise_detail.html", context)
 
@@ -307,12 +293,8 @@ class EnterpriseReopenView(EnterpriseActionView):
 def enterprise_import(request):
     """Where the statistics bureau's list is imported: both importers, their recent jobs."""
     user = request.user
-    jobs = ImportJob.objects.restrict(user).filter(importer__in=IMPORTERS).select_related("user")[:10]
-    operating = (
-        Enterprise.objects.restrict(user)
-        .filter(status=EnterpriseStatus.OPERATING, community__path__startswith=user.org_path)
-        .count()
-    )
+    jobs = queries.import_jobs(user, IMPORTERS)
+    operating = queries.operating_in_own_area(user)
     context = {"jobs": jobs, "operating": operating, "may_import": user.may("change"), "unit": user.org}
     return render(request, "founding/enterprise_import.html", context)
 
@@ -380,14 +362,11 @@ def submission_detail(request, pk: int):
     ).get_in_scope(user, pk=pk)
     context = {
         "s": sub,
-        "enterprises": list(
-            Enterprise.objects.restrict(user).filter(founding_submissions=sub).order_by("name")
-        ),
+        "enterprises": queries.submission_enterprises(user, sub),
         "may_decide": actions.may_decide(user, sub),
         "may_record_again": sub.state == SubmissionState.RETURNED and sub.recorded_by_id == user.pk,
         "history": history_of(sub),
-        "union_visible": sub.union_id
-        and GrassrootsUnion.objects.restrict(user).filter(pk=sub.union_id).exists(),
+        "union_visible": queries.union_visible(user, sub.union_id),
     }
     return render(request, "founding/submission_detail.html", context)
 
@@ -432,12 +411,7 @@ def union_detail(request, pk: int):
     context = {
         "u": record,
         "unit": record.unit,
-        "enterprises": list(
-            Enterprise.objects.restrict(user)
-            .filter(union=record.unit)
-            .select_related("community")
-            .order_by("name")[:500]
-        ),
+        "enterprises": queries.union_enterprises(user, record.unit),
         "events": org_queries.unit_history(record.unit),
         "history": history_of(record),
         "trail": _trail(request, record.unit),
@@ -446,8 +420,7 @@ def union_detail(request, pk: int):
         and in_territory
         and record.is_active
         and record.unit.pk != user.org_id,
-        "merged_into_visible": bool(record.merged_into_id)
-        and GrassrootsUnion.objects.restrict(user).filter(pk=record.merged_into_id).exists(),
+        "merged_into_visible": queries.union_visible(user, record.merged_into_id),
     }
     return render(request, "founding/union_detail.html", context)
 
@@ -465,12 +438,10 @@ class UnionFoundView(ActionFormView):
 
     def get(self, request, *args, **kwargs):
         initial = {"founded_on": timezone.localdate()}
-        pk = request.GET.get("enterprise", "")
-        if pk.isdigit():
-            e = Enterprise.objects.restrict(request.user, "change").filter(pk=int(pk)).first()
-            if e is not None:
-                initial["enterprises"] = [e.pk]
-                initial["is_project_union"] = e.is_key_project
+        e = queries.enterprise_to_found(request.user, request.GET.get("enterprise", ""))
+        if e is not None:
+            initial["enterprises"] = [e.pk]
+            initial["is_project_union"] = e.is_key_project
         return self.render_form(self.form_class(initial=initial, **self.get_form_kwargs()))
 
     def render_form(self, form, status=200):
@@ -737,7 +708,7 @@ def rule(request):
                 messages.success(request, _("已保存。"))
                 return redirect("founding:rule")
         status = 400
-    scopes = {s.unit_id: s.industries for s in IndustrialUnionScope.objects.all()}
+    scopes = queries.industrial_scopes()
     labels = dict(Industry.choices)
     industrial = [
         (u, [f"{i} {labels[i]}" for i in scopes.get(u.pk, []) if i in labels])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from unionwork.members.forms import (
     TransferForm,
     TransferInForm,
 )
-from unionwork.members.models import CARD_HELD, CARD_MOVES, CardBatch, Member, MemberCard
+from unionwork.members.models import CARD_HELD, CARD_MOVES, Member, MemberCard
 from unionwork.orgs.models import OrgUnit
 
 ROSTER_IMPORTER = "members.roster"
@@ -311,7 +311,7 @@ class CardListView(ScopedListView):
     ]
 
     def extra_context(self):
-        batches = CardBatch.objects.restrict(self.request.user).select_related("unit")[:10]
+        batches = queries.recent_card_batches(self.request.user)
         return {"batches": batches, "may_change": self.request.user.may("change")}
 
 
@@ -368,7 +368,7 @@ def card_issue_one(request, pk):
 @require_POST
 def card_action(request, pk):
     """One step of a card's workflow (activate, report lost, found, replace, cancel)."""
-    card = get_object_or_404(MemberCard.objects.restrict(request.user).select_related("member"), pk=pk)
+    card = queries.card_in_scope(request.user, pk)
     if not request.user.may("change"):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
     form = CardActionForm(request.POST)

@@ -16,9 +16,7 @@ def browser(request):
     q = request.GET.get("q", "").strip()
     results = None
     if q:
-        results = list(
-            queries.search_units(OrgUnit.objects.restrict(request.user), q).select_related("parent")[:50]
-        )
+        results = queries.search_in_scope(request.user, q)
     children = queries.children_of(request.user, root) if root else []
     return render(
         request, "orgs/browser.html", {"root": root, "children": children, "q": q, "results": results}
