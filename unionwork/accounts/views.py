@@ -63,7 +63,7 @@ class AccountCreateView(ActionFormView):
     action = "manage"
     title = gettext_lazy("新建账号")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -87,7 +87,7 @@ class AccountEditView(ActionFormView):
     def get_object(self):
         return User.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "account": self.object}
 
     def perform(self, form):
@@ -106,7 +106,7 @@ class AccountPasswordView(AccountEditView):
     form_class = PasswordResetForm
     title = gettext_lazy("重置密码")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
+from django.views.generic.edit import FormView
 
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
@@ -335,20 +336,39 @@ def _value(field, value, names: dict | None, model=None):
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "pinyin", "initials", "path", "ipath", "depth"}
 
 
-class ActionFormView(View):
-    """A form that calls one action; ActionError messages appear on the form, in Chinese."""
+class ActionFormView(FormView):
+    """A form that calls one action; ActionError messages appear on the form, in Chinese.
+
+    Django's ``FormView`` with the platform's order: the object first (404 outside the scope),
+    then the role (403), then the form. A module declares ``form_class``, ``title`` and
+    ``perform(form)`` (which calls the action and returns the record to go to), and extends
+    through Django's hooks: ``get_initial``, ``get_context_data`` (``super()`` plus its own keys),
+    and ``form_kwargs()`` for what its form takes besides data and initial (``user``, the
+    record), merged into Django's ``get_form_kwargs``. The template gets ``form``, ``title``,
+    ``object``, ``submit_label`` and ``intro``; a refused or invalid form answers 400.
+    """
 
     form_class = None
     template_name = "core/form.html"
     title = ""
+    intro = ""
     action = "change"
     submit_label = gettext_lazy("保存")
+    success_message = gettext_lazy("已保存。")
 
     def get_object(self):
         return None
 
-    def get_form_kwargs(self) -> dict:
+    def form_kwargs(self) -> dict:
+        """What the form takes besides data, files and initial (e.g. ``{"user": ...}``)."""
         return {}
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        # No initial unless the view gives one: a form bound to a record fills its own from it.
+        if not kwargs.get("initial"):
+            kwargs.pop("initial", None)
+        return kwargs | self.form_kwargs()
 
     def perform(self, form):  # pragma: no cover - each view implements it
         raise NotImplementedError
@@ -360,30 +380,32 @@ class ActionFormView(View):
         if not self.request.user.may(self.action):
             raise PermissionDenied(_("您的角色无权执行此操作。"))
 
-    def render_form(self, form, status=200):
-        ctx = {"form": form, "title": self.title, "object": self.object, "submit_label": self.submit_label}
-        return render(self.request, self.template_name, ctx, status=status)
-
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()  # 404 outside scope comes first
         self.check_role()
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_form(self.form_class(**self.get_form_kwargs()))
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # the form is built here (get_form)
+        context.setdefault("title", self.title)
+        context.setdefault("object", self.object)
+        context.setdefault("submit_label", self.submit_label)
+        context.setdefault("intro", self.intro)
+        return context
 
-    def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs())
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ActionError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(self.success_url(result))
-        return self.render_form(form, status=400)
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ActionError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.success_url(result))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class AuditListView(ScopedListView):

@@ -221,7 +221,7 @@ class EnterpriseCreateView(ActionFormView):
     form_class = forms.EnterpriseForm
     title = gettext_lazy("登记企业")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -251,7 +251,7 @@ class EnterpriseEditView(EnterpriseActionView):
     form_class = forms.EnterpriseForm
     title = gettext_lazy("修改企业信息")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "enterprise": self.object}
 
     def perform(self, form):
@@ -433,27 +433,22 @@ class UnionFoundView(ActionFormView):
     template_name = "founding/found_form.html"
     submit_label = gettext_lazy("登记建会")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
-    def get(self, request, *args, **kwargs):
+    def get_initial(self):
         initial = {"founded_on": timezone.localdate()}
-        e = queries.enterprise_to_found(request.user, request.GET.get("enterprise", ""))
+        e = queries.enterprise_to_found(self.request.user, self.request.GET.get("enterprise", ""))
         if e is not None:
             initial["enterprises"] = [e.pk]
             initial["is_project_union"] = e.is_key_project
-        return self.render_form(self.form_class(initial=initial, **self.get_form_kwargs()))
+        return initial
 
-    def render_form(self, form, status=200):
-        ctx = {
-            "form": form,
-            "title": self.title,
-            "object": None,
-            "submit_label": self.submit_label,
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
             "rule": FoundingRule.current(),
             "needs_confirmation": actions.needs_confirmation(self.request.user),
         }
-        return render(self.request, self.template_name, ctx, status=status)
 
     def success_url(self, result):
         if isinstance(result, FoundingSubmission):
@@ -494,7 +489,7 @@ class UnionEditView(UnionActionView):
     title = gettext_lazy("修改工会信息")
     action = "change"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"union": self.object}
 
     def perform(self, form):
@@ -516,7 +511,7 @@ class UnionMergeView(UnionActionView):
     form_class = forms.MergeUnionForm
     title = gettext_lazy("合并工会")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "union": self.object}
 
     def perform(self, form):
@@ -541,7 +536,7 @@ class UnionCoverView(UnionActionView):
     title = gettext_lazy("企业加入联合工会")
     action = "change"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -629,13 +624,9 @@ class LetterView(ActionFormView):
             self.request.user, pk=self.kwargs["pk"]
         )
 
-    def get(self, request, *args, **kwargs):
+    def get_initial(self):
         t = self.object
-        initial = {
-            "signed_on": t.letter_signed_on or timezone.localdate(),
-            "signatories": t.letter_signatories,
-        }
-        return self.render_form(self.form_class(initial=initial))
+        return {"signed_on": t.letter_signed_on or timezone.localdate(), "signatories": t.letter_signatories}
 
     def perform(self, form):
         d = form.cleaned_data

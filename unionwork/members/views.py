@@ -201,7 +201,7 @@ class MemberCreateView(ActionFormView):
     form_class = MemberForm
     title = gettext_lazy("登记会员")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -231,7 +231,7 @@ class MemberEditView(MemberActionView):
     form_class = MemberEditForm
     title = gettext_lazy("修改会员信息")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"member": self.object}
 
     def perform(self, form):
@@ -253,7 +253,7 @@ class MemberTransferView(MemberActionView):
     title = gettext_lazy("转会")
     submit_label = gettext_lazy("确认转会")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "member": self.object}
 
     def perform(self, form):
@@ -280,7 +280,7 @@ class TransferInView(ActionFormView):
     title = gettext_lazy("接收转入会员")
     submit_label = gettext_lazy("确认转入")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -324,22 +324,14 @@ class CardIssueView(ActionFormView):
     submit_label = gettext_lazy("预览")
     template_name = "members/card_issue.html"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
-    def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST, **self.get_form_kwargs())
-        if form.is_valid() and not form.cleaned_data["confirm"]:
-            preview = queries.card_issue_preview(request.user, form.cleaned_data["unit"])
-            ctx = {
-                "form": form,
-                "title": self.title,
-                "object": None,
-                "preview": preview,
-                "submit_label": self.submit_label,
-            }
-            return render(request, self.template_name, ctx)
-        return super().post(request, *args, **kwargs)
+    def form_valid(self, form):
+        if not form.cleaned_data["confirm"]:
+            preview = queries.card_issue_preview(self.request.user, form.cleaned_data["unit"])
+            return self.render_to_response(self.get_context_data(form=form, preview=preview))
+        return super().form_valid(form)
 
     def perform(self, form):
         batch = actions.issue_cards(self.request.user, form.cleaned_data["unit"])

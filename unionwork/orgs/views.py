@@ -68,7 +68,7 @@ class UnitActionView(ActionFormView):
     def get_object(self):
         return OrgUnit.objects.get_in_scope(self.request.user, pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "unit": self.object}
 
 
@@ -92,7 +92,7 @@ class UnitCreateView(UnitActionView):
     form_class = UnitCreateForm
     title = _("设立下级组织")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "parent": self.object}
 
     def perform(self, form):
@@ -133,7 +133,7 @@ class UnitDeregisterView(UnitActionView):
     title = _("注销组织")
     submit_label = _("确认注销")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):

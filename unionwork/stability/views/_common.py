@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -41,21 +40,13 @@ class StabilityList(ScopedListView):
 
 
 class StabilityForm(ActionFormView):
+    """Stability's forms: its own template (the ``intro`` above the form), and the acting user
+    given to the form (the units it offers)."""
+
     template_name = "stability/form.html"
-    intro = ""
 
-    def get_form_kwargs(self) -> dict:
+    def form_kwargs(self) -> dict:
         return {"user": self.request.user}
-
-    def render_form(self, form, status=200):
-        ctx = {
-            "form": form,
-            "title": self.title,
-            "object": self.object,
-            "submit_label": self.submit_label,
-            "intro": self.intro,
-        }
-        return render(self.request, self.template_name, ctx, status=status)
 
 
 class CityAdminForm(StabilityForm):
@@ -66,7 +57,7 @@ class CityAdminForm(StabilityForm):
         if not actions.is_city_admin(self.request.user):
             raise PermissionDenied(_("只有市总工会管理员可以设置此项。"))
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def success_url(self, result):

@@ -102,13 +102,16 @@ class CaseMoveView(StabilityForm):
             self.request.user, pk=self.kwargs["pk"]
         )
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         if self.move == CaseMove.OWN:
             return {"user": self.request.user, "case": self.object}
+        return {}
+
+    def get_initial(self):
         if self.move == CaseMove.ASSESS:
-            return {"initial": {"severity": self.object.severity}}
+            return {"severity": self.object.severity}
         if self.move == CaseMove.MEDIATE:
-            return {"initial": {"held_on": timezone.localdate()}}
+            return {"held_on": timezone.localdate()}
         return {}
 
     def perform(self, form):
@@ -132,8 +135,11 @@ class CaseAmendView(StabilityForm):
     def get_object(self):
         return Case.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        return {"initial": {f: getattr(self.object, f) for f in actions.cases.CASE_AMENDABLE}}
+    def form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        return {f: getattr(self.object, f) for f in actions.cases.CASE_AMENDABLE}
 
     def perform(self, form):
         d = dict(form.cleaned_data)

@@ -95,8 +95,11 @@ class IncidentAmendView(StabilityForm):
     def get_object(self):
         return Incident.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        return {"initial": {f: getattr(self.object, f) for f in actions.incidents.INCIDENT_AMENDABLE}}
+    def form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        return {f: getattr(self.object, f) for f in actions.incidents.INCIDENT_AMENDABLE}
 
     def perform(self, form):
         d = dict(form.cleaned_data)

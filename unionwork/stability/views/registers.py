@@ -139,7 +139,7 @@ class ReceptionVisitView(StabilityForm):
     def get_object(self):
         return ReceptionDay.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):
@@ -158,12 +158,13 @@ class EmergencyStartView(StabilityForm):
     def get_object(self):
         return Incident.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        plan = actions.plan_in_force_for(self.object.org)
-        self.intro = (
-            _("依据预案：%(p)s") % {"p": plan.title} if plan else _("本单位及上级均未设置现行应急预案。")
-        )
+    def form_kwargs(self):
         return {}
+
+    def get_context_data(self, **kwargs):
+        plan = actions.plan_in_force_for(self.object.org)
+        intro = _("依据预案：%(p)s") % {"p": plan.title} if plan else _("本单位及上级均未设置现行应急预案。")
+        return super().get_context_data(**kwargs) | {"intro": intro}
 
     def perform(self, form):
         return actions.start_emergency_response(self.request.user, self.object, **form.cleaned_data)
@@ -229,7 +230,7 @@ class EmergencyLogView(StabilityForm):
     def get_object(self):
         return EmergencyResponse.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):
@@ -301,8 +302,11 @@ class AccountabilityCreateView(StabilityForm):
     def get_object(self):
         return OrgUnit.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["org_id"])
 
-    def get_form_kwargs(self):
-        return {"unit": self.object, "initial": {"decided_on": timezone.localdate()}}
+    def form_kwargs(self):
+        return {"unit": self.object}
+
+    def get_initial(self):
+        return {"decided_on": timezone.localdate()}
 
     def perform(self, form):
         d = dict(form.cleaned_data)
@@ -351,7 +355,7 @@ class GroupAddView(StabilityForm):
     def get_object(self):
         return OrgUnit.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["org_id"])
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"unit": self.object}
 
     def perform(self, form):
@@ -371,7 +375,7 @@ class GroupEndView(StabilityForm):
     def get_object(self):
         return LeadingGroupMember.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):

@@ -95,9 +95,11 @@ class ReportAmendView(StabilityForm):
     def get_object(self):
         return Report.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        r = self.object
-        return {"initial": {f: getattr(r, f) for f in actions.reports.REPORT_AMENDABLE}}
+    def form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        return {f: getattr(self.object, f) for f in actions.reports.REPORT_AMENDABLE}
 
     def perform(self, form):
         d = dict(form.cleaned_data)

@@ -39,16 +39,14 @@ class PolicyEditView(CityAdminForm):
     form_class = forms.PolicyForm
     title = _lazy("报送规则")
 
-    def get_form_kwargs(self):
+    def get_initial(self):
         p = P.get_policy()
         return {
-            "initial": {
-                "reporting_kinds": p.kinds,
-                "monthly_deadline_day": p.monthly_deadline_day,
-                "monthly_deadline_time": p.monthly_deadline_time,
-                "daily_deadline_time": p.daily_deadline_time,
-                "remind_days_before": p.remind_days_before,
-            }
+            "reporting_kinds": p.kinds,
+            "monthly_deadline_day": p.monthly_deadline_day,
+            "monthly_deadline_time": p.monthly_deadline_time,
+            "daily_deadline_time": p.daily_deadline_time,
+            "remind_days_before": p.remind_days_before,
         }
 
     def perform(self, form):
@@ -62,7 +60,7 @@ class SeverityRulesView(CityAdminForm):
         "知情后多少小时内必须报告（超过记为迟报），案件多少天内化解办结，以及是否即时通知上级领导。"
     )
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"rules": _rules()}
 
     def perform(self, form):
