@@ -7,17 +7,26 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import BootstrapMixin, DateInput, PickerField
+from unionwork.core.forms import ActionModelForm, BootstrapMixin, DateInput, PickerField
+from unionwork.core.forms import style as style
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 from unionwork.stability import periods as P
+from unionwork.stability.actions.incidents import INCIDENT_AMENDABLE
+from unionwork.stability.actions.reports import REPORT_AMENDABLE
 from unionwork.stability.models import (
     AccountabilityKind,
+    Case,
+    EmergencyPlan,
     GroupRole,
+    HeightenedPeriod,
+    Incident,
     IncidentKind,
     Industry,
     MediationMethod,
     MediationOutcome,
     PetitionChannel,
+    ReceptionDay,
+    Report,
     Resolution,
     Severity,
 )
@@ -65,17 +74,6 @@ def unit_field(user, label=None, *, depth: int = 2, kinds=None, exclude_own: boo
     return field
 
 
-def style(form: forms.Form) -> None:
-    """Give fields added after the form's construction their Bootstrap class."""
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        else:
-            field.widget.attrs.setdefault("class", "form-control")
-
-
 # ---------------------------------------------------------------------------------------------
 # Reports
 
@@ -114,13 +112,13 @@ class ReportForm(NilReportForm):
     workers_involved = forms.IntegerField(label=_("涉及职工（人）"), min_value=0, initial=0)
 
 
-class ReportAmendForm(BootstrapMixin, forms.Form):
-    is_nil = forms.BooleanField(label=_("零报告"), required=False)
-    summary = forms.CharField(label=_("情况概述"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    disputes_found = forms.IntegerField(label=_("排查矛盾纠纷（件）"), min_value=0)
-    disputes_resolved = forms.IntegerField(label=_("化解矛盾纠纷（件）"), min_value=0)
-    workers_involved = forms.IntegerField(label=_("涉及职工（人）"), min_value=0)
+class ReportAmendForm(ActionModelForm):
     reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    class Meta:
+        model = Report
+        fields = REPORT_AMENDABLE
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,18 +163,22 @@ class ConcealedIncidentForm(IncidentForm):
     concealed = True
 
 
-class IncidentAmendForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=IncidentKind.choices)
-    severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
-    enterprise_name = forms.CharField(label=_("企业名称"), max_length=200)
-    enterprise_uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+class IncidentAmendForm(ActionModelForm):
     industry = forms.ChoiceField(label=_("行业"), choices=[("", "—")] + Industry.choices, required=False)
-    workers_involved = forms.IntegerField(label=_("涉及职工（人）"), min_value=0)
     amount_at_stake = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2
     )
-    description = forms.CharField(label=_("基本情况"), widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    class Meta:
+        model = Incident
+        fields = INCIDENT_AMENDABLE
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "severity"):  # an amendment starts from the stored choice: no blank
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
 
 
 class AssessForm(BootstrapMixin, forms.Form):
@@ -229,11 +231,17 @@ class GrievanceForm(BootstrapMixin, forms.Form):
         self.order_fields(["org"])
 
 
-class CaseAmendForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("案件名称"), max_length=200)
-    claimant = forms.CharField(label=_("诉求人"), max_length=100, required=False)
-    description = forms.CharField(label=_("诉求/案情"), widget=forms.Textarea(attrs={"rows": 4}))
+class CaseAmendForm(ActionModelForm):
     reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    class Meta:
+        model = Case
+        fields = ("title", "claimant", "description")  # CASE_AMENDABLE, in the page's order
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].required = True  # a case says what it is about
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,15 +266,15 @@ class PetitionForm(BootstrapMixin, forms.Form):
         self.order_fields(["org"])
 
 
-class ReceptionForm(BootstrapMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
-    date = forms.DateField(label=_("接待日期"), widget=DateInput(), initial=timezone.localdate)
-    host = forms.CharField(label=_("接待领导"), max_length=100, help_text=_("如：工会主席 张某某"))
-    place = forms.CharField(label=_("地点"), max_length=200)
-    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+class ReceptionForm(ActionModelForm):
+    class Meta:
+        model = ReceptionDay
+        fields = ("date", "host", "place", "note")
+        help_texts = {"host": _("如：工会主席 张某某")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
         self.fields["org"] = unit_field(user, depth=2)
         self.order_fields(["org"])
 
@@ -280,14 +288,12 @@ class VisitForm(BootstrapMixin, forms.Form):
     open_as_case = forms.BooleanField(label=_("转为案件办理"), required=False)
 
 
-class PlanForm(BootstrapMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
-    title = forms.CharField(label=_("预案名称"), max_length=200)
-    content = forms.CharField(
-        label=_("预案要点"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("组织指挥、信息报告、先期处置、响应分级、善后工作等"),
-    )
+class PlanForm(ActionModelForm):
+    class Meta:
+        model = EmergencyPlan
+        fields = ("title", "content")
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"content": _("组织指挥、信息报告、先期处置、响应分级、善后工作等")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -419,8 +425,12 @@ class SeverityRulesForm(BootstrapMixin, forms.Form):
         style(self)
 
 
-class HeightenedForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：党的代表大会召开期间"))
-    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput(), initial=timezone.localdate)
-    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
-    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+class HeightenedForm(ActionModelForm):
+    class Meta:
+        model = HeightenedPeriod
+        fields = ("name", "starts_on", "ends_on", "note")
+        help_texts = {"name": _("如：党的代表大会召开期间")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate
