@@ -33,11 +33,11 @@ class AccountListView(ScopedListView):
     default_sort = "username"
     importer_name = "accounts.users"
     columns = [
-        Column("username", gettext_lazy("用户名"), sort="username"),
-        Column("full_name", gettext_lazy("姓名"), sort="full_name"),
-        Column("org.name", gettext_lazy("所属组织"), sort="org__path"),
+        Column("username", sort="username"),
+        Column("full_name", sort="full_name"),
+        Column("org.name", sort="org__path"),
         Column("role_labels", gettext_lazy("角色")),
-        Column("phone", gettext_lazy("手机号")),
+        Column("phone"),
         Column("is_active", gettext_lazy("启用"), sort="is_active"),
         Column("last_login", gettext_lazy("最近登录"), sort="last_login"),
     ]

@@ -34,13 +34,40 @@ from unionwork.core.models import AuditEvent, SecurityEvent
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a list page and of its export."""
+    """A column of a list page and of its export.
+
+    Without a label, the column is headed by the model field it reads (its ``verbose_name``):
+    ``Column("deadline")``, ``Column("get_kind_display")``, ``Column("org.name")`` (the field
+    ``org``). Give a label only where the page names it otherwise.
+    """
 
     accessor: str  # dotted attribute path, e.g. "parent.name" or "get_kind_display"
-    label: Any
+    label: Any = None
     sort: str | None = None  # the order_by field that sorts by this column
     link: bool = False  # links to the row's get_absolute_url
     export: bool = True
+
+
+def field_label(model, accessor: str):
+    """The ``verbose_name`` of the field ``accessor`` starts from (``get_X_display`` reads X)."""
+    from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+
+    name = accessor.split(".")[0]
+    if name.startswith("get_") and name.endswith("_display"):
+        name = name[4:-8]
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        raise ImproperlyConfigured(
+            f"Column({accessor!r}) of {model.__name__}: no field {name!r} to take a label from; give one"
+        ) from None
+
+
+def labelled(model, columns: list[Column]) -> list[Column]:
+    """``columns`` with every missing label taken from ``model`` (see :class:`Column`)."""
+    from dataclasses import replace
+
+    return [c if c.label is not None else replace(c, label=field_label(model, c.accessor)) for c in columns]
 
 
 def resolve(obj: Any, accessor: str) -> Any:
@@ -78,6 +105,11 @@ class ScopedListView(View):
     importer_name: str | None = None
     create_url: str | None = None
     paginate_by = settings.UNIONWORK_PAGE_SIZE
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and isinstance(cls.__dict__.get("columns"), list):
+            cls.columns = labelled(cls.model, cls.columns)  # labels default to the model's
 
     def base_queryset(self):
         return self.model.objects.restrict(self.request.user, self.action)

@@ -172,16 +172,16 @@ class EnterpriseListView(ScopedListView):
     default_sort = "name"
     importer_name = "founding.enterprises"
     columns = [
-        Column("name", gettext_lazy("单位名称"), sort="name", link=True),
-        Column("uscc", gettext_lazy("统一社会信用代码"), sort="uscc"),
-        Column("get_ownership_display", gettext_lazy("登记注册类型"), sort="ownership"),
-        Column("get_industry_display", gettext_lazy("行业门类"), sort="industry"),
+        Column("name", sort="name", link=True),
+        Column("uscc", sort="uscc"),
+        Column("get_ownership_display", sort="ownership"),
+        Column("get_industry_display", sort="industry"),
         Column("employees", gettext_lazy("从业人员"), sort="employees"),
-        Column("community.name", gettext_lazy("所在村（社区）")),
+        Column("community.name"),
         Column("union_name", gettext_lazy("所在工会")),
         Column("expectation_label", gettext_lazy("应建会情况")),
-        Column("is_key_project", gettext_lazy("重点项目")),
-        Column("get_status_display", gettext_lazy("经营状态"), sort="status"),
+        Column("is_key_project"),
+        Column("get_status_display", sort="status"),
     ]
 
     def base_queryset(self):
@@ -311,13 +311,13 @@ class UnionListView(ScopedListView):
         Column("unit.name", gettext_lazy("工会名称"), sort="unit__pinyin", link=True),
         Column("unit.get_kind_display", gettext_lazy("类型"), sort="unit__kind"),
         Column("unit.parent.name", gettext_lazy("所在组织")),
-        Column("founded_on", gettext_lazy("建会日期"), sort="founded_on"),
-        Column("chairman_name", gettext_lazy("工会主席")),
-        Column("chairman_directly_elected", gettext_lazy("主席直选")),
-        Column("is_project_union", gettext_lazy("项目工会")),
+        Column("founded_on", sort="founded_on"),
+        Column("chairman_name"),
+        Column("chairman_directly_elected"),
+        Column("is_project_union"),
         Column("unit.industrial_union.name", gettext_lazy("所属产业工会")),
         Column("n_enterprises", gettext_lazy("覆盖企业"), sort="n_enterprises"),
-        Column("get_status_display", gettext_lazy("状态"), sort="status"),
+        Column("get_status_display", sort="status"),
     ]
 
     def base_queryset(self):
@@ -336,13 +336,13 @@ class SubmissionListView(ScopedListView):
     select_related = ("parent", "level", "recorded_by")
     default_sort = "-recorded_at"
     columns = [
-        Column("name", gettext_lazy("工会名称"), sort="name", link=True),
-        Column("parent.name", gettext_lazy("设立于")),
-        Column("founded_on", gettext_lazy("建会日期"), sort="founded_on"),
-        Column("recorded_by", gettext_lazy("登记人")),
-        Column("recorded_at", gettext_lazy("登记时间"), sort="recorded_at"),
-        Column("level.name", gettext_lazy("确认单位")),
-        Column("get_state_display", gettext_lazy("状态"), sort="state"),
+        Column("name", sort="name", link=True),
+        Column("parent.name"),
+        Column("founded_on", sort="founded_on"),
+        Column("recorded_by"),
+        Column("recorded_at", sort="recorded_at"),
+        Column("level.name"),
+        Column("get_state_display", sort="state"),
     ]
 
     def base_queryset(self):

@@ -99,16 +99,16 @@ class MemberListView(ScopedListView):
     importer_name = ROSTER_IMPORTER
     template_name = "members/list.html"
     columns = [
-        Column("name", gettext_lazy("姓名"), sort="pinyin", link=True),
+        Column("name", sort="pinyin", link=True),
         Column("id_masked", gettext_lazy("身份证号")),
-        Column("get_sex_display", gettext_lazy("性别")),
+        Column("get_sex_display"),
         Column("age_band", gettext_lazy("年龄段"), sort="birth_year"),
-        Column("union.name", gettext_lazy("所在工会")),
-        Column("get_employment_form_display", gettext_lazy("用工形式"), sort="employment_form"),
-        Column("get_status_display", gettext_lazy("会籍状态"), sort="status"),
-        Column("get_card_status_display", gettext_lazy("会员卡"), sort="card_status"),
+        Column("union.name"),
+        Column("get_employment_form_display", sort="employment_form"),
+        Column("get_status_display", sort="status"),
+        Column("get_card_status_display", sort="card_status"),
         Column("joined_on_text", gettext_lazy("入会日期"), sort="joined_on"),
-        Column("phone", gettext_lazy("联系电话")),
+        Column("phone"),
     ]
 
     def setup(self, request, *args, **kwargs):
@@ -301,13 +301,13 @@ class CardListView(ScopedListView):
     default_sort = "-pk"
     template_name = "members/cards.html"
     columns = [
-        Column("number", gettext_lazy("卡号"), sort="number"),
+        Column("number", sort="number"),
         Column("member.name", gettext_lazy("持卡人")),
         Column("member.id_masked", gettext_lazy("身份证号")),
-        Column("union.name", gettext_lazy("发卡工会")),
-        Column("get_status_display", gettext_lazy("状态"), sort="status"),
-        Column("issued_at", gettext_lazy("发卡时间"), sort="issued_at"),
-        Column("activated_at", gettext_lazy("激活时间")),
+        Column("union.name"),
+        Column("get_status_display", sort="status"),
+        Column("issued_at", sort="issued_at"),
+        Column("activated_at"),
     ]
 
     def extra_context(self):

@@ -37,13 +37,13 @@ class UnitListView(ScopedListView):
     default_sort = "path"
     importer_name = "orgs.units"
     columns = [
-        Column("name", _("名称"), sort="pinyin"),
+        Column("name", sort="pinyin"),
         Column("code", _("代码"), sort="code"),
-        Column("get_kind_display", _("类型"), sort="kind"),
-        Column("parent.name", _("上级组织")),
-        Column("industrial_union.name", _("所属产业工会")),
-        Column("get_status_display", _("状态"), sort="status"),
-        Column("is_demo", _("演示数据")),
+        Column("get_kind_display", sort="kind"),
+        Column("parent.name"),
+        Column("industrial_union.name"),
+        Column("get_status_display", sort="status"),
+        Column("is_demo"),
     ]
 
 

@@ -33,15 +33,15 @@ class CaseListView(StabilityList):
     links = [("stability:petition-list", _lazy("信访")), ("stability:reception-list", _lazy("主席接待日"))]
     columns = [
         Column("number", _lazy("编号"), sort="id"),
-        Column("title", _lazy("案件名称"), sort="title"),
+        Column("title", sort="title"),
         Column("get_kind_display", _lazy("类型"), sort="kind"),
-        Column("get_severity_display", _lazy("等级"), sort="severity"),
-        Column("get_state_display", _lazy("状态"), sort="state"),
-        Column("org.name", _lazy("发生单位"), sort="org__path"),
-        Column("handling_org.name", _lazy("承办单位")),
-        Column("owner.full_name", _lazy("包案领导")),
-        Column("opened_at", _lazy("立案时间"), sort="opened_at"),
-        Column("due_at", _lazy("办结时限"), sort="due_at"),
+        Column("get_severity_display", sort="severity"),
+        Column("get_state_display", sort="state"),
+        Column("org.name", sort="org__path"),
+        Column("handling_org.name"),
+        Column("owner.full_name"),
+        Column("opened_at", sort="opened_at"),
+        Column("due_at", sort="due_at"),
         Column("overdue_display", _lazy("逾期")),
     ]
 

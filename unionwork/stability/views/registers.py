@@ -44,13 +44,13 @@ class PetitionListView(StabilityList):
     columns = [
         Column("pk", _lazy("编号"), sort="id"),
         Column("received_on", _lazy("日期"), sort="received_on"),
-        Column("get_channel_display", _lazy("方式"), sort="channel"),
+        Column("get_channel_display", sort="channel"),
         Column("first_display", _lazy("初信初访"), sort="is_first"),
-        Column("org.name", _lazy("受理单位"), sort="org__path"),
-        Column("petitioner", _lazy("信访人")),
-        Column("people", _lazy("人数"), sort="people"),
-        Column("get_kind_display", _lazy("诉求类型"), sort="kind"),
-        Column("enterprise_name", _lazy("涉及企业")),
+        Column("org.name", sort="org__path"),
+        Column("petitioner"),
+        Column("people", sort="people"),
+        Column("get_kind_display", sort="kind"),
+        Column("enterprise_name"),
         Column("case.get_state_display", _lazy("办理状态")),
     ]
 
@@ -98,11 +98,11 @@ class ReceptionListView(StabilityList):
     default_sort = "-date"
     create_url = reverse_lazy("stability:reception-create")
     columns = [
-        Column("date", _lazy("接待日期"), sort="date"),
-        Column("org.name", _lazy("单位"), sort="org__path"),
-        Column("host", _lazy("接待领导")),
-        Column("place", _lazy("地点")),
-        Column("note", _lazy("说明")),
+        Column("date", sort="date"),
+        Column("org.name", sort="org__path"),
+        Column("host"),
+        Column("place"),
+        Column("note"),
     ]
 
 
@@ -259,13 +259,13 @@ class AccountabilityListView(StabilityList):
     default_sort = "-decided_on"
     create_url = reverse_lazy("stability:accountability-pick")
     columns = [
-        Column("decided_on", _lazy("决定日期"), sort="decided_on"),
-        Column("org.name", _lazy("被问责单位"), sort="org__path"),
-        Column("get_kind_display", _lazy("处理方式"), sort="kind"),
-        Column("decided_by.name", _lazy("决定单位")),
-        Column("document_number", _lazy("文号")),
-        Column("persons", _lazy("责任人")),
-        Column("reason", _lazy("事由")),
+        Column("decided_on", sort="decided_on"),
+        Column("org.name", sort="org__path"),
+        Column("get_kind_display", sort="kind"),
+        Column("decided_by.name"),
+        Column("document_number"),
+        Column("persons"),
+        Column("reason"),
     ]
 
 

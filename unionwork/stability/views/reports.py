@@ -30,12 +30,12 @@ class ReportListView(StabilityList):
     links = [("stability:report-nil", _lazy("报零报告")), ("stability:timeliness", _lazy("及时率统计"))]
     columns = [
         Column("period_label", _lazy("报告期")),
-        Column("org.name", _lazy("报送单位"), sort="org__path"),
+        Column("org.name", sort="org__path"),
         Column("nil_display", _lazy("情况")),
         Column("disputes_found", _lazy("排查纠纷"), sort="disputes_found"),
         Column("disputes_resolved", _lazy("化解纠纷")),
-        Column("deadline", _lazy("截止时间"), sort="deadline"),
-        Column("filed_at", _lazy("报送时间"), sort="filed_at"),
+        Column("deadline", sort="deadline"),
+        Column("filed_at", sort="filed_at"),
         Column("timeliness_display", _lazy("及时性"), sort="is_late"),
     ]
 
