@@ -77,7 +77,19 @@ class ActionModelForm(BootstrapMixin, forms.ModelForm):
     It never writes: the view hands ``cleaned_data`` to an action, which validates, writes and
     audits in one transaction. So no instance is built or validated here (Django's model
     validation would run outside the action, with other messages), and ``save`` is refused.
+    A required choice taken from the model starts on its first option, as the platform's other
+    forms do (Django would add an empty "choose" line).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if (
+                name not in self.declared_fields
+                and field.required
+                and isinstance(field, forms.TypedChoiceField)
+            ):
+                field.choices = [c for c in field.choices if c[0] != ""]
 
     def _post_clean(self):
         pass
