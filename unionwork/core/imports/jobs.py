@@ -110,6 +110,18 @@ def start_import(
     return job
 
 
+def _job_over(user, importer: Importer, job: ImportJob, options: dict) -> ImportJob:
+    """A new job of the user over the stored file of ``job`` (a confirmed preview, a mapping)."""
+    return ImportJob.objects.create(
+        importer=importer.name,
+        user=user,
+        org_path=user.org_path,
+        file=job.file.name,
+        original_name=job.original_name,
+        options=options,
+    )
+
+
 def _audit_start(job: ImportJob) -> None:
     audit.record(
         job,
@@ -143,14 +155,7 @@ def confirm_preview(user, job: ImportJob) -> ImportJob:
         raise Http404
     options = {k: v for k, v in job.options.items() if k in ("target", "mapping")}
     with transaction.atomic():
-        new = ImportJob.objects.create(
-            importer=importer.name,
-            user=user,
-            org_path=user.org_path,
-            file=job.file.name,
-            original_name=job.original_name,
-            options={**options, "dry_run": False},
-        )
+        new = _job_over(user, importer, job, {**options, "dry_run": False})
         _audit_start(new)
     process_import.enqueue(new.pk)
     return new
@@ -242,14 +247,7 @@ def map_columns(user, job: ImportJob, columns: dict[str, str]) -> ImportJob:
         )
         options = {k: v for k, v in job.options.items() if k not in ("mapping_request", "preview")}
         options["mapping"] = {"layout": request["layout"], "columns": chosen}
-        new = ImportJob.objects.create(
-            importer=importer.name,
-            user=user,
-            org_path=user.org_path,
-            file=job.file.name,
-            original_name=job.original_name,
-            options=options,
-        )
+        new = _job_over(user, importer, job, options)
         # The file moves to the new job; this one stays as the record of the step.
         job.message = _("已选择列的对应，文件转入导入任务 #%(id)d。") % {"id": new.pk}
         job.options = {**options, "mapped_to": new.pk}

@@ -62,3 +62,26 @@ class CityAdminForm(StabilityForm):
 
     def success_url(self, result):
         return reverse(self.success)
+
+
+class AmendView(StabilityForm):
+    """A correction of a record, with its reason: the form (an ``ActionModelForm``) names the model
+    and the fields that may be corrected; ``amend`` is the action. Only changed fields are sent."""
+
+    amend = None  # staticmethod(actions.amend_…)
+
+    def get_object(self):
+        model = self.form_class._meta.model
+        return model.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
+
+    def form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        return {f: getattr(self.object, f) for f in self.form_class._meta.fields}
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        reason = d.pop("reason")
+        changes = {k: v for k, v in d.items() if getattr(self.object, k) != v}
+        return self.amend(self.request.user, self.object, reason=reason, **changes)

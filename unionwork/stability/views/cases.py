@@ -18,7 +18,7 @@ from unionwork.stability.models import (
     Case,
     CaseMove,
 )
-from unionwork.stability.views._common import StabilityForm, StabilityList
+from unionwork.stability.views._common import AmendView, StabilityForm, StabilityList
 
 _lazy = gettext_lazy
 
@@ -128,21 +128,7 @@ class GrievanceCreateView(StabilityForm):
         return actions.open_grievance_case(self.request.user, d.pop("org"), **d)
 
 
-class CaseAmendView(StabilityForm):
+class CaseAmendView(AmendView):
     form_class = forms.CaseAmendForm
     title = _lazy("更正案件信息")
-
-    def get_object(self):
-        return Case.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
-
-    def form_kwargs(self):
-        return {}
-
-    def get_initial(self):
-        return {f: getattr(self.object, f) for f in actions.cases.CASE_AMENDABLE}
-
-    def perform(self, form):
-        d = dict(form.cleaned_data)
-        reason = d.pop("reason")
-        changes = {k: v for k, v in d.items() if getattr(self.object, k) != v}
-        return actions.amend_case(self.request.user, self.object, reason=reason, **changes)
+    amend = staticmethod(actions.amend_case)

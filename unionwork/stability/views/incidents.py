@@ -15,7 +15,7 @@ from unionwork.stability.filters import (
 from unionwork.stability.models import (
     Incident,
 )
-from unionwork.stability.views._common import StabilityForm, StabilityList
+from unionwork.stability.views._common import AmendView, StabilityForm, StabilityList
 
 _lazy = gettext_lazy
 
@@ -87,22 +87,8 @@ def incident_detail(request, pk):
     )
 
 
-class IncidentAmendView(StabilityForm):
+class IncidentAmendView(AmendView):
     form_class = forms.IncidentAmendForm
     title = _lazy("更正事件信息")
     intro = _lazy("知情时间、报告时间和迟报、瞒报标记不能更正；更正的内容与原因会留存。")
-
-    def get_object(self):
-        return Incident.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
-
-    def form_kwargs(self):
-        return {}
-
-    def get_initial(self):
-        return {f: getattr(self.object, f) for f in actions.incidents.INCIDENT_AMENDABLE}
-
-    def perform(self, form):
-        d = dict(form.cleaned_data)
-        reason = d.pop("reason")
-        changes = {k: v for k, v in d.items() if getattr(self.object, k) != v}
-        return actions.amend_incident(self.request.user, self.object, reason=reason, **changes)
+    amend = staticmethod(actions.amend_incident)

@@ -15,7 +15,7 @@ from unionwork.stability.filters import (
 from unionwork.stability.models import (
     Report,
 )
-from unionwork.stability.views._common import StabilityForm, StabilityList
+from unionwork.stability.views._common import AmendView, StabilityForm, StabilityList
 
 _lazy = gettext_lazy
 
@@ -87,22 +87,8 @@ def report_detail(request, pk):
     )
 
 
-class ReportAmendView(StabilityForm):
+class ReportAmendView(AmendView):
     form_class = forms.ReportAmendForm
     title = _lazy("更正报告")
     intro = _lazy("报告期和报送时间不能更正；更正的内容与原因会留存。")
-
-    def get_object(self):
-        return Report.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
-
-    def form_kwargs(self):
-        return {}
-
-    def get_initial(self):
-        return {f: getattr(self.object, f) for f in actions.reports.REPORT_AMENDABLE}
-
-    def perform(self, form):
-        d = dict(form.cleaned_data)
-        reason = d.pop("reason")
-        changes = {k: v for k, v in d.items() if getattr(self.object, k) != v}
-        return actions.amend_report(self.request.user, self.object, reason=reason, **changes)
+    amend = staticmethod(actions.amend_report)
