@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.accounts import actions, tokens, twofactor
+from unionwork.accounts import actions, queries, tokens, twofactor
 from unionwork.accounts.filters import UserFilter
 from unionwork.accounts.forms import AccountForm, LoginForm, OwnPasswordForm, PasswordResetForm, TokenForm
 from unionwork.accounts.models import User
@@ -169,11 +169,7 @@ def profile(request):
                 messages.success(request, _("已关闭两步验证。"))
                 return redirect("accounts:profile")
             elif "revoke" in request.POST:
-                token = (
-                    user.api_tokens.filter(pk=request.POST["revoke"]).first()
-                    if request.POST["revoke"].isdigit()
-                    else None
-                )
+                token = queries.own_token(user, request.POST["revoke"])
                 if token is not None:
                     tokens.revoke_token(user, token)
                     messages.success(request, _("令牌“%(n)s”已吊销。") % {"n": token.name})
@@ -188,7 +184,7 @@ def profile(request):
         "token_days": settings.UNIONWORK_API_TOKEN_DAYS,
         "has_2fa": twofactor.has_second_factor(user),
         "must_2fa": settings.UNIONWORK_REQUIRE_ADMIN_2FA and twofactor.is_administrator(user),
-        "tokens": user.api_tokens.order_by("revoked", "-id"),
+        "tokens": queries.own_tokens(user),
         "history": history_of(user)[:20],
     }
     return render(request, "accounts/profile.html", context, status=status)
