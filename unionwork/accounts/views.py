@@ -84,8 +84,8 @@ class AccountEditView(ActionFormView):
     action = "manage"
     title = gettext_lazy("修改账号")
 
-    def get_object(self):
-        return User.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["pk"])
+    model = User
+    object_action = "manage"
 
     def form_kwargs(self):
         return {"user": self.request.user, "account": self.object}

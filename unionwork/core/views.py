@@ -374,7 +374,9 @@ class ActionFormView(FormView):
     Django's ``FormView`` with the platform's order: the object first (404 outside the scope),
     then the role (403), then the form. A module declares ``form_class``, ``title`` and
     ``perform(form)`` (which calls the action and returns the record to go to), and extends
-    through Django's hooks: ``get_initial``, ``get_context_data`` (``super()`` plus its own keys),
+    through Django's hooks: ``get_object`` (or declare ``model``: the record the URL names,
+    fetched in the user's scope for ``object_action``, 404 outside it), ``get_initial``,
+    ``get_context_data`` (``super()`` plus its own keys),
     and ``form_kwargs()`` for what its form takes besides data and initial (``user``, the
     record), merged into Django's ``get_form_kwargs``. The template gets ``form``, ``title``,
     ``object``, ``submit_label`` and ``intro``; a refused or invalid form answers 400.
@@ -387,9 +389,20 @@ class ActionFormView(FormView):
     action = "change"
     submit_label = gettext_lazy("保存")
     success_message = gettext_lazy("已保存。")
+    model = None  # with a model: the record of the URL's ``pk_url_kwarg``, in scope for ``object_action``
+    object_action = "view"
+    pk_url_kwarg = "pk"
+    select_related: tuple[str, ...] = ()
 
     def get_object(self):
-        return None
+        if self.model is None:
+            return None
+        qs = (
+            self.model.objects.select_related(*self.select_related)
+            if self.select_related
+            else self.model.objects
+        )
+        return qs.get_in_scope(self.request.user, self.object_action, pk=self.kwargs[self.pk_url_kwarg])
 
     def form_kwargs(self) -> dict:
         """What the form takes besides data, files and initial (e.g. ``{"user": ...}``)."""

@@ -241,10 +241,8 @@ class EnterpriseCreateView(ActionFormView):
 
 
 class EnterpriseActionView(ActionFormView):
-    def get_object(self):
-        return Enterprise.objects.select_related("community").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
+    model = Enterprise
+    select_related = ("community",)
 
 
 class EnterpriseEditView(EnterpriseActionView):
@@ -477,11 +475,8 @@ class UnionFoundView(ActionFormView):
 class UnionActionView(ActionFormView):
     action = "manage"
 
-    def get_object(self):
-        record = GrassrootsUnion.objects.select_related("unit").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
-        return record
+    model = GrassrootsUnion
+    select_related = ("unit",)
 
 
 class UnionEditView(UnionActionView):
@@ -619,10 +614,8 @@ class LetterView(ActionFormView):
     title = gettext_lazy("登记目标任务责任状")
     template_name = "founding/form_upload.html"
 
-    def get_object(self):
-        return FoundingTarget.objects.select_related("unit").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
+    model = FoundingTarget
+    select_related = ("unit",)
 
     def get_initial(self):
         t = self.object

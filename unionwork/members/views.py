@@ -221,10 +221,8 @@ class MemberCreateView(ActionFormView):
 
 
 class MemberActionView(ActionFormView):
-    def get_object(self):
-        return Member.objects.select_related("union").get_in_scope(
-            self.request.user, "view", pk=self.kwargs["pk"]
-        )
+    model = Member
+    select_related = ("union",)
 
 
 class MemberEditView(MemberActionView):

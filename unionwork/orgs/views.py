@@ -65,8 +65,7 @@ def detail(request, pk):
 class UnitActionView(ActionFormView):
     action = "manage"
 
-    def get_object(self):
-        return OrgUnit.objects.get_in_scope(self.request.user, pk=self.kwargs["pk"])
+    model = OrgUnit
 
     def form_kwargs(self):
         return {"user": self.request.user, "unit": self.object}

@@ -70,9 +70,11 @@ class AmendView(StabilityForm):
 
     amend = None  # staticmethod(actions.amend_…)
 
-    def get_object(self):
-        model = self.form_class._meta.model
-        return model.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
+    object_action = "change"
+
+    @property
+    def model(self):
+        return self.form_class._meta.model
 
     def form_kwargs(self):
         return {}

@@ -97,10 +97,8 @@ class CaseMoveView(StabilityForm):
         self.submit_label = self.title
         return super().dispatch(request, *args, **kwargs)
 
-    def get_object(self):
-        return Case.objects.select_related("handling_org", "org").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
+    model = Case
+    select_related = ("handling_org", "org")
 
     def form_kwargs(self):
         if self.move == CaseMove.OWN:

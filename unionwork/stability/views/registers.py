@@ -136,8 +136,8 @@ class ReceptionVisitView(StabilityForm):
     form_class = forms.VisitForm
     title = _lazy("登记接待记录")
 
-    def get_object(self):
-        return ReceptionDay.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
+    model = ReceptionDay
+    object_action = "change"
 
     def form_kwargs(self):
         return {}
@@ -155,8 +155,8 @@ class EmergencyStartView(StabilityForm):
     form_class = forms.EmergencyStartForm
     title = _lazy("启动应急处置")
 
-    def get_object(self):
-        return Incident.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
+    model = Incident
+    object_action = "change"
 
     def form_kwargs(self):
         return {}
@@ -227,8 +227,8 @@ class EmergencyLogView(StabilityForm):
     title = _lazy("记录处置情况")
     submit_label = _lazy("记录")
 
-    def get_object(self):
-        return EmergencyResponse.objects.get_in_scope(self.request.user, "change", pk=self.kwargs["pk"])
+    model = EmergencyResponse
+    object_action = "change"
 
     def form_kwargs(self):
         return {}
@@ -299,8 +299,9 @@ class AccountabilityCreateView(StabilityForm):
     title = _lazy("登记问责")
     action = "manage"
 
-    def get_object(self):
-        return OrgUnit.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["org_id"])
+    model = OrgUnit
+    object_action = "manage"
+    pk_url_kwarg = "org_id"
 
     def form_kwargs(self):
         return {"unit": self.object}
@@ -352,8 +353,9 @@ class GroupAddView(StabilityForm):
     title = _lazy("增加领导小组成员")
     action = "manage"
 
-    def get_object(self):
-        return OrgUnit.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["org_id"])
+    model = OrgUnit
+    object_action = "manage"
+    pk_url_kwarg = "org_id"
 
     def form_kwargs(self):
         return {"unit": self.object}
@@ -372,8 +374,8 @@ class GroupEndView(StabilityForm):
     action = "manage"
     submit_label = _lazy("确认离任")
 
-    def get_object(self):
-        return LeadingGroupMember.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["pk"])
+    model = LeadingGroupMember
+    object_action = "manage"
 
     def form_kwargs(self):
         return {}
