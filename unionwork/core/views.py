@@ -57,7 +57,7 @@ def field_label(model, accessor: str):
         name = name[4:-8]
     try:
         return model._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
+    except (FieldDoesNotExist, AttributeError):  # no such field, or a reverse relation (no name)
         raise ImproperlyConfigured(
             f"Column({accessor!r}) of {model.__name__}: no field {name!r} to take a label from; give one"
         ) from None
