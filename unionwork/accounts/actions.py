@@ -10,14 +10,19 @@ named by the audit context. Refusals raise ``ActionError`` with a Chinese messag
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.accounts.models import Role, User
+from unionwork.accounts.models import LoginThrottle, Role, User
 from unionwork.core import audit, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import ROLES, path_in_scope, record_in_scope, user_may
@@ -212,3 +217,133 @@ def unlock_account(actor_user: User | None, account: User) -> User:
     audit.record(account, "unlock", note=_("解除登录锁定"))
     security.record("unlock", user=actor_user, account=account.get_username())
     return account
+
+
+# -- login lockout ------------------------------------------------------------------------------
+# The bookkeeping of LockoutModelBackend (see accounts/backends.py for why an attempt reserves its
+# place before its password is checked). No acting user: the system counts anonymous attempts, so
+# there is no scope to check; a lock (of an account, an address or an unknown name) is audited.
+
+
+def _lock_span() -> timedelta:
+    return timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+@contextmanager
+def _login_actor():
+    """The request's actor (the middleware's anonymous ``system:web``), or the system outside one."""
+    try:
+        audit.current_actor()
+    except audit.NoActorError:
+        with audit.acting_as(None, "login"):
+            yield
+    else:
+        yield
+
+
+def _throttle_row(key: str) -> LoginThrottle:
+    """The throttle row for ``key``, locked for update (created when missing, races tolerated)."""
+    if not LoginThrottle.objects.filter(key=key).exists():
+        try:
+            with transaction.atomic():
+                LoginThrottle.objects.create(key=key)
+        except IntegrityError:
+            pass  # another attempt created it first
+    return LoginThrottle.objects.select_for_update().get(key=key)
+
+
+def _reserve_throttle(key: str, limit: int) -> bool:
+    now = timezone.now()
+    row = _throttle_row(key)
+    if row.locked_until and row.locked_until > now:
+        return False
+    if row.locked_until or (row.last_failure_at and row.last_failure_at < now - _lock_span()):
+        row.failures, row.locked_until = 0, None  # the lock or the counting window has passed
+    if row.failures >= limit:
+        return False  # the last allowed attempts are still being checked
+    row.failures += 1
+    row.last_failure_at = now
+    row.save(update_fields=["failures", "locked_until", "last_failure_at"])
+    return True
+
+
+def _reserve_user(user_id: int) -> bool:
+    now = timezone.now()
+    user = User.objects.select_for_update().only("failed_logins", "locked_until").get(pk=user_id)
+    if user.locked_until and user.locked_until > now:
+        return False
+    failures = 0 if user.locked_until else user.failed_logins
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        return False
+    User.objects.filter(pk=user_id).update(failed_logins=failures + 1, locked_until=None)
+    return True
+
+
+def _lock_throttle(key: str, limit: int) -> bool:
+    row = LoginThrottle.objects.select_for_update().get(key=key)
+    if row.failures >= limit and not row.locked_until:
+        row.locked_until = timezone.now() + _lock_span()
+        row.save(update_fields=["locked_until"])
+        audit.record(
+            "accounts.loginthrottle",
+            "lock",
+            None,
+            {"key": key, "failures": row.failures, "locked_until": row.locked_until},
+            object_id=row.pk,
+            object_repr=key[:200],
+            note=_("连续登录失败，锁定"),
+            org_path="",
+        )
+        return True
+    return False
+
+
+def _lock_user(user_id: int) -> bool:
+    user = User.objects.select_for_update().only("failed_logins", "locked_until", "org").get(pk=user_id)
+    if user.failed_logins >= settings.LOGIN_MAX_FAILURES and not user.locked_until:
+        until = timezone.now() + _lock_span()
+        User.objects.filter(pk=user_id).update(locked_until=until)
+        audit.record(
+            user,
+            "lock",
+            {"locked_until": None},
+            {"failed_logins": user.failed_logins, "locked_until": until},
+            note=_("连续登录失败，锁定"),
+        )
+        return True
+    return False
+
+
+def reserve_login_attempt(user_id: int | None, addr_key: str, addr_limit: int, name_key: str) -> bool:
+    """Reserve one attempt of the address and of the account (or unknown name) before its password
+    is checked; False if either is locked or has its allowed attempts in flight. One transaction."""
+    with transaction.atomic():
+        if not _reserve_throttle(addr_key, addr_limit):
+            return False
+        if user_id:
+            return _reserve_user(user_id)
+        return _reserve_throttle(name_key, settings.LOGIN_MAX_FAILURES)
+
+
+def record_login_success(user_id: int, addr_key: str) -> None:
+    """A right password: the account's count starts again, and the address gets its attempt back
+    (its lock, if any, stays). One transaction."""
+    with transaction.atomic():
+        User.objects.filter(pk=user_id).update(failed_logins=0, locked_until=None)
+        LoginThrottle.objects.select_for_update().filter(key=addr_key, failures__gt=0).update(
+            failures=F("failures") - 1
+        )
+
+
+def record_login_failure(user_id: int | None, addr_key: str, addr_limit: int, name_key: str) -> str | None:
+    """A wrong password: lock the address and the account (or unknown name) that spent their
+    attempts, each lock audited, in one transaction. Returns what was locked first ("address",
+    "account") or None."""
+    with _login_actor(), transaction.atomic():
+        locked_addr = _lock_throttle(addr_key, addr_limit)
+        locked_name = (
+            _lock_user(user_id) if user_id else _lock_throttle(name_key, settings.LOGIN_MAX_FAILURES)
+        )
+    if locked_addr:
+        return "address"
+    return "account" if locked_name else None

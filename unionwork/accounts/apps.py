@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         "2fa_enable": _("启用两步验证"),
         "2fa_disable": _("关闭两步验证"),
         "2fa_reset": _("重置两步验证"),
+        "lock": _("登录锁定"),
     }
 
     def ready(self):

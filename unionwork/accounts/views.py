@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.accounts import actions, tokens, twofactor
+from unionwork.accounts import actions, queries, tokens, twofactor
 from unionwork.accounts.filters import UserFilter
 from unionwork.accounts.forms import AccountForm, LoginForm, OwnPasswordForm, PasswordResetForm, TokenForm
 from unionwork.accounts.models import User
 from unionwork.core.errors import ActionError
-from unionwork.core.text import is_digits
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 
 
@@ -34,11 +33,11 @@ class AccountListView(ScopedListView):
     default_sort = "username"
     importer_name = "accounts.users"
     columns = [
-        Column("username", gettext_lazy("用户名"), sort="username"),
-        Column("full_name", gettext_lazy("姓名"), sort="full_name"),
-        Column("org.name", gettext_lazy("所属组织"), sort="org__path"),
+        Column("username", sort="username"),
+        Column("full_name", sort="full_name"),
+        Column("org.name", sort="org__path"),
         Column("role_labels", gettext_lazy("角色")),
-        Column("phone", gettext_lazy("手机号")),
+        Column("phone"),
         Column("is_active", gettext_lazy("启用"), sort="is_active"),
         Column("last_login", gettext_lazy("最近登录"), sort="last_login"),
     ]
@@ -64,7 +63,7 @@ class AccountCreateView(ActionFormView):
     action = "manage"
     title = gettext_lazy("新建账号")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -85,10 +84,10 @@ class AccountEditView(ActionFormView):
     action = "manage"
     title = gettext_lazy("修改账号")
 
-    def get_object(self):
-        return User.objects.get_in_scope(self.request.user, "manage", pk=self.kwargs["pk"])
+    model = User
+    object_action = "manage"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "account": self.object}
 
     def perform(self, form):
@@ -107,7 +106,7 @@ class AccountPasswordView(AccountEditView):
     form_class = PasswordResetForm
     title = gettext_lazy("重置密码")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):
@@ -170,11 +169,7 @@ def profile(request):
                 messages.success(request, _("已关闭两步验证。"))
                 return redirect("accounts:profile")
             elif "revoke" in request.POST:
-                token = (
-                    user.api_tokens.filter(pk=request.POST["revoke"]).first()
-                    if is_digits(request.POST["revoke"])
-                    else None
-                )
+                token = queries.own_token(user, request.POST["revoke"])
                 if token is not None:
                     tokens.revoke_token(user, token)
                     messages.success(request, _("令牌“%(n)s”已吊销。") % {"n": token.name})
@@ -189,7 +184,7 @@ def profile(request):
         "token_days": settings.UNIONWORK_API_TOKEN_DAYS,
         "has_2fa": twofactor.has_second_factor(user),
         "must_2fa": settings.UNIONWORK_REQUIRE_ADMIN_2FA and twofactor.is_administrator(user),
-        "tokens": user.api_tokens.order_by("revoked", "-id"),
+        "tokens": queries.own_tokens(user),
         "history": history_of(user)[:20],
     }
     return render(request, "accounts/profile.html", context, status=status)

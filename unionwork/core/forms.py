@@ -71,6 +71,35 @@ class BootstrapMixin:
         style(self)
 
 
+class ActionModelForm(BootstrapMixin, forms.ModelForm):
+    """A form whose fields mirror a model's: labels (``verbose_name``), choices, lengths and
+    requiredness come from the model, declared once (``Meta.fields``; ``Meta.widgets`` for the
+    size of a text box, a declared field where the form asks more than the model).
+
+    It never writes: the view hands ``cleaned_data`` to an action, which validates, writes and
+    audits in one transaction. So no instance is built or validated here (Django's model
+    validation would run outside the action, with other messages), and ``save`` is refused.
+    A required choice taken from the model starts on its first option, as the platform's other
+    forms do (Django would add an empty "choose" line).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if (
+                name not in self.declared_fields
+                and field.required
+                and isinstance(field, forms.TypedChoiceField)
+            ):
+                field.choices = [c for c in field.choices if c[0] != ""]
+
+    def _post_clean(self):
+        pass
+
+    def save(self, commit=True):
+        raise TypeError("an action writes this form's data, not ModelForm.save()")
+
+
 # -- the picker ----------------------------------------------------------------------------------
 
 

@@ -245,3 +245,25 @@ def notify(users: Iterable, *, source: str, key: str, title: str, body: str = ""
     ]
     Notice.objects.bulk_create(notices, ignore_conflicts=True)
     return len(notices)
+
+
+def mark_notice_read(user, pk: int) -> Notice:
+    """Mark one of the user's own reminders read (someone else's: Http404). A user's own read
+    marks are not record changes: no audit event, as for stability's ``mark_read``."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    note = Notice.objects.filter(user=user, pk=pk).first()
+    if note is None:
+        raise Http404
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note
+
+
+def mark_all_notices_read(user) -> int:
+    """Mark every unread reminder of the user read; returns how many."""
+    from django.utils import timezone
+
+    return Notice.objects.filter(user=user, read_at=None).update(read_at=timezone.now())

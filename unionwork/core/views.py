@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -25,21 +25,49 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
+from django.views.generic.edit import FormView
 
 from unionwork.core import audit, scope
 from unionwork.core.errors import ActionError
-from unionwork.core.models import AuditEvent, Notice, SecurityEvent
+from unionwork.core.models import AuditEvent, SecurityEvent
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a list page and of its export."""
+    """A column of a list page and of its export.
+
+    Without a label, the column is headed by the model field it reads (its ``verbose_name``):
+    ``Column("deadline")``, ``Column("get_kind_display")``, ``Column("org.name")`` (the field
+    ``org``). Give a label only where the page names it otherwise.
+    """
 
     accessor: str  # dotted attribute path, e.g. "parent.name" or "get_kind_display"
-    label: Any
+    label: Any = None
     sort: str | None = None  # the order_by field that sorts by this column
     link: bool = False  # links to the row's get_absolute_url
     export: bool = True
+
+
+def field_label(model, accessor: str):
+    """The ``verbose_name`` of the field ``accessor`` starts from (``get_X_display`` reads X)."""
+    from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+
+    name = accessor.split(".")[0]
+    if name.startswith("get_") and name.endswith("_display"):
+        name = name[4:-8]
+    try:
+        return model._meta.get_field(name).verbose_name
+    except (FieldDoesNotExist, AttributeError):  # no such field, or a reverse relation (no name)
+        raise ImproperlyConfigured(
+            f"Column({accessor!r}) of {model.__name__}: no field {name!r} to take a label from; give one"
+        ) from None
+
+
+def labelled(model, columns: list[Column]) -> list[Column]:
+    """``columns`` with every missing label taken from ``model`` (see :class:`Column`)."""
+    from dataclasses import replace
+
+    return [c if c.label is not None else replace(c, label=field_label(model, c.accessor)) for c in columns]
 
 
 def resolve(obj: Any, accessor: str) -> Any:
@@ -77,6 +105,11 @@ class ScopedListView(View):
     importer_name: str | None = None
     create_url: str | None = None
     paginate_by = settings.UNIONWORK_PAGE_SIZE
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and isinstance(cls.__dict__.get("columns"), list):
+            cls.columns = labelled(cls.model, cls.columns)  # labels default to the model's
 
     def base_queryset(self):
         return self.model.objects.restrict(self.request.user, self.action)
@@ -335,20 +368,52 @@ def _value(field, value, names: dict | None, model=None):
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "pinyin", "initials", "path", "ipath", "depth"}
 
 
-class ActionFormView(View):
-    """A form that calls one action; ActionError messages appear on the form, in Chinese."""
+class ActionFormView(FormView):
+    """A form that calls one action; ActionError messages appear on the form, in Chinese.
+
+    Django's ``FormView`` with the platform's order: the object first (404 outside the scope),
+    then the role (403), then the form. A module declares ``form_class``, ``title`` and
+    ``perform(form)`` (which calls the action and returns the record to go to), and extends
+    through Django's hooks: ``get_object`` (or declare ``model``: the record the URL names,
+    fetched in the user's scope for ``object_action``, 404 outside it), ``get_initial``,
+    ``get_context_data`` (``super()`` plus its own keys),
+    and ``form_kwargs()`` for what its form takes besides data and initial (``user``, the
+    record), merged into Django's ``get_form_kwargs``. The template gets ``form``, ``title``,
+    ``object``, ``submit_label`` and ``intro``; a refused or invalid form answers 400.
+    """
 
     form_class = None
     template_name = "core/form.html"
     title = ""
+    intro = ""
     action = "change"
     submit_label = gettext_lazy("保存")
+    success_message = gettext_lazy("已保存。")
+    model = None  # with a model: the record of the URL's ``pk_url_kwarg``, in scope for ``object_action``
+    object_action = "view"
+    pk_url_kwarg = "pk"
+    select_related: tuple[str, ...] = ()
 
     def get_object(self):
-        return None
+        if self.model is None:
+            return None
+        qs = (
+            self.model.objects.select_related(*self.select_related)
+            if self.select_related
+            else self.model.objects
+        )
+        return qs.get_in_scope(self.request.user, self.object_action, pk=self.kwargs[self.pk_url_kwarg])
+
+    def form_kwargs(self) -> dict:
+        """What the form takes besides data, files and initial (e.g. ``{"user": ...}``)."""
+        return {}
 
     def get_form_kwargs(self) -> dict:
-        return {}
+        kwargs = super().get_form_kwargs()
+        # No initial unless the view gives one: a form bound to a record fills its own from it.
+        if not kwargs.get("initial"):
+            kwargs.pop("initial", None)
+        return kwargs | self.form_kwargs()
 
     def perform(self, form):  # pragma: no cover - each view implements it
         raise NotImplementedError
@@ -360,10 +425,6 @@ class ActionFormView(View):
         if not self.request.user.may(self.action):
             raise PermissionDenied(_("您的角色无权执行此操作。"))
 
-    def render_form(self, form, status=200):
-        ctx = {"form": form, "title": self.title, "object": self.object, "submit_label": self.submit_label}
-        return render(self.request, self.template_name, ctx, status=status)
-
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()  # 404 outside scope comes first
         self.check_role()
@@ -372,21 +433,27 @@ class ActionFormView(View):
             raise PermissionDenied(_("该记录不在您可修改的范围内。"))
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_form(self.form_class(**self.get_form_kwargs()))
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # the form is built here (get_form)
+        context.setdefault("title", self.title)
+        context.setdefault("object", self.object)
+        context.setdefault("submit_label", self.submit_label)
+        context.setdefault("intro", self.intro)
+        return context
 
-    def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs())
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ActionError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(self.success_url(result))
-        return self.render_form(form, status=400)
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ActionError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.success_url(result))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class AuditListView(ScopedListView):
@@ -501,17 +568,16 @@ def notification_badge(request):
 @require_POST
 def notice_read(request, pk: int):
     """Mark one of the user's reminders read and open what it is about (someone else's: 404)."""
-    note = Notice.objects.filter(user=request.user, pk=pk).first()
-    if note is None:
-        raise Http404
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    from unionwork.core import notifications as notes
+
+    note = notes.mark_notice_read(request.user, pk)
     safe = note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()})
     return redirect(note.url if safe else "core:notifications")
 
 
 @require_POST
 def notices_read_all(request):
-    Notice.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    from unionwork.core import notifications as notes
+
+    notes.mark_all_notices_read(request.user)
     return redirect("core:notifications")

@@ -940,3 +940,75 @@ def set_industries(user, unit: OrgUnit, industries: Sequence[str]) -> Industrial
     if audit.diff(before, after):
         audit.record(obj, "update" if before else "create", before, after)
     return obj
+
+
+# -- the target sheet ---------------------------------------------------------------------------
+@transaction.atomic
+def save_target_sheet(
+    user,
+    *,
+    unit: OrgUnit,
+    year: int,
+    targets: dict[int, int],
+    deadline: datetime.date | None = None,
+) -> list[FoundingTarget]:
+    """Save the targets page of a node at once: its own target (when ``targets`` names ``unit``)
+    and its split among its children. One transaction: a refusal of any line saves none."""
+    targets = dict(targets)
+    own = targets.pop(unit.pk, None)
+    saved = []
+    if own is not None:
+        saved.append(set_target(user, unit=unit, year=year, target=own, deadline=deadline))
+    if targets:
+        saved.extend(set_targets(user, parent=unit, year=year, targets=targets, deadline=deadline))
+    return saved
+
+
+# -- closing many at once -----------------------------------------------------------------------
+@transaction.atomic
+def close_enterprises(
+    user,
+    ids: Sequence[int],
+    *,
+    summary: str,
+    closed_on: datetime.date | None = None,
+    note: str = "",
+    recount: bool = True,
+) -> int:
+    """Mark operating enterprises closed in bulk (the bureau's complete list): what
+    :func:`close_enterprise` does for one, in batches, with one audit event and one timeline entry
+    per enterprise. Every enterprise must lie in the user's scope, or nothing is closed.
+    ``recount=False``: the caller rebuilds ``founding.rate`` itself in the same transaction (an
+    import that touched the whole area). Returns the number closed."""
+    closed_on = closed_on or _today()
+    _not_future(closed_on, _("关闭日期"))
+    actor = audit.current_actor().label[:150]
+    closed = 0
+    for start in range(0, len(ids), 2000):
+        batch = list(
+            Enterprise.objects.select_for_update(of=("self",))
+            .select_related("community")
+            .filter(pk__in=list(ids[start : start + 2000]), status=EnterpriseStatus.OPERATING)
+        )
+        for e in batch:
+            _check(user, e.community.path, "change")
+        changes, events = [], []
+        for e in batch:
+            before = audit.snapshot(e)
+            e.status, e.closed_on = EnterpriseStatus.CLOSED, closed_on
+            changes.append((e, "close", before, audit.snapshot(e)))
+            events.append(
+                EnterpriseEvent(
+                    enterprise=e, kind=EnterpriseEvent.Kind.CLOSED, actor_label=actor, summary=summary[:500]
+                )
+            )
+        batch_ids = [e.pk for e in batch]
+        if recount:
+            with founding_indicators.tracking(batch_ids):
+                Enterprise.objects.bulk_update(batch, ["status", "closed_on"], batch_size=2000)
+        else:
+            Enterprise.objects.bulk_update(batch, ["status", "closed_on"], batch_size=2000)
+        audit.record_many(changes, note=note)
+        EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
+        closed += len(batch)
+    return closed

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core import audit, identifiers, imports, indicators
+from unionwork.core import identifiers, imports, indicators
 from unionwork.core.imports import CellError, Change, ImportContext, Row, WriteCounts
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.columns import cell_text
@@ -27,7 +27,6 @@ from unionwork.founding import indicators as founding_indicators
 from unionwork.founding.models import (
     OWNERSHIP_CODES,
     Enterprise,
-    EnterpriseEvent,
     EnterpriseStatus,
     Industry,
     Ownership,
@@ -353,31 +352,16 @@ class EnterpriseImporter(imports.Importer):
         message = self._too_many(len(missing), total)
         if message:
             raise RowWriteError(None, None, message)
-        today = timezone.localdate()
-        closed = 0
-        for start in range(0, len(missing), 2000):
-            batch = list(
-                Enterprise.objects.select_related("community").filter(pk__in=missing[start : start + 2000])
-            )
-            changes, events = [], []
-            actor = audit.current_actor().label[:150]
-            for e in batch:
-                before = audit.snapshot(e)
-                e.status, e.closed_on = EnterpriseStatus.CLOSED, today
-                changes.append((e, "close", before, audit.snapshot(e)))
-                events.append(
-                    EnterpriseEvent(
-                        enterprise=e,
-                        kind=EnterpriseEvent.Kind.CLOSED,
-                        actor_label=actor,
-                        summary=_("统计局完整名录中已无此企业，标记为关闭。"),
-                    )
-                )
-            Enterprise.objects.bulk_update(batch, ["status", "closed_on"], batch_size=2000)
-            audit.record_many(changes, note=self.audit_note)
-            EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
-            closed += len(batch)
-        return closed
+        from unionwork.founding import actions
+
+        # The founding rate is rebuilt once by save(), in the same transaction.
+        return actions.close_enterprises(
+            ctx.user,
+            missing,
+            summary=_("统计局完整名录中已无此企业，标记为关闭。"),
+            note=self.audit_note,
+            recount=False,
+        )
 
 
 @imports.register

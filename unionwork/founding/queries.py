@@ -24,6 +24,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, Left, StrIndex, Substr
 from django.utils import timezone
 
+from unionwork.core.text import is_digits
 from unionwork.founding.models import (
     Enterprise,
     EnterpriseEvent,
@@ -71,6 +72,72 @@ def industries_of(unit: OrgUnit) -> list[str]:
         return []
     row = IndustrialUnionScope.objects.filter(unit=unit).values_list("industries", flat=True).first()
     return list(row or [])
+
+
+# -- what the pages show beside a record (the record itself already fetched in scope) ----------
+def units_in_scope(user, units) -> set[int]:
+    """The ids of ``units`` the user may open (to link only those)."""
+    ids = [u.pk for u in units if u is not None]
+    return set(OrgUnit.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def union_visible(user, pk: int | None) -> bool:
+    """Whether the user may open the grassroots union record ``pk``."""
+    return bool(pk) and GrassrootsUnion.objects.restrict(user).filter(pk=pk).exists()
+
+
+def union_record_of(user, enterprise: Enterprise) -> GrassrootsUnion | None:
+    """The record of the union covering ``enterprise``, if the user may open it."""
+    if not enterprise.union_id:
+        return None
+    record = GrassrootsUnion.objects.filter(unit=enterprise.union).first()
+    return record if record is not None and union_visible(user, record.pk) else None
+
+
+def pending_submission_for(user, enterprise: Enterprise):
+    """A founding of ``enterprise`` recorded and awaiting confirmation, in the user's scope."""
+    from unionwork.founding.models import FoundingSubmission
+
+    return FoundingSubmission.objects.restrict(user).pending().filter(enterprises=enterprise).first()
+
+
+def submission_enterprises(user, submission) -> list[Enterprise]:
+    return list(Enterprise.objects.restrict(user).filter(founding_submissions=submission).order_by("name"))
+
+
+def union_enterprises(user, unit: OrgUnit, limit: int = 500) -> list[Enterprise]:
+    """The enterprises a union's unit covers that the user sees, by name."""
+    qs = Enterprise.objects.restrict(user).filter(union=unit).select_related("community")
+    return list(qs.order_by("name")[:limit])
+
+
+def enterprise_to_found(user, pk: str) -> Enterprise | None:
+    """The enterprise named in a founding form's link, if the user may change it."""
+    if not is_digits(str(pk)):
+        return None
+    return Enterprise.objects.restrict(user, "change").filter(pk=int(pk)).first()
+
+
+def operating_in_own_area(user) -> int:
+    """Operating enterprises of the user's own area (what a complete list would be checked against)."""
+    qs = Enterprise.objects.restrict(user).filter(
+        status=EnterpriseStatus.OPERATING, community__path__startswith=user.org_path
+    )
+    return qs.count()
+
+
+def import_jobs(user, importers, limit: int = 10) -> list:
+    """The user's recent jobs of the given importers (in scope)."""
+    from unionwork.core.models import ImportJob
+
+    return list(
+        ImportJob.objects.restrict(user).filter(importer__in=importers).select_related("user")[:limit]
+    )
+
+
+def industrial_scopes() -> dict[int, list[str]]:
+    """Every industrial union's declared industries, by unit id."""
+    return {s.unit_id: s.industries for s in IndustrialUnionScope.objects.all()}
 
 
 # -- the rule in SQL ----------------------------------------------------------------------------

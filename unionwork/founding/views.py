@@ -15,20 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from unionwork.core import exports, indicators, scope
 from unionwork.core.errors import ActionError
-from unionwork.core.models import ImportJob
 from unionwork.core.text import is_digits
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.founding import actions, forms, queries
 from unionwork.founding.filters import EnterpriseFilter, GrassrootsUnionFilter
 from unionwork.founding.models import (
     Enterprise,
-    EnterpriseStatus,
     Expectation,
     FoundingRule,
     FoundingSubmission,
     FoundingTarget,
     GrassrootsUnion,
-    IndustrialUnionScope,
     Industry,
     SubmissionMove,
     SubmissionState,
@@ -61,11 +58,6 @@ def _trail(request, unit: OrgUnit) -> list[OrgUnit]:
     """The unit's ancestors that the user may open (for breadcrumbs)."""
     user = request.user
     return [a for a in unit.ancestors() if a.path.startswith(user.org_path)]
-
-
-def _in_scope_ids(user, units) -> set[int]:
-    ids = [u.pk for u in units if u is not None]
-    return set(OrgUnit.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 # -- home: figures of a node --------------------------------------------------------------------
@@ -103,7 +95,7 @@ def home(request, pk: int | None = None):
     unions_by_child = queries.union_counts_by_child(user, unit, year)
     child_units = [r.unit for r in table.rows if r.unit is not None]
     unions_total, unions_kept = queries.kept_union_counts(unit, child_units, month)
-    linkable = _in_scope_ids(user, [r.unit for r in table.rows])
+    linkable = queries.units_in_scope(user, [r.unit for r in table.rows])
     by_children = table.by == "children"
     linked = {} if by_children else queries.linked_union_units_by_district(unit)
     rows = [
@@ -181,16 +173,16 @@ class EnterpriseListView(ScopedListView):
     default_sort = "name"
     importer_name = "founding.enterprises"
     columns = [
-        Column("name", gettext_lazy("单位名称"), sort="name", link=True),
-        Column("uscc", gettext_lazy("统一社会信用代码"), sort="uscc"),
-        Column("get_ownership_display", gettext_lazy("登记注册类型"), sort="ownership"),
-        Column("get_industry_display", gettext_lazy("行业门类"), sort="industry"),
+        Column("name", sort="name", link=True),
+        Column("uscc", sort="uscc"),
+        Column("get_ownership_display", sort="ownership"),
+        Column("get_industry_display", sort="industry"),
         Column("employees", gettext_lazy("从业人员"), sort="employees"),
-        Column("community.name", gettext_lazy("所在村（社区）")),
+        Column("community.name"),
         Column("union_name", gettext_lazy("所在工会")),
         Column("expectation_label", gettext_lazy("应建会情况")),
-        Column("is_key_project", gettext_lazy("重点项目")),
-        Column("get_status_display", gettext_lazy("经营状态"), sort="status"),
+        Column("is_key_project"),
+        Column("get_status_display", sort="status"),
     ]
 
     def base_queryset(self):
@@ -209,25 +201,19 @@ def enterprise_detail(request, pk: int):
     user = request.user
     enterprise = Enterprise.objects.select_related("community", "union").get_in_scope(user, pk=pk)
     rule = FoundingRule.current()
-    record = GrassrootsUnion.objects.filter(unit=enterprise.union).first() if enterprise.union_id else None
     context = {
         "e": enterprise,
         "rule": rule,
         "expectation": Expectation(
             rule.expectation_of(enterprise.employees, enterprise.ownership, enterprise.status)
         ),
-        "record": record
-        if record and GrassrootsUnion.objects.restrict(user).filter(pk=record.pk).exists()
-        else None,
+        "record": queries.union_record_of(user, enterprise),
         "trail": _trail(request, enterprise.community) + [enterprise.community],
         "timeline": queries.enterprise_timeline(enterprise),
         "history": history_of(enterprise),
         "may_change": scope.allows_on(user, "change", enterprise),
         "may_manage": scope.allows_on(user, "manage", enterprise),
-        "pending_founding": FoundingSubmission.objects.restrict(user)
-        .pending()
-        .filter(enterprises=enterprise)
-        .first(),
+        "pending_founding": queries.pending_submission_for(user, enterprise),
     }
     return render(request, "founding/enterprise_detail.html", context)
 
@@ -236,7 +222,7 @@ class EnterpriseCreateView(ActionFormView):
     form_class = forms.EnterpriseForm
     title = gettext_lazy("登记企业")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -256,17 +242,15 @@ class EnterpriseCreateView(ActionFormView):
 
 
 class EnterpriseActionView(ActionFormView):
-    def get_object(self):
-        return Enterprise.objects.select_related("community").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
+    model = Enterprise
+    select_related = ("community",)
 
 
 class EnterpriseEditView(EnterpriseActionView):
     form_class = forms.EnterpriseForm
     title = gettext_lazy("修改企业信息")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "enterprise": self.object}
 
     def perform(self, form):
@@ -308,12 +292,8 @@ class EnterpriseReopenView(EnterpriseActionView):
 def enterprise_import(request):
     """Where the statistics bureau's list is imported: both importers, their recent jobs."""
     user = request.user
-    jobs = ImportJob.objects.restrict(user).filter(importer__in=IMPORTERS).select_related("user")[:10]
-    operating = (
-        Enterprise.objects.restrict(user)
-        .filter(status=EnterpriseStatus.OPERATING, community__path__startswith=user.org_path)
-        .count()
-    )
+    jobs = queries.import_jobs(user, IMPORTERS)
+    operating = queries.operating_in_own_area(user)
     context = {"jobs": jobs, "operating": operating, "may_import": user.may("change"), "unit": user.org}
     return render(request, "founding/enterprise_import.html", context)
 
@@ -330,13 +310,13 @@ class UnionListView(ScopedListView):
         Column("unit.name", gettext_lazy("工会名称"), sort="unit__pinyin", link=True),
         Column("unit.get_kind_display", gettext_lazy("类型"), sort="unit__kind"),
         Column("unit.parent.name", gettext_lazy("所在组织")),
-        Column("founded_on", gettext_lazy("建会日期"), sort="founded_on"),
-        Column("chairman_name", gettext_lazy("工会主席")),
-        Column("chairman_directly_elected", gettext_lazy("主席直选")),
-        Column("is_project_union", gettext_lazy("项目工会")),
+        Column("founded_on", sort="founded_on"),
+        Column("chairman_name"),
+        Column("chairman_directly_elected"),
+        Column("is_project_union"),
         Column("unit.industrial_union.name", gettext_lazy("所属产业工会")),
         Column("n_enterprises", gettext_lazy("覆盖企业"), sort="n_enterprises"),
-        Column("get_status_display", gettext_lazy("状态"), sort="status"),
+        Column("get_status_display", sort="status"),
     ]
 
     def base_queryset(self):
@@ -355,13 +335,13 @@ class SubmissionListView(ScopedListView):
     select_related = ("parent", "level", "recorded_by")
     default_sort = "-recorded_at"
     columns = [
-        Column("name", gettext_lazy("工会名称"), sort="name", link=True),
-        Column("parent.name", gettext_lazy("设立于")),
-        Column("founded_on", gettext_lazy("建会日期"), sort="founded_on"),
-        Column("recorded_by", gettext_lazy("登记人")),
-        Column("recorded_at", gettext_lazy("登记时间"), sort="recorded_at"),
-        Column("level.name", gettext_lazy("确认单位")),
-        Column("get_state_display", gettext_lazy("状态"), sort="state"),
+        Column("name", sort="name", link=True),
+        Column("parent.name"),
+        Column("founded_on", sort="founded_on"),
+        Column("recorded_by"),
+        Column("recorded_at", sort="recorded_at"),
+        Column("level.name"),
+        Column("get_state_display", sort="state"),
     ]
 
     def base_queryset(self):
@@ -381,14 +361,11 @@ def submission_detail(request, pk: int):
     ).get_in_scope(user, pk=pk)
     context = {
         "s": sub,
-        "enterprises": list(
-            Enterprise.objects.restrict(user).filter(founding_submissions=sub).order_by("name")
-        ),
+        "enterprises": queries.submission_enterprises(user, sub),
         "may_decide": actions.may_decide(user, sub),
         "may_record_again": sub.state == SubmissionState.RETURNED and sub.recorded_by_id == user.pk,
         "history": history_of(sub),
-        "union_visible": sub.union_id
-        and GrassrootsUnion.objects.restrict(user).filter(pk=sub.union_id).exists(),
+        "union_visible": queries.union_visible(user, sub.union_id),
     }
     return render(request, "founding/submission_detail.html", context)
 
@@ -433,12 +410,7 @@ def union_detail(request, pk: int):
     context = {
         "u": record,
         "unit": record.unit,
-        "enterprises": list(
-            Enterprise.objects.restrict(user)
-            .filter(union=record.unit)
-            .select_related("community")
-            .order_by("name")[:500]
-        ),
+        "enterprises": queries.union_enterprises(user, record.unit),
         "events": org_queries.unit_history(record.unit),
         "history": history_of(record),
         "trail": _trail(request, record.unit),
@@ -447,8 +419,7 @@ def union_detail(request, pk: int):
         and in_territory
         and record.is_active
         and record.unit.pk != user.org_id,
-        "merged_into_visible": bool(record.merged_into_id)
-        and GrassrootsUnion.objects.restrict(user).filter(pk=record.merged_into_id).exists(),
+        "merged_into_visible": queries.union_visible(user, record.merged_into_id),
     }
     return render(request, "founding/union_detail.html", context)
 
@@ -461,29 +432,22 @@ class UnionFoundView(ActionFormView):
     template_name = "founding/found_form.html"
     submit_label = gettext_lazy("登记建会")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
-    def get(self, request, *args, **kwargs):
+    def get_initial(self):
         initial = {"founded_on": timezone.localdate()}
-        pk = request.GET.get("enterprise", "")
-        if is_digits(pk):
-            e = Enterprise.objects.restrict(request.user, "change").filter(pk=int(pk)).first()
-            if e is not None:
-                initial["enterprises"] = [e.pk]
-                initial["is_project_union"] = e.is_key_project
-        return self.render_form(self.form_class(initial=initial, **self.get_form_kwargs()))
+        e = queries.enterprise_to_found(self.request.user, self.request.GET.get("enterprise", ""))
+        if e is not None:
+            initial["enterprises"] = [e.pk]
+            initial["is_project_union"] = e.is_key_project
+        return initial
 
-    def render_form(self, form, status=200):
-        ctx = {
-            "form": form,
-            "title": self.title,
-            "object": None,
-            "submit_label": self.submit_label,
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
             "rule": FoundingRule.current(),
             "needs_confirmation": actions.needs_confirmation(self.request.user),
         }
-        return render(self.request, self.template_name, ctx, status=status)
 
     def success_url(self, result):
         if isinstance(result, FoundingSubmission):
@@ -512,11 +476,8 @@ class UnionFoundView(ActionFormView):
 class UnionActionView(ActionFormView):
     action = "manage"
 
-    def get_object(self):
-        record = GrassrootsUnion.objects.select_related("unit").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
-        return record
+    model = GrassrootsUnion
+    select_related = ("unit",)
 
 
 class UnionEditView(UnionActionView):
@@ -524,7 +485,7 @@ class UnionEditView(UnionActionView):
     title = gettext_lazy("修改工会信息")
     action = "change"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"union": self.object}
 
     def perform(self, form):
@@ -546,7 +507,7 @@ class UnionMergeView(UnionActionView):
     form_class = forms.MergeUnionForm
     title = gettext_lazy("合并工会")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "union": self.object}
 
     def perform(self, form):
@@ -571,7 +532,7 @@ class UnionCoverView(UnionActionView):
     title = gettext_lazy("企业加入联合工会")
     action = "change"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -638,11 +599,7 @@ def _save_targets(request, unit: OrgUnit, year: int):
             errors.append(_("完成期限的日期格式不对。"))
     if not errors:
         try:
-            own = values.pop(unit.pk, None)
-            if own is not None:
-                actions.set_target(user, unit=unit, year=year, target=own, deadline=deadline)
-            if values:
-                actions.set_targets(user, parent=unit, year=year, targets=values, deadline=deadline)
+            actions.save_target_sheet(user, unit=unit, year=year, targets=values, deadline=deadline)
         except ActionError as exc:
             errors.extend(exc.messages)
     if errors:
@@ -658,18 +615,12 @@ class LetterView(ActionFormView):
     title = gettext_lazy("登记目标任务责任状")
     template_name = "founding/form_upload.html"
 
-    def get_object(self):
-        return FoundingTarget.objects.select_related("unit").get_in_scope(
-            self.request.user, pk=self.kwargs["pk"]
-        )
+    model = FoundingTarget
+    select_related = ("unit",)
 
-    def get(self, request, *args, **kwargs):
+    def get_initial(self):
         t = self.object
-        initial = {
-            "signed_on": t.letter_signed_on or timezone.localdate(),
-            "signatories": t.letter_signatories,
-        }
-        return self.render_form(self.form_class(initial=initial))
+        return {"signed_on": t.letter_signed_on or timezone.localdate(), "signatories": t.letter_signatories}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -742,7 +693,7 @@ def rule(request):
                 messages.success(request, _("已保存。"))
                 return redirect("founding:rule")
         status = 400
-    scopes = {s.unit_id: s.industries for s in IndustrialUnionScope.objects.all()}
+    scopes = queries.industrial_scopes()
     labels = dict(Industry.choices)
     industrial = [
         (u, [f"{i} {labels[i]}" for i in scopes.get(u.pk, []) if i in labels])

@@ -629,3 +629,88 @@ def replace_card(user, card: MemberCard, note: str = "") -> MemberCard:
         Member.objects.filter(pk=member.pk).update(card_status=CardStatus.ISSUED)
     audit.record(new, "issue_card", None, _snapshot(new), note=_("补换 %(n)s") % {"n": card.number})
     return new
+
+
+# -- full ID numbers and keys ----------------------------------------------------------------
+
+
+def export_with_ids(user, members: Iterable[Member], query: str = "") -> list[Member]:
+    """The members of an export that shows full ID numbers, audited as one ``view_pii`` event.
+
+    Administrators only; every member must lie in the user's scope (the list restricts already:
+    this is the write's own check). The event names every member shown and the query that chose
+    them, in one transaction; one ``unmask`` security event names the export.
+    """
+    from unionwork.core.imports import fast
+
+    if not may_see_pii(user):
+        raise ActionError(_("只有管理员可以导出完整身份证号。"), code="forbidden")
+    members = list(members)
+    for m in members:
+        _check_member(user, m, "view")
+    with transaction.atomic():
+        fast.record_groups(
+            "members.member",
+            "view_pii",
+            [
+                {
+                    "object_id": "",
+                    "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
+                    "org_path": user.org_path,
+                    "after": {
+                        "query": query,
+                        "count": len(members),
+                        "members": " ".join(str(m.pk) for m in members),
+                    },
+                }
+            ],
+            note=_("导出完整身份证号"),
+        )
+    security.record("unmask", user=user, export=_("导出完整身份证号"), count=len(members))
+    return members
+
+
+ROTATE_BATCH = 5000
+
+
+def rotate_id_keys_batch(user=None, batch: int = ROTATE_BATCH) -> tuple[int, str]:
+    """Re-encrypt and re-hash up to ``batch`` members' ID numbers under the current key.
+
+    One transaction per batch, audited as one ``rotate_key`` event naming every member, so a
+    rotation of the whole register can stop and resume (``manage.py members_rotate_keys`` calls
+    this until it returns 0). The system (``user=None``) or a city administrator only: keys are
+    the platform's, not a district's. Returns (members done, key id).
+    """
+    from unionwork.core.imports import fast
+
+    org = getattr(user, "org", None)
+    if user is not None and not (may_see_pii(user) and org is not None and org.parent_id is None):
+        raise ActionError(_("只有市总工会管理员可以更换身份证号密钥。"), code="forbidden")
+    key = pii.current_key()
+    enc, h = pii.encryptor(key), pii.hasher(key)
+    with transaction.atomic():
+        rows = list(
+            Member.objects.exclude(pii_key=key.key_id)
+            .order_by("pk")
+            .select_for_update()
+            .only("pk", "id_cipher", "id_hash", "pii_key")[:batch]
+        )
+        if not rows:
+            return 0, key.key_id
+        for m in rows:
+            number = pii.decrypt(m.id_cipher, m.pii_key)
+            old_hash = m.id_hash
+            m.id_cipher, m.id_hash, m.pii_key = enc(number), h(number), key.key_id
+            Membership.objects.filter(member_id=m.pk, id_hash=old_hash).update(id_hash=m.id_hash)
+        Member.objects.bulk_update(rows, ["id_cipher", "id_hash", "pii_key"])
+        fast.record_groups(
+            "members.member",
+            "rotate_key",
+            [
+                {
+                    "object_repr": f"身份证号改用密钥 {key.key_id}：{len(rows)} 人",
+                    "after": {"key": key.key_id, "members": " ".join(str(m.pk) for m in rows)},
+                }
+            ],
+        )
+    return len(rows), key.key_id

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import BootstrapMixin, DateInput, PickerField
+from unionwork.core.forms import ActionModelForm, BootstrapMixin, DateInput, PickerField
 from unionwork.members import queries
-from unionwork.members.models import CARD_MOVES, Education, EmploymentForm, MemberStatus, Sex
+from unionwork.members.models import CARD_MOVES, Education, EmploymentForm, Member, MemberStatus, Sex
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 DATE = DateInput()
@@ -53,14 +53,10 @@ class MemberForm(BootstrapMixin, forms.Form):
         return _not_future(self.cleaned_data["joined_on"])
 
 
-class MemberEditForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+class MemberEditForm(ActionModelForm):
     education = forms.ChoiceField(
         label=_("文化程度"), choices=[("", "—")] + Education.choices, required=False
     )
-    employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
-    joined_on = forms.DateField(label=_("入会日期"), widget=DATE)
     id_number = forms.CharField(
         label=_("更正身份证号"),
         max_length=30,
@@ -68,16 +64,12 @@ class MemberEditForm(BootstrapMixin, forms.Form):
         help_text=_("仅在原号码登记错误时填写；留空则不改。"),
     )
 
+    class Meta:
+        model = Member
+        fields = ("name", "phone", "education", "employment_form", "joined_on")
+
     def __init__(self, *args, member=None, **kwargs):
-        if member is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "name": member.name,
-                "phone": member.phone,
-                "education": member.education,
-                "employment_form": member.employment_form,
-                "joined_on": member.joined_on,
-            }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, instance=member, **kwargs)  # the member's values, as initial only
 
     def clean_joined_on(self):
         return _not_future(self.cleaned_data["joined_on"])

@@ -98,6 +98,20 @@ def cards_of(member: Member) -> list[MemberCard]:
     return list(MemberCard.objects.filter(member=member).order_by("-issued_at", "-pk"))
 
 
+def card_in_scope(user, pk: int) -> MemberCard:
+    """One card the user sees, with its holder (Http404 otherwise)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(MemberCard.objects.restrict(user).select_related("member"), pk=pk)
+
+
+def recent_card_batches(user, limit: int = 10) -> list:
+    """The latest bulk issues of cards in the user's scope."""
+    from unionwork.members.models import CardBatch
+
+    return list(CardBatch.objects.restrict(user).select_related("unit")[:limit])
+
+
 def member_unions(user, action: str = "change") -> QuerySet[OrgUnit]:
     """The active grassroots and joint unions in the user's scope (where members can be kept)."""
     return OrgUnit.objects.restrict(user, action).filter(

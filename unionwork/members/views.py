@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from unionwork.core import exports, indicators, masking
 from unionwork.core.errors import ActionError
-from unionwork.core.imports import fast
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.members import actions, queries
 from unionwork.members.filters import MemberFilter
@@ -27,7 +26,7 @@ from unionwork.members.forms import (
     TransferForm,
     TransferInForm,
 )
-from unionwork.members.models import CARD_HELD, CARD_MOVES, CardBatch, Member, MemberCard
+from unionwork.members.models import CARD_HELD, CARD_MOVES, Member, MemberCard
 from unionwork.orgs.models import OrgUnit
 
 ROSTER_IMPORTER = "members.roster"
@@ -100,16 +99,16 @@ class MemberListView(ScopedListView):
     importer_name = ROSTER_IMPORTER
     template_name = "members/list.html"
     columns = [
-        Column("name", gettext_lazy("姓名"), sort="pinyin", link=True),
+        Column("name", sort="pinyin", link=True),
         Column("id_masked", gettext_lazy("身份证号")),
-        Column("get_sex_display", gettext_lazy("性别")),
+        Column("get_sex_display"),
         Column("age_band", gettext_lazy("年龄段"), sort="birth_year"),
-        Column("union.name", gettext_lazy("所在工会")),
-        Column("get_employment_form_display", gettext_lazy("用工形式"), sort="employment_form"),
-        Column("get_status_display", gettext_lazy("会籍状态"), sort="status"),
-        Column("get_card_status_display", gettext_lazy("会员卡"), sort="card_status"),
+        Column("union.name"),
+        Column("get_employment_form_display", sort="employment_form"),
+        Column("get_status_display", sort="status"),
+        Column("get_card_status_display", sort="card_status"),
         Column("joined_on_text", gettext_lazy("入会日期"), sort="joined_on"),
-        Column("phone", gettext_lazy("联系电话")),
+        Column("phone"),
     ]
 
     def setup(self, request, *args, **kwargs):
@@ -131,28 +130,11 @@ class MemberListView(ScopedListView):
 
     def export_with_ids(self):
         """The export with full ID numbers: administrators only, each member shown is audited."""
-        user = self.request.user
-        if not actions.may_see_pii(user):
-            raise PermissionDenied(_("只有管理员可以导出完整身份证号。"))
         _filterset, qs = self.filtered()
-        members = list(qs)
-        fast.record_groups(
-            "members.member",
-            "view_pii",
-            [
-                {
-                    "object_id": "",
-                    "object_repr": _("导出含完整身份证号的名册 %(n)d 人") % {"n": len(members)},
-                    "org_path": user.org_path,
-                    "after": {
-                        "query": self.request.GET.urlencode(),
-                        "count": len(members),
-                        "members": " ".join(str(m.pk) for m in members),
-                    },
-                }
-            ],
-            note=_("导出完整身份证号"),
-        )
+        try:
+            members = actions.export_with_ids(self.request.user, qs, self.request.GET.urlencode())
+        except ActionError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
         cols = [(str(c.label), c.accessor) for c in self.columns if c.export]
         cols[1] = (_("身份证号"), lambda m: m.id_number)
         return exports.xlsx_response(self.export_filename(), str(self.title), cols, members)
@@ -219,7 +201,7 @@ class MemberCreateView(ActionFormView):
     form_class = MemberForm
     title = gettext_lazy("登记会员")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -239,17 +221,15 @@ class MemberCreateView(ActionFormView):
 
 
 class MemberActionView(ActionFormView):
-    def get_object(self):
-        return Member.objects.select_related("union").get_in_scope(
-            self.request.user, "view", pk=self.kwargs["pk"]
-        )
+    model = Member
+    select_related = ("union",)
 
 
 class MemberEditView(MemberActionView):
     form_class = MemberEditForm
     title = gettext_lazy("修改会员信息")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"member": self.object}
 
     def perform(self, form):
@@ -271,7 +251,7 @@ class MemberTransferView(MemberActionView):
     title = gettext_lazy("转会")
     submit_label = gettext_lazy("确认转会")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "member": self.object}
 
     def perform(self, form):
@@ -298,7 +278,7 @@ class TransferInView(ActionFormView):
     title = gettext_lazy("接收转入会员")
     submit_label = gettext_lazy("确认转入")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
     def perform(self, form):
@@ -319,17 +299,17 @@ class CardListView(ScopedListView):
     default_sort = "-pk"
     template_name = "members/cards.html"
     columns = [
-        Column("number", gettext_lazy("卡号"), sort="number"),
+        Column("number", sort="number"),
         Column("member.name", gettext_lazy("持卡人")),
         Column("member.id_masked", gettext_lazy("身份证号")),
-        Column("union.name", gettext_lazy("发卡工会")),
-        Column("get_status_display", gettext_lazy("状态"), sort="status"),
-        Column("issued_at", gettext_lazy("发卡时间"), sort="issued_at"),
-        Column("activated_at", gettext_lazy("激活时间")),
+        Column("union.name"),
+        Column("get_status_display", sort="status"),
+        Column("issued_at", sort="issued_at"),
+        Column("activated_at"),
     ]
 
     def extra_context(self):
-        batches = CardBatch.objects.restrict(self.request.user).select_related("unit")[:10]
+        batches = queries.recent_card_batches(self.request.user)
         return {"batches": batches, "may_change": self.request.user.may("change")}
 
 
@@ -342,22 +322,14 @@ class CardIssueView(ActionFormView):
     submit_label = gettext_lazy("预览")
     template_name = "members/card_issue.html"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user}
 
-    def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST, **self.get_form_kwargs())
-        if form.is_valid() and not form.cleaned_data["confirm"]:
-            preview = queries.card_issue_preview(request.user, form.cleaned_data["unit"])
-            ctx = {
-                "form": form,
-                "title": self.title,
-                "object": None,
-                "preview": preview,
-                "submit_label": self.submit_label,
-            }
-            return render(request, self.template_name, ctx)
-        return super().post(request, *args, **kwargs)
+    def form_valid(self, form):
+        if not form.cleaned_data["confirm"]:
+            preview = queries.card_issue_preview(self.request.user, form.cleaned_data["unit"])
+            return self.render_to_response(self.get_context_data(form=form, preview=preview))
+        return super().form_valid(form)
 
     def perform(self, form):
         batch = actions.issue_cards(self.request.user, form.cleaned_data["unit"])
@@ -386,7 +358,7 @@ def card_issue_one(request, pk):
 @require_POST
 def card_action(request, pk):
     """One step of a card's workflow (activate, report lost, found, replace, cancel)."""
-    card = get_object_or_404(MemberCard.objects.restrict(request.user).select_related("member"), pk=pk)
+    card = queries.card_in_scope(request.user, pk)
     if not request.user.may("change"):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
     form = CardActionForm(request.POST)

@@ -27,6 +27,11 @@ def search_units(qs: QuerySet[OrgUnit], q: str) -> QuerySet[OrgUnit]:
     return qs.filter(cond)
 
 
+def search_in_scope(user, q: str, limit: int = 50) -> list[OrgUnit]:
+    """The tree browser's search: units in the user's scope matching ``q``, with their parent."""
+    return list(search_units(OrgUnit.objects.restrict(user), q).select_related("parent")[:limit])
+
+
 def children_of(user, unit: OrgUnit, include_inactive: bool = False) -> list[OrgUnit]:
     """The direct children of ``unit`` that lie in the user's scope, each with ``child_count``."""
     qs = OrgUnit.objects.restrict(user).filter(parent=unit).select_related("parent", "industrial_union")

@@ -16,9 +16,7 @@ def browser(request):
     q = request.GET.get("q", "").strip()
     results = None
     if q:
-        results = list(
-            queries.search_units(OrgUnit.objects.restrict(request.user), q).select_related("parent")[:50]
-        )
+        results = queries.search_in_scope(request.user, q)
     children = queries.children_of(request.user, root) if root else []
     return render(
         request, "orgs/browser.html", {"root": root, "children": children, "q": q, "results": results}
@@ -39,13 +37,13 @@ class UnitListView(ScopedListView):
     default_sort = "path"
     importer_name = "orgs.units"
     columns = [
-        Column("name", _("名称"), sort="pinyin"),
+        Column("name", sort="pinyin"),
         Column("code", _("代码"), sort="code"),
-        Column("get_kind_display", _("类型"), sort="kind"),
-        Column("parent.name", _("上级组织")),
-        Column("industrial_union.name", _("所属产业工会")),
-        Column("get_status_display", _("状态"), sort="status"),
-        Column("is_demo", _("演示数据")),
+        Column("get_kind_display", sort="kind"),
+        Column("parent.name"),
+        Column("industrial_union.name"),
+        Column("get_status_display", sort="status"),
+        Column("is_demo"),
     ]
 
 
@@ -67,10 +65,9 @@ def detail(request, pk):
 class UnitActionView(ActionFormView):
     action = "manage"
 
-    def get_object(self):
-        return OrgUnit.objects.get_in_scope(self.request.user, pk=self.kwargs["pk"])
+    model = OrgUnit
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "unit": self.object}
 
 
@@ -94,7 +91,7 @@ class UnitCreateView(UnitActionView):
     form_class = UnitCreateForm
     title = _("设立下级组织")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {"user": self.request.user, "parent": self.object}
 
     def perform(self, form):
@@ -135,7 +132,7 @@ class UnitDeregisterView(UnitActionView):
     title = _("注销组织")
     submit_label = _("确认注销")
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         return {}
 
     def perform(self, form):

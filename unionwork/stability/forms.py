@@ -7,17 +7,27 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import BootstrapMixin, DateInput, PickerField
+from unionwork.core.forms import ActionModelForm, BootstrapMixin, PickerField
+from unionwork.core.forms import style as style
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 from unionwork.stability import periods as P
+from unionwork.stability.actions.incidents import INCIDENT_AMENDABLE
+from unionwork.stability.actions.reports import REPORT_AMENDABLE
 from unionwork.stability.models import (
-    AccountabilityKind,
-    GroupRole,
+    AccountabilityDecision,
+    Case,
+    EmergencyPlan,
+    HeightenedPeriod,
+    Incident,
     IncidentKind,
     Industry,
+    LeadingGroupMember,
     MediationMethod,
-    MediationOutcome,
-    PetitionChannel,
+    MediationSession,
+    Petition,
+    ReceptionDay,
+    ReceptionVisit,
+    Report,
     Resolution,
     Severity,
 )
@@ -65,17 +75,6 @@ def unit_field(user, label=None, *, depth: int = 2, kinds=None, exclude_own: boo
     return field
 
 
-def style(form: forms.Form) -> None:
-    """Give fields added after the form's construction their Bootstrap class."""
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        else:
-            field.widget.attrs.setdefault("class", "form-control")
-
-
 # ---------------------------------------------------------------------------------------------
 # Reports
 
@@ -114,13 +113,13 @@ class ReportForm(NilReportForm):
     workers_involved = forms.IntegerField(label=_("涉及职工（人）"), min_value=0, initial=0)
 
 
-class ReportAmendForm(BootstrapMixin, forms.Form):
-    is_nil = forms.BooleanField(label=_("零报告"), required=False)
-    summary = forms.CharField(label=_("情况概述"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    disputes_found = forms.IntegerField(label=_("排查矛盾纠纷（件）"), min_value=0)
-    disputes_resolved = forms.IntegerField(label=_("化解矛盾纠纷（件）"), min_value=0)
-    workers_involved = forms.IntegerField(label=_("涉及职工（人）"), min_value=0)
+class ReportAmendForm(ActionModelForm):
     reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    class Meta:
+        model = Report
+        fields = REPORT_AMENDABLE
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,18 +164,17 @@ class ConcealedIncidentForm(IncidentForm):
     concealed = True
 
 
-class IncidentAmendForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=IncidentKind.choices)
-    severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
-    enterprise_name = forms.CharField(label=_("企业名称"), max_length=200)
-    enterprise_uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+class IncidentAmendForm(ActionModelForm):
     industry = forms.ChoiceField(label=_("行业"), choices=[("", "—")] + Industry.choices, required=False)
-    workers_involved = forms.IntegerField(label=_("涉及职工（人）"), min_value=0)
     amount_at_stake = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2
     )
-    description = forms.CharField(label=_("基本情况"), widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    class Meta:
+        model = Incident
+        fields = INCIDENT_AMENDABLE
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
 class AssessForm(BootstrapMixin, forms.Form):
@@ -195,16 +193,20 @@ class OwnForm(BootstrapMixin, forms.Form):
         self.fields["owner"].label_from_instance = lambda u: f"{u.full_name or u.username}（{u.org.name}）"
 
 
-class MediateForm(BootstrapMixin, forms.Form):
-    held_on = forms.DateField(label=_("调处日期"), widget=DateInput(), initial=timezone.localdate)
-    parties = forms.CharField(
-        label=_("参加各方"), max_length=500, help_text=_("如：企业负责人、职工代表、劳动监察、街道")
-    )
+class MediateForm(ActionModelForm):
     methods = forms.MultipleChoiceField(
         label=_("调处方式"), choices=MediationMethod.choices, widget=forms.CheckboxSelectMultiple
     )
-    outcome = forms.ChoiceField(label=_("结果"), choices=MediationOutcome.choices)
-    note = forms.CharField(label=_("调处情况"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    class Meta:
+        model = MediationSession
+        fields = ("held_on", "parties", "methods", "outcome", "note")
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"parties": _("如：企业负责人、职工代表、劳动监察、街道")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate
 
 
 class ResolveForm(BootstrapMixin, forms.Form):
@@ -229,65 +231,77 @@ class GrievanceForm(BootstrapMixin, forms.Form):
         self.order_fields(["org"])
 
 
-class CaseAmendForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("案件名称"), max_length=200)
-    claimant = forms.CharField(label=_("诉求人"), max_length=100, required=False)
-    description = forms.CharField(label=_("诉求/案情"), widget=forms.Textarea(attrs={"rows": 4}))
+class CaseAmendForm(ActionModelForm):
     reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    class Meta:
+        model = Case
+        fields = ("title", "claimant", "description")  # CASE_AMENDABLE, in the page's order
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].required = True  # a case says what it is about
 
 
 # ---------------------------------------------------------------------------------------------
 # Petitions, receptions, emergencies
 
 
-class PetitionForm(BootstrapMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
-    channel = forms.ChoiceField(label=_("方式"), choices=PetitionChannel.choices)
-    received_on = forms.DateField(label=_("来信来访日期"), widget=DateInput(), initial=timezone.localdate)
-    petitioner = forms.CharField(label=_("信访人"), max_length=100)
-    petitioner_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+class PetitionForm(ActionModelForm):
     people = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
-    enterprise_name = forms.CharField(label=_("涉及企业"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("诉求类型"), choices=IncidentKind.choices)
-    request = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
     open_as_case = forms.BooleanField(label=_("同时立案办理"), required=False, initial=True)
+
+    class Meta:
+        model = Petition
+        fields = (
+            "channel",
+            "received_on",
+            "petitioner",
+            "petitioner_phone",
+            "people",
+            "enterprise_name",
+            "kind",
+            "request",
+        )
+        widgets = {"request": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate
         self.fields["org"] = unit_field(user, label=_("受理单位"), depth=2)
         self.order_fields(["org"])
 
 
-class ReceptionForm(BootstrapMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
-    date = forms.DateField(label=_("接待日期"), widget=DateInput(), initial=timezone.localdate)
-    host = forms.CharField(label=_("接待领导"), max_length=100, help_text=_("如：工会主席 张某某"))
-    place = forms.CharField(label=_("地点"), max_length=200)
-    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+class ReceptionForm(ActionModelForm):
+    class Meta:
+        model = ReceptionDay
+        fields = ("date", "host", "place", "note")
+        help_texts = {"host": _("如：工会主席 张某某")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
         self.fields["org"] = unit_field(user, depth=2)
         self.order_fields(["org"])
 
 
-class VisitForm(BootstrapMixin, forms.Form):
-    visitor = forms.CharField(label=_("来访人"), max_length=100)
-    workplace = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+class VisitForm(ActionModelForm):
     people = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
-    request = forms.CharField(label=_("反映问题"), widget=forms.Textarea(attrs={"rows": 3}))
-    reply = forms.CharField(label=_("答复意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     open_as_case = forms.BooleanField(label=_("转为案件办理"), required=False)
 
+    class Meta:
+        model = ReceptionVisit
+        fields = ("visitor", "workplace", "people", "request", "reply")
+        widgets = {"request": forms.Textarea(attrs={"rows": 3}), "reply": forms.Textarea(attrs={"rows": 3})}
 
-class PlanForm(BootstrapMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
-    title = forms.CharField(label=_("预案名称"), max_length=200)
-    content = forms.CharField(
-        label=_("预案要点"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("组织指挥、信息报告、先期处置、响应分级、善后工作等"),
-    )
+
+class PlanForm(ActionModelForm):
+    class Meta:
+        model = EmergencyPlan
+        fields = ("title", "content")
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"content": _("组织指挥、信息报告、先期处置、响应分级、善后工作等")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,12 +334,7 @@ class UnitPickForm(BootstrapMixin, forms.Form):
         self.fields["org"] = unit_field(user, label=_("被问责单位（下级）"), depth=2, exclude_own=True)
 
 
-class AccountabilityForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("处理方式"), choices=AccountabilityKind.choices)
-    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput(), initial=timezone.localdate)
-    document_number = forms.CharField(label=_("文号"), max_length=50, required=False)
-    persons = forms.CharField(label=_("责任人"), max_length=200, required=False)
-    reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 3}))
+class AccountabilityForm(ActionModelForm):
     reports = forms.ModelMultipleChoiceField(
         label=_("迟报的定期报告"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -336,13 +345,18 @@ class AccountabilityForm(BootstrapMixin, forms.Form):
         label=_("漏报的报告期"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    class Meta:
+        model = AccountabilityDecision
+        fields = ("kind", "decided_on", "document_number", "persons", "reason")
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
     def __init__(self, *args, unit=None, **kwargs):
         from django.db.models import Q
 
-        from unionwork.stability.models import Incident, Report
         from unionwork.stability.queries import missed_periods
 
         super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate
         self.fields["reports"].queryset = Report.objects.filter(org=unit, is_late=True).select_related("org")
         self.fields["reports"].label_from_instance = lambda r: (
             f"{r.period_label}（{timezone.localtime(r.filed_at):%Y-%m-%d %H:%M} 报送）"
@@ -357,12 +371,7 @@ class AccountabilityForm(BootstrapMixin, forms.Form):
         return [P.parse_key(k) for k in self.cleaned_data["missed"]]
 
 
-class GroupMemberForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    position = forms.CharField(label=_("职务"), max_length=100, help_text=_("如：区总工会主席"))
-    group_role = forms.ChoiceField(label=_("小组职务"), choices=GroupRole.choices)
-    duties = forms.CharField(label=_("分工职责"), max_length=500)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+class GroupMemberForm(ActionModelForm):
     account = forms.ModelChoiceField(
         label=_("平台账号"),
         queryset=None,
@@ -370,6 +379,11 @@ class GroupMemberForm(BootstrapMixin, forms.Form):
         empty_label=_("（不关联）"),
         help_text=_("关联账号的成员接收重大事件通知"),
     )
+
+    class Meta:
+        model = LeadingGroupMember
+        fields = ("name", "position", "group_role", "duties", "phone")
+        help_texts = {"position": _("如：区总工会主席")}
 
     def __init__(self, *args, unit=None, **kwargs):
         from django.contrib.auth import get_user_model
@@ -419,8 +433,12 @@ class SeverityRulesForm(BootstrapMixin, forms.Form):
         style(self)
 
 
-class HeightenedForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：党的代表大会召开期间"))
-    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput(), initial=timezone.localdate)
-    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
-    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+class HeightenedForm(ActionModelForm):
+    class Meta:
+        model = HeightenedPeriod
+        fields = ("name", "starts_on", "ends_on", "note")
+        help_texts = {"name": _("如：党的代表大会召开期间")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate

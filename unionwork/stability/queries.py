@@ -24,19 +24,26 @@ from unionwork.orgs.models import OrgStatus, OrgUnit
 from unionwork.stability import periods as P
 from unionwork.stability.models import (
     OPEN_STATES,
+    AccountabilityDecision,
     Case,
     CaseEvent,
     CaseState,
+    EmergencyPlan,
+    EmergencyResponse,
     GroupRole,
+    HeightenedPeriod,
     Incident,
     IncidentKind,
     Industry,
     LeadingGroupMember,
     Notification,
     PeriodKind,
+    Petition,
+    ReceptionDay,
     Report,
     ReportingPolicy,
     Severity,
+    SeverityRule,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -465,6 +472,81 @@ def upper_leaders(org: OrgUnit) -> list:
 
 def case_timeline(case: Case) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
+
+
+# What a record's page shows beside it (the record itself is already fetched in scope).
+
+
+def case_of_incident(incident: Incident) -> Case | None:
+    return Case.objects.filter(incident=incident).select_related("owner", "handling_org").first()
+
+
+def emergency_of_incident(incident: Incident) -> EmergencyResponse | None:
+    return EmergencyResponse.objects.filter(incident=incident).first()
+
+
+def petition_of_case(case: Case) -> Petition | None:
+    return Petition.objects.filter(case=case).first()
+
+
+def sessions_of(case: Case) -> list:
+    return list(case.sessions.all())
+
+
+def visits_of(day: ReceptionDay) -> list:
+    return list(day.visits.select_related("case"))
+
+
+def log_of(response: EmergencyResponse) -> list:
+    return list(response.log.all())
+
+
+def causes_of(decision: AccountabilityDecision) -> list:
+    return list(decision.causes.select_related("report", "incident", "report__org"))
+
+
+def plans_in_force(user) -> list[EmergencyPlan]:
+    """The emergency plans in force in the user's scope, by unit."""
+    qs = EmergencyPlan.objects.restrict(user).filter(in_force=True).select_related("org")
+    return list(qs.order_by("org__path"))
+
+
+def emergency_responses(user, limit: int = 100) -> list[EmergencyResponse]:
+    return list(EmergencyResponse.objects.restrict(user).select_related("org", "incident", "plan")[:limit])
+
+
+def active_children(user, node: OrgUnit, limit: int = 200) -> list[OrgUnit]:
+    """The active units directly below ``node`` in the user's scope."""
+    qs = OrgUnit.objects.restrict(user).filter(parent=node, status=OrgStatus.ACTIVE)
+    return list(qs.order_by("kind", "code")[:limit])
+
+
+def current_heightened_period(today: datetime.date) -> HeightenedPeriod | None:
+    """The heightened period in force or next to come (not cancelled, not over)."""
+    qs = HeightenedPeriod.objects.filter(cancelled=False, ends_on__gte=today)
+    return qs.order_by("starts_on").first()
+
+
+def heightened_periods(limit: int = 100) -> list[HeightenedPeriod]:
+    return list(HeightenedPeriod.objects.select_related("set_by")[:limit])
+
+
+def heightened_period(pk: int) -> HeightenedPeriod:
+    """One heightened period (city-wide, no scope), or Http404."""
+    try:
+        return HeightenedPeriod.objects.get(pk=pk)
+    except HeightenedPeriod.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def severity_rules_stored() -> bool:
+    """Whether the city has saved its own severity rules (else the defaults apply)."""
+    return SeverityRule.objects.exists()
+
+
+def notification_of(user, pk: int) -> Notification | None:
+    """One of the user's own notifications (someone else's: None)."""
+    return Notification.objects.filter(user=user, pk=pk).first()
 
 
 def group_of(user, node: OrgUnit) -> list[LeadingGroupMember]:

@@ -164,3 +164,27 @@ def test_successful_logins_do_not_count_against_the_address(brute_user, settings
     for _ in range(5):
         assert login(Client(), "brute_target", DEMO_PASSWORD).status_code == 302
     assert LoginThrottle.objects.get(key="addr:10.0.0.1").failures == 0
+
+
+def test_locks_are_written_by_the_actions_and_audited(brute_user, settings):
+    """The lockout's bookkeeping is an action: a lock of an account, of an address or of an
+    unknown name leaves an audit event (the counting in between does not)."""
+    from unionwork.core.models import AuditEvent
+
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 100
+    client = Client()
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        login(client, "brute_target", WRONG)
+    event = AuditEvent.objects.get(verb="lock", model="accounts.user")
+    assert event.object_id == str(brute_user.pk) and event.after["locked_until"]
+    assert event.actor_label.startswith("system:")
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        login(client, "no_such_user", WRONG)
+    assert AuditEvent.objects.filter(verb="lock", model="accounts.loginthrottle").count() == 1
+    # An attempt outside any request (no actor context) is counted and locked just the same.
+    from unionwork.accounts import actions
+
+    LoginThrottle.objects.create(key="name:direct", failures=settings.LOGIN_MAX_FAILURES)
+    LoginThrottle.objects.get_or_create(key="addr:direct")
+    assert actions.record_login_failure(None, "addr:direct", 100, "name:direct") == "account"
+    assert AuditEvent.objects.filter(verb="lock", object_repr="name:direct").exists()

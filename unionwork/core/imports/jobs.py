@@ -5,6 +5,7 @@ trusts its caller to have checked roles or scope.
 
 - :func:`start_import` stores an upload (encrypted, :mod:`unionwork.core.crypto`) as a pending
   job of the user's node and queues it.
+- :func:`confirm_preview` writes what a preview showed (a new job over the same file).
 - :func:`job_for` is a job in the user's scope (404 outside it).
 - :func:`may_download_errors` / :func:`open_error_file`: the marked error file holds personal
   data; only the uploader and the administrators of the uploader's own node get it (404 for
@@ -37,10 +38,12 @@ from unionwork.core.models import ImportJob, ImportMapping
 from unionwork.core.scope import ADMINISTRATOR
 
 __all__ = [
+    "confirm_preview",
     "error_file_name",
     "importer_for",
     "job_for",
     "map_columns",
+    "may_confirm",
     "may_download_errors",
     "open_error_file",
     "purge_expired",
@@ -99,9 +102,63 @@ def start_import(
         fileobj.seek(0)
     with crypto.encrypted_copy(fileobj) as sealed:
         job.file.save(f"{uuid.uuid4().hex}{ext}.enc", File(sealed), save=False)
-    job.save()
+    with transaction.atomic():
+        job.save()
+        _audit_start(job)
+    # Queued after the commit: an immediate backend (tests) runs the import at once.
     process_import.enqueue(job.pk)
     return job
+
+
+def _job_over(user, importer: Importer, job: ImportJob, options: dict) -> ImportJob:
+    """A new job of the user over the stored file of ``job`` (a confirmed preview, a mapping)."""
+    return ImportJob.objects.create(
+        importer=importer.name,
+        user=user,
+        org_path=user.org_path,
+        file=job.file.name,
+        original_name=job.original_name,
+        options=options,
+    )
+
+
+def _audit_start(job: ImportJob) -> None:
+    audit.record(
+        job,
+        "create",
+        None,
+        {"importer": job.importer, "file": job.original_name, "options": job.options},
+        note=_("开始导入"),
+        org_path=job.org_path,
+    )
+
+
+def may_confirm(user, job: ImportJob) -> bool:
+    """A finished preview can be written from the same file by the one who uploaded it."""
+    return (
+        job.user_id == user.pk
+        and bool(job.options.get("dry_run"))
+        and job.status == ImportJob.Status.DONE
+        and bool(job.file)
+        and job.file.storage.exists(job.file.name)
+    )
+
+
+def confirm_preview(user, job: ImportJob) -> ImportJob:
+    """Write what a preview showed: a new job over the same file, without the dry run (Http404
+    unless :func:`may_confirm`). The job row and its audit event are one transaction."""
+    from unionwork.core.tasks import process_import
+
+    job = job_for(user, job.pk)
+    importer = importer_for(user, job.importer)
+    if not may_confirm(user, job):
+        raise Http404
+    options = {k: v for k, v in job.options.items() if k in ("target", "mapping")}
+    with transaction.atomic():
+        new = _job_over(user, importer, job, {**options, "dry_run": False})
+        _audit_start(new)
+    process_import.enqueue(new.pk)
+    return new
 
 
 def may_download_errors(user, job: ImportJob) -> bool:
@@ -190,14 +247,7 @@ def map_columns(user, job: ImportJob, columns: dict[str, str]) -> ImportJob:
         )
         options = {k: v for k, v in job.options.items() if k not in ("mapping_request", "preview")}
         options["mapping"] = {"layout": request["layout"], "columns": chosen}
-        new = ImportJob.objects.create(
-            importer=importer.name,
-            user=user,
-            org_path=user.org_path,
-            file=job.file.name,
-            original_name=job.original_name,
-            options=options,
-        )
+        new = _job_over(user, importer, job, options)
         # The file moves to the new job; this one stays as the record of the step.
         job.message = _("已选择列的对应，文件转入导入任务 #%(id)d。") % {"id": new.pk}
         job.options = {**options, "mapped_to": new.pk}

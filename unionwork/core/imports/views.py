@@ -27,7 +27,6 @@ from unionwork.core.imports.engine import side_progress
 from unionwork.core.imports.normalize import SKIP_BLANK, SKIP_HEADER, SKIP_NOTE, SKIP_TITLE, SKIP_TOTAL
 from unionwork.core.imports.templates_xlsx import build_template
 from unionwork.core.models import ImportJob
-from unionwork.core.tasks import process_import
 
 SKIP_LABELS = {
     SKIP_TITLE: gettext_lazy("表头上方的标题或说明"),
@@ -232,33 +231,13 @@ def _letter(index: int) -> str:
 
 
 def _may_confirm(request, job: ImportJob) -> bool:
-    """A finished preview can be written from the same file by the one who uploaded it."""
-    return (
-        job.user_id == request.user.pk
-        and bool(job.options.get("dry_run"))
-        and job.status == ImportJob.Status.DONE
-        and bool(job.file)
-        and job.file.storage.exists(job.file.name)
-    )
+    return jobs.may_confirm(request.user, job)
 
 
 @require_POST
 def job_confirm(request, pk: int):
     """Write what a preview showed: a new job over the same file, without the dry run."""
-    job = _job(request, pk)
-    importer = _importer_for(request, job.importer)
-    if not _may_confirm(request, job):
-        raise Http404
-    options = {k: v for k, v in job.options.items() if k in ("target", "mapping")}
-    new = ImportJob.objects.create(
-        importer=importer.name,
-        user=request.user,
-        org_path=request.user.org_path,
-        file=job.file.name,
-        original_name=job.original_name,
-        options={**options, "dry_run": False},
-    )
-    process_import.enqueue(new.pk)
+    new = jobs.confirm_preview(request.user, _job(request, pk))
     return redirect("imports:job", pk=new.pk)
 
 

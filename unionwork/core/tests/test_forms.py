@@ -49,6 +49,7 @@ def _form_classes() -> list[type[forms.BaseForm]]:
                     inspect.isclass(obj)
                     and issubclass(obj, forms.BaseForm)
                     and obj.__module__ == module.__name__
+                    and not (issubclass(obj, forms.ModelForm) and obj._meta.model is None)  # a base
                 ):
                     found[f"{obj.__module__}.{obj.__name__}"] = obj
     return [found[k] for k in sorted(found)]

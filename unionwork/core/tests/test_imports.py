@@ -601,6 +601,12 @@ class TestViews:
         assert response.url == reverse("imports:job", args=[job.pk]) and job.pk != preview.pk
         assert job.status == ImportJob.Status.DONE and job.created_count == 2
         assert User.objects.filter(username__startswith="imp").count() == 2
+        # Each start of a job (the preview, the confirmed write) is an audited action.
+        started = AuditEvent.objects.filter(model="core.importjob", verb="create")
+        assert set(started.values_list("object_id", flat=True)) >= {str(preview.pk), str(job.pk)}
+        # A preview is written once: the same file cannot be confirmed by another user.
+        client.force_login(demo_user("gjz_editor"))
+        assert client.post(reverse("imports:confirm", args=[preview.pk])).status_code in (403, 404)
 
 
 @pytest.mark.django_db

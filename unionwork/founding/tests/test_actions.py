@@ -234,3 +234,36 @@ def test_target_progress_counts_unions_founded_in_the_year_by_the_deadline(gjz):
     series = queries.three_year_series(city, unit("210211"), 2025)
     assert len(series["labels"]) == 36 and series["cumulative"][-1] >= 2
     assert series["plan"][-4] == pytest.approx(series["plan"][-1])  # reached by September
+
+
+def test_a_target_sheet_is_saved_whole_or_not_at_all():
+    """The node's own target and its split are one transaction: a refused line saves nothing."""
+    from unionwork.founding.models import FoundingTarget
+
+    city = demo_user("city_admin")
+    root, gjz_unit = unit("2102"), unit("210211")
+    not_a_child = unit("210211001")
+    with audit.acting_as(city, "test"):
+        before = AuditEvent.objects.count()
+        with pytest.raises(ActionError, match="直接下级"):
+            actions.save_target_sheet(
+                city, unit=root, year=2031, targets={root.pk: 300, gjz_unit.pk: 100, not_a_child.pk: 5}
+            )
+        assert not FoundingTarget.objects.filter(year=2031).exists()
+        assert AuditEvent.objects.count() == before
+        saved = actions.save_target_sheet(
+            city, unit=root, year=2031, targets={root.pk: 300, gjz_unit.pk: 100}
+        )
+    assert sorted(t.target for t in saved) == [100, 300]
+    assert AuditEvent.objects.filter(verb="set_target").count() >= 2
+
+
+def test_the_bureau_list_closes_missing_enterprises_through_the_action(gjz):
+    e = enterprise(unit("210211001001"), user=gjz, employees=12)
+    with pytest.raises(ActionError):
+        actions.close_enterprises(demo_user("zs_admin"), [e.pk], summary="x")  # another district
+    assert actions.close_enterprises(gjz, [e.pk], summary="名录中已无此企业", note="导入") == 1
+    e.refresh_from_db()
+    assert e.status == EnterpriseStatus.CLOSED and e.closed_on is not None
+    assert EnterpriseEvent.objects.filter(enterprise=e, kind=EnterpriseEvent.Kind.CLOSED).exists()
+    assert AuditEvent.objects.filter(model="founding.enterprise", object_id=str(e.pk), verb="close").exists()

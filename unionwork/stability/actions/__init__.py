@@ -39,6 +39,7 @@ from unionwork.stability.actions.rules import (
     cancel_heightened_period,
     save_policy,
     save_severity_rule,
+    save_severity_rules,
     set_heightened_period,
 )
 
@@ -77,6 +78,7 @@ __all__ = [
     "resolve_case",
     "save_policy",
     "save_severity_rule",
+    "save_severity_rules",
     "schedule_reception",
     "set_heightened_period",
     "start_emergency_response",

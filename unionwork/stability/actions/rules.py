@@ -110,3 +110,10 @@ def cancel_heightened_period(user, period: HeightenedPeriod, *, reason: str) -> 
         note=clean_text(reason, _("原因"), max_length=500),
     )
     return period
+
+
+@transaction.atomic
+def save_severity_rules(user, rules: dict[str, dict]) -> list[SeverityRule]:
+    """The rules page at once: {severity: {report_within_hours, resolve_within_days,
+    notify_upper}}. One transaction: a refused line (a limit under 1) saves none."""
+    return [save_severity_rule(user, severity, **values) for severity, values in rules.items()]

@@ -238,3 +238,22 @@ def test_list_pages_do_not_query_per_row(client, records, django_assert_max_num_
     for url in ("/stability/incidents/", "/stability/cases/", "/stability/reports/", "/stability/petitions/"):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_the_severity_rules_page_saves_all_rules_or_none():
+    """The page's rules are one action, one transaction: a refused line leaves every rule as it was."""
+    from unionwork.core.errors import ActionError
+
+    city = demo_user("city_admin")
+    rules = {
+        s: {"report_within_hours": 5, "resolve_within_days": 9, "notify_upper": False}
+        for s in Severity.values
+    }
+    rules[Severity.values[-1]]["report_within_hours"] = 0
+    with as_user(city), pytest.raises(ActionError):
+        actions.save_severity_rules(city, rules)
+    assert not SeverityRule.objects.filter(report_within_hours=5).exists()
+    rules[Severity.values[-1]]["report_within_hours"] = 5
+    with as_user(city):
+        actions.save_severity_rules(city, rules)
+    assert SeverityRule.objects.filter(report_within_hours=5).count() == len(Severity.values)

@@ -1,0 +1,113 @@
+"""Pages of stability work: thin views that parse, call an action or a query, and render.
+
+One file per sub-domain, as ``stability/actions/``: the home and timeliness figures, reports,
+incidents, cases, the registers (petitions, reception days, emergencies, accountability, the
+leading group), the rules, and notifications. ``urls.py`` names the views through this package.
+"""
+
+from unionwork.stability.views.cases import (
+    MOVE_FORMS,
+    CaseAmendView,
+    CaseListView,
+    CaseMoveView,
+    GrievanceCreateView,
+    case_detail,
+)
+from unionwork.stability.views.home import home, timeliness
+from unionwork.stability.views.incidents import (
+    ConcealedIncidentView,
+    IncidentAmendView,
+    IncidentCreateView,
+    IncidentListView,
+    incident_detail,
+)
+from unionwork.stability.views.notifications import notification_read, notifications, notifications_read_all
+from unionwork.stability.views.registers import (
+    AccountabilityCreateView,
+    AccountabilityListView,
+    EmergencyCloseView,
+    EmergencyLogView,
+    EmergencyStartView,
+    GroupAddView,
+    GroupEndView,
+    PetitionCreateView,
+    PetitionListView,
+    PlanAdoptView,
+    ReceptionCreateView,
+    ReceptionListView,
+    ReceptionVisitView,
+    accountability_detail,
+    accountability_pick,
+    emergency,
+    emergency_detail,
+    group,
+    petition_detail,
+    petition_open_case,
+    reception_detail,
+)
+from unionwork.stability.views.reports import (
+    NilReportView,
+    ReportAmendView,
+    ReportFileView,
+    ReportListView,
+    report_detail,
+)
+from unionwork.stability.views.rules import (
+    HeightenedCancelView,
+    HeightenedCreateView,
+    PolicyEditView,
+    SeverityRulesView,
+    heightened,
+    rules,
+)
+
+__all__ = [
+    "MOVE_FORMS",
+    "AccountabilityCreateView",
+    "AccountabilityListView",
+    "CaseAmendView",
+    "CaseListView",
+    "CaseMoveView",
+    "ConcealedIncidentView",
+    "EmergencyCloseView",
+    "EmergencyLogView",
+    "EmergencyStartView",
+    "GrievanceCreateView",
+    "GroupAddView",
+    "GroupEndView",
+    "HeightenedCancelView",
+    "HeightenedCreateView",
+    "IncidentAmendView",
+    "IncidentCreateView",
+    "IncidentListView",
+    "NilReportView",
+    "PetitionCreateView",
+    "PetitionListView",
+    "PlanAdoptView",
+    "PolicyEditView",
+    "ReceptionCreateView",
+    "ReceptionListView",
+    "ReceptionVisitView",
+    "ReportAmendView",
+    "ReportFileView",
+    "ReportListView",
+    "SeverityRulesView",
+    "accountability_detail",
+    "accountability_pick",
+    "case_detail",
+    "emergency",
+    "emergency_detail",
+    "group",
+    "heightened",
+    "home",
+    "incident_detail",
+    "notification_read",
+    "notifications",
+    "notifications_read_all",
+    "petition_detail",
+    "petition_open_case",
+    "reception_detail",
+    "report_detail",
+    "rules",
+    "timeliness",
+]
