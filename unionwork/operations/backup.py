@@ -148,13 +148,13 @@ def backup(destination: str | os.PathLike) -> Path:
     db = connection.settings_dict
     if not (pg.is_postgresql(db) or pg.is_sqlite(db)):
         raise BackupError(f"不支持的数据库：{db['ENGINE']}")
+    if connection.in_atomic_block:
+        raise BackupError("backup 须在事务之外运行")
     started = _now()
     target = Path(destination) / f"unionwork-{started:%Y%m%dT%H%M%SZ}"
     if target.exists():
         raise BackupError(f"{target} 已存在")
     target.mkdir(parents=True, mode=0o700)
-    if connection.in_atomic_block:
-        raise BackupError("backup 须在事务之外运行")
     if pg.is_postgresql(db):
         if not shutil.which("pg_dump"):
             raise BackupError("找不到 pg_dump：请安装 PostgreSQL 客户端（postgresql-client）")
@@ -325,9 +325,8 @@ def check(manifest: dict) -> list[Check]:
     from unionwork.core import audit
 
     checks: list[Check] = []
-    pending = MigrationExecutor(connection).migration_plan(
-        MigrationExecutor(connection).loader.graph.leaf_nodes()
-    )
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     now = applied_migrations()
     checks.append(
         Check(
