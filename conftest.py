@@ -133,15 +133,19 @@ def page():
 def seeded():
     """Transactional tests start from an empty database: the foundation's data, seeded once per
     session and restored from its snapshot after that (``core.testing.db``)."""
-    from unionwork.core.testing.db import seed_foundation_once
+    from unionwork.core.testing.db import empty_quickly, seed_foundation_once
 
     seed_foundation_once()
+    yield
+    empty_quickly()
 
 
 @pytest.fixture
 def seeded_demos():
     """The foundation and every module's demo data, for transactional (browser) tests: seeded once
     per session, restored from its snapshot after that."""
-    from unionwork.core.testing.db import seed_demos_once
+    from unionwork.core.testing.db import empty_quickly, seed_demos_once
 
     seed_demos_once()
+    yield
+    empty_quickly()

@@ -49,7 +49,7 @@ DETAIL_PROBES = ("", "?export=xlsx")
 API_PROBES = ("", "?q=中山", "?q=zs", "?under={unit}")
 # What is posted to every page: names, reasons and targets that would move things into this district.
 POST = {"name": "篡改", "reason": "越权测试", "note": "越权", "assessment": "越权", "severity": "grave"}
-POST.update({"text": "越权", "password": "Xx#12345678"})
+POST.update({"text": "越权", "password": "Xx#12345678", "on": "2026-03-02"})
 TEST_FILE = "test_scope_urls"
 
 
@@ -86,6 +86,7 @@ class World:
     markers: list[str]
     units: dict[str, int]
     token: str
+    made: list
 
     def ids_for(self, route: Route, key: str) -> list[int]:
         models = models_for(route, key, list(self.ids))
@@ -107,7 +108,8 @@ class ScopeTest:
     app: str = ""
     markers: list[str] = []
     sample_args: dict[str, list[str] | Callable[[], list[str]]] = {}
-    post_data: dict = POST
+    # Query strings this module's pages also take (besides LIST_PROBES / DETAIL_PROBES).
+    extra_probes: tuple[str, ...] = ()
     # Routes that show no records (a schema, a help page): requested once, without the probes.
     plain: tuple[str, ...] = ()
 
@@ -116,6 +118,18 @@ class ScopeTest:
         """Records of the other district this module makes for the walk, beyond the demo data
         (kinds the demo does not hold); they are in the walk's ids and their names are markers."""
         return []
+
+    @classmethod
+    def post_data(cls, world: World) -> dict:
+        """What is posted to every page of the module: names, reasons and targets that would move
+        things into the walker's district or change the other's."""
+        return dict(POST, new_parent=world.units["210202"], target=world.units["210202"])
+
+    @classmethod
+    def guarded(cls):
+        """State beyond the other district's records that the walker may not change either (a
+        city-wide rule); compared before and after each route."""
+        return None
 
     @classmethod
     def samples(cls, key: str, route: Route) -> list[str]:
@@ -167,7 +181,7 @@ class ScopeTest:
                 walker = demo_user(ACTING)
                 with audit.acting_as(walker, "test"):
                     _token, key = issue_token(walker, "scope test")
-                yield World(ids, sorted(markers), {c: unit(c).pk for c in OTHER_UNITS}, key)
+                yield World(ids, sorted(markers), {c: unit(c).pk for c in OTHER_UNITS}, key, made)
             finally:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
@@ -204,21 +218,23 @@ class ScopeTest:
         from unionwork.core.tests.factories import demo_user
 
         client.force_login(demo_user(ACTING))
-        before, mark = other_state(self._watched(route)), self._audit_mark()
-        probes = ("",) if route.route in self.plain else DETAIL_PROBES if route.params else LIST_PROBES
+        before, mark, guarded = other_state(self._watched(route)), self._audit_mark(), self.guarded()
+        probes = DETAIL_PROBES if route.params else LIST_PROBES
+        probes = ("",) if route.route in self.plain else probes + self.extra_probes
         paths = route.fill(self._values(world, route))
+        data = self.post_data(world)
         for path in paths:
             for probe in probes:
                 assert_clean(client.get(path + probe), path + probe, world.markers)
-            data = dict(self.post_data, new_parent=world.units["210202"], target=world.units["210202"])
             resp = client.post(path, data)
             assert resp.status_code < 500, f"POST {path}: {resp.status_code}"
         assert paths
         self._assert_unchanged(route, before, mark)
+        assert self.guarded() == guarded, f"{route.route}: changed {guarded}"
 
     def test_api(self, client, world, route):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {world.token}"}
-        before, mark = other_state(self._watched(route)), self._audit_mark()
+        before, mark, guarded = other_state(self._watched(route)), self._audit_mark(), self.guarded()
         units = world.units
         body = {
             "name": "篡改",
@@ -250,6 +266,7 @@ class ScopeTest:
                     assert resp.status_code < 500, f"{method.upper()} {path}: {resp.status_code}"
         assert paths
         self._assert_unchanged(route, before, mark)
+        assert self.guarded() == guarded, f"{route.route}: changed {guarded}"
 
 
 def declarations() -> dict[str, type[ScopeTest]]:
