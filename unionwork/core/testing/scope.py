@@ -14,6 +14,9 @@ A module declares, in ``<module>/tests/test_scope_urls.py``::
         @classmethod
         def other_records(cls): ...            # records of the other district made for the walk
 
+and, where the module needs them, ``extra_probes`` (query strings its pages take), ``post_data``
+(what is posted to every page) and ``guarded`` (city-wide state the walker may not change).
+
 Every module's declaration is collected (``declarations()``): the crawl takes its samples from
 them, and ``core/tests/test_scope_all_urls.py`` fails on a route whose app declares nothing.
 """
