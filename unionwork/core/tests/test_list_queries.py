@@ -95,3 +95,8 @@ def original_count(view, client, url) -> int:
     finally:
         view.base_queryset = original
     return found["n"]
+
+
+def test_the_list_pages_are_found():
+    """The lists are found through the mechanism every list page uses: if it changes, say so here."""
+    assert len(list_routes()) >= 15
