@@ -7,6 +7,7 @@ import pytest
 from unionwork.core.testing import CHROMIUM
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+_BLOCKER = pytest.StashKey()  # django_db_blocker, for the hook that leaves the shared demo data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
 
@@ -60,9 +61,48 @@ def acting(db):
         yield actor
 
 
+def _order(item) -> int:
+    """Plain database tests first, then those on every module's demo data (seeded once for all of
+    them), then transactional ones (the database is emptied after each), browser tests last."""
+    if item.get_closest_marker("browser") is not None:
+        return 3
+    marker = item.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        item.fixturenames
+    ):
+        return 2
+    return 1 if "module_demos" in item.fixturenames else 0
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests use a transactional database that is emptied after each: run them last."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=_order)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Leave the shared demo data before the first test that does not ask for it (and come back
+    to it, seeding again, only if the order was changed so that one asks after that)."""
+    from unionwork.core.testing.db import SHARED_DEMOS
+
+    uses = "module_demos" in item.fixturenames
+    blocker = item.config.stash.get(_BLOCKER, None)
+    if SHARED_DEMOS.active and not uses:
+        SHARED_DEMOS.leave(blocker)
+    elif uses and not SHARED_DEMOS.active and SHARED_DEMOS.seeded_once:
+        SHARED_DEMOS.enter(blocker)
+
+
+@pytest.fixture(scope="session")
+def module_demos(django_db_setup, django_db_blocker, pytestconfig):
+    """Every module's demo data (``core.testing.seed_module_demos``), seeded once for all the tests
+    that ask for it, in a transaction rolled back after the last of them; each test runs in a
+    savepoint of it. Session-scoped so that it is entered before the test's own transaction."""
+    from unionwork.core.testing.db import SHARED_DEMOS
+
+    pytestconfig.stash[_BLOCKER] = django_db_blocker
+    SHARED_DEMOS.enter(django_db_blocker)
+    yield
+    SHARED_DEMOS.leave(django_db_blocker)
 
 
 @pytest.fixture
@@ -91,9 +131,21 @@ def page():
 
 @pytest.fixture
 def seeded():
-    """Transactional tests start from an empty database: load the foundation's data."""
-    from unionwork.demo.foundation import seed_foundation
-    from unionwork.orgs.models import OrgUnit
+    """Transactional tests start from an empty database: the foundation's data, seeded once per
+    session and restored from its snapshot after that (``core.testing.db``)."""
+    from unionwork.core.testing.db import empty_quickly, seed_foundation_once
 
-    if not OrgUnit.objects.filter(code="210211").exists():
-        seed_foundation()
+    seed_foundation_once()
+    yield
+    empty_quickly()
+
+
+@pytest.fixture
+def seeded_demos():
+    """The foundation and every module's demo data, for transactional (browser) tests: seeded once
+    per session, restored from its snapshot after that."""
+    from unionwork.core.testing.db import empty_quickly, seed_demos_once
+
+    seed_demos_once()
+    yield
+    empty_quickly()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, seed_module_demos
+from unionwork.core.testing import ARTIFACTS, browser_marks, login
 from unionwork.demo.foundation import DEMO_PASSWORD
 
 pytestmark = browser_marks
@@ -13,8 +13,8 @@ NEW_PASSWORD = "Neu#Passwort2026"
 
 
 @pytest.fixture
-def modules(seeded):
-    seed_module_demos()
+def modules(seeded_demos):
+    """Every module's demo data (seeded once per session, restored from its snapshot)."""
 
 
 def test_account_page_changes_the_password_and_shows_a_token_once(page, live_server, seeded):

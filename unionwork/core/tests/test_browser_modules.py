@@ -3,14 +3,14 @@ shows nothing of another district; a member's ID number is masked on the page.""
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, seed_module_demos
+from unionwork.core.testing import ARTIFACTS, browser_marks, login
 
 pytestmark = browser_marks
 
 
 @pytest.fixture
-def modules(seeded):
-    seed_module_demos()
+def modules(seeded_demos):
+    """Every module's demo data (seeded once per session, restored from its snapshot)."""
 
 
 @pytest.mark.parametrize(

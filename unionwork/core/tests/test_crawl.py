@@ -2,7 +2,7 @@
 
 Every page the URL resolver knows (arguments filled with records of the account's own scope) and
 every link found on those pages (bounded: a few of each shape) is requested with every module's
-demo data. No response may be a 5xx. A link or button a page shows must not lead to a 403 (the 403
+demo data (the shared ``module_demos``, seeded once). No response may be a 5xx. A link or button a page shows must not lead to a 403 (the 403
 is the safety net, not the way a role learns what it may not do), a form must not post to a view
 that refuses the user's role, and a viewer's pages carry no form that writes. One test per account, each listing every failure it found.
 """
@@ -15,18 +15,14 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
-from django.db import transaction
 from django.test import RequestFactory
-from django.urls import get_resolver
 
-from unionwork.core.models import AuditEvent
-from unionwork.core.testing import seed_module_demos
+from unionwork.core.testing.routes import Route, is_id, models_for, page_routes
+from unionwork.core.testing.scope import sample_values, scoped_models
 from unionwork.core.views import may_open
 from unionwork.orgs.models import OrgUnit
 
 from .factories import demo_user
-from .test_scope_all_urls import SAMPLE_ARGS, walk
 
 ACCOUNTS = [
     "city_admin",
@@ -51,50 +47,22 @@ SUBMIT = re.compile(r'<button\b(?![^>]*type="button")|type="submit"', re.I)
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
 
-def _scoped_models(app_label: str | None = None):
-    return [
-        m
-        for m in apps.get_models()
-        if hasattr(m._default_manager, "restrict")
-        and m is not AuditEvent
-        and (app_label is None or m._meta.app_label == app_label)
-    ]
+def route_paths(user, route: Route) -> list[str]:
+    """The route filled with ids of records in the user's scope (its own unit for a unit) and the
+    samples its module declares for other arguments."""
 
+    def values(key: str, conv: str) -> list[str]:
+        if not is_id(key, conv):
+            return sample_values(route, key)
+        ids = []
+        for model in models_for(route, key, scoped_models()):
+            if model is OrgUnit:
+                ids.append(str(user.org_id))
+            recent = model._default_manager.restrict(user).order_by("-pk").values_list("pk", flat=True)[:1]
+            ids += [str(pk) for pk in recent]
+        return list(dict.fromkeys(ids))[:3] or [str(user.org_id)]
 
-def sample_ids(user, route: str) -> list[str]:
-    """Ids of records in the user's scope for a route's id argument: the model named by the
-    segment before it (``cases`` -> Case), else the app's models, else units (``node``, ``unit``)."""
-    segments = [s for s in route.split("/") if s and "<" not in s and "(" not in s]
-    app_label = segments[0] if segments else ""
-    before = segments[-1].rstrip("s").replace("-", "").replace("_", "") if len(segments) > 1 else ""
-    models = _scoped_models(app_label) if app_label in {c.label for c in apps.get_app_configs()} else []
-    named = [m for m in models if before and before in m._meta.model_name]
-    if before in {"node", "unit", "new", "group", ""} or not models:
-        named = [OrgUnit]
-    ids = [str(user.org_id)] if OrgUnit in (named or models) else []
-    for model in named or models:
-        ids += [
-            str(pk)
-            for pk in model._default_manager.restrict(user).order_by("-pk").values_list("pk", flat=True)[:1]
-        ]
-    return list(dict.fromkeys(ids))[:3] or [str(user.org_id)]
-
-
-def route_paths(user, route: str) -> list[str]:
-    route = route.replace("^", "").replace("$", "")  # an included regex route keeps its anchors
-    params = re.findall(r"<(?:(\w+):)?(\w+)>|\(\?P<(\w+)>[^)]*\)", route)
-    paths = [route]
-    for conv, name, re_name in params:
-        key = name or re_name
-        if conv == "int" or key == "pk" or key.endswith("_id"):
-            values = sample_ids(user, route)
-        elif key in SAMPLE_ARGS:
-            values = SAMPLE_ARGS[key]
-        else:
-            raise AssertionError(f"crawl: declare sample values for URL argument {key!r} in {route}")
-        pattern = re.compile(r"<(?:\w+:)?" + key + r">|\(\?P<" + key + r">[^)]*\)")
-        paths = [pattern.sub(v, p, count=1) for p in paths for v in values]
-    return ["/" + p.replace("\\", "") for p in paths]
+    return route.fill(values)
 
 
 def shape(url: str) -> str:
@@ -111,8 +79,8 @@ def crawl(client, user) -> dict[str, list[str]]:
     probe = RequestFactory().get("/")
     probe.user = user
     queue: list[tuple[str, str]] = []  # (url, the page that linked it)
-    for route, _pattern in walk(get_resolver()):
-        if route.lstrip("^").startswith(("api/", "static/", "accounts/logout", "accounts/login")):
+    for route in page_routes():
+        if route.route.startswith(("accounts/logout", "accounts/login")):
             continue
         queue += [(p, "") for p in route_paths(user, route)]
     seen: set[str] = set()
@@ -170,16 +138,6 @@ def crawl(client, user) -> dict[str, list[str]]:
     assert requested > 100, f"only {requested} pages requested"
     print(user.username, requested, "pages")
     return failures
-
-
-@pytest.fixture(scope="module")
-def module_demos(django_db_setup, django_db_blocker):
-    """Every module's demo data, seeded once for the module's tests and rolled back after them."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            seed_module_demos()
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ event handler, nothing external)."""
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, seed_module_demos
+from unionwork.core.testing import ARTIFACTS, browser_marks, login
 from unionwork.core.tests.factories import demo_user
 
 HEADER = "Content-Security-Policy"
@@ -61,8 +61,8 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(
 
 
 @pytest.fixture
-def modules(seeded):
-    seed_module_demos()
+def modules(seeded_demos):
+    """Every module's demo data (seeded once per session, restored from its snapshot)."""
 
 
 @pytest.mark.parametrize("username", ["city_admin", "gjz_viewer"])

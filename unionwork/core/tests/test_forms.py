@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from unionwork.core.forms import DateInput
 from unionwork.core.testing import form_data
+from unionwork.core.testing.routes import page_routes
 from unionwork.core.views import ActionFormView
 
 from .factories import demo_user, unit
-from .test_scope_all_urls import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -198,19 +198,12 @@ VOLATILE = {"updated_at", "last_login", "password"}
 
 def _edit_routes() -> list[tuple[str, str]]:
     out = []
-    namespaces = {}
-    from django.urls import get_resolver
-
-    for res in get_resolver().url_patterns:
-        if getattr(res, "namespace", None):
-            for p in res.url_patterns:
-                namespaces[id(p)] = res.namespace
-    for route, pattern in walk(get_resolver()):
-        view = getattr(pattern.callback, "view_class", None)
-        if view is None or not issubclass(view, ActionFormView) or not pattern.name:
+    for route in page_routes():
+        view = getattr(route.pattern.callback, "view_class", None)
+        if view is None or not issubclass(view, ActionFormView) or not route.pattern.name:
             continue
-        if pattern.name.endswith("edit"):
-            out.append((f"{namespaces.get(id(pattern), '')}:{pattern.name}", route))
+        if route.pattern.name.endswith("edit"):
+            out.append((route.name, route.route))
     return sorted(out)
 
 

@@ -41,12 +41,9 @@ def test_dashboard_reads_well_on_a_phone(page, live_server, seeded):
     page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
 
 
-def test_figure_pages_of_a_district_at_an_as_of_month(page, live_server, seeded):
+def test_figure_pages_of_a_district_at_an_as_of_month(page, live_server, seeded_demos):
     """The dashboard and the founding page of 甘井子区 show the same figures, choose a month in the
     page, and fit a phone; screenshots into test-artifacts/."""
-    from unionwork.core.testing import seed_module_demos
-
-    seed_module_demos()
     district = OrgUnit.objects.get(code="210211")
     login(page, live_server.url, "city_admin")
     page.goto(f"{live_server.url}/dashboard/{district.pk}/?indicator=founding.rate")

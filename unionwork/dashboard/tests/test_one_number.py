@@ -22,7 +22,6 @@ from python_calamine import CalamineWorkbook
 from unionwork.accounts.tokens import issue_token
 from unionwork.core import audit, indicators
 from unionwork.core.models import IndicatorValue
-from unionwork.core.testing import seed_module_demos
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.dashboard import queries as dq
 from unionwork.founding import actions as founding_actions
@@ -140,10 +139,10 @@ def xlsx_rows(resp) -> list[list]:
 
 
 @pytest.fixture(scope="module")
-def seeded_world(django_db_setup, django_db_blocker):
-    """Every module's demo data, loaded once for this module inside a transaction rolled back at
-    its end (each test runs in a savepoint of it); its figures become last month's, then this
-    month moves on."""
+def seeded_world(module_demos, django_db_blocker):
+    """Every module's demo data (the shared ``module_demos``), and in a savepoint of it rolled back
+    at this module's end (each test runs in a savepoint of that): its figures become last month's,
+    then this month moves on."""
     from django.db import transaction
 
     with django_db_blocker.unblock():
@@ -157,7 +156,6 @@ def seeded_world(django_db_setup, django_db_blocker):
 
 
 def _seed_world() -> dict:
-    seed_module_demos()
     this = indicators.month_of()
     last = indicators.month_of(this - datetime.timedelta(days=1))
     IndicatorValue.objects.filter(month=this).update(month=last)

@@ -6,20 +6,18 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
 from python_calamine import CalamineWorkbook
 
 from unionwork.core import audit
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.founding import actions, queries
-from unionwork.founding.models import Enterprise, FoundingRule, FoundingTarget, GrassrootsUnion
+from unionwork.founding.models import Enterprise, FoundingRule, FoundingTarget
 from unionwork.orgs.models import OrgKind
 
 from . import factories
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 1)
-ZS_MARKERS = ["演示中山测试企业", "演示中山测试企业工会", "中山区总工会", "海军广场街道工会", "春海社区工会"]
 
 
 @pytest.fixture
@@ -41,82 +39,6 @@ def world():
         "gjz_target": gjz_target,
         "gjz_enterprise": gjz_e[1],
     }
-
-
-def _founding_routes():
-    for p in get_resolver().url_patterns:
-        if isinstance(p, URLResolver) and getattr(p, "namespace", None) == "founding":
-            for q in p.url_patterns:
-                assert isinstance(q, URLPattern)
-                yield "/founding/" + str(q.pattern)
-
-
-def _text(resp) -> str:
-    body = b"".join(resp.streaming_content) if resp.streaming else resp.content
-    if "spreadsheetml" in resp.get("Content-Type", ""):
-        book = CalamineWorkbook.from_filelike(io.BytesIO(body))
-        return str([book.get_sheet_by_name(n).to_python() for n in book.sheet_names])
-    return body.decode("utf-8", errors="replace")
-
-
-def _zs_state():
-    zs = unit("210202").path
-    return (
-        list(
-            Enterprise.objects.filter(community__path__startswith=zs)
-            .order_by("pk")
-            .values_list("pk", "name", "status", "union_id", "employees")
-        ),
-        list(
-            GrassrootsUnion.objects.filter(unit__path__startswith=zs)
-            .order_by("pk")
-            .values_list("pk", "status", "chairman_name", "unit__name")
-        ),
-        list(
-            FoundingTarget.objects.filter(unit__path__startswith=zs)
-            .order_by("pk")
-            .values_list("pk", "target", "letter_signatories")
-        ),
-    )
-
-
-def test_a_district_sees_and_changes_nothing_of_another(client, world):
-    client.force_login(demo_user("gjz_admin"))
-    before = _zs_state()
-    checked = 0
-    for route in _founding_routes():
-        paths = [route]
-        if "<int:pk>" in route:
-            paths = [route.replace("<int:pk>", str(i)) for i in world["zs"]]
-        for path in paths:
-            for probe in ("", "?q=中山", "?under=210202", "?export=xlsx", "?year=2026"):
-                resp = client.get(path + probe)
-                assert resp.status_code in (200, 302, 400, 403, 404), (path, resp.status_code)
-                if resp.status_code == 200:
-                    text = _text(resp)
-                    for marker in ZS_MARKERS:
-                        assert marker not in text, f"{path}{probe} shows {marker}"
-                checked += 1
-            resp = client.post(
-                path,
-                {
-                    "name": "篡改",
-                    "reason": "越权",
-                    "on": "2026-03-02",
-                    "target": world["zs"][1],
-                    "chairman_name": "篡改",
-                    "signatories": "篡改",
-                    "signed_on": "2026-03-02",
-                    f"target_{world['zs'][3]}": "99",
-                    "own_union_min_employees": "3",
-                    "joint_union_min_employees": "1",
-                    "enterprises": world["zs"][0],
-                },
-            )
-            assert resp.status_code in (302, 400, 403, 404, 405), (path, resp.status_code)
-    assert checked > 50
-    assert _zs_state() == before, "a change reached another district"
-    assert FoundingRule.current().own_union_min_employees == 25
 
 
 def test_pages_render_for_the_district(client, world):

@@ -171,12 +171,10 @@ def test_cards_one_by_one_and_in_bulk_with_a_preview(page, live_server, member):
     assert MemberCard.objects.filter(member=other, status=CardStatus.ISSUED).count() == 1
 
 
-def test_every_picker_page_draws_its_pickers_at_390_px(page, live_server, seeded):
+def test_every_picker_page_draws_its_pickers_at_390_px(page, live_server, seeded_demos):
     """The one picker on the form pages of every module, on a phone: drawn, no sideways scroll."""
-    from unionwork.core.testing import seed_module_demos
     from unionwork.founding.models import GrassrootsUnion
 
-    seed_module_demos()
     union = GrassrootsUnion.objects.filter(unit__path__startswith=unit("210211").path).order_by("pk").first()
     pages = [
         ("gjz_admin", "/members/add/"),

@@ -1,0 +1,25 @@
+"""Test support shared by every module; never imported by production code (an import-linter
+contract holds it).
+
+- ``browser``: chromium through Playwright (``browser_marks``, ``login``, ``picker_search``);
+- ``forms``: what a browser would post for a rendered form (``form_data``);
+- ``demo``: every module's small demo data (``seed_module_demos``);
+- ``db``: seeding once (the demo data shared by the tests that walk every page, snapshots that
+  browser tests restore);
+- ``routes``: every route from the URL resolver, with its app and its arguments;
+- ``scope``: the scope test every module subclasses (``ScopeTest``).
+"""
+
+from .browser import ARTIFACTS, CHROMIUM, browser_marks, login, picker_search
+from .demo import seed_module_demos
+from .forms import form_data
+
+__all__ = [
+    "ARTIFACTS",
+    "CHROMIUM",
+    "browser_marks",
+    "form_data",
+    "login",
+    "picker_search",
+    "seed_module_demos",
+]

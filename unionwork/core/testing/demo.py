@@ -1,0 +1,21 @@
+"""Every module's small demo data, for tests that walk every page."""
+
+
+def seed_module_demos():
+    """Every module's small demo data in 甘井子区 and 中山区, with the indicators recounted."""
+    from django.test import override_settings
+
+    from unionwork.core import audit, indicators
+    from unionwork.founding import demo as city
+    from unionwork.members import demo as members_demo
+    from unionwork.stability.demo import seed_demo
+
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        city.seed_small()
+        members_demo.seed_small()
+        seed_demo()
+        with audit.acting_as(None, "test"):
+            for ind in indicators.all_indicators():
+                if ind.own_counts is not None:
+                    indicators.rebuild(ind.key)
