@@ -41,6 +41,10 @@ EXACT_FLOAT_LIMIT = 1e15
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
+# The largest integer a database column holds (PostgreSQL's bigint, SQLite's INTEGER).
+BIGINT_MAX = 2**63 - 1
+
+
 class CellError(Exception):
     """A value the import refuses; the message says what is wrong and how to fix it (Chinese).
 
@@ -327,6 +331,8 @@ class IntegerColumn(Column):
             if not re.fullmatch(r"[+-]?\d+(\.0*)?", text):
                 raise CellError(_("请填写整数（“%(v)s”不是整数）。") % {"v": text[:30]})
             value = int(text.split(".")[0])
+        if abs(value) > BIGINT_MAX:  # beyond any integer column of the database
+            raise CellError(_("数值过大，请核对。"))
         return _in_range(value, self.min_value, self.max_value)
 
     def kind_help(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -153,6 +154,8 @@ def parse_date_text(text: str) -> datetime.date:
 
 def parse_date_number(raw: float | int) -> datetime.date:
     """A date typed into a number cell: 20230501, 202305, 2023.5 (Excel made it a number), or a serial."""
+    if isinstance(raw, float) and not math.isfinite(raw):  # a file can hold inf or nan; int() refuses them
+        raise DateFormatError(repr(raw))
     if isinstance(raw, float) and not raw.is_integer():
         whole = int(raw)
         if 1900 <= whole <= 2100:  # 2023.5 typed as a month; Excel keeps it as a number

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unionwork.core import crypto
-from unionwork.core.imports import DateColumn, TextColumn
+from unionwork.core.imports import DateColumn, IntegerColumn, TextColumn
 from unionwork.core.imports.columns import CellError
 from unionwork.core.imports.engine import Checker
 from unionwork.core.imports.normalize import (
@@ -265,3 +265,16 @@ class TestCrypto:
 
 def test_checker_is_importable_for_header_tests():
     assert Checker.read_header.__doc__
+
+
+@pytest.mark.parametrize("raw", [float("inf"), float("-inf"), float("nan"), 1.7976931348623155e308])
+def test_a_number_no_date_can_be_is_a_cell_error_not_a_crash(raw):
+    """Found by the import fuzz test: an .xlsx cell holding inf made int() raise OverflowError."""
+    with pytest.raises(CellError):
+        DateColumn("joined_on", "入会日期").parse(raw)
+
+
+@pytest.mark.parametrize("raw", [2**63, -(2**63) - 1, 1.7976931348623155e308, "9" * 30])
+def test_an_integer_beyond_the_database_is_a_cell_error(raw):
+    with pytest.raises(CellError, match="数值过大"):
+        IntegerColumn("n", "人数").parse(raw)
