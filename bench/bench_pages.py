@@ -311,7 +311,7 @@ UNIT_PAGES = {
 }
 
 
-def measure_one_user(users, repeat: int, budget_s: float) -> dict:
+def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dict:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -328,6 +328,8 @@ def measure_one_user(users, repeat: int, budget_s: float) -> dict:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         todo = plan(user)
+        if only:
+            todo = [(k, u) for k, u in todo if re.search(only, k)]
         seen_kinds = {k for k, _u in todo}
         i = 0
         while i < len(todo):
@@ -361,7 +363,8 @@ def measure_one_user(users, repeat: int, budget_s: float) -> dict:
                             if any(link.startswith("/" + p) for p in SKIP_PREFIXES):
                                 continue
                             seen_kinds.add(name)
-                            todo.append((name, link))
+                            if not only or re.search(only, name):
+                                todo.append((name, link))
                     continue  # the first request warms caches; it is not counted
                 times[kind].append(ms)
                 queries[kind].append(len(ctx.captured_queries))
@@ -563,6 +566,8 @@ def main() -> None:
     parser.add_argument("--server", choices=["auto", "runserver", "gunicorn"], default="auto")
     parser.add_argument("--skip-concurrent", action="store_true")
     parser.add_argument("--skip-one", action="store_true")
+    parser.add_argument("--only", default="", help="page kinds matching this regular expression only")
+    parser.add_argument("--who", default="", help="users, e.g. city,district (default: all four)")
     parser.add_argument("--baseline", help="an earlier run's JSON line: report ratios against it")
     args = parser.parse_args()
     setup(args)
@@ -574,10 +579,12 @@ def main() -> None:
 
     User = get_user_model()  # noqa: N806
     users = [(label, User.objects.get(username=name)) for label, name in USERS]
+    if args.who:
+        users = [(label, u) for label, u in users if label in args.who.split(",")]
     n_members = Member.objects.count()
     print(f"database: {connection.vendor}, {n_members:,} members", flush=True)
 
-    kinds = {} if args.skip_one else measure_one_user(users, args.repeat, args.budget)
+    kinds = {} if args.skip_one else measure_one_user(users, args.repeat, args.budget, args.only)
     baseline = {}
     if args.baseline:
         text = Path(args.baseline).read_text().strip().splitlines()[-1]
