@@ -432,13 +432,13 @@ def start_server(kind: str, port: int, env: dict) -> tuple[subprocess.Popen, str
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            os.environ.get("BENCH_WORKERS", "3"),
+            os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)),  # as deploy/
             "--threads",
-            os.environ.get("BENCH_THREADS", "4"),
+            os.environ.get("BENCH_THREADS", "1"),
             "--timeout",
             "60",
         ]
-        label = f"gunicorn ({cmd[7]} workers × {cmd[9]} threads)"
+        label = f"gunicorn ({cmd[7]} sync workers × {cmd[9]} thread, DEBUG as make run)"
     else:
         cmd = [py, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
         label = "manage.py runserver (threaded, as make run starts it)"
