@@ -373,7 +373,22 @@ def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dic
             if time.monotonic() - started > budget_s:
                 print(f"time budget of {budget_s:.0f} s spent: stopping the one-user walk", flush=True)
                 break
+    # The machine's state during the walk: the trivial page (/healthz/, no query) the same way.
+    client = Client(HTTP_HOST="127.0.0.1")
+    calib = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        client.get("/healthz/")
+        calib.append((time.perf_counter() - t0) * 1000)
     kinds = {}
+    kinds["(calibration: /healthz/)"] = {
+        "p50": round(statistics.median(calib), 1),
+        "p95": round(pct(calib, 0.95), 1),
+        "queries": 0,
+        "n": len(calib),
+        "status": [200],
+        "worst": "",
+    }
     for kind in sorted(times):
         if statuses[kind] == {405}:
             continue  # a POST-only address, not a page
@@ -585,6 +600,9 @@ def main() -> None:
     print(f"database: {connection.vendor}, {n_members:,} members", flush=True)
 
     kinds = {} if args.skip_one else measure_one_user(users, args.repeat, args.budget, args.only)
+    calibration = kinds.pop("(calibration: /healthz/)", None)
+    if calibration:
+        print(f"calibration, /healthz/ (no query): p50 {calibration['p50']} ms, p95 {calibration['p95']} ms")
     baseline = {}
     if args.baseline:
         text = Path(args.baseline).read_text().strip().splitlines()[-1]
@@ -594,6 +612,7 @@ def main() -> None:
         if before and row["p95"]:
             row["baseline_p95"] = before["p95"]
             row["ratio_p95"] = round(before["p95"] / row["p95"], 1)
+            row["baseline_queries"] = before["queries"]
         mark = " SLOW" if row["p95"] > LIMIT_ONE_MS else ""
         ratio = f"  ({row['ratio_p95']}× vs baseline)" if "ratio_p95" in row else ""
         print(
@@ -627,6 +646,7 @@ def main() -> None:
                 "database": connection.vendor,
                 "members": n_members,
                 "page_kinds": len(kinds),
+                "calibration_healthz_ms": calibration,
                 "over_limit": over,
                 "limit_one_user_ms": LIMIT_ONE_MS,
                 "limit_concurrent_ms": LIMIT_MANY_MS,
