@@ -95,6 +95,23 @@ class BoundedPaginator(Paginator):
         return min(self.count, self.limit)
 
 
+class ListRow:
+    """One row of a list page: its record, link (reversed once), cells, and (label, cell) pairs
+    of the cells after the first for the narrow-screen cards (labels translated once per page)."""
+
+    __slots__ = ("obj", "url", "cells", "rest")
+
+    def __init__(self, obj, cells: list, labels: list[str]):
+        self.obj = obj
+        get_url = getattr(obj, "get_absolute_url", None)
+        self.url = get_url() if get_url is not None else ""
+        self.cells = cells
+        self.rest = [(label, cell) for label, cell in zip(labels[1:], cells[1:], strict=True) if cell != ""]
+
+    def __iter__(self):  # ``obj, cells = row`` as before
+        return iter((self.obj, self.cells))
+
+
 class ScopedListView(View):
     """A list of one model's records in the user's scope: filter, sort, page, export."""
 
@@ -150,7 +167,11 @@ class ScopedListView(View):
                 qs,
             )
         page = BoundedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
-        rows = [(obj, [_cell(resolve(obj, c.accessor)) for c in self.columns]) for obj in page.object_list]
+        labels = [str(c.label) for c in self.columns]  # lazy labels translated once, not per row
+        rows = [
+            ListRow(obj, [_cell(resolve(obj, c.accessor)) for c in self.columns], labels)
+            for obj in page.object_list
+        ]
         context = {
             "title": self.title,
             "filterset": filterset,
