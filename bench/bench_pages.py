@@ -406,14 +406,14 @@ def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dic
 # -- concurrent ---------------------------------------------------------------------------------
 
 
-def ten_pages(users) -> list[tuple[str, str]]:
+def ten_pages(user) -> list[tuple[str, str]]:
     """The ten most used pages (the dashboard, the lists and searches cadres open all day, the
-    figure pages of a node, a member's page)."""
+    figure pages of a node, a member's page), for one user (a member in the user's scope)."""
     from unionwork.members.models import Member
     from unionwork.orgs.models import OrgUnit
 
     gjz = OrgUnit.objects.get(code="210211")
-    member = Member.objects.restrict(users[1][1]).order_by("pk").first()
+    member = Member.objects.restrict(user).order_by("pk").first()
     surname = member.name[:1] if member else "王"
     initials = (member.initials[:3] if member else "wxy") or "wxy"
     return [
@@ -491,7 +491,8 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
         c = Client(HTTP_HOST="127.0.0.1")
         c.force_login(user)
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}")
-    pages = ten_pages(users)
+    pages_of = [ten_pages(user) for _label, user in users]
+    pages = pages_of[0]
     connection.close()
     port = free_port()
     proc, label = start_server(server, port, {})
@@ -501,21 +502,23 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
 
     def run(i: int):
         cookie = cookies[i % len(cookies)]
+        mine = pages_of[i % len(pages_of)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         j = i
         while time.monotonic() < stop_at:
-            name, url = pages[j % len(pages)]
+            name, url = mine[j % len(mine)]
             j += 1
             t0 = time.perf_counter()
-            ok = False
+            ok: int | str = "no answer"
             try:
                 conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
                 resp = conn.getresponse()
                 resp.read()
-                ok = resp.status == 200
+                ok = resp.status
                 if resp.getheader("Connection", "").lower() == "close":
                     conn.close()
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as exc:
+                ok = type(exc).__name__
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             ms = (time.perf_counter() - t0) * 1000
@@ -553,7 +556,7 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
             "p95": round(pct(ms, 0.95), 1),
             "p99": round(pct(ms, 0.99), 1),
             "n": len(ms),
-            "errors": sum(1 for n, _m, ok in results if n == name and not ok),
+            "errors": sum(1 for n, _m, ok in results if n == name and ok != 200),
         }
     return {
         "server": label,
@@ -564,7 +567,8 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
         "p50": round(pct(all_ms, 0.5), 1),
         "p95": round(pct(all_ms, 0.95), 1),
         "p99": round(pct(all_ms, 0.99), 1),
-        "errors": sum(1 for _n, _m, ok in results if not ok),
+        "errors": sum(1 for _n, _m, ok in results if ok != 200),
+        "error_kinds": sorted({str(ok) for _n, _m, ok in results if ok != 200}),
         "pages": per_page,
     }
 
