@@ -98,11 +98,15 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
-def linked_paths(prefix: str) -> list[str]:
-    """Paths of the units whose industrial path lies under ``prefix`` (linked to an industrial union)."""
+def linked_paths(prefix: str, outside: str = "") -> list[str]:
+    """Paths of the units whose industrial path lies under ``prefix`` (linked to an industrial union);
+    with ``outside``, only those not under that path (the others are in a prefix range already)."""
     from unionwork.orgs.models import OrgUnit
 
-    return list(OrgUnit.objects.filter(prefix_q("ipath", prefix)).values_list("path", flat=True))
+    qs = OrgUnit.objects.filter(prefix_q("ipath", prefix))
+    if outside:
+        qs = qs.exclude(prefix_q("path", outside))
+    return list(qs.values_list("path", flat=True))
 
 
 class RegisterQuerySet(ScopedQuerySet):
@@ -120,7 +124,7 @@ class RegisterQuerySet(ScopedQuerySet):
             q |= prefix_q(self.scope_path_field, p)
             # Units linked to an industrial union in the user's subtree, in any district: by their
             # paths (point look-ups on the org_path index; an OR with a join would scan).
-            linked = linked_paths(p)
+            linked = linked_paths(p, outside=p)  # the city's: none (thousands of redundant ORs)
             if linked:
                 q |= Q(**{f"{self.scope_path_field}__in": linked})
         return q
