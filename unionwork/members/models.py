@@ -124,7 +124,10 @@ class RegisterQuerySet(ScopedQuerySet):
             q |= prefix_q(self.scope_path_field, p)
             # Units linked to an industrial union in the user's subtree, in any district: by their
             # paths (point look-ups on the org_path index; an OR with a join would scan).
-            linked = linked_paths(p, outside=p)  # the city's: none (thousands of redundant ORs)
+            # PostgreSQL: only those outside the range (for the city none, not thousands of ORs).
+            # SQLite keeps them: with the OR its planner reads the newest-first list in key order,
+            # with the range alone it sorts the subtree (4.2 s for the city at 400,000 members).
+            linked = linked_paths(p, outside=p if connection.vendor != "sqlite" else "")
             if linked:
                 q |= Q(**{f"{self.scope_path_field}__in": linked})
         return q
