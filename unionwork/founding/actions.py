@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import audit, identifiers, indicators, notifications, scope
+from unionwork.core import audit, identifiers, notifications, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
 from unionwork.founding import indicators as founding_indicators
@@ -917,7 +917,7 @@ def update_rule(
     rule.save()
     audit.record(rule, "update" if before else "create", before, audit.snapshot(rule))
     # Which enterprises are expected changed everywhere: recount this month's founding rate.
-    indicators.rebuild(founding_indicators.KEY)
+    founding_indicators.rebuild_all()
     return rule
 
 

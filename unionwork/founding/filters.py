@@ -1,5 +1,7 @@
 """Filters of the enterprise and union lists: one set per model for the page and the API."""
 
+import re
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from unionwork.founding.models import (
 )
 from unionwork.orgs.models import OrgKind
 
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z]+$")
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 # The three parts of the founding indicator (建会率): the lists its figures link to.
 FOUNDING_CHOICES = [("expected", _("应建会")), ("founded", _("已建会")), ("missing", _("未建会"))]
@@ -66,6 +69,10 @@ class EnterpriseFilter(_Compact):
         value = (value or "").strip()
         if not value:
             return qs
+        if not _CODE_LIKE.match(value):
+            # Not the start of a credit code (those are digits and capital letters): the name
+            # alone, which PostgreSQL answers from its trigram index (an OR would scan).
+            return qs.filter(name__icontains=value)
         return qs.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper()))
 
     def filter_has_union(self, qs, name, value):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unionwork.core import identifiers, imports, indicators
+from unionwork.core import identifiers, imports
 from unionwork.core.imports import CellError, Change, ImportContext, Row, WriteCounts
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.columns import cell_text
@@ -344,7 +344,7 @@ class EnterpriseImporter(imports.Importer):
             counts.updated += self._close_missing(ctx)
         # A bulk list touches enterprises anywhere in the area: recount the founding rate once,
         # in the same transaction (a second or two at city scale), rather than row by row.
-        indicators.rebuild(founding_indicators.KEY)
+        founding_indicators.rebuild_all()
         return counts
 
     def _close_missing(self, ctx: ImportContext) -> int:

@@ -9,15 +9,21 @@ enterprise has no union to link it to one; their own founding page (by industry)
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import indicators
 from unionwork.core.indicators import RATE, Indicator, register
-from unionwork.founding.models import Enterprise, FoundingRule
-from unionwork.founding.queries import covered_q, expected_q
+from unionwork.founding.models import Enterprise, EnterpriseStatus, FoundingRule
+from unionwork.founding.queries import covered_q, expected_q, own_expected_q
 
 KEY = "founding.rate"
+# Kept beside the rate so that a node's founding table reads every column from the roll-up
+# (tagged "detail": the dashboard's key figures stay the rate and 基层工会数).
+OWN_KEY = "founding.own"  # expected to found their own union: covered / expected
+EMPLOYEES_KEY = "founding.employees"  # employees of expected enterprises: covered / all
+OPERATING_KEY = "founding.operating"  # enterprises: operating / all registered
+KEYS = (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)
 
 
 def _flags(qs, rule=None):
@@ -30,23 +36,97 @@ def _flags(qs, rule=None):
     ).values_list("pk", "community__path", "is_expected", "is_covered")
 
 
-def contributions(ids: Iterable[int]) -> dict[int, tuple[str, str, int, int]]:
-    """Each enterprise's (path, ipath, numerator, denominator) as it stands now."""
+def _parts(qs, rule=None):
+    """(pk, path, expected, own expected, covered, operating, employees) of each enterprise."""
+    rule = rule or FoundingRule.current()
+
+    def flag(q):
+        return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    return qs.annotate(
+        is_expected=flag(expected_q(rule)),
+        is_own=flag(own_expected_q(rule)),
+        is_covered=flag(covered_q()),
+        is_operating=flag(Q(status=EnterpriseStatus.OPERATING)),
+    ).values_list("pk", "community__path", "is_expected", "is_own", "is_covered", "is_operating", "employees")
+
+
+def _split(pk, path, expected, own, covered, operating, employees, out: dict) -> None:
+    """One enterprise's contribution to each kept founding figure (``out[key][pk]``)."""
+    if not path:
+        return
+    out[OPERATING_KEY][pk] = (path, "", 1 if operating else 0, 1)
+    if expected:
+        out[KEY][pk] = (path, "", 1 if covered else 0, 1)
+        out[EMPLOYEES_KEY][pk] = (path, "", employees if covered else 0, employees)
+        if own:
+            out[OWN_KEY][pk] = (path, "", 1 if covered else 0, 1)
+
+
+def all_contributions(ids: Iterable[int]) -> dict[str, dict[int, tuple[str, str, int, int]]]:
+    """Each enterprise's (path, ipath, numerator, denominator), per kept founding figure."""
     ids = list(ids)
-    out = {}
+    out: dict[str, dict] = {k: {} for k in KEYS}
     rule = FoundingRule.current()
     for start in range(0, len(ids), 2000):
-        for pk, path, expected, covered in _flags(
-            Enterprise.objects.filter(pk__in=ids[start : start + 2000]), rule
-        ):
-            if expected:
-                out[pk] = (path, "", 1 if covered else 0, 1)
+        for row in _parts(Enterprise.objects.filter(pk__in=ids[start : start + 2000]), rule):
+            _split(*row, out)
     return out
 
 
-def tracking(ids: Iterable[int] = ()):
+def contributions(ids: Iterable[int]) -> dict[int, tuple[str, str, int, int]]:
+    """Each enterprise's (path, ipath, numerator, denominator) to the founding rate as it stands now."""
+    return all_contributions(ids)[KEY]
+
+
+class Tracker:
+    """Keeps every founding figure right around a change of enterprises (one read before and one
+    after for all of them, see ``core.indicators.Tracker``)."""
+
+    def __init__(self, ids: Iterable = ()):
+        self.ids = set(ids)
+        self.before = all_contributions(self.ids) if self.ids else {k: {} for k in KEYS}
+
+    def add(self, *ids) -> None:
+        self.ids.update(ids)
+
+    def finish(self) -> None:
+        after = all_contributions(self.ids) if self.ids else {k: {} for k in KEYS}
+        for key in KEYS:
+            deltas = []
+            for pk in self.ids:
+                b, a = self.before[key].get(pk), after[key].get(pk)
+                if b == a:
+                    continue
+                if b:
+                    deltas.append((b[0], b[1], -b[2], -b[3]))
+                if a:
+                    deltas.append(a)
+            if deltas:
+                indicators.bump_many(key, deltas)
+
+
+class tracking:  # noqa: N801 - used as a context manager, like transaction.atomic
     """Use around any change of enterprises or of the unions covering them."""
-    return indicators.tracking(KEY, contributions, ids)
+
+    def __init__(self, ids: Iterable[int] = ()):
+        self.tracker = Tracker(ids)
+
+    def __enter__(self) -> Tracker:
+        return self.tracker
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.tracker.finish()
+
+
+def rebuild_all(month=None, keys: tuple[str, ...] = KEYS) -> None:
+    """Recount this month's kept founding figures from the register (one scan for all of them)."""
+    out: dict[str, dict] = {k: {} for k in KEYS}
+    for row in _parts(Enterprise.objects.all()).iterator(chunk_size=5000):
+        _split(*row, out)
+    for key in keys:
+        indicators.rebuild(key, month, counts=list(out[key].values()))
 
 
 def _own():
@@ -81,6 +161,71 @@ FOUNDING_RATE = register(
 )
 
 
+def _own_of(key: str):
+    def own():
+        out: dict[str, dict] = {k: {} for k in KEYS}
+        for row in _parts(Enterprise.objects.all()).iterator(chunk_size=5000):
+            _split(*row, out)
+        return list(out[key].values())
+
+    return own
+
+
+def _live_of(key: str):
+    def live(path: str) -> tuple[int, int]:
+        num = den = 0
+        for row in _parts(Enterprise.objects.filter(community__path__startswith=path)).iterator():
+            out: dict[str, dict] = {k: {} for k in KEYS}
+            _split(*row, out)
+            for _p, _i, n, d in out[key].values():
+                num, den = num + n, den + d
+        return num, den
+
+    return live
+
+
+DETAIL = "detail"  # not a key figure of the dashboard: the columns of the founding tables
+FOUNDING_OWN = register(
+    Indicator(
+        key=OWN_KEY,
+        label=_("单独建会率"),
+        numerator_label=_("已建会的应单独建会企业"),
+        denominator_label=_("应单独建会企业"),
+        unit=RATE,
+        module="founding",
+        own_counts=_own_of(OWN_KEY),
+        live_subtree=_live_of(OWN_KEY),
+        tags=(DETAIL,),
+    )
+)
+FOUNDING_EMPLOYEES = register(
+    Indicator(
+        key=EMPLOYEES_KEY,
+        label=_("应建会企业职工覆盖率"),
+        numerator_label=_("已建会企业职工"),
+        denominator_label=_("应建会企业职工"),
+        unit=RATE,
+        module="founding",
+        own_counts=_own_of(EMPLOYEES_KEY),
+        live_subtree=_live_of(EMPLOYEES_KEY),
+        tags=(DETAIL,),
+    )
+)
+FOUNDING_OPERATING = register(
+    Indicator(
+        key=OPERATING_KEY,
+        label=_("在营企业"),
+        numerator_label=_("在营企业"),
+        denominator_label=_("登记企业"),
+        unit=RATE,
+        module="founding",
+        own_counts=_own_of(OPERATING_KEY),
+        live_subtree=_live_of(OPERATING_KEY),
+        tags=(DETAIL,),
+    )
+)
+
+
 def on_unit_status_changed(sender, unit, old_status, new_status, **kwargs) -> None:
     """A union deregistered or reactivated on the organisation pages: its enterprises' coverage
     changed with it (the enterprises still point at it)."""
@@ -89,11 +234,10 @@ def on_unit_status_changed(sender, unit, old_status, new_status, **kwargs) -> No
     ids = list(Enterprise.objects.filter(union=unit).values_list("pk", flat=True))
     if not ids or (old_status == OrgStatus.ACTIVE) == (new_status == OrgStatus.ACTIVE):
         return
-    now = contributions(ids)  # already reflects the new status
-    deltas = []
-    for path, ipath, num, _den in now.values():
-        if new_status == OrgStatus.ACTIVE:  # was uncovered, is covered
-            deltas.append((path, ipath, num, 0))
-        else:  # was covered through this unit, is not
-            deltas.append((path, ipath, -1, 0))
-    indicators.bump_many(KEY, deltas)
+    now = all_contributions(ids)  # already reflects the new status
+    sign = 1 if new_status == OrgStatus.ACTIVE else -1  # uncovered -> covered, or the reverse
+    for key in (KEY, OWN_KEY):
+        deltas = [(path, ipath, sign, 0) for path, ipath, _num, _den in now[key].values()]
+        indicators.bump_many(key, deltas)
+    deltas = [(path, ipath, sign * den, 0) for path, ipath, _num, den in now[EMPLOYEES_KEY].values()]
+    indicators.bump_many(EMPLOYEES_KEY, deltas)

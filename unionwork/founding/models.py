@@ -153,6 +153,8 @@ class Enterprise(models.Model):
             models.Index(fields=["ownership"]),
             models.Index(fields=["industry"]),
             models.Index(fields=["union"]),
+            # The list's order (by name): its first page is read off the index, not sorted.
+            models.Index(fields=["name"], name="enterprise_name_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Exact(Length("uscc"), 18), name="enterprise_uscc_18"),
@@ -383,7 +385,11 @@ class GrassrootsUnion(models.Model):
         verbose_name = _("基层工会建会记录")
         verbose_name_plural = _("基层工会建会记录")
         ordering = ["-founded_on", "-id"]
-        indexes = [models.Index(fields=["status", "founded_on"])]
+        indexes = [
+            models.Index(fields=["status", "founded_on"]),
+            # The union list's order (newest first): its first page is read off the index.
+            models.Index(fields=["founded_on"], name="union_founded_on_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(chairman_directly_elected=False)

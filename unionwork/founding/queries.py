@@ -380,10 +380,11 @@ def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -
 
 
 def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=None) -> ChildrenTable:
-    """The children table with the founding figure (expected, founded, missing, rate) of the node
-    and of each child read from the kept indicator ``founding.rate`` at ``month``: the same numbers
-    as the dashboard, the statistical tables and the API. The columns the indicator does not hold
-    (enterprises, operating, own-union split, employees) stay the live breakdown of today.
+    """The children table of a node read from the kept indicators at ``month``: the founding rate
+    (``founding.rate``: expected, founded), the own-union split (``founding.own``), employees
+    (``founding.employees``) and enterprises (``founding.operating``) of the node and of each
+    child, in a few indexed reads whatever the size: the same numbers as the dashboard, the
+    statistical tables and the API. The node's own row (本级) is its total less its children's.
 
     An industrial union is not attributed a founding rate by the indicator (an uncovered
     enterprise has no union to link it to one): its table, by district, stays the live figure of
@@ -391,27 +392,51 @@ def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=
     (:func:`kept_figure`).
     """
     from unionwork.core import indicators
-    from unionwork.founding.indicators import KEY
+    from unionwork.founding.indicators import EMPLOYEES_KEY, KEY, OPERATING_KEY, OWN_KEY
 
-    table = rate_by_children(user, unit, rule=rule)
-    if table.by != "children":
-        return table
-    kept = indicators.value(KEY, unit, month)
-    table.total.expected, table.total.founded = kept.denominator, kept.numerator
-    child_rows = [r for r in table.rows if r.unit is not None]
-    per_child = indicators.values(KEY, [r.unit.pk for r in child_rows], month)
-    exp_sum = found_sum = 0
-    for r in child_rows:
-        f = per_child.get(r.unit.pk)
-        r.expected, r.founded = (f.denominator, f.numerator) if f else (0, 0)
-        exp_sum += r.expected
-        found_sum += r.founded
-    rest_expected, rest_founded = kept.denominator - exp_sum, kept.numerator - found_sum
-    if table.direct is not None or rest_expected or rest_founded:
-        if table.direct is None:
-            table.direct = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit)
-        table.direct.expected, table.direct.founded = rest_expected, rest_founded
-    return table
+    base, by = _breakdown_base(unit)
+    if by != "children":
+        return rate_by_children(user, unit, rule=rule)
+    children = territorial_children(user, unit, include_inactive=True)
+    ids = [unit.pk, *[c.pk for c in children]]
+    got = {key: indicators.values(key, ids, month) for key in (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)}
+
+    def rate_of(uid: int, **kwargs) -> Rate:
+        def part(key: str) -> tuple[int, int]:
+            f = got[key].get(uid)
+            return (f.numerator, f.denominator) if f else (0, 0)
+
+        out = Rate(**kwargs)
+        out.founded, out.expected = part(KEY)
+        out.founded_own, out.expected_own = part(OWN_KEY)
+        out.employees_covered, out.employees_expected = part(EMPLOYEES_KEY)
+        out.operating, out.enterprises = part(OPERATING_KEY)
+        return out
+
+    total = rate_of(unit.pk, key="total", label="合计", unit=unit)
+    rows = []
+    rest = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit) + total
+    for child in children:
+        row = rate_of(child.pk, key=str(child.pk), label=child.name, unit=child)
+        if child.status != OrgStatus.ACTIVE and not (row.enterprises or row.expected):
+            continue  # merged or deregistered, holding nothing
+        rows.append(row)
+        for name in _MEASURES:
+            setattr(rest, name, getattr(rest, name) - getattr(row, name))
+    direct = rest if any(getattr(rest, name) for name in _MEASURES) else None
+    if direct is not None:
+        direct.key, direct.label, direct.unit = str(unit.pk), f"{unit.name}（本级）", unit
+    return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by=by)
+
+
+def kept_employees(user, unit: OrgUnit, month=None) -> dict[int, int]:
+    """Employees of the expected enterprises covered by a union (``founding.employees``'s
+    numerator), for the node and each of its territorial children: unit id -> employees."""
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import EMPLOYEES_KEY
+
+    ids = [unit.pk, *[c.pk for c in territorial_children(user, unit, include_inactive=True)]]
+    return {uid: f.numerator for uid, f in indicators.values(EMPLOYEES_KEY, ids, month).items()}
 
 
 def kept_figure(unit: OrgUnit, month=None, base: Rate | None = None) -> Rate:

@@ -70,8 +70,7 @@ def many(
             )
     created = Enterprise.objects.bulk_create(objs)
     # A bulk write recounts the kept indicator, as the enterprise import does: pages read it.
-    from unionwork.core import indicators
-    from unionwork.founding.indicators import KEY
+    from unionwork.founding.indicators import rebuild_all
 
-    indicators.rebuild(KEY)
+    rebuild_all()
     return created

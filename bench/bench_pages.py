@@ -1,0 +1,666 @@
+"""Benchmark: every page kind of every module, one user at a time, then 20 users at once.
+
+    .venv/bin/python bench/bench_pages.py [--db URL_OR_PATH] [--scale small|city] [--repeat R]
+        [--users 20] [--seconds 30] [--server auto|runserver|gunicorn] [--baseline FILE]
+
+The database: ``--db`` (a ``postgres://`` URL or a SQLite path); by default a SQLite file in
+/tmp for the scale, built once with ``manage.py demo --scale SCALE`` and reused (``--rebuild``).
+
+**One user at a time.** The pages come from the URL resolver, as the scope test finds them: every
+list view (a ``ScopedListView``) with no filter, with each of its filters alone, with each kind of
+search its ``q`` accepts (a name's first character, a name's start, pinyin, initials, an ID
+number), and its ``.xlsx`` export of a page of rows (the list narrowed by a search); every other
+page without arguments (home and figure pages); detail and figure pages with arguments, filled
+from the links of the pages already seen (each list's first rows, each figure page's children).
+Each is requested, through the Django test client in this process, as the administrators of the
+city, of 甘井子区, of a street (街道) in it and of an industrial union (机械冶金产业工会); the time
+is the server's time for the whole request (middleware, queries, template), the number of
+queries is counted. Per page kind (the URL name plus the filter or search): p50, p95, queries.
+
+**20 users at once.** A real server on loopback (gunicorn when installed and the database is
+PostgreSQL, else ``manage.py runserver`` as ``make run`` starts it), 20 client threads with
+keep-alive connections, each for 30 s requesting the ten most used pages in turn as one of the
+four users (a request taking over 30 s is an error; the run is bounded). p50, p95, p99, requests
+per second and errors, per page and overall.
+
+The last line is one JSON object. With ``--baseline FILE`` (an earlier run's last line), each
+page kind's p95 is reported with the ratio baseline/now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+LIMIT_ONE_MS = 100
+LIMIT_MANY_MS = 150
+USERS = [
+    ("city", "city_admin"),
+    ("district", "gjz_admin"),
+    ("street", "bench_street_admin"),
+    ("industrial", "jx_admin"),
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def _env(args) -> dict:
+    env = {
+        "TASKS_BACKEND": "immediate",
+        "DJANGO_SETTINGS_MODULE": "unionwork.settings",
+        "UNIONWORK_PII_KEY": os.environ.get("UNIONWORK_PII_KEY", ""),
+    }
+    db = args.db or f"/tmp/unionwork-bench-pages-{args.scale}.sqlite3"
+    env["DATABASE_URL"] = db if "://" in db else f"sqlite:///{Path(db).resolve()}"
+    return {k: v for k, v in env.items() if v}
+
+
+def setup(args) -> None:
+    os.environ.update(_env(args))
+    url = os.environ["DATABASE_URL"]
+    sqlite = url.startswith("sqlite")
+    path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://")) if sqlite else None
+    if sqlite and args.rebuild:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from unionwork.orgs.models import OrgUnit
+
+    call_command("migrate", verbosity=0)
+    if not OrgUnit.objects.exists() or args.rebuild:
+        started = time.monotonic()
+        call_command("demo", scale=args.scale)
+        print(f"built the {args.scale}-scale database in {time.monotonic() - started:.0f} s", flush=True)
+    street_account()
+
+
+def street_account():
+    """The demo has no street account: an administrator of 甘井子区's largest street (by members)."""
+    from django.contrib.auth import get_user_model
+
+    from unionwork.core import scope
+    from unionwork.orgs.models import OrgKind, OrgUnit
+
+    User = get_user_model()  # noqa: N806
+    if User.objects.filter(username="bench_street_admin").exists():
+        return
+    gjz = OrgUnit.objects.get(code="210211")
+    street = OrgUnit.objects.filter(parent=gjz, kind=OrgKind.TOWNSHIP).order_by("code").first()
+    user = User(username="bench_street_admin", full_name="街道管理员（压测）", org=street)
+    user.roles = [scope.ADMINISTRATOR]
+    user.set_unusable_password()
+    user.save()
+
+
+# -- the pages ----------------------------------------------------------------------------------
+
+
+def walk(resolver, prefix="", ns=""):
+    from django.urls import URLPattern, URLResolver
+
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+            yield from walk(p, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), (f"{ns}:{p.name}" if ns else p.name), p
+
+
+SKIP_PREFIXES = (
+    "api/",
+    "static/",
+    "admin/",
+    "accounts/login",
+    "accounts/logout",
+    "accounts/2fa",
+    "i18n/",
+    "healthz",
+)
+
+
+def page_routes():
+    """(route, url name, callback) of every GET page: API, static files and forms apart."""
+    from django.urls import get_resolver
+
+    from unionwork.core.views import ActionFormView
+
+    out = []
+    for route, name, p in walk(get_resolver()):
+        route = route.lstrip("^")
+        if route.startswith(SKIP_PREFIXES) or not name:
+            continue
+        cls = getattr(p.callback, "view_class", None)
+        if cls is not None and issubclass(cls, ActionFormView):
+            continue  # forms: measured by their own tests, not page kinds of reading
+        if getattr(p.callback, "__wrapped__", None) is not None and "require_POST" in repr(p.callback):
+            continue
+        out.append((route, name, p.callback))
+    return out
+
+
+def list_view_class(callback):
+    from unionwork.core.views import ScopedListView
+
+    cls = getattr(callback, "view_class", None)
+    return cls if cls is not None and issubclass(cls, ScopedListView) else None
+
+
+LINK = re.compile(r'href="(/[^"#?]*)(?:\?[^"]*)?"')
+
+
+def search_probes(obj, model) -> dict[str, str]:
+    """The kinds of search a list's ``q`` accepts, filled from one of its rows."""
+    probes = {}
+    name = str(getattr(obj, "name", "") or getattr(obj, "title", "") or getattr(obj, "enterprise_name", ""))
+    if name:
+        probes["name_1char"] = name[:1]
+        probes["name_prefix"] = name[:3]
+    pinyin = getattr(obj, "pinyin", "")
+    if pinyin:
+        probes["pinyin"] = pinyin[:8]
+    initials = getattr(obj, "initials", "")
+    if initials:
+        probes["initials"] = initials[:3]
+    number = getattr(obj, "id_number", None) if model._meta.label_lower == "members.member" else None
+    if number:
+        probes["id_number"] = number
+    uscc = getattr(obj, "uscc", "")
+    if uscc:
+        probes["uscc"] = uscc
+    return probes
+
+
+def filter_probes(view_cls, request, first_obj, child) -> dict[str, dict]:
+    """One query string per filter of the list (its first choice, a child unit for a subtree)."""
+    import datetime
+
+    import django_filters
+
+    from unionwork.core.filters import SubtreeFilter
+
+    fs_cls = view_cls.filterset_class
+    if isinstance(fs_cls, property):
+        fs_cls = fs_cls.fget(view_cls())
+    if fs_cls is None:
+        return {}
+    fs = fs_cls(None, queryset=view_cls.model.objects.none(), request=request)
+    out: dict[str, dict] = {}
+    today = datetime.date.today()
+    for name, f in fs.filters.items():
+        field = fs.form.fields.get(name)
+        if name == "q":
+            continue
+        if isinstance(f, SubtreeFilter):
+            if child is not None:
+                out[name] = {name: child.code or child.pk}
+        elif isinstance(f, django_filters.ChoiceFilter):
+            choices = [c for c, _label in getattr(field, "choices", []) if c not in ("", None)]
+            if choices:
+                out[name] = {name: choices[0]}
+        elif isinstance(f, django_filters.DateFilter):
+            day = today.replace(year=today.year - 1) if name in ("since", "from") else today
+            out[name] = {name: day.isoformat()}
+        elif isinstance(f, django_filters.NumberFilter):
+            out[name] = {name: today.year}
+        elif isinstance(f, django_filters.BooleanFilter):
+            out[name] = {name: "true"}
+        elif name == "month":
+            out[name] = {name: today.strftime("%Y-%m")}
+    return out
+
+
+def plan(user) -> list[tuple[str, str]]:
+    """(page kind, URL) for one user: lists, filters, searches, exports, figure and detail pages."""
+    from django.test import RequestFactory
+    from django.urls import Resolver404, resolve
+
+    from unionwork.orgs.models import OrgKind, OrgUnit
+
+    rf = RequestFactory()
+    request = rf.get("/")
+    request.user = user
+    unit = user.org
+    child = (
+        OrgUnit.objects.filter(parent=unit).exclude(kind=OrgKind.INDUSTRIAL).order_by("-kind", "code").first()
+    )
+    pages: list[tuple[str, str]] = []
+    with_args: dict[str, tuple[str, object]] = {}
+    for route, name, callback in page_routes():
+        if "<" in route or "(?P" in route:
+            with_args[name] = (route, callback)
+            continue
+        url = "/" + route
+        cls = list_view_class(callback)
+        if cls is None:
+            pages.append((name, url))
+            continue
+        pages.append((f"{name} (list)", url))
+        view = cls()
+        view.request, view.args, view.kwargs = request, (), {}
+        view.setup(request)
+        try:
+            _fs, qs = view.filtered()
+            first = list(qs[:3])
+        except Exception:  # noqa: BLE001 - a list that needs arguments
+            first = []
+        for fname, params in filter_probes(cls, request, first[0] if first else None, child).items():
+            pages.append((f"{name} ?{fname}", url + "?" + urlencode(params)))
+        if first:
+            for kind, value in search_probes(first[0], cls.model).items():
+                pages.append((f"{name} ?q={kind}", url + "?" + urlencode({"q": value})))
+            probes = search_probes(first[0], cls.model)
+            q = probes.get("name_prefix") or probes.get("pinyin") or next(iter(probes.values()), None)
+            if q:
+                pages.append((f"{name} export", url + "?" + urlencode({"q": q, "export": "xlsx"})))
+            for obj in first[:2]:
+                get_url = getattr(obj, "get_absolute_url", None)
+                if get_url:
+                    try:
+                        detail = get_url()
+                        pages.append((resolve(detail).view_name, detail))
+                    except (Resolver404, Exception):  # noqa: BLE001
+                        pass
+    # Routes with arguments: the user's own node and a child where an id names a unit, else the
+    # links met on the pages above (filled in by ``fill_from_links`` as they are requested).
+    for name, (route, _callback) in with_args.items():
+        params = re.findall(r"<(?:(\w+):)?(\w+)>", route)
+        if len(params) == 1 and params[0][1] in ("pk", "org_id") and _unit_page(name):
+            for node in [unit, child]:
+                if node is not None:
+                    pages.append((name, "/" + re.sub(r"<[^>]+>", str(node.pk), route)))
+    return pages
+
+
+def _unit_page(name: str) -> bool:
+    """Pages whose id is an org unit (figure pages of a node)."""
+    return name in UNIT_PAGES
+
+
+UNIT_PAGES = {
+    "members:node",
+    "members:node-export",
+    "founding:unit",
+    "founding:targets-unit",
+    "orgs:detail",
+    "orgs:children",
+    "dashboard:node",
+    "dashboard:node-table",
+}
+
+
+def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dict:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import Resolver404, resolve
+
+    from unionwork.core.views import ActionFormView
+
+    times: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, list[int]] = defaultdict(list)
+    statuses: dict[str, set] = defaultdict(set)
+    worst_url: dict[str, tuple[float, str]] = {}
+    started = time.monotonic()
+    for label, user in users:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        todo = plan(user)
+        if only:
+            todo = [(k, u) for k, u in todo if re.search(only, k)]
+        seen_kinds = {k for k, _u in todo}
+        i = 0
+        while i < len(todo):
+            kind, url = todo[i]
+            i += 1
+            for r in range(repeat + 1):
+                reset_queries()
+                with CaptureQueriesContext(connection) as ctx:
+                    t0 = time.perf_counter()
+                    resp = client.get(url)
+                    if resp.streaming:
+                        body = b"".join(resp.streaming_content)
+                    else:
+                        body = resp.content
+                    ms = (time.perf_counter() - t0) * 1000
+                if r == 0:
+                    statuses[kind].add(resp.status_code)
+                    if resp.status_code == 200 and resp.get("Content-Type", "").startswith("text/html"):
+                        # Links to pages with arguments not met yet: one sample of each kind.
+                        for link in LINK.findall(body.decode("utf-8", "replace")):
+                            try:
+                                match = resolve(link)
+                            except Resolver404:
+                                continue
+                            name = match.view_name
+                            if name in seen_kinds or not match.kwargs:
+                                continue
+                            cls = getattr(match.func, "view_class", None)
+                            if cls is not None and issubclass(cls, ActionFormView):
+                                continue  # a form, not a page of reading
+                            if any(link.startswith("/" + p) for p in SKIP_PREFIXES):
+                                continue
+                            seen_kinds.add(name)
+                            if not only or re.search(only, name):
+                                todo.append((name, link))
+                    continue  # the first request warms caches; it is not counted
+                times[kind].append(ms)
+                queries[kind].append(len(ctx.captured_queries))
+                if ms > worst_url.get(kind, (0, ""))[0]:
+                    worst_url[kind] = (ms, f"{label}:{url}")
+            if time.monotonic() - started > budget_s:
+                print(f"time budget of {budget_s:.0f} s spent: stopping the one-user walk", flush=True)
+                break
+    # The machine's state during the walk: the trivial page (/healthz/, no query) the same way.
+    client = Client(HTTP_HOST="127.0.0.1")
+    calib = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        client.get("/healthz/")
+        calib.append((time.perf_counter() - t0) * 1000)
+    kinds = {}
+    kinds["(calibration: /healthz/)"] = {
+        "p50": round(statistics.median(calib), 1),
+        "p95": round(pct(calib, 0.95), 1),
+        "queries": 0,
+        "n": len(calib),
+        "status": [200],
+        "worst": "",
+    }
+    for kind in sorted(times):
+        if statuses[kind] == {405}:
+            continue  # a POST-only address, not a page
+        kinds[kind] = {
+            "p50": round(statistics.median(times[kind]), 1),
+            "p95": round(pct(times[kind], 0.95), 1),
+            "queries": max(queries[kind]),
+            "n": len(times[kind]),
+            "status": sorted(statuses[kind]),
+            "worst": worst_url[kind][1],
+        }
+    return kinds
+
+
+# -- concurrent ---------------------------------------------------------------------------------
+
+
+def ten_pages(user) -> list[tuple[str, str]]:
+    """The ten most used pages (the dashboard, the lists and searches cadres open all day, the
+    figure pages of a node, a member's page), for one user (a member in the user's scope)."""
+    from unionwork.members.models import Member
+    from unionwork.orgs.models import OrgUnit
+
+    gjz = OrgUnit.objects.get(code="210211")
+    member = Member.objects.restrict(user).order_by("pk").first()
+    surname = member.name[:1] if member else "王"
+    initials = (member.initials[:3] if member else "wxy") or "wxy"
+    return [
+        ("dashboard", "/dashboard/"),
+        ("member list", "/members/list/"),
+        ("member list, a district", f"/members/list/?under={gjz.code}"),
+        ("member search, surname", "/members/list/?" + urlencode({"q": surname})),
+        ("member search, initials", f"/members/list/?q={initials}"),
+        ("members figures", "/members/"),
+        ("enterprise list", "/founding/enterprises/"),
+        ("enterprise search, name", "/founding/enterprises/?" + urlencode({"q": "大连"})),
+        ("founding figures", "/founding/"),
+        ("member page", member.get_absolute_url() if member else "/members/"),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(kind: str, port: int, env: dict) -> tuple[subprocess.Popen, str]:
+    py = str(ROOT / ".venv" / "bin" / "python")
+    if kind == "gunicorn":
+        cmd = [
+            py,
+            "-m",
+            "gunicorn",
+            "unionwork.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)),  # as deploy/
+            "--threads",
+            os.environ.get("BENCH_THREADS", "1"),
+            "--timeout",
+            "60",
+        ]
+        label = f"gunicorn ({cmd[7]} sync workers × {cmd[9]} thread, DEBUG as make run)"
+    else:
+        cmd = [py, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        label = "manage.py runserver (threaded, as make run starts it)"
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz/")
+            conn.getresponse().read()
+            return proc, label
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"the server ({label}) did not start")
+
+
+def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    sqlite = connection.vendor == "sqlite"
+    if server == "auto":
+        try:
+            import gunicorn  # noqa: F401
+
+            server = "runserver" if sqlite else "gunicorn"
+        except ImportError:
+            server = "runserver"
+    cookies = []
+    for _label, user in users:
+        c = Client(HTTP_HOST="127.0.0.1")
+        c.force_login(user)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}")
+    pages_of = [ten_pages(user) for _label, user in users]
+    pages = pages_of[0]
+    connection.close()
+    port = free_port()
+    proc, label = start_server(server, port, {})
+    results: list[tuple[str, float, bool]] = []
+    lock = threading.Lock()
+    stop_at = 0.0
+
+    def run(i: int):
+        cookie = cookies[i % len(cookies)]
+        mine = pages_of[i % len(pages_of)]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        j = i
+        while time.monotonic() < stop_at:
+            name, url = mine[j % len(mine)]
+            j += 1
+            t0 = time.perf_counter()
+            ok: int | str = "no answer"
+            try:
+                conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status
+                if resp.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException) as exc:
+                ok = type(exc).__name__
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                results.append((name, ms, ok))
+        conn.close()
+
+    try:
+        # Warm up: each page once.
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for _name, url in pages:
+            warm.request("GET", url, headers={"Cookie": cookies[0], "Host": "127.0.0.1"})
+            warm.getresponse().read()
+        warm.close()
+        t0 = time.monotonic()
+        stop_at = t0 + seconds
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(n_users)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=seconds + 60)
+        elapsed = time.monotonic() - t0
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    all_ms = [ms for _n, ms, _ok in results]
+    per_page = {}
+    for name, _url in pages:
+        ms = [m for n, m, _ok in results if n == name]
+        per_page[name] = {
+            "p50": round(pct(ms, 0.5), 1),
+            "p95": round(pct(ms, 0.95), 1),
+            "p99": round(pct(ms, 0.99), 1),
+            "n": len(ms),
+            "errors": sum(1 for n, _m, ok in results if n == name and ok != 200),
+        }
+    return {
+        "server": label,
+        "users": n_users,
+        "seconds": round(elapsed, 1),
+        "requests": len(results),
+        "req_per_s": round(len(results) / elapsed, 1) if elapsed else 0,
+        "p50": round(pct(all_ms, 0.5), 1),
+        "p95": round(pct(all_ms, 0.95), 1),
+        "p99": round(pct(all_ms, 0.99), 1),
+        "errors": sum(1 for _n, _m, ok in results if ok != 200),
+        "error_kinds": sorted({str(ok) for _n, _m, ok in results if ok != 200}),
+        "pages": per_page,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="postgres:// URL or SQLite path (default: a scratch file in /tmp)")
+    parser.add_argument("--scale", choices=["small", "city"], default="small")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="timed requests per page (after a warm-up)")
+    parser.add_argument("--budget", type=float, default=1800, help="seconds for the one-user walk at most")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--server", choices=["auto", "runserver", "gunicorn"], default="auto")
+    parser.add_argument("--skip-concurrent", action="store_true")
+    parser.add_argument("--skip-one", action="store_true")
+    parser.add_argument("--only", default="", help="page kinds matching this regular expression only")
+    parser.add_argument("--who", default="", help="users, e.g. city,district (default: all four)")
+    parser.add_argument("--baseline", help="an earlier run's JSON line: report ratios against it")
+    args = parser.parse_args()
+    setup(args)
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from unionwork.members.models import Member
+
+    User = get_user_model()  # noqa: N806
+    users = [(label, User.objects.get(username=name)) for label, name in USERS]
+    if args.who:
+        users = [(label, u) for label, u in users if label in args.who.split(",")]
+    n_members = Member.objects.count()
+    print(f"database: {connection.vendor}, {n_members:,} members", flush=True)
+
+    kinds = {} if args.skip_one else measure_one_user(users, args.repeat, args.budget, args.only)
+    calibration = kinds.pop("(calibration: /healthz/)", None)
+    if calibration:
+        print(f"calibration, /healthz/ (no query): p50 {calibration['p50']} ms, p95 {calibration['p95']} ms")
+    baseline = {}
+    if args.baseline:
+        text = Path(args.baseline).read_text().strip().splitlines()[-1]
+        baseline = json.loads(text).get("pages", {})
+    for kind, row in kinds.items():
+        before = baseline.get(kind)
+        if before and row["p95"]:
+            row["baseline_p95"] = before["p95"]
+            row["ratio_p95"] = round(before["p95"] / row["p95"], 1)
+            row["baseline_queries"] = before["queries"]
+        mark = " SLOW" if row["p95"] > LIMIT_ONE_MS else ""
+        ratio = f"  ({row['ratio_p95']}× vs baseline)" if "ratio_p95" in row else ""
+        print(
+            f"{kind:55s} p50 {row['p50']:8.1f} ms  p95 {row['p95']:8.1f} ms  q {row['queries']:3d}{mark}{ratio}"
+        )
+    over = sorted(k for k, r in kinds.items() if r["p95"] > LIMIT_ONE_MS)
+    worst = max(kinds.items(), key=lambda kv: kv[1]["p95"]) if kinds else ("", {"p95": 0})
+    print(
+        f"{len(kinds)} page kinds; {len(over)} over {LIMIT_ONE_MS} ms at p95; worst {worst[0]} {worst[1]['p95']} ms"
+    )
+
+    concurrent = {}
+    if not args.skip_concurrent:
+        concurrent = measure_concurrent(users, args.users, args.seconds, args.server)
+        for name, row in concurrent["pages"].items():
+            print(
+                f"{name:30s} p50 {row['p50']:8.1f}  p95 {row['p95']:8.1f}  p99 {row['p99']:8.1f} ms"
+                f"  n {row['n']}  errors {row['errors']}"
+            )
+        print(
+            f"{concurrent['users']} users, {concurrent['seconds']} s, {concurrent['server']}: "
+            f"{concurrent['req_per_s']} req/s, p50 {concurrent['p50']} p95 {concurrent['p95']} "
+            f"p99 {concurrent['p99']} ms, errors {concurrent['errors']}"
+        )
+    print(
+        json.dumps(
+            {
+                "name": "pages",
+                "value": worst[1]["p95"],
+                "unit": "ms (worst page kind's p95, one user)",
+                "database": connection.vendor,
+                "members": n_members,
+                "page_kinds": len(kinds),
+                "calibration_healthz_ms": calibration,
+                "over_limit": over,
+                "limit_one_user_ms": LIMIT_ONE_MS,
+                "limit_concurrent_ms": LIMIT_MANY_MS,
+                "concurrent": concurrent,
+                "pages": kinds,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
