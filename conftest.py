@@ -126,26 +126,40 @@ def page():
         pg = context.new_page()
         pg.set_default_timeout(15000)
         yield pg
-        browser.close()
+        if browser.is_connected():  # the data fixtures may have closed it first
+            browser.close()
 
 
 @pytest.fixture
-def seeded():
+def seeded(request):
     """Transactional tests start from an empty database: the foundation's data, seeded once per
     session and restored from its snapshot after that (``core.testing.db``)."""
     from unionwork.core.testing.db import empty_quickly, seed_foundation_once
 
     seed_foundation_once()
     yield
+    _close_the_browser(request)
     empty_quickly()
 
 
 @pytest.fixture
-def seeded_demos():
+def seeded_demos(request):
     """The foundation and every module's demo data, for transactional (browser) tests: seeded once
     per session, restored from its snapshot after that."""
     from unionwork.core.testing.db import empty_quickly, seed_demos_once
 
     seed_demos_once()
     yield
+    _close_the_browser(request)
     empty_quickly()
+
+
+def _close_the_browser(request) -> None:
+    """The browser (fixture ``page``, set up before the data and so torn down after it) keeps
+    asking the live server (the notification badge, charts) while the data is emptied: close it
+    first, so no request of it is answered against a half-emptied database."""
+    if "page" in request.fixturenames:
+        try:
+            request.getfixturevalue("page").context.browser.close()
+        except Exception:  # already closed, or the test's browser died
+            pass

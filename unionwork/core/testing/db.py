@@ -15,6 +15,7 @@ browser tests restore instead of seeding again.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -107,11 +108,24 @@ def _holds_rows(cur, table: str) -> bool:
 def empty_quickly() -> None:
     """Empty the database as the transactional test's own flush will, without SQLite checking the
     keys of each deleted row (seconds with the demo data); that flush then finds it empty.
-    PostgreSQL truncates without such checks: nothing to do there."""
+    PostgreSQL truncates without such checks: nothing to do there.
+
+    On SQLite the live server's connection shares the in-memory database's cache, whose table
+    locks do not wait: a request it is still answering makes the flush fail at once with
+    "database table is locked". Try again for a few seconds until it has finished.
+    """
     if connection.vendor != "sqlite":
         return
-    with connection.constraint_checks_disabled():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with connection.constraint_checks_disabled():
+                call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            return
+        except Exception as exc:  # CommandError wrapping OperationalError("... is locked")
+            if "locked" not in str(exc.__cause__ or exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 SHARED_DEMOS = SharedDemos()
