@@ -185,45 +185,30 @@ def _live_of(key: str):
 
 
 DETAIL = "detail"  # not a key figure of the dashboard: the columns of the founding tables
-FOUNDING_OWN = register(
-    Indicator(
-        key=OWN_KEY,
-        label=_("单独建会率"),
-        numerator_label=_("已建会的应单独建会企业"),
-        denominator_label=_("应单独建会企业"),
-        unit=RATE,
-        module="founding",
-        own_counts=_own_of(OWN_KEY),
-        live_subtree=_live_of(OWN_KEY),
-        tags=(DETAIL,),
+
+
+def _detail(key: str, label, numerator_label, denominator_label) -> Indicator:
+    """A column of the founding tables, kept by the same tracker as the founding rate."""
+    return register(
+        Indicator(
+            key=key,
+            label=label,
+            numerator_label=numerator_label,
+            denominator_label=denominator_label,
+            unit=RATE,
+            module="founding",
+            own_counts=_own_of(key),
+            live_subtree=_live_of(key),
+            tags=(DETAIL,),
+        )
     )
+
+
+FOUNDING_OWN = _detail(OWN_KEY, _("单独建会率"), _("已建会的应单独建会企业"), _("应单独建会企业"))
+FOUNDING_EMPLOYEES = _detail(
+    EMPLOYEES_KEY, _("应建会企业职工覆盖率"), _("已建会企业职工"), _("应建会企业职工")
 )
-FOUNDING_EMPLOYEES = register(
-    Indicator(
-        key=EMPLOYEES_KEY,
-        label=_("应建会企业职工覆盖率"),
-        numerator_label=_("已建会企业职工"),
-        denominator_label=_("应建会企业职工"),
-        unit=RATE,
-        module="founding",
-        own_counts=_own_of(EMPLOYEES_KEY),
-        live_subtree=_live_of(EMPLOYEES_KEY),
-        tags=(DETAIL,),
-    )
-)
-FOUNDING_OPERATING = register(
-    Indicator(
-        key=OPERATING_KEY,
-        label=_("在营企业"),
-        numerator_label=_("在营企业"),
-        denominator_label=_("登记企业"),
-        unit=RATE,
-        module="founding",
-        own_counts=_own_of(OPERATING_KEY),
-        live_subtree=_live_of(OPERATING_KEY),
-        tags=(DETAIL,),
-    )
-)
+FOUNDING_OPERATING = _detail(OPERATING_KEY, _("在营企业"), _("在营企业"), _("登记企业"))
 
 
 def on_unit_status_changed(sender, unit, old_status, new_status, **kwargs) -> None:
