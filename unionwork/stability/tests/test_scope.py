@@ -7,6 +7,7 @@ from unionwork.core.errors import ActionError
 from unionwork.stability import actions
 from unionwork.stability.models import Case, Incident, Report
 
+from . import helpers
 from .helpers import as_user, at, demo_user, new_incident, unit
 
 pytestmark = pytest.mark.django_db
@@ -14,44 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def zs_records():
-    zs = demo_user("zs_admin")
-    incident = new_incident(zs, unit("210202001"), enterprise_name="大连中山范围测试有限公司")
-    with as_user(zs):
-        import datetime
-
-        report = actions.file_report(
-            zs,
-            unit("210202"),
-            "monthly",
-            datetime.date(2026, 3, 1),
-            summary="中山区情况",
-            now=at(2026, 4, 1, 9, 0),
-        )
-        petition = actions.register_petition(
-            zs,
-            unit("210202001"),
-            channel="visit",
-            received_on=datetime.date(2026, 3, 2),
-            petitioner="中山某某",
-            kind="other",
-            request="诉求",
-        )
-        day = actions.schedule_reception(
-            zs, unit("210202"), date=datetime.date(2026, 3, 3), host="主席", place="中山"
-        )
-        response = actions.start_emergency_response(zs, incident, commander="主席", first_entry="到场")
-        member = actions.add_group_member(
-            zs, unit("210202"), name="中山组长", position="主席", group_role="leader", duties="全面"
-        )
-    return {
-        "incident": incident,
-        "case": incident.case,
-        "report": report,
-        "petition": petition,
-        "day": day,
-        "response": response,
-        "member": member,
-    }
+    return helpers.zs_records()
 
 
 def test_a_district_user_gets_404_for_another_districts_records(client, zs_records):
