@@ -8,6 +8,7 @@ def seed_module_demos():
     from unionwork.core import audit, indicators
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
+    from unionwork.bargaining import demo as bargaining_demo
     from unionwork.stability.demo import seed_demo
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -15,6 +16,7 @@ def seed_module_demos():
         city.seed_small()
         members_demo.seed_small()
         seed_demo()
+        bargaining_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:
