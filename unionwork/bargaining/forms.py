@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,7 @@ def enterprises_field(user, label, required=True) -> PickerMultipleField:
     )
 
 
-class ContractTermsForm(ActionModelForm):
+class ContractEditForm(ActionModelForm):
     """The terms of a contract (also its correction page)."""
 
     document = forms.FileField(
@@ -64,12 +66,13 @@ class ContractTermsForm(ActionModelForm):
         self.fields["workers_covered"].required = False
 
 
-class ContractForm(ContractTermsForm):
-    """A new contract: the signing union, its level and the enterprises it covers."""
+class ContractForm(ContractEditForm):
+    """A new contract: the signing union, its level and the enterprises it covers. The term
+    starts today and runs three years unless given (集体合同期限一般为一至三年)."""
 
     field_order = ["org", "level", "enterprises"]
 
-    class Meta(ContractTermsForm.Meta):
+    class Meta(ContractEditForm.Meta):
         fields = ["level", *TERMS]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -78,6 +81,19 @@ class ContractForm(ContractTermsForm):
         self.fields["enterprises"] = enterprises_field(user, _("覆盖企业"))
         self.order_fields(["org", "level", "enterprises", *TERMS, "document"])
         self.fields["signed_on"].initial = timezone.localdate()
+        self.fields["term_start"].initial = timezone.localdate()
+        self.fields["term_end"].required = False
+        self.fields["term_end"].help_text = _("不填则为三年期满（起始日期三年后的前一天）。")
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("term_start")
+        if start and not data.get("term_end"):
+            try:
+                data["term_end"] = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
+            except ValueError:  # 29 February
+                data["term_end"] = start.replace(year=start.year + 3, day=28)
+        return data
 
 
 class WithdrawForm(BootstrapMixin, forms.Form):
@@ -99,6 +115,7 @@ class CongressForm(ActionModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"] = unit_field(user, CONGRESS_UNION_KINDS, _("工会"))
+        self.fields["established_on"].initial = timezone.localdate()
         self.order_fields(["org", "kind", "established_on", "cycle_months", "open_affairs"])
 
 
@@ -120,6 +137,7 @@ class SessionForm(ActionModelForm):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("不填则按已登记会议顺延。")
+        self.fields["held_on"].initial = timezone.localdate()
 
 
 class InstructorForm(ActionModelForm):

@@ -124,7 +124,7 @@ class ContractRenewView(ContractCreateView):
 
 
 class ContractEditView(BargainingForm):
-    form_class = forms.ContractTermsForm
+    form_class = forms.ContractEditForm
     title = _lazy("修改集体合同")
     model = Contract
     object_action = "change"

@@ -38,7 +38,13 @@ def flags(e, day=None):
 @pytest.mark.parametrize("key", KEYS)
 def test_each_level_is_the_sum_of_its_children_and_the_plain_count(module_demos, key):
     checked = 0
-    for u in [unit("2102"), unit("210211"), unit("210202"), unit("I01"), *OrgUnit.objects.filter(parent__code="210211", kind=OrgKind.TOWNSHIP)[:4]]:
+    for u in [
+        unit("2102"),
+        unit("210211"),
+        unit("210202"),
+        unit("I01"),
+        *OrgUnit.objects.filter(parent__code="210211", kind=OrgKind.TOWNSHIP)[:4],
+    ]:
         kept = indicators.value(key, u)
         live = indicators.live_totals(key, u.path)
         assert (kept.numerator, kept.denominator) == (live.numerator, live.denominator), u.name

@@ -39,17 +39,23 @@ def test_industry_contract_from_two_districts_and_the_industrial_union(module_de
 
 def test_a_street_does_not_see_another_streets_contract(module_demos):
     c = industry_contract()
-    other = Contract.objects.filter(level=ContractLevel.REGIONAL, org__path__startswith=unit("210202").path).first()
+    other = Contract.objects.filter(
+        level=ContractLevel.REGIONAL, org__path__startswith=unit("210202").path
+    ).first()
     assert other is not None
     gjz = demo_user("gjz_admin")
     assert not queries.contracts(gjz).filter(pk=other.pk).exists()
-    assert not any(row.enterprise.community.path.startswith(unit("210202").path) for row in queries.coverage_of(gjz, c))
+    assert not any(
+        row.enterprise.community.path.startswith(unit("210202").path) for row in queries.coverage_of(gjz, c)
+    )
 
 
 def test_district_cannot_cover_another_districts_enterprise(module_demos):
     from unionwork.founding.models import Enterprise
 
-    zs_enterprise = Enterprise.objects.filter(community__path__startswith=unit("210202").path, union__isnull=False).first()
+    zs_enterprise = Enterprise.objects.filter(
+        community__path__startswith=unit("210202").path, union__isnull=False
+    ).first()
     gjz = demo_user("gjz_admin")
     with as_user(gjz), pytest.raises(ActionError):
         actions.record_contract(
