@@ -57,6 +57,7 @@ class ContractListView(ScopedListView):
     select_related = ("org",)
     default_sort = "-term_end"
     create_url = reverse_lazy("bargaining:contract-create")
+    importer_name = "bargaining.contracts"
     columns = [
         Column("title", link=True, sort="title"),
         Column("get_kind_display", sort="kind"),
@@ -179,6 +180,7 @@ class CongressListView(ScopedListView):
     select_related = ("org",)
     default_sort = "next_due_on"
     create_url = reverse_lazy("bargaining:congress-create")
+    importer_name = "bargaining.congresses"
     columns = [
         Column("org.name", link=True, sort="org__path"),
         Column("get_kind_display", sort="kind"),
@@ -258,6 +260,7 @@ class InstructorListView(ScopedListView):
     select_related = ("org",)
     default_sort = "org__path"
     create_url = reverse_lazy("bargaining:instructor-create")
+    importer_name = "bargaining.instructors"
     columns = [
         Column("name", link=True, sort="name"),
         Column("org.name", sort="org__path"),

@@ -5,10 +5,10 @@ def seed_module_demos():
     """Every module's small demo data in 甘井子区 and 中山区, with the indicators recounted."""
     from django.test import override_settings
 
+    from unionwork.bargaining import demo as bargaining_demo
     from unionwork.core import audit, indicators
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
-    from unionwork.bargaining import demo as bargaining_demo
     from unionwork.stability.demo import seed_demo
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
