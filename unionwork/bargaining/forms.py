@@ -83,6 +83,7 @@ class ContractForm(ContractEditForm):
         self.fields["signed_on"].initial = timezone.localdate()
         self.fields["term_start"].initial = timezone.localdate()
         self.fields["term_end"].required = False
+        self.fields["workers_covered"].initial = None
         self.fields["term_end"].help_text = _("不填则为三年期满（起始日期三年后的前一天）。")
 
     def clean(self):

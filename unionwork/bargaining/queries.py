@@ -21,6 +21,7 @@ from unionwork.bargaining.models import (
 )
 from unionwork.core import indicators
 from unionwork.core.scope import path_in_scope
+from unionwork.core.scope import prefix_q as subtree_q
 from unionwork.founding.models import Enterprise
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
@@ -49,8 +50,16 @@ def successor_of(user, contract: Contract) -> Contract | None:
     return contracts(user).filter(renews=contract, withdrawn_on__isnull=True).first()
 
 
-def expired_without_successor(user) -> QuerySet[Contract]:
-    return contracts(user).filter(status=ContractStatus.EXPIRED).select_related("org").order_by("-term_end")
+def expired_without_successor(user, node: OrgUnit | None = None) -> QuerySet[Contract]:
+    """Expired contracts with no successor, in scope and (given a node) signed in its subtree or
+    covering an enterprise of it: what stands out on every level above."""
+    qs = contracts(user).filter(status=ContractStatus.EXPIRED)
+    if node is not None:
+        covering = ContractCoverage.objects.filter(subtree_q("path", node.path)).values("contract_id")
+        qs = qs.filter(
+            Q(org__path__startswith=node.path) | Q(org__ipath__startswith=node.path) | Q(pk__in=covering)
+        )
+    return qs.select_related("org").order_by("-term_end")
 
 
 def congresses(user, action: str = "view") -> QuerySet[Congress]:
@@ -127,15 +136,17 @@ def child_table(node: OrgUnit, month=None) -> list[tuple[OrgUnit, dict]]:
     return [(c, {k.replace(".", "_"): per[k].get(c.pk, zero[k]) for k in FIGURES}) for c in children]
 
 
-def team_status(user) -> list[tuple[OrgUnit, int, bool]]:
-    """Each district, zone and industrial union in scope: serving instructors, team present."""
+def team_status(user, node: OrgUnit | None = None) -> list[tuple[OrgUnit, int, bool]]:
+    """Each district, zone and industrial union in scope (in the node's subtree, or the one above
+    it): serving instructors, team present."""
     from django.db.models import Count
 
-    units = (
-        OrgUnit.objects.restrict(user)
-        .filter(kind__in=bi.TEAM_KINDS, status=OrgStatus.ACTIVE)
-        .annotate(n=Count("instructors", filter=Q(instructors__left_on__isnull=True)))
-        .order_by("kind", "code", "pk")
+    units = OrgUnit.objects.restrict(user).filter(kind__in=bi.TEAM_KINDS, status=OrgStatus.ACTIVE)
+    if node is not None:
+        above = [int(x) for x in node.path.strip("/").split("/") if x]
+        units = units.filter(Q(path__startswith=node.path) | Q(pk__in=above))
+    units = units.annotate(n=Count("instructors", filter=Q(instructors__left_on__isnull=True))).order_by(
+        "kind", "code", "pk"
     )
     need = team_min()
     return [(u, u.n, u.n >= need) for u in units]

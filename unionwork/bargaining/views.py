@@ -38,8 +38,8 @@ def home(request):
             "month": month,
             "figures": queries.node_figures(node, month),
             "children": queries.child_table(node, month),
-            "expired": queries.expired_without_successor(request.user)[:20],
-            "teams": queries.team_status(request.user),
+            "expired": queries.expired_without_successor(request.user, node)[:20],
+            "teams": queries.team_status(request.user, node),
         },
     )
 
