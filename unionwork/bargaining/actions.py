@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from unionwork.bargaining import indicators as bi
 from unionwork.bargaining.models import (
+    BargainingRound,
     Congress,
     CongressKind,
     CongressSession,
@@ -28,7 +29,11 @@ from unionwork.bargaining.models import (
     ContractLevel,
     FilingResult,
     Instructor,
+    OfferedBy,
+    RoundOutcome,
+    RoundSession,
     ThreeAtOnce,
+    TripartiteMeeting,
     add_months,
 )
 from unionwork.core import audit, scope
@@ -56,6 +61,7 @@ CONTRACT_UNION_KINDS = (
     OrgKind.INDUSTRIAL,
     OrgKind.CITY,
 )
+TRIPARTITE_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.TOWNSHIP, OrgKind.INDUSTRIAL)
 CONGRESS_UNION_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT, OrgKind.COMMUNITY, OrgKind.TOWNSHIP)
 CONTRACT_FIELDS = (
     "title",
@@ -552,3 +558,138 @@ def recount_day(today: datetime.date | None = None) -> int:
             pass
         mark_three_at_once(ids, today)
     return len(ids)
+
+
+# --- bargaining rounds and tripartite meetings ------------------------------------------------
+
+
+@transaction.atomic
+def open_round(
+    user,
+    org: OrgUnit,
+    *,
+    subject: str,
+    level: str,
+    offered_on: datetime.date,
+    offered_by: str = "union",
+    departments: str = "",
+    enterprises: Sequence[Enterprise] = (),
+    instructors: Sequence[Instructor] = (),
+    is_demo: bool = False,
+) -> BargainingRound:
+    """Record an offer to bargain (要约) that opens a round."""
+    scope.check(user, org.path, org.ipath, "change", what=_("该工会"))
+    if org.kind not in CONTRACT_UNION_KINDS or org.status != OrgStatus.ACTIVE:
+        raise ActionError(_("协商工会应为正常状态的工会组织。"))
+    if level not in ContractLevel.values or offered_by not in OfferedBy.values:
+        raise ActionError(_("请选择层级和要约方。"))
+    _not_future(offered_on, _("要约日期"))
+    covered = _enterprises(user, enterprises) if enterprises else []
+    if instructors:
+        base = Instructor.objects.all() if user is None else Instructor.objects.restrict(user)
+        if base.filter(pk__in=[i.pk for i in instructors]).count() != len({i.pk for i in instructors}):
+            raise ActionError(_("所选指导员不在您的管辖范围内。"))
+    r = BargainingRound.objects.create(
+        org=org,
+        subject=_text(subject, _("协商事项")),
+        level=level,
+        offered_on=offered_on,
+        offered_by=offered_by,
+        departments=_text(departments, _("参与的政府部门"), required=False, max_length=300),
+        is_demo=is_demo,
+    )
+    if covered:
+        r.enterprises.set(covered)
+    if instructors:
+        r.instructors.set(instructors)
+    audit.record(r, "open_round", None, audit.snapshot(r))
+    return r
+
+
+@transaction.atomic
+def record_round_session(
+    user, round: BargainingRound, *, held_on, participants: str, minutes: str = ""
+) -> RoundSession:
+    r = BargainingRound.objects.select_for_update(of=("self",)).select_related("org").get(pk=round.pk)
+    scope.check_record(user, r, "change", what=_("该协商"))
+    if r.outcome != RoundOutcome.ONGOING:
+        raise ActionError(_("该协商已结束。"))
+    _not_future(held_on, _("协商日期"))
+    if held_on < r.offered_on:
+        raise ActionError(_("协商日期不能早于要约日期。"))
+    s = RoundSession.objects.create(
+        round=r,
+        held_on=held_on,
+        participants=_text(participants, _("参加人员"), max_length=500),
+        minutes=_text(minutes, _("协商纪要"), required=False, max_length=10000),
+    )
+    audit.record(s, "round_session", None, audit.snapshot(s))
+    return s
+
+
+@transaction.atomic
+def conclude_round(
+    user,
+    round: BargainingRound,
+    *,
+    outcome: str,
+    on: datetime.date | None = None,
+    contract: Contract | None = None,
+    failure_reason: str = "",
+) -> BargainingRound:
+    """End a round: agreed (with the contract it led to) or failed (with why)."""
+    r = BargainingRound.objects.select_for_update(of=("self",)).select_related("org").get(pk=round.pk)
+    scope.check_record(user, r, "change", what=_("该协商"))
+    if r.outcome != RoundOutcome.ONGOING:
+        raise ActionError(_("该协商已结束。"))
+    on = on or _today()
+    _not_future(on, _("结束日期"))
+    before = audit.snapshot(r)
+    if outcome == RoundOutcome.AGREED:
+        if contract is None:
+            raise ActionError(_("达成协议的，请选择签订的集体合同。"), code="contract")
+        scope.check_record(user, contract, "view", what=_("该合同"))
+        r.contract, r.failure_reason = contract, ""
+    elif outcome == RoundOutcome.FAILED:
+        r.failure_reason = _text(failure_reason, _("未果原因"), max_length=500)
+        r.contract = None
+    else:
+        raise ActionError(_("请选择协商结果。"))
+    r.outcome, r.concluded_on = outcome, on
+    r.save()
+    audit.record(r, "conclude_round", before, audit.snapshot(r))
+    return r
+
+
+@transaction.atomic
+def record_tripartite(
+    user,
+    org: OrgUnit,
+    *,
+    held_on,
+    government_party: str,
+    employer_party: str,
+    union_party: str,
+    topics: str,
+    decisions: str = "",
+    follow_up: str = "",
+    is_demo: bool = False,
+) -> TripartiteMeeting:
+    """Record a tripartite meeting (三方协商会议) of a level."""
+    scope.check(user, org.path, org.ipath, "change", what=_("该工会"))
+    if org.kind not in TRIPARTITE_KINDS:
+        raise ActionError(_("三方协商会议由市、区市县、先导区、乡镇（街道）或产业工会登记。"))
+    _not_future(held_on, _("会议日期"))
+    m = TripartiteMeeting.objects.create(
+        org=org,
+        held_on=held_on,
+        government_party=_text(government_party, _("政府方参加人员"), max_length=300),
+        employer_party=_text(employer_party, _("企业方参加人员"), max_length=300),
+        union_party=_text(union_party, _("工会方参加人员"), max_length=300),
+        topics=_text(topics, _("议题"), max_length=5000),
+        decisions=_text(decisions, _("议定事项"), required=False, max_length=5000),
+        follow_up=_text(follow_up, _("落实情况"), required=False, max_length=5000),
+        is_demo=is_demo,
+    )
+    audit.record(m, "record_tripartite", None, audit.snapshot(m))
+    return m

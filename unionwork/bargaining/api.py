@@ -15,8 +15,21 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from unionwork.bargaining import actions, queries
-from unionwork.bargaining.filters import CongressFilter, ContractFilter, InstructorFilter, ThreeAtOnceFilter
-from unionwork.bargaining.models import ContractKind, ContractLevel, ContractStatus, FilingResult
+from unionwork.bargaining.filters import (
+    CongressFilter,
+    ContractFilter,
+    InstructorFilter,
+    RoundFilter,
+    ThreeAtOnceFilter,
+    TripartiteFilter,
+)
+from unionwork.bargaining.models import (
+    ContractKind,
+    ContractLevel,
+    ContractStatus,
+    FilingResult,
+    RoundOutcome,
+)
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination, filtered
 from unionwork.core.errors import ActionError
 from unionwork.founding.models import Enterprise
@@ -248,3 +261,65 @@ class ThreeQuery(Schema):
 def list_three(request: HttpRequest, filters: Query[ThreeQuery]):
     qs = queries.three_at_once_rows(request.user)
     return filtered(ThreeAtOnceFilter, filters, qs, request).order_by("name", "pk")
+
+
+class RoundOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    subject: str
+    level: ContractLevel
+    offered_on: datetime.date
+    offered_by: str
+    departments: str
+    outcome: RoundOutcome
+    concluded_on: datetime.date | None
+    failure_reason: str
+    contract_id: int | None
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+
+class RoundQuery(Schema):
+    q: str | None = None
+    under: str | None = None
+    level: ContractLevel | None = None
+    outcome: RoundOutcome | None = None
+
+
+@router.get("/rounds", response={200: list[RoundOut], **LIST_ERRORS}, summary="集体协商过程")
+@paginate(Pagination, page_size=PAGE_SIZE)
+def list_rounds(request: HttpRequest, filters: Query[RoundQuery]):
+    qs = queries.rounds(request.user).select_related("org")
+    return filtered(RoundFilter, filters, qs, request).order_by("-offered_on", "-pk")
+
+
+class TripartiteOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    held_on: datetime.date
+    government_party: str
+    employer_party: str
+    union_party: str
+    topics: str
+    decisions: str
+    follow_up: str
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+
+class TripartiteQuery(Schema):
+    q: str | None = None
+    under: str | None = None
+
+
+@router.get("/tripartite", response={200: list[TripartiteOut], **LIST_ERRORS}, summary="三方协商会议")
+@paginate(Pagination, page_size=PAGE_SIZE)
+def list_tripartite(request: HttpRequest, filters: Query[TripartiteQuery]):
+    qs = queries.tripartite_meetings(request.user).select_related("org")
+    return filtered(TripartiteFilter, filters, qs, request).order_by("-held_on", "-pk")

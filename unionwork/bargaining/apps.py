@@ -17,6 +17,10 @@ class BargainingConfig(AppConfig):
         "record_session": _("登记职代会会议"),
         "add_instructor": _("登记协商指导员"),
         "end_instructor": _("指导员离任"),
+        "open_round": _("发出协商要约"),
+        "round_session": _("登记协商会议"),
+        "conclude_round": _("协商结束"),
+        "record_tripartite": _("登记三方协商会议"),
     }
 
     def ready(self):

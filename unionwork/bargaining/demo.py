@@ -209,6 +209,7 @@ def seed_small(stdout=None) -> dict[str, int]:
         totals["instructors"] += _instructors("210202", 2)
         if iu is not None:
             totals["instructors"] += _instructors("I01", 3)
+        totals["rounds"] = sum(_rounds_and_meetings(code, today) for code in DISTRICTS)
     if stdout is not None:
         stdout.write(
             f"集体合同 {totals['contracts']} 份，职代会 {totals['congresses']} 个，指导员 {totals['instructors']} 人"
@@ -217,3 +218,77 @@ def seed_small(stdout=None) -> dict[str, int]:
 
 
 seed_demo = seed_small
+
+
+def _rounds_and_meetings(code: str, today: datetime.date) -> int:
+    """Per district: one round agreed (leading to one of its contracts), one failed, one under
+    way, and a tripartite meeting."""
+    from unionwork.bargaining.models import BargainingRound
+
+    district = OrgUnit.objects.get(code=code)
+    if BargainingRound.objects.filter(org=district, is_demo=True).exists():
+        return 0
+    contract = (
+        Contract.objects.filter(
+            is_demo=True, org__path__startswith=district.path, level=ContractLevel.REGIONAL
+        )
+        .order_by("pk")
+        .first()
+    )
+    agreed = actions.open_round(
+        None,
+        district,
+        subject="区域性工资集体协商" + MARK,
+        level=ContractLevel.REGIONAL,
+        offered_on=today - datetime.timedelta(days=130),
+        departments="区人社局、区工商联",
+        is_demo=True,
+    )
+    actions.record_round_session(
+        None,
+        agreed,
+        held_on=today - datetime.timedelta(days=115),
+        participants="职工方代表 5 人，企业方代表 5 人",
+        minutes="就工资增长幅度达成一致" + MARK,
+    )
+    if contract is not None:
+        actions.conclude_round(
+            None, agreed, outcome="agreed", on=today - datetime.timedelta(days=101), contract=contract
+        )
+    failed = actions.open_round(
+        None,
+        district,
+        subject="企业工资专项协商" + MARK,
+        level=ContractLevel.ENTERPRISE,
+        offered_on=today - datetime.timedelta(days=90),
+        offered_by="union",
+        is_demo=True,
+    )
+    actions.conclude_round(
+        None,
+        failed,
+        outcome="failed",
+        on=today - datetime.timedelta(days=40),
+        failure_reason="企业经营困难，约定次年再议" + MARK,
+    )
+    actions.open_round(
+        None,
+        district,
+        subject="女职工权益保护专项协商" + MARK,
+        level=ContractLevel.REGIONAL,
+        offered_on=today - datetime.timedelta(days=10),
+        is_demo=True,
+    )
+    actions.record_tripartite(
+        None,
+        district,
+        held_on=today - datetime.timedelta(days=60),
+        government_party="区人社局副局长" + MARK,
+        employer_party="区工商联、企业联合会" + MARK,
+        union_party="区总工会副主席" + MARK,
+        topics="本年度工资指导线和欠薪治理" + MARK,
+        decisions="发布工资指导线" + MARK,
+        follow_up="已落实" + MARK,
+        is_demo=True,
+    )
+    return 3

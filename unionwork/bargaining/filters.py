@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.bargaining.models import (
+    BargainingRound,
     Congress,
     CongressKind,
     Contract,
@@ -13,6 +14,8 @@ from unionwork.bargaining.models import (
     ContractLevel,
     ContractStatus,
     Instructor,
+    RoundOutcome,
+    TripartiteMeeting,
 )
 from unionwork.core.filters import SubtreeFilter
 from unionwork.founding.models import Enterprise
@@ -107,3 +110,23 @@ class ThreeAtOnceFilter(_Styled):
         if value == "held":
             return qs.filter(is_three=1)
         return qs.filter(**{field[value]: 0}) if value in field else qs
+
+
+class RoundFilter(_Styled):
+    q = django_filters.CharFilter(label=_("协商事项"), field_name="subject", lookup_expr="icontains")
+    under = SubtreeFilter(label=_("协商工会（含下级）"))
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=ContractLevel.choices)
+    outcome = django_filters.ChoiceFilter(label=_("结果"), choices=RoundOutcome.choices)
+
+    class Meta:
+        model = BargainingRound
+        fields = ["q", "under", "level", "outcome"]
+
+
+class TripartiteFilter(_Styled):
+    q = django_filters.CharFilter(label=_("议题"), field_name="topics", lookup_expr="icontains")
+    under = SubtreeFilter(label=_("工会（含下级）"))
+
+    class Meta:
+        model = TripartiteMeeting
+        fields = ["q", "under"]

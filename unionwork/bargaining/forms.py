@@ -9,8 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.bargaining import indicators as bi
-from unionwork.bargaining.actions import CONGRESS_UNION_KINDS, CONTRACT_UNION_KINDS
-from unionwork.bargaining.models import Congress, CongressSession, Contract, Instructor
+from unionwork.bargaining.actions import CONGRESS_UNION_KINDS, CONTRACT_UNION_KINDS, TRIPARTITE_KINDS
+from unionwork.bargaining.models import (
+    BargainingRound,
+    Congress,
+    CongressSession,
+    Contract,
+    Instructor,
+    RoundOutcome,
+    RoundSession,
+    TripartiteMeeting,
+)
 from unionwork.core.forms import ActionModelForm, BootstrapMixin, PickerField, PickerMultipleField
 from unionwork.founding.models import Enterprise
 from unionwork.orgs.models import OrgStatus, OrgUnit
@@ -158,3 +167,83 @@ class InstructorForm(ActionModelForm):
 class InstructorEndForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("离任原因"), max_length=500)
     on = forms.DateField(label=_("离任日期"), initial=timezone.localdate)
+
+
+class RoundForm(ActionModelForm):
+    class Meta:
+        model = BargainingRound
+        fields = ["subject", "level", "offered_on", "offered_by", "departments"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = unit_field(user, CONTRACT_UNION_KINDS, _("协商工会"))
+        self.fields["enterprises"] = enterprises_field(user, _("参与企业"), required=False)
+        self.fields["instructors"] = PickerMultipleField(
+            Instructor.objects.restrict(user).filter(left_on__isnull=True),
+            source="instructors",
+            label=_("指导员"),
+            required=False,
+        )
+        self.fields["offered_on"].initial = timezone.localdate()
+        self.order_fields(
+            [
+                "org",
+                "subject",
+                "level",
+                "offered_on",
+                "offered_by",
+                "departments",
+                "enterprises",
+                "instructors",
+            ]
+        )
+
+
+class RoundSessionForm(ActionModelForm):
+    class Meta:
+        model = RoundSession
+        fields = ["held_on", "participants", "minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class ConcludeForm(BootstrapMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("结果"), choices=[c for c in RoundOutcome.choices if c[0] != "ongoing"]
+    )
+    on = forms.DateField(label=_("结束日期"), initial=timezone.localdate)
+    failure_reason = forms.CharField(label=_("未果原因"), max_length=500, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"] = PickerField(
+            Contract.objects.restrict(user).filter(withdrawn_on__isnull=True),
+            source="contracts",
+            label=_("签订的集体合同"),
+            required=False,
+        )
+        self.order_fields(["outcome", "on", "contract", "failure_reason"])
+
+
+class TripartiteForm(ActionModelForm):
+    class Meta:
+        model = TripartiteMeeting
+        fields = [
+            "held_on",
+            "government_party",
+            "employer_party",
+            "union_party",
+            "topics",
+            "decisions",
+            "follow_up",
+        ]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("topics", "decisions", "follow_up")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = unit_field(user, TRIPARTITE_KINDS, _("工会"))
+        self.fields["held_on"].initial = timezone.localdate()
+        self.order_fields(["org", "held_on"])

@@ -520,3 +520,159 @@ class Instructor(models.Model):
     @property
     def is_serving(self) -> bool:
         return self.left_on is None
+
+
+class RoundOutcome(models.TextChoices):
+    ONGOING = "ongoing", _("协商中")
+    AGREED = "agreed", _("达成协议")
+    FAILED = "failed", _("协商未果")
+
+
+class OfferedBy(models.TextChoices):
+    UNION = "union", _("工会（职工方）")
+    EMPLOYER = "employer", _("企业方")
+
+
+class BargainingRoundQuerySet(ScopedQuerySet):
+    scope_path_field = "org__path"
+    scope_ipath_field = "org__ipath"
+
+
+class BargainingRound(models.Model):
+    """A round of collective bargaining (集体协商): the offer (要约), its sessions, the outcome.
+
+    It leads to a contract (``contract``) or records why it failed. Industry-wide bargaining
+    records the government departments that joined it (人社局 and others) and the enterprises
+    represented.
+    """
+
+    org = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="bargaining_rounds", verbose_name=_("协商工会")
+    )
+    subject = models.CharField(_("协商事项"), max_length=200)
+    level = models.CharField(_("层级"), max_length=20, choices=ContractLevel.choices)
+    offered_on = models.DateField(_("要约日期"))
+    offered_by = models.CharField(
+        _("要约方"), max_length=20, choices=OfferedBy.choices, default=OfferedBy.UNION
+    )
+    departments = models.CharField(
+        _("参与的政府部门"),
+        max_length=300,
+        blank=True,
+        help_text=_("行业性协商参与的部门，如：人社局、工信局、国资委"),
+    )
+    enterprises = models.ManyToManyField(
+        "founding.Enterprise", blank=True, related_name="bargaining_rounds", verbose_name=_("参与企业")
+    )
+    instructors = models.ManyToManyField(
+        Instructor, blank=True, related_name="rounds", verbose_name=_("指导员")
+    )
+    outcome = models.CharField(
+        _("结果"), max_length=20, choices=RoundOutcome.choices, default=RoundOutcome.ONGOING
+    )
+    concluded_on = models.DateField(_("结束日期"), null=True, blank=True)
+    failure_reason = models.CharField(_("未果原因"), max_length=500, blank=True)
+    contract = models.ForeignKey(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("签订的合同"),
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = BargainingRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("集体协商")
+        verbose_name_plural = _("集体协商")
+        ordering = ["-offered_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="failed") | ~Q(failure_reason=""), name="round_failure_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="ongoing") | Q(concluded_on__isnull=False), name="round_concluded_dated"
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("bargaining:round-detail", args=[self.pk])
+
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class RoundSessionQuerySet(ScopedQuerySet):
+    scope_path_field = "round__org__path"
+    scope_ipath_field = "round__org__ipath"
+
+
+class RoundSession(models.Model):
+    """One bargaining session of a round: date, participants, minutes."""
+
+    round = models.ForeignKey(
+        BargainingRound, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("集体协商")
+    )
+    held_on = models.DateField(_("协商日期"))
+    participants = models.CharField(_("参加人员"), max_length=500)
+    minutes = models.TextField(_("协商纪要"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RoundSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("协商会议")
+        verbose_name_plural = _("协商会议")
+        ordering = ["held_on", "id"]
+
+    def __str__(self):
+        return f"{self.round_id} {self.held_on}"
+
+    def audit_org_path(self) -> str:
+        return self.round.org.path
+
+
+class TripartiteMeetingQuerySet(ScopedQuerySet):
+    scope_path_field = "org__path"
+    scope_ipath_field = "org__ipath"
+
+
+class TripartiteMeeting(models.Model):
+    """A tripartite meeting (三方协商会议) of a level: government, employers and the union."""
+
+    org = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="tripartite_meetings", verbose_name=_("工会")
+    )
+    held_on = models.DateField(_("会议日期"))
+    government_party = models.CharField(_("政府方参加人员"), max_length=300)
+    employer_party = models.CharField(_("企业方参加人员"), max_length=300)
+    union_party = models.CharField(_("工会方参加人员"), max_length=300)
+    topics = models.TextField(_("议题"))
+    decisions = models.TextField(_("议定事项"), blank=True)
+    follow_up = models.TextField(_("落实情况"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = TripartiteMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("三方协商会议")
+        verbose_name_plural = _("三方协商会议")
+        ordering = ["-held_on", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(topics=""), name="tripartite_has_topics")]
+
+    def __str__(self):
+        return str(_("%(org)s三方协商会议 %(d)s") % {"org": self.org.name, "d": self.held_on.isoformat()})
+
+    def get_absolute_url(self) -> str:
+        return reverse("bargaining:tripartite-detail", args=[self.pk])
+
+    def audit_org_path(self) -> str:
+        return self.org.path

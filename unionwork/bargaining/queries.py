@@ -10,13 +10,16 @@ from django.utils import timezone
 
 from unionwork.bargaining import indicators as bi
 from unionwork.bargaining.models import (
+    BargainingRound,
     Congress,
     CongressSession,
     Contract,
     ContractCoverage,
     ContractStatus,
     Instructor,
+    RoundSession,
     ThreeAtOnce,
+    TripartiteMeeting,
     team_min,
 )
 from unionwork.core import indicators
@@ -150,6 +153,27 @@ def team_status(user, node: OrgUnit | None = None) -> list[tuple[OrgUnit, int, b
     )
     need = team_min()
     return [(u, u.n, u.n >= need) for u in units]
+
+
+def rounds(user, action: str = "view") -> QuerySet[BargainingRound]:
+    return BargainingRound.objects.restrict(user, action)
+
+
+def round_sessions(r: BargainingRound) -> QuerySet[RoundSession]:
+    return RoundSession.objects.filter(round=r).order_by("held_on", "pk")
+
+
+def round_enterprises(user, r: BargainingRound) -> QuerySet[Enterprise]:
+    """The enterprises represented in the round that the user may see."""
+    return Enterprise.objects.restrict(user).filter(bargaining_rounds=r).order_by("name")
+
+
+def round_instructors(user, r: BargainingRound) -> QuerySet[Instructor]:
+    return Instructor.objects.restrict(user).filter(rounds=r).select_related("org").order_by("name")
+
+
+def tripartite_meetings(user, action: str = "view") -> QuerySet[TripartiteMeeting]:
+    return TripartiteMeeting.objects.restrict(user, action)
 
 
 def today() -> datetime.date:

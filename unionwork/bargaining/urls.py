@@ -21,4 +21,12 @@ urlpatterns = [
     path("instructors/new/", views.InstructorCreateView.as_view(), name="instructor-create"),
     path("instructors/<int:pk>/", views.instructor_detail, name="instructor-detail"),
     path("instructors/<int:pk>/end/", views.InstructorEndView.as_view(), name="instructor-end"),
+    path("rounds/", views.RoundListView.as_view(), name="round-list"),
+    path("rounds/new/", views.RoundCreateView.as_view(), name="round-create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/session/", views.RoundSessionView.as_view(), name="round-session"),
+    path("rounds/<int:pk>/conclude/", views.RoundConcludeView.as_view(), name="round-conclude"),
+    path("tripartite/", views.TripartiteListView.as_view(), name="tripartite-list"),
+    path("tripartite/new/", views.TripartiteCreateView.as_view(), name="tripartite-create"),
+    path("tripartite/<int:pk>/", views.tripartite_detail, name="tripartite-detail"),
 ]

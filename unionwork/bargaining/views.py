@@ -8,8 +8,15 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from unionwork.bargaining import actions, forms, queries
-from unionwork.bargaining.filters import CongressFilter, ContractFilter, InstructorFilter, ThreeAtOnceFilter
-from unionwork.bargaining.models import Congress, Contract, Instructor
+from unionwork.bargaining.filters import (
+    CongressFilter,
+    ContractFilter,
+    InstructorFilter,
+    RoundFilter,
+    ThreeAtOnceFilter,
+    TripartiteFilter,
+)
+from unionwork.bargaining.models import BargainingRound, Congress, Contract, Instructor, TripartiteMeeting
 from unionwork.core import indicators
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.founding.models import Enterprise
@@ -314,3 +321,109 @@ class InstructorEndView(BargainingForm):
 
 def success_home():
     return reverse("bargaining:home")
+
+
+# --- bargaining rounds and tripartite meetings --------------------------------------------------
+
+
+class RoundListView(ScopedListView):
+    model = BargainingRound
+    filterset_class = RoundFilter
+    title = _lazy("集体协商过程")
+    select_related = ("org", "contract")
+    default_sort = "-offered_on"
+    create_url = reverse_lazy("bargaining:round-create")
+    columns = [
+        Column("subject", link=True, sort="subject"),
+        Column("org.name", sort="org__path"),
+        Column("get_level_display", sort="level"),
+        Column("offered_on", sort="offered_on"),
+        Column("get_offered_by_display"),
+        Column("get_outcome_display", sort="outcome"),
+        Column("contract.title", _lazy("签订的合同")),
+        Column("failure_reason"),
+    ]
+
+    def base_queryset(self):
+        return queries.rounds(self.request.user, self.action)
+
+
+@require_safe
+def round_detail(request, pk):
+    r = BargainingRound.objects.select_related("org", "contract").get_in_scope(request.user, pk=pk)
+    return render(
+        request,
+        "bargaining/round_detail.html",
+        {
+            "round": r,
+            "sessions": queries.round_sessions(r),
+            "enterprises": queries.round_enterprises(request.user, r),
+            "instructors": queries.round_instructors(request.user, r),
+            "history": history_of(r),
+        },
+    )
+
+
+class RoundCreateView(BargainingForm):
+    form_class = forms.RoundForm
+    title = _lazy("发出协商要约")
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        return actions.open_round(self.request.user, d.pop("org"), **d)
+
+
+class RoundSessionView(BargainingForm):
+    form_class = forms.RoundSessionForm
+    title = _lazy("登记协商会议")
+    model = BargainingRound
+    object_action = "change"
+
+    def perform(self, form):
+        actions.record_round_session(self.request.user, self.object, **form.cleaned_data)
+        return self.object
+
+
+class RoundConcludeView(BargainingForm):
+    form_class = forms.ConcludeForm
+    title = _lazy("协商结束")
+    intro = _lazy("达成协议的选择签订的集体合同（先登记合同）；协商未果的写明原因。")
+    model = BargainingRound
+    object_action = "change"
+
+    def perform(self, form):
+        return actions.conclude_round(self.request.user, self.object, **form.cleaned_data)
+
+
+class TripartiteListView(ScopedListView):
+    model = TripartiteMeeting
+    filterset_class = TripartiteFilter
+    title = _lazy("三方协商会议")
+    select_related = ("org",)
+    default_sort = "-held_on"
+    create_url = reverse_lazy("bargaining:tripartite-create")
+    columns = [
+        Column("held_on", link=True, sort="held_on"),
+        Column("org.name", sort="org__path"),
+        Column("topics"),
+        Column("decisions"),
+        Column("follow_up"),
+    ]
+
+    def base_queryset(self):
+        return queries.tripartite_meetings(self.request.user, self.action)
+
+
+@require_safe
+def tripartite_detail(request, pk):
+    m = TripartiteMeeting.objects.select_related("org").get_in_scope(request.user, pk=pk)
+    return render(request, "bargaining/tripartite_detail.html", {"meeting": m, "history": history_of(m)})
+
+
+class TripartiteCreateView(BargainingForm):
+    form_class = forms.TripartiteForm
+    title = _lazy("登记三方协商会议")
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        return actions.record_tripartite(self.request.user, d.pop("org"), **d)

@@ -14,7 +14,7 @@ from unionwork.founding.models import Enterprise
 __all__ = ["as_user", "bare_enterprise", "contract_for", "demo_user", "make_user", "today", "unit"]
 
 # Names that mark 中山区's records in a page of 甘井子区's user (scope tests).
-ZS_MARKERS = ["中山范围测试集体合同", "中山范围测试指导员"]
+ZS_MARKERS = ["中山范围测试集体合同", "中山范围测试指导员", "中山范围测试协商", "中山范围测试三方议题"]
 
 
 def today() -> datetime.date:

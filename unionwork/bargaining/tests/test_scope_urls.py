@@ -43,4 +43,14 @@ class TestBargainingScope(ScopeTest):
                 term_end=today + datetime.timedelta(days=700),
             )
             i = actions.add_instructor(None, zs, name=ZS_MARKERS[1])
-        return [c, i]
+            r = actions.open_round(None, zs, subject=ZS_MARKERS[2], level="regional", offered_on=today)
+            m = actions.record_tripartite(
+                None,
+                zs,
+                held_on=today,
+                government_party="人社局",
+                employer_party="工商联",
+                union_party="总工会",
+                topics=ZS_MARKERS[3],
+            )
+        return [c, i, r, m]
