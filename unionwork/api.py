@@ -32,6 +32,7 @@ from ninja.security import HttpBearer
 
 from unionwork.accounts.api import router as accounts_router
 from unionwork.accounts.models import ApiToken
+from unionwork.bargaining.api import router as bargaining_router
 from unionwork.core import audit, security
 from unionwork.core.api import validation_message
 from unionwork.core.imports.api import router as imports_router
@@ -180,3 +181,4 @@ api.add_router("/stability/", stability_router)
 api.add_router("/members/", members_router)
 api.add_router("/founding/", founding_router)
 api.add_router("/imports/", imports_router)
+api.add_router("/bargaining/", bargaining_router)

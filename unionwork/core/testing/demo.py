@@ -5,6 +5,7 @@ def seed_module_demos():
     """Every module's small demo data in 甘井子区 and 中山区, with the indicators recounted."""
     from django.test import override_settings
 
+    from unionwork.bargaining import demo as bargaining_demo
     from unionwork.core import audit, indicators
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
@@ -15,6 +16,7 @@ def seed_module_demos():
         city.seed_small()
         members_demo.seed_small()
         seed_demo()
+        bargaining_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

@@ -183,6 +183,31 @@ def _policy():
     return policy
 
 
+def _contract():
+    from unionwork.bargaining import actions
+    from unionwork.core import audit
+    from unionwork.founding.models import Enterprise
+
+    e = Enterprise.objects.restrict(demo_user("gjz_admin")).filter(union__isnull=False).order_by("pk").first()
+    with audit.acting_as(None, "test"):
+        return actions.record_contract(
+            None,
+            e.union,
+            level="enterprise",
+            enterprises=[e],
+            title="集体合同",
+            kind="wage",
+            employer_party=e.name,
+            signed_on=STORED,
+            term_start=STORED,
+            term_end=datetime.date(2026, 5, 6),
+            wage_increase="5.5",
+            filed_on=STORED,
+            filing_department="人社局",
+            filing_result="approved",
+        )
+
+
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
 EDIT_SAMPLES = {
     "members:edit": ("gjz_admin", _member),
@@ -191,6 +216,7 @@ EDIT_SAMPLES = {
     "orgs:edit": ("gjz_admin", lambda: unit("G0001")),
     "accounts:edit": ("gjz_admin", _account),
     "stability:policy-edit": ("city_admin", _policy),
+    "bargaining:contract-edit": ("gjz_admin", _contract),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}
