@@ -19,7 +19,7 @@ from unionwork.core.notifications import (
     window_end,
 )
 
-schedule.register_daily("bargaining.recount", tasks.recount_time_driven, at=datetime.time(0, 30))
+schedule.register_daily("bargaining.recount", tasks.recount_time_driven, at=datetime.time(5, 0))
 
 
 def _renewals(day: datetime.date):
