@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -161,7 +161,7 @@ def create_contract(request: HttpRequest, payload: ContractIn):
     if len(enterprises) != len(set(ids)):
         raise ActionError(_("所选企业有的不存在或不在您的管辖范围内。"))
     contract = actions.record_contract(request.user, org, enterprises=enterprises, renews=renews, **data)
-    return 201, _detail(request, contract.pk)
+    return Status(201, _detail(request, contract.pk))
 
 
 @router.post(

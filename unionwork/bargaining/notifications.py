@@ -1,5 +1,5 @@
 """Renewal reminders: a contract in force nearing its end with no successor reminds its union
-(and the level above it) at the platform's reminder steps (``UNIONWORK_REMIND_DAYS``), and the
+(and the levels above it, up to the district) at the platform's reminder steps (``UNIONWORK_REMIND_DAYS``), and the
 daily recount of time-driven figures is scheduled here."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from unionwork.core.notifications import (
     window_end,
 )
 
-schedule.register_daily("bargaining.recount", tasks.recount_time_driven, at=datetime.time(0, 30))
+schedule.register_daily("bargaining.recount", tasks.recount_time_driven, at=datetime.time(5, 0))
 
 
 def _renewals(day: datetime.date):
@@ -30,7 +30,8 @@ def _renewals(day: datetime.date):
         .order_by("term_end", "pk")
     )
     for c in due.iterator(chunk_size=500):
-        units = [c.org_id] + ([c.org.parent_id] if c.org.parent_id else [])
+        # The union and every level above it but the city: the street and district that lead renewals.
+        units = [int(x) for x in c.org.path.strip("/").split("/")[1:]] or [c.org_id]
         yield Reminder(
             subject=f"bargaining.renewal:{c.pk}",
             unit_ids=units,
