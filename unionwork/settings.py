@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "unionwork.founding",
     "unionwork.members",
     "unionwork.stability",
+    "unionwork.stations",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",
