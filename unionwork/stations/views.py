@@ -202,6 +202,7 @@ class ServiceLogView(StationFormBase):
     select_related = ("org",)
     template_name = "stations/log_form.html"
     submit_label = _lazy("登记")
+    success_message = ""  # the page itself says so, above the next entry
 
     def perform(self, form):
         return actions.log_service(self.request.user, self.object, **form.cleaned_data)
