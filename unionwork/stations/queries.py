@@ -143,7 +143,7 @@ def missing(user, on: datetime.date | None = None):
         Enterprise.objects.restrict(user)
         .filter(eligible_q(on=on))
         .exclude(covered_q(on))
-        .select_related("community", "community__parent")
+        .select_related("community", "community__parent", "union")
     )
 
 

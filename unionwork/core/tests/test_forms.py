@@ -183,6 +183,14 @@ def _policy():
     return policy
 
 
+def _station():
+    from unionwork.stations.tests.helpers import eligible_enterprise, kind, station
+
+    kind()
+    host, served = eligible_enterprise(), eligible_enterprise()
+    return station(host, mode="radiating", radiated=[served], space_m2=80, staff=2, workers_covered=150)
+
+
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
 EDIT_SAMPLES = {
     "members:edit": ("gjz_admin", _member),
@@ -191,6 +199,7 @@ EDIT_SAMPLES = {
     "orgs:edit": ("gjz_admin", lambda: unit("G0001")),
     "accounts:edit": ("gjz_admin", _account),
     "stability:policy-edit": ("city_admin", _policy),
+    "stations:station-edit": ("gjz_admin", _station),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}
