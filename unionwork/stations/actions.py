@@ -214,8 +214,8 @@ def open_station(
     )
     ind.bump(ind.WORKERS, org, station.workers_covered)
     after = audit.snapshot(station) | {
-        "services": [s.pk for s in services],
-        "radiated": [e.pk for e in radiated],
+        "services": [s.name for s in services],
+        "radiated": [e.name for e in radiated],
     }
     audit.record(station, "open_station", None, after)
     return station
@@ -230,8 +230,8 @@ def update_station(user, station: Station, *, services=None, radiated=None, **fi
     scope.check_record(user, station, "change", what=_("该服务站"))
     station = Station.objects.select_for_update().select_related("org").get(pk=station.pk)
     before = audit.snapshot(station) | {
-        "services": sorted(station.services.values_list("pk", flat=True)),
-        "radiated": sorted(station.radiated.values_list("pk", flat=True)),
+        "services": sorted(station.services.values_list("name", flat=True)),
+        "radiated": sorted(station.radiated.values_list("name", flat=True)),
     }
     unknown = set(fields) - set(STATION_EDITABLE)
     if unknown:
@@ -257,8 +257,8 @@ def update_station(user, station: Station, *, services=None, radiated=None, **fi
     new_workers = station.workers_covered if station.status == StationStatus.OPEN else 0
     ind.bump(ind.WORKERS, station.org, new_workers - old_workers)
     after = audit.snapshot(station) | {
-        "services": sorted(station.services.values_list("pk", flat=True)),
-        "radiated": sorted(station.radiated.values_list("pk", flat=True)),
+        "services": sorted(station.services.values_list("name", flat=True)),
+        "radiated": sorted(station.radiated.values_list("name", flat=True)),
     }
     audit.record(station, "update_station", before, after)
     return station

@@ -147,13 +147,22 @@ def missing(user, on: datetime.date | None = None):
     )
 
 
-def missing_communities(user):
-    return (
+def missing_communities(user, under: str = ""):
+    """Communities in scope without an open community station (under a unit, by id or code)."""
+    qs = (
         OrgUnit.objects.restrict(user)
         .filter(kind=OrgKind.COMMUNITY, status=OrgStatus.ACTIVE)
         .exclude(community_covered_q())
         .select_related("parent")
     )
+    under = (under or "").strip()
+    if under:
+        units = OrgUnit.objects.restrict(user)
+        unit = units.filter(code=under).first() or (
+            units.filter(pk=under).first() if under.isdigit() else None
+        )
+        qs = qs.filter(path__startswith=unit.path) if unit is not None else qs.none()
+    return qs.order_by("path")
 
 
 # -- coverage: each subject's contribution (used by the indicator and its tracker) --------------

@@ -106,7 +106,9 @@ class MissingListView(StationsList):
 
     def extra_context(self):
         return {
-            "missing_communities": list(queries.missing_communities(self.request.user)[:500]),
+            "missing_communities": list(
+                queries.missing_communities(self.request.user, self.request.GET.get("under", ""))[:2000]
+            ),
             "rule": queries.rule_for(),
         }
 

@@ -54,3 +54,32 @@ def test_logging_a_service_from_a_phone(page, live_server, modules):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "stations-log-done-phone.png"), full_page=True)
     assert ServiceRecord.objects.filter(station=station, card=good, people=2).count() == before + 1
+
+
+def test_the_station_pages_in_a_browser(page, live_server, modules):
+    """The home page's figures, the missing list, a station, a hardship file: as an administrator sees them."""
+    from unionwork.stations.models import HardshipFile
+
+    admin = demo_user("gjz_admin")
+    station = Station.objects.restrict(admin).filter(mode="radiating").first()
+    f = HardshipFile.objects.restrict(admin).first()
+    base = live_server.url
+    login(page, base, "gjz_admin")
+    shots = {
+        "home": "/stations/",
+        "missing": "/stations/missing/",
+        "station": f"/stations/{station.pk}/",
+        "enterprise": f"/stations/enterprise/{station.enterprise_id}/",
+        "hardship-list": "/stations/hardship/",
+        "hardship": f"/stations/hardship/{f.pk}/",
+        "rules": "/stations/rules/",
+        "services": "/stations/services/",
+    }
+    for name, url in shots.items():
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"stations-{name}.png"), full_page=True)
+    page.goto(base + "/stations/")
+    assert page.locator("[data-testid=coverage-rate]").inner_text().endswith("%")
+    page.click("[data-testid=missing-link]")
+    assert "应建未建服务站的企业" in page.content()
