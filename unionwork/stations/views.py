@@ -56,7 +56,7 @@ def home(request):
         "gap": cov.denominator - cov.numerator,
         "children": queries.children_coverage(user, node, month),
         "rule": queries.rule_for(),
-        "is_city_admin": actions.stability_actions.is_city_admin(user) if user.may("manage") else False,
+        "is_city_admin": actions.is_city_admin(user) if user.may("manage") else False,
     }
     return render(request, "stations/home.html", context)
 
@@ -249,7 +249,7 @@ def rules(request):
             "current": queries.rule_for(),
             "policy": ReliefPolicy.current(),
             "kinds": list(queries.service_kinds()),
-            "is_city_admin": actions.stability_actions.is_city_admin(user) if user.may("manage") else False,
+            "is_city_admin": actions.is_city_admin(user) if user.may("manage") else False,
         },
     )
 
@@ -258,7 +258,7 @@ class CityAdminForm(StationFormBase):
     action = "manage"
 
     def check_role(self):
-        if not actions.stability_actions.is_city_admin(self.request.user):
+        if not actions.is_city_admin(self.request.user):
             raise PermissionDenied(_("只有市总工会管理员可以设置此项。"))
 
     def success_url(self, result):
