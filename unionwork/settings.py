@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "unionwork.members",
     "unionwork.stability",
     "unionwork.bargaining",
+    "unionwork.stations",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

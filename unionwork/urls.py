@@ -23,6 +23,7 @@ urlpatterns = [
     path("members/", include("unionwork.members.urls")),
     path("stability/", include("unionwork.stability.urls")),
     path("bargaining/", include("unionwork.bargaining.urls")),
+    path("stations/", include("unionwork.stations.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

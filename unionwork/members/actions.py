@@ -122,6 +122,35 @@ def find_by_id(id_number: str, *, for_update: bool = False) -> Member | None:
     return qs.filter(id_hash__in=pii.id_hashes(id_number)).first()
 
 
+# -- the register's handling of ID numbers, for other registers of persons (hardship files) ---
+
+
+def seal_id(number: str) -> tuple[bytes, str, str]:
+    """A checked ID number as the register stores it: (cipher, keyed hash, key id)."""
+    key = pii.current_key()
+    return pii.encrypt(number, key), pii.id_hash(number, key), key.key_id
+
+
+def open_id(cipher, key_id: str = "") -> str:
+    """The number of a stored cipher (show it only through an audited unmask)."""
+    return pii.decrypt(cipher, key_id)
+
+
+def id_hashes(number: str) -> list[str]:
+    """The keyed hashes of a number under every configured key (exact search, duplicates)."""
+    return pii.id_hashes(number)
+
+
+def record_unmask(user, obj, number_owner_label: str = "") -> None:
+    """A full ID number of ``obj`` shown to ``user`` (an administrator): audited as view_pii and
+    recorded as a security event, as :func:`reveal_id` does for members. The caller checks scope."""
+    if not may_see_pii(user):
+        raise ActionError(_("只有管理员可以查看完整身份证号。"), code="forbidden")
+    with transaction.atomic():
+        audit.record(obj, "view_pii", note=number_owner_label or _("查看完整身份证号"))
+    security.record("unmask", user=user, model=obj._meta.label_lower, record=obj.pk)
+
+
 def _now() -> datetime.datetime:
     return timezone.now()
 

@@ -98,6 +98,29 @@ def cards_of(member: Member) -> list[MemberCard]:
     return list(MemberCard.objects.filter(member=member).order_by("-issued_at", "-pk"))
 
 
+def card_check(raw_number) -> tuple[MemberCard | None, str]:
+    """A card shown at a service station, checked against the register (any district: a member
+    uses the card anywhere). Returns the card and "" when it may be used, else None or the card
+    and a Chinese message saying why it is refused (it names no person)."""
+    try:
+        number = identifiers.validate_card_number(raw_number)
+    except identifiers.IdentifierError as exc:
+        return None, exc.message
+    card = MemberCard.objects.select_related("member").filter(number=number).first()
+    if card is None:
+        return None, _("卡号 %(n)s 不在会员服务卡登记中，请核对卡号。") % {"n": number}
+    refusals = {
+        CardStatus.CANCELLED: _("卡号 %(n)s 的会员服务卡已注销，不能使用。"),
+        CardStatus.LOST: _("卡号 %(n)s 的会员服务卡已挂失，不能使用；如已找回，请先到发卡工会解除挂失。"),
+        CardStatus.REPLACED: _("卡号 %(n)s 的会员服务卡已补换，请使用新卡。"),
+    }
+    if card.status in refusals:
+        return card, refusals[card.status] % {"n": number}
+    if card.member.status != MemberStatus.ACTIVE:
+        return card, _("卡号 %(n)s 的持卡人已不在会，不能使用。") % {"n": number}
+    return card, ""
+
+
 def card_in_scope(user, pk: int) -> MemberCard:
     """One card the user sees, with its holder (Http404 otherwise)."""
     from django.shortcuts import get_object_or_404

@@ -10,6 +10,7 @@ def seed_module_demos():
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
+    from unionwork.stations import demo as stations_demo
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with override_settings(TASKS=immediate):
@@ -17,6 +18,7 @@ def seed_module_demos():
         members_demo.seed_small()
         seed_demo()
         bargaining_demo.seed_small()
+        stations_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

@@ -206,6 +206,12 @@ def _contract():
             filing_department="人社局",
             filing_result="approved",
         )
+def _station():
+    from unionwork.stations.tests.helpers import eligible_enterprise, kind, station
+
+    kind()
+    host, served = eligible_enterprise(), eligible_enterprise()
+    return station(host, mode="radiating", radiated=[served], space_m2=80, staff=2, workers_covered=150)
 
 
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
@@ -217,6 +223,7 @@ EDIT_SAMPLES = {
     "accounts:edit": ("gjz_admin", _account),
     "stability:policy-edit": ("city_admin", _policy),
     "bargaining:contract-edit": ("gjz_admin", _contract),
+    "stations:station-edit": ("gjz_admin", _station),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
+        from unionwork.stations import demo as stations_demo
 
         self.step("组织树与演示账号", seed_foundation)
         if opts["scale"] == "city":
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
         self.step("集体协商与职代会", bargaining_demo.seed_small, self.stdout)
+        self.step("职工服务站", stations_demo.seed_small, self.stdout)
+        if opts["scale"] == "city":
+            self.step("职工服务站（原文 8,620 / 8,865）", stations_demo.seed_city, self.stdout)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):

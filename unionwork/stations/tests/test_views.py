@@ -1,0 +1,62 @@
+"""The pages: the enterprise's eligibility in words, the missing list linked from the figure with
+the figure's gap as its length, photos checked by their bytes and size."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from unionwork.core import indicators
+from unionwork.core.errors import ActionError
+from unionwork.stations import actions
+from unionwork.stations import indicators as ind
+
+from .helpers import as_user, demo_user, eligible_enterprise, station, unit
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_the_enterprise_page_says_why_it_must_have_a_station(client):
+    e = eligible_enterprise(employees=180)
+    client.force_login(demo_user("gjz_viewer"))
+    html = client.get(f"/stations/enterprise/{e.pk}/").content.decode()
+    assert "应建站：因已建会且职工 ≥ 100 人（现有 180 人）" in html
+    assert "尚未建站" in html
+
+
+def test_the_missing_list_has_the_length_of_the_gap(client):
+    covered, _missing = eligible_enterprise(), eligible_enterprise()
+    with as_user(None):
+        ind.rebuild_coverage()
+    station(covered)
+    street = unit("210211001")
+    client.force_login(demo_user("gjz_admin"))
+    home = client.get(f"/stations/?node={street.pk}").content.decode()
+    fig = indicators.value(ind.COVERAGE, street)
+    gap = fig.denominator - fig.numerator
+    assert f"应建未建 {gap} 个" in home and f"/stations/missing/?under={street.pk}" in home
+    resp = client.get(f"/stations/missing/?under={street.pk}")
+    enterprises = resp.context["page"].paginator.count
+    assert (
+        enterprises + len([u for u in resp.context["missing_communities"] if u.path.startswith(street.path)])
+        == gap
+    )
+    export = client.get(f"/stations/missing/?under={street.pk}&export=xlsx")
+    assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
+
+
+def test_photos_are_checked_by_type_and_size(client):
+    s = station(eligible_enterprise())
+    admin = demo_user("gjz_admin")
+    with as_user(admin):
+        with pytest.raises(ActionError, match="JPEG、PNG 或 WebP"):
+            actions.add_photo(admin, s, SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", "image/png"))
+        big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024), "image/jpeg")
+        with pytest.raises(ActionError, match="5 MB"):
+            actions.add_photo(admin, s, big)
+        photo = actions.add_photo(admin, s, SimpleUploadedFile("a.png", PNG))
+    client.force_login(admin)
+    resp = client.get(f"/stations/photos/{photo.pk}/")
+    assert resp["Content-Type"] == "image/png" and resp["X-Content-Type-Options"] == "nosniff"
+    client.force_login(demo_user("zs_admin"))
+    assert client.get(f"/stations/photos/{photo.pk}/").status_code == 404
