@@ -206,6 +206,8 @@ def _contract():
             filing_department="人社局",
             filing_result="approved",
         )
+
+
 def _station():
     from unionwork.stations.tests.helpers import eligible_enterprise, kind, station
 
