@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "unionwork.founding",
     "unionwork.members",
     "unionwork.stability",
+    "unionwork.documents",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

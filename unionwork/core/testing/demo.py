@@ -6,6 +6,7 @@ def seed_module_demos():
     from django.test import override_settings
 
     from unionwork.core import audit, indicators
+    from unionwork.documents import demo as documents_demo
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
@@ -15,6 +16,7 @@ def seed_module_demos():
         city.seed_small()
         members_demo.seed_small()
         seed_demo()
+        documents_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

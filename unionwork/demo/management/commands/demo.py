@@ -24,6 +24,7 @@ class Command(BaseCommand):
         return result
 
     def handle(self, *args, **opts):
+        from unionwork.documents import demo as documents_demo
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             self.step("企业与基层工会", founding_demo.seed_small, self.stdout)
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
+        self.step("公文督办", documents_demo.seed_small, self.stdout)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
