@@ -5,8 +5,6 @@ Thin handlers: every read starts from the model's ``restrict`` (one record throu
 :mod:`unionwork.documents.actions`. Nothing is deleted over the API either.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 

@@ -39,9 +39,17 @@ class DispatchFilter(_Styled):
         method="filter_status",
     )
 
+    own = django_filters.ChoiceFilter(
+        label=_("范围"), choices=[("1", _("仅本单位")), ("0", _("下级单位"))], method="filter_own"
+    )
+
     class Meta:
         model = Dispatch
-        fields = ["q", "status"]
+        fields = ["q", "status", "own"]
+
+    def filter_own(self, qs, name, value):
+        org_id = getattr(getattr(self.request, "user", None), "org_id", None)
+        return qs.filter(recipient_id=org_id) if value == "1" else qs.exclude(recipient_id=org_id)
 
     def filter_q(self, qs, name, value):
         return qs.filter(Q(document__number__icontains=value) | Q(document__title__icontains=value))

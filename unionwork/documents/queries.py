@@ -41,6 +41,14 @@ def inbox(user):
     )
 
 
+def receipts(user):
+    """收文与签收: what reached the user's unit and the units below it (an upper level sees its
+    subtree's receipts and acknowledgements)."""
+    path = getattr(user, "org_path", "")
+    qs = Dispatch.objects.restrict(user, "view").select_related("document", "document__issuer", "recipient")
+    return qs.filter(recipient__path__startswith=path) if path else qs.none()
+
+
 def dispatches(user):
     return Dispatch.objects.restrict(user, "view").select_related("document", "document__issuer", "recipient")
 

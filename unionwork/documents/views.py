@@ -90,10 +90,11 @@ def figures(request):
 
 class InboxView(DocumentsList):
     model = Dispatch
-    title = _lazy("收文")
+    title = _lazy("收文与签收")
     filterset_class = DispatchFilter
     default_sort = "-sent_at"
     columns = [
+        Column("recipient.name", sort="recipient__path"),
         Column("document.number", _lazy("文号")),
         Column("document.title", _lazy("标题")),
         Column("document.signing_body", _lazy("发文机关")),
@@ -105,7 +106,7 @@ class InboxView(DocumentsList):
     ]
 
     def base_queryset(self):
-        return queries.inbox(self.request.user)
+        return queries.receipts(self.request.user)
 
 
 class DocumentListView(DocumentsList):
