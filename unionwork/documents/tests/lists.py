@@ -24,7 +24,7 @@ def receipts(n: int) -> None:
 def all_series(n: int) -> None:
     with audit.acting_as(None, "test"):
         for i in range(n):
-            series(unit("2102"), f"列测{i}发")
+            series(unit("2102"), f"列测{chr(0x4E00 + 7 * i)}发")
 
 
 def items(n: int) -> None:
