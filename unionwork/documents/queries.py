@@ -95,6 +95,13 @@ def receipt_summary(rows) -> dict:
     }
 
 
+def recipient_units(doc: Document):
+    """The units a sent document went to (the choices of its supervised items' recipients)."""
+    from unionwork.orgs.models import OrgUnit
+
+    return OrgUnit.objects.filter(pk__in=doc.dispatches.values("recipient_id")).order_by("path")
+
+
 def attachments_of(user, doc: Document):
     return Attachment.objects.restrict(user, "view").filter(document=doc, report__isnull=True).defer("data")
 

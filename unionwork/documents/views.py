@@ -368,9 +368,7 @@ class ItemCreateView(DocumentsForm):
     title = _lazy("设立督办事项")
 
     def form_kwargs(self):
-        from unionwork.orgs.models import OrgUnit
-
-        units = OrgUnit.objects.filter(pk__in=self.object.dispatches.values("recipient_id")).order_by("path")
+        units = queries.recipient_units(self.object)
         choices = [(i.key, f"{i.label}（{i.key}）") for i in indicators.all_indicators()]
         return {"recipients": units, "indicator_choices": choices}
 
