@@ -133,6 +133,7 @@ class SeriesListView(DocumentsList):
     select_related = ("issuer",)
     default_sort = "prefix"
     create_url = reverse_lazy("documents:series-create")
+    importer_name = "documents.series"
     columns = [
         Column("prefix", sort="prefix"),
         Column("issuer.name", sort="issuer__path"),
