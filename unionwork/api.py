@@ -37,6 +37,7 @@ from unionwork.core import audit, security
 from unionwork.core.api import validation_message
 from unionwork.core.imports.api import router as imports_router
 from unionwork.dashboard.api import router as indicators_router
+from unionwork.documents.api import router as documents_router
 from unionwork.founding.api import router as founding_router
 from unionwork.members.api import router as members_router
 from unionwork.orgs.api import router as orgs_router
@@ -184,3 +185,4 @@ api.add_router("/members/", members_router)
 api.add_router("/founding/", founding_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/bargaining/", bargaining_router)
+api.add_router("/documents/", documents_router)

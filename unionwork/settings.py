@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "unionwork.stability",
     "unionwork.bargaining",
     "unionwork.stations",
+    "unionwork.documents",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("stability/", include("unionwork.stability.urls")),
     path("bargaining/", include("unionwork.bargaining.urls")),
     path("stations/", include("unionwork.stations.urls")),
+    path("documents/", include("unionwork.documents.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -7,6 +7,7 @@ def seed_module_demos():
 
     from unionwork.bargaining import demo as bargaining_demo
     from unionwork.core import audit, indicators
+    from unionwork.documents import demo as documents_demo
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
@@ -19,6 +20,7 @@ def seed_module_demos():
         seed_demo()
         bargaining_demo.seed_small()
         stations_demo.seed_small()
+        documents_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 STORED = datetime.date(2023, 5, 7)
 # Required dates that have no sensible default (a period's end is chosen after its start).
-NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on")}
+NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on"), ("ItemForm", "deadline")}
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:
@@ -216,6 +216,26 @@ def _station():
     return station(host, mode="radiating", radiated=[served], space_m2=80, staff=2, workers_covered=150)
 
 
+def _draft_document():
+    from unionwork.core import audit
+    from unionwork.documents import actions
+    from unionwork.documents.models import DocumentSeries
+
+    city = unit("2102")
+    with audit.acting_as(None, "test"):
+        series = DocumentSeries.objects.filter(issuer=city).order_by("pk").first()
+        return actions.draft_document(
+            None,
+            city,
+            series=series or actions.add_series(None, city, prefix="样例发"),
+            title="样例草稿",
+            body="正文",
+            main_groups=["district"],
+            main_units=[unit("210211001")],
+            issue_date=STORED,
+        )
+
+
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
 EDIT_SAMPLES = {
     "members:edit": ("gjz_admin", _member),
@@ -226,6 +246,7 @@ EDIT_SAMPLES = {
     "stability:policy-edit": ("city_admin", _policy),
     "bargaining:contract-edit": ("gjz_admin", _contract),
     "stations:station-edit": ("gjz_admin", _station),
+    "documents:edit": ("city_admin", _draft_document),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}

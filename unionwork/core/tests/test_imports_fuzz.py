@@ -25,7 +25,14 @@ from .factories import demo_user
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("IMPORT_FUZZ_EXAMPLES", "8"))
-IMPORTERS = ["orgs.units", "members.roster", "bargaining.contracts", "stations.stations", "stations.hardship"]
+IMPORTERS = [
+    "orgs.units",
+    "members.roster",
+    "bargaining.contracts",
+    "stations.stations",
+    "stations.hardship",
+    "documents.series",
+]
 TALLY: dict[str, dict[str, int]] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 

@@ -28,6 +28,7 @@ def test_every_module_declares_its_menu_entry_in_menu_order():
         "members:home",
         "stability:home",
         "bargaining:home",
+        "documents:home",
         "imports:jobs",
         "accounts:list",
         "core:audit",

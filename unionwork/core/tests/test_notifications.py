@@ -195,6 +195,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
         "core.purge_security_events",
         "stability.reminders",
         "bargaining.recount",
+        "documents.overdue",
     }
     hourly = {"core.audit_anchor", "core.recover_imports"}
 

@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from unionwork.bargaining import demo as bargaining_demo
+        from unionwork.documents import demo as documents_demo
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         self.step("职工服务站", stations_demo.seed_small, self.stdout)
         if opts["scale"] == "city":
             self.step("职工服务站（原文 8,620 / 8,865）", stations_demo.seed_city, self.stdout)
+        self.step("公文督办", documents_demo.seed_small, self.stdout)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
