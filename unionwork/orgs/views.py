@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core import indicators
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.orgs import actions, queries
 from unionwork.orgs.filters import OrgUnitFilter
@@ -48,13 +49,18 @@ class UnitListView(ScopedListView):
 
 
 def detail(request, pk):
+    """A unit: its facts, its children (at the end of ``?month=``), its timeline with the kept
+    figures before and after each event, its audit trail."""
     unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
     user = request.user
+    month = indicators.month_from_request(request)
     context = {
         "unit": unit,
         "ancestors": [a for a in unit.ancestors() if a.path.startswith(user.org_path) or a.pk == user.org_id],
-        "children": queries.children_of(user, unit, include_inactive=True),
-        "events": queries.unit_history(unit),
+        "children": queries.children_of(user, unit, include_inactive=True, month=month),
+        "month": month,
+        "is_past": month < indicators.month_of(),
+        "timeline": list(reversed(queries.timeline(unit))),
         "history": history_of(unit),
         "may_manage": user.may("manage"),
         "is_own": unit.pk == user.org_id,

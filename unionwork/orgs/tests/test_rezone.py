@@ -1,0 +1,79 @@
+"""Re-zoning: many streets under a new parent at once, previewed, one audited action."""
+
+import pytest
+
+from unionwork.core import audit, indicators
+from unionwork.core.errors import ActionError
+from unionwork.core.models import AuditEvent
+from unionwork.core.tests.factories import demo_user, unit
+from unionwork.orgs import actions, queries
+from unionwork.orgs.indicators import GRASSROOTS_UNITS
+from unionwork.orgs.models import OrgEvent, OrgKind, OrgLink, OrgUnit, Rezoning
+
+pytestmark = pytest.mark.django_db
+KEY = GRASSROOTS_UNITS.key
+
+
+@pytest.fixture
+def city_admin():
+    user = demo_user("city_admin")
+    with audit.acting_as(user, "test"):
+        yield user
+
+
+def test_rezoning_a_districts_streets_into_a_new_zone(city_admin):
+    city, gjz = unit("2102"), unit("210211")
+    streets = list(OrgUnit.objects.filter(parent=gjz, kind=OrgKind.TOWNSHIP).order_by("code")[:4])
+    for i, s in enumerate(streets):
+        community = s.children.first()
+        for k in range(i + 1):
+            actions.create_unit(
+                city_admin, parent=community, name=f"区划演示工会{i}-{k}", kind=OrgKind.GRASSROOTS
+            )
+    zone = actions.create_unit(city_admin, parent=city, name="演示新区总工会", kind=OrgKind.ZONE)
+    gjz.refresh_from_db()
+    before = {u.pk: indicators.value(KEY, u).numerator for u in (city, gjz, zone)}
+    moved = sum(indicators.value(KEY, s).numerator for s in streets)
+    preview = queries.rezoning_preview(city_admin, streets, zone)
+    assert [r.unit.pk for r in preview.rows] == [s.pk for s in streets]
+    (old,) = preview.parents
+    assert old.unit.pk == gjz.pk
+    assert old.numerators()[KEY] == (before[gjz.pk], before[gjz.pk] - moved)
+    assert preview.new_parent.numerators()[KEY] == (0, moved)
+    assert preview.rows[-1].figures[KEY].numerator == 4
+
+    rz = actions.rezone(city_admin, streets, zone, reason="设立新区")
+    assert rz.status == Rezoning.Status.DONE and rz.done == rz.total == 4
+    for s in streets:
+        s.refresh_from_db()
+        assert s.parent_id == zone.pk and s.path.startswith(zone.path)
+        assert (
+            OrgUnit.objects.filter(path__startswith=s.path).count()
+            == OrgUnit.objects.filter(path__startswith=s.path).filter(path__startswith=zone.path).count()
+        )
+        assert OrgEvent.objects.filter(unit=s, kind=OrgEvent.Kind.MOVED).count() == 1
+        assert OrgLink.objects.get(unit=s, kind="territorial", valid_to=None).parent_id == zone.pk
+    gjz.refresh_from_db()
+    zone.refresh_from_db()
+    assert indicators.value(KEY, gjz).numerator == before[gjz.pk] - moved
+    assert indicators.value(KEY, zone).numerator == moved
+    assert indicators.value(KEY, city).numerator == before[city.pk]
+    assert indicators.live_totals(KEY, zone.path).numerator == moved
+    # One audited action (the re-zoning, with its reason), plus one move per street.
+    assert AuditEvent.objects.filter(model="orgs.rezoning", object_id=str(rz.pk), verb="rezone").count() == 1
+    assert AuditEvent.objects.filter(model="orgs.orgunit", verb="move", note="设立新区").count() == 4
+
+
+def test_a_rezoning_is_refused_as_a_move_would_be():
+    gjz_admin = demo_user("gjz_admin")
+    with audit.acting_as(gjz_admin, "test"):
+        street = unit("210211001")
+        with pytest.raises(ActionError):  # into another district: outside the district's scope
+            actions.rezone(gjz_admin, [street], unit("210204"), reason="越权")
+        with pytest.raises(ActionError):  # no reason
+            actions.rezone(gjz_admin, [street], unit("210211"), reason=" ")
+        with pytest.raises(ActionError):  # a street and its own community: nested
+            actions.rezone(
+                gjz_admin, [unit("210211002"), unit("210211002001")], unit("210211001"), reason="x"
+            )
+    assert not Rezoning.objects.exists()
