@@ -72,3 +72,29 @@ class MergeForm(BootstrapMixin, forms.Form):
 
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=500)
+
+
+class RezoneForm(BootstrapMixin, forms.Form):
+    """A re-zoning from one node: which of its children move, under which new parent, why."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("调整的下级组织"), queryset=OrgUnit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    new_parent = PickerField(label=_("新的上级组织"), source="units")
+    reason = forms.CharField(label=_("区划调整原因"), max_length=500)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = (
+            OrgUnit.objects.restrict(user)
+            .filter(parent=unit, status=OrgStatus.ACTIVE)
+            .order_by("kind", "code", "pinyin")
+        )
+        parent_kinds = [k for k, children in ALLOWED_CHILDREN.items() if OrgKind.TOWNSHIP in children]
+        self.fields["new_parent"].queryset = (
+            OrgUnit.objects.restrict(user)
+            .filter(status=OrgStatus.ACTIVE)
+            .exclude(path__startswith=unit.path)
+            .order_by("path")
+        )
+        self.fields["new_parent"].set_params(kind=parent_kinds, exclude=unit.pk, not_under=unit.pk)

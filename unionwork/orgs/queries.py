@@ -168,6 +168,10 @@ class PreviewRow:
     unit: OrgUnit
     figures: dict  # indicator key -> its kept figure now
 
+    @property
+    def cells(self) -> list:
+        return list(self.figures.values())
+
 
 @dataclass
 class ParentChange:

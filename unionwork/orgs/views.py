@@ -1,14 +1,17 @@
 """Pages of the organisation tree: browser, list, detail and the actions of dynamic management."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from unionwork.core import indicators
+from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.orgs import actions, queries
 from unionwork.orgs.filters import OrgUnitFilter
-from unionwork.orgs.forms import MergeForm, MoveForm, ReasonForm, UnitCreateForm, UnitEditForm
-from unionwork.orgs.models import OrgUnit
+from unionwork.orgs.forms import MergeForm, MoveForm, ReasonForm, RezoneForm, UnitCreateForm, UnitEditForm
+from unionwork.orgs.models import OrgUnit, Rezoning
 
 
 def browser(request):
@@ -151,3 +154,50 @@ class UnitReactivateView(UnitDeregisterView):
 
     def perform(self, form):
         return actions.reactivate_unit(self.request.user, self.object, form.cleaned_data["reason"])
+
+
+class UnitRezoneView(UnitActionView):
+    """Step 1 of a re-zoning: choose the children that move and their new parent; recorded to
+    preview (nothing moves until it is confirmed)."""
+
+    form_class = RezoneForm
+    title = _("区划调整")
+    submit_label = _("预览")
+    success_message = ""
+    intro = _(
+        "选择要整体调整的下级组织（其下级随之调整）和新的上级组织。下一步预览调整前后的数字，确认后执行。"
+    )
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.prepare_rezoning(self.request.user, list(d["units"]), d["new_parent"], d["reason"])
+
+
+def rezoning(request, pk):
+    """Step 2: the preview (which units move, their figures, the parents' figures before and
+    after) with the confirm button; once confirmed, its progress and outcome."""
+    rz = Rezoning.objects.get_in_scope(request.user, pk=pk)
+    preview = queries.rezoning_preview(request.user, rz.units, rz.new_parent)
+    context = {
+        "rz": rz,
+        "preview": preview,
+        "may_confirm": rz.status == Rezoning.Status.PENDING and request.user.may("manage"),
+        "title": _("区划调整"),
+    }
+    return render(request, "orgs/rezoning.html", context)
+
+
+@require_POST
+def rezoning_confirm(request, pk):
+    rz = Rezoning.objects.get_in_scope(request.user, "manage", pk=pk)
+    try:
+        rz = actions.confirm_rezoning(request.user, rz)
+    except ActionError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if rz.status == Rezoning.Status.DONE:
+            messages.success(request, _("区划调整已完成：%(n)d 个组织。") % {"n": rz.done})
+        else:
+            messages.info(request, _("区划调整已在后台执行，本页显示进度。"))
+    return redirect(rz.get_absolute_url())

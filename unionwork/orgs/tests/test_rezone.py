@@ -77,3 +77,31 @@ def test_a_rezoning_is_refused_as_a_move_would_be():
                 gjz_admin, [unit("210211002"), unit("210211002001")], unit("210211001"), reason="x"
             )
     assert not Rezoning.objects.exists()
+
+
+def test_preview_then_confirm_through_the_pages(client):
+    user = demo_user("gjz_admin")
+    street = unit("210211001")
+    target = unit("210211002")
+    communities = list(street.children.order_by("code")[:2])
+    client.force_login(user)
+    form = client.get(f"/orgs/{street.pk}/rezone/")
+    assert form.status_code == 200 and communities[0].name in form.content.decode()
+    resp = client.post(
+        f"/orgs/{street.pk}/rezone/",
+        {"units": [c.pk for c in communities], "new_parent": target.pk, "reason": "社区调整"},
+    )
+    rz = Rezoning.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/orgs/rezonings/{rz.pk}/"
+    assert all(OrgUnit.objects.get(pk=c.pk).parent_id == street.pk for c in communities)  # nothing moved yet
+    page = client.get(resp["Location"]).content.decode()
+    assert communities[1].name in page and target.name in page and "确认执行区划调整" in page
+    done = client.post(f"/orgs/rezonings/{rz.pk}/confirm/")
+    assert done.status_code == 302
+    rz.refresh_from_db()
+    assert rz.status == Rezoning.Status.DONE and rz.done == 2
+    assert all(OrgUnit.objects.get(pk=c.pk).parent_id == target.pk for c in communities)
+    # Confirmed twice: refused, nothing moves again.
+    client.post(f"/orgs/rezonings/{rz.pk}/confirm/")
+    assert OrgEvent.objects.filter(unit__in=communities, kind=OrgEvent.Kind.MOVED).count() == 2
+    assert "确认执行区划调整" not in client.get(f"/orgs/rezonings/{rz.pk}/").content.decode()
