@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from unionwork.core.models import IndicatorValue
 from unionwork.core.registry import Registry
@@ -564,3 +565,100 @@ def unit_figures_at(unit, months: Iterable, keys: Iterable[str] | None = None) -
 
 def previous_month(month) -> datetime.date:
     return (month_of(month) - datetime.timedelta(days=1)).replace(day=1)
+
+
+# -- closed months (DHIS2's expiry days) ---------------------------------------------------------
+def closes_on(month) -> datetime.date:
+    """The day ``month``'s figures close: day N of the next month (``UNIONWORK_MONTH_CLOSES_ON_DAY``)."""
+    from django.conf import settings
+
+    day = max(1, min(28, int(getattr(settings, "UNIONWORK_MONTH_CLOSES_ON_DAY", 10))))
+    nxt = (month_of(month).replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return nxt.replace(day=day)
+
+
+def is_closed(month, today: datetime.date | None = None) -> bool:
+    """Whether ``month``'s kept figures are closed: no action changes them any more (actions bump
+    the current month; only :func:`correct_closed_month` touches a closed one)."""
+    today = today or timezone.localdate()
+    return month_of(month) < month_of(today) and today >= closes_on(month)
+
+
+@transaction.atomic
+def correct_closed_month(
+    user, key: str, unit, month, numerator: int = 0, denominator: int = 0, reason: str = ""
+):
+    """Correct a closed month's kept figure of ``unit`` (and so of every level above it) by a
+    delta, for that month only: the level above the unit does it (an administrator whose node
+    lies strictly above the unit), with a reason; audited, and listed on the figure pages.
+
+    Later months keep their figures: where the next month had no row of its own (it read this
+    month's), one is written with the figure as it was, so the correction stays in its month.
+    """
+    from unionwork.core import audit, scope
+    from unionwork.core.errors import ActionError
+    from unionwork.core.models import IndicatorCorrection
+
+    get(key)
+    month = month_of(month)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(gettext("请填写更正原因。"), code="reason_required")
+    if not numerator and not denominator:
+        raise ActionError(gettext("更正的增减不能都为零。"), code="zero")
+    if not is_closed(month):
+        raise ActionError(
+            gettext("%(m)s 尚未结账（次月 %(d)s 日结账）：请直接在业务中修改记录。")
+            % {"m": month.strftime("%Y-%m"), "d": closes_on(month).day},
+            code="open_month",
+        )
+    scope.check_record(user, unit, "manage", what=gettext("该组织"))
+    if user is not None and not (unit.path.startswith(user.org_path) and unit.pk != user.org_id):
+        raise ActionError(gettext("已结账月份的数字只能由上级组织更正。"), code="not_above")
+    chain = _ancestors(unit.path)  # territorial chain: an industrial figure is corrected at its union
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    base = _latest_rows(key, list(chain), month)
+    if following <= month_of():
+        have_next = set(
+            IndicatorValue.objects.filter(
+                indicator=key, unit_id__in=list(chain), month=following
+            ).values_list("unit_id", flat=True)
+        )
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(
+                    indicator=key,
+                    unit_id=uid,
+                    parent_id=r.parent_id,
+                    unit_path=r.unit_path,
+                    unit_ipath=r.unit_ipath,
+                    month=following,
+                    numerator=r.numerator,
+                    denominator=r.denominator,
+                )
+                for uid, r in base.items()
+                if uid not in have_next
+            ]
+        )
+    _bump_chain(key, chain, numerator, denominator, month)
+    fix = IndicatorCorrection.objects.create(
+        indicator=key,
+        unit_id=unit.pk,
+        unit_path=unit.path,
+        unit_name=str(unit)[:100],
+        month=month,
+        numerator=numerator,
+        denominator=denominator,
+        reason=reason[:500],
+        actor_label=audit.current_actor().label,
+    )
+    audit.record(fix, "correct", None, audit.snapshot(fix), note=reason)
+    return fix
+
+
+def corrections(unit, month=None) -> list:
+    """The corrections that changed ``unit``'s figures of ``month`` (its own or any unit's below)."""
+    from unionwork.core.models import IndicatorCorrection
+    from unionwork.core.scope import prefix_q
+
+    return list(IndicatorCorrection.objects.filter(prefix_q("unit_path", unit.path), month=month_of(month)))

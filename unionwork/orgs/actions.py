@@ -637,3 +637,10 @@ def run_rezoning(rezoning_id: int) -> Rezoning:
         Rezoning.objects.filter(pk=rezoning_id).update(status=Rezoning.Status.FAILED, error=str(exc)[:500])
         raise
     return Rezoning.objects.get(pk=rezoning_id)
+
+
+# -- a closed month's figures ----------------------------------------------------------------------
+def correct_figure(user, unit: OrgUnit, key: str, month, numerator: int, denominator: int, reason: str):
+    """Correct a closed month's kept figure of ``unit`` (the level above, with a reason): see
+    ``core.indicators.correct_closed_month``, which checks, writes and audits it."""
+    return indicators.correct_closed_month(user, key, unit, month, numerator, denominator, reason)

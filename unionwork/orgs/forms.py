@@ -98,3 +98,27 @@ class RezoneForm(BootstrapMixin, forms.Form):
             .order_by("path")
         )
         self.fields["new_parent"].set_params(kind=parent_kinds, exclude=unit.pk, not_under=unit.pk)
+
+
+class CorrectionForm(BootstrapMixin, forms.Form):
+    """A correction of a closed month's kept figure of a unit, by the level above."""
+
+    indicator = forms.ChoiceField(label=_("指标"), choices=())
+    month = forms.CharField(label=_("月份（YYYY-MM，已结账）"), max_length=7)
+    numerator = forms.IntegerField(label=_("分子（数量）增减"), initial=0)
+    denominator = forms.IntegerField(label=_("分母增减"), initial=0, required=False)
+    reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        from unionwork.orgs.queries import figure_indicators
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(i.key, i.label) for i in figure_indicators()]
+
+    def clean_month(self):
+        from unionwork.core import indicators
+
+        month = indicators.parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("请按 YYYY-MM 填写月份，例如 2026-06。"))
+        return month

@@ -10,7 +10,15 @@ from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.orgs import actions, queries
 from unionwork.orgs.filters import OrgUnitFilter
-from unionwork.orgs.forms import MergeForm, MoveForm, ReasonForm, RezoneForm, UnitCreateForm, UnitEditForm
+from unionwork.orgs.forms import (
+    CorrectionForm,
+    MergeForm,
+    MoveForm,
+    ReasonForm,
+    RezoneForm,
+    UnitCreateForm,
+    UnitEditForm,
+)
 from unionwork.orgs.models import OrgUnit, Rezoning
 
 
@@ -201,3 +209,32 @@ def rezoning_confirm(request, pk):
         else:
             messages.info(request, _("区划调整已在后台执行，本页显示进度。"))
     return redirect(rz.get_absolute_url())
+
+
+class UnitCorrectView(UnitActionView):
+    """An audited correction of a closed month's kept figure of the unit, by the level above."""
+
+    form_class = CorrectionForm
+    title = _("更正已结账月份的数字")
+    submit_label = _("确认更正")
+    success_message = _("已更正，并记入审计。")
+    intro = _(
+        "月份结账后，业务操作不再改变该月的数字（迟报的记录从录入当月起计）。"
+        "确需更正的，由上级组织填写增减和原因；更正只改变该月，并在各数字页面标明。"
+    )
+
+    def perform(self, form):
+        d = form.cleaned_data
+        actions.correct_figure(
+            self.request.user,
+            self.object,
+            d["indicator"],
+            d["month"],
+            d["numerator"] or 0,
+            d["denominator"] or 0,
+            d["reason"],
+        )
+        return self.object
+
+    def success_url(self, result) -> str:
+        return f"{result.get_absolute_url()}?month={self.request.POST.get('month', '')}"

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from unionwork.core import audit, indicators
-from unionwork.core.models import AuditEvent
+from unionwork.core.errors import ActionError
+from unionwork.core.models import AuditEvent, IndicatorCorrection
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.dashboard import queries as dashboard_queries
 from unionwork.orgs import actions, queries
@@ -179,3 +180,77 @@ def test_pages_and_api_show_the_children_of_then(clock, city_admin, client):
 
     sheet = load_workbook(io.BytesIO(table.content)).active
     assert street.name in {c.value for row in sheet.iter_rows() for c in row}
+
+
+def test_the_timeline_shows_each_event_with_the_figures_before_and_after(clock, city_admin, client):
+    street = unit("210211001")
+    a, b = list(street.children.order_by("code")[:2])
+    clock(datetime.date(2026, 6, 10))
+    _unions(city_admin, a, 2, "时间线甲")
+    _unions(city_admin, b, 1, "时间线乙")
+    clock(datetime.date(2026, 8, 5))
+    actions.merge_units(city_admin, a, b, reason="社区合并")
+    clock(datetime.date(2026, 11, 20))
+    b.refresh_from_db()
+    entries = {e.event.kind: e for e in queries.timeline(b)}
+    merged = entries[OrgEvent.Kind.MERGED]
+    assert merged.month == AUGUST
+    figures = {i.key: (before.numerator, after.numerator) for i, before, after in merged.figures}
+    assert figures[KEY] == (1, 3)
+    page = client_page(client, city_admin, f"/orgs/{b.pk}/")
+    assert "社区合并" in page and "1 → 3" in page
+
+
+def client_page(client, user, url):
+    client.force_login(user)
+    resp = client.get(url)
+    assert resp.status_code == 200
+    return resp.content.decode()
+
+
+def test_a_closed_month_changes_only_by_a_correction_of_the_level_above(clock, city_admin, client, settings):
+    settings.UNIONWORK_MONTH_CLOSES_ON_DAY = 10
+    gjz, street, community = unit("210211"), unit("210211001"), unit("210211001001")
+    clock(datetime.date(2026, 6, 10))
+    _unions(city_admin, community, 2, "结账")
+    june = _fig(gjz, JUNE)
+    # On 9 July June is still open; from 10 July it is closed.
+    assert not indicators.is_closed(JUNE, datetime.date(2026, 7, 9))
+    assert indicators.is_closed(JUNE, datetime.date(2026, 7, 10))
+    clock(datetime.date(2026, 7, 12))
+    # An action after the closing changes the current month, never June.
+    _unions(city_admin, community, 1, "迟报")
+    assert _fig(gjz, JUNE) == june and _fig(gjz, JULY) == june + 1
+    # The district may not correct its own figure (only the level above it), nor an open month.
+    gjz_admin = demo_user("gjz_admin")
+    with pytest.raises(ActionError):
+        actions.correct_figure(gjz_admin, gjz, KEY, JUNE, 1, 0, "补登")
+    with pytest.raises(ActionError):
+        actions.correct_figure(gjz_admin, street, KEY, JULY, 1, 0, "本月")
+    with pytest.raises(ActionError):
+        actions.correct_figure(gjz_admin, street, KEY, JUNE, 1, 0, " ")
+    actions.correct_figure(gjz_admin, street, KEY, JUNE, 1, 0, "6月建会漏报，经区总审核更正")
+    assert _fig(gjz, JUNE) == june + 1 and _fig(street, JUNE) == _fig(street, JUNE)
+    assert _fig(gjz, JULY) == june + 1  # July is its own (the record counted there already)
+    assert _fig(unit("2102"), JUNE) == _fig(unit("2102"), JUNE)
+    fix = IndicatorCorrection.objects.get()
+    assert AuditEvent.objects.filter(
+        model="core.indicatorcorrection", object_id=str(fix.pk), verb="correct"
+    ).exists()
+    page = client_page(client, city_admin, f"/dashboard/{gjz.pk}/?month=2026-06")
+    assert "6月建会漏报" in page and "已结账" in page
+    assert "6月建会漏报" not in client_page(client, city_admin, f"/dashboard/{gjz.pk}/?month=2026-07")
+    # Through its page: the form, a refusal shown on it, and a correction.
+    clock(datetime.date(2026, 8, 20))
+    client.force_login(gjz_admin)
+    resp = client.post(
+        f"/orgs/{street.pk}/correct/",
+        {"indicator": KEY, "month": "2026-08", "numerator": 1, "denominator": 0, "reason": "x"},
+    )
+    assert resp.status_code == 400 and "尚未结账" in resp.content.decode()
+    resp = client.post(
+        f"/orgs/{street.pk}/correct/",
+        {"indicator": KEY, "month": "2026-06", "numerator": -1, "denominator": 0, "reason": "复核撤回"},
+    )
+    assert resp.status_code == 302
+    assert _fig(gjz, JUNE) == june
