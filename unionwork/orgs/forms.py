@@ -90,7 +90,9 @@ class RezoneForm(BootstrapMixin, forms.Form):
             .filter(parent=unit, status=OrgStatus.ACTIVE)
             .order_by("kind", "code", "pinyin")
         )
-        parent_kinds = [k for k, children in ALLOWED_CHILDREN.items() if OrgKind.TOWNSHIP in children]
+        # Parents that may hold what this node holds (each unit is checked again by the action).
+        held = set(self.fields["units"].queryset.values_list("kind", flat=True).distinct())
+        parent_kinds = [k for k, children in ALLOWED_CHILDREN.items() if held & children]
         self.fields["new_parent"].queryset = (
             OrgUnit.objects.restrict(user)
             .filter(status=OrgStatus.ACTIVE)

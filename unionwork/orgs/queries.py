@@ -234,6 +234,40 @@ def rezoning_preview(user, units, new_parent: OrgUnit) -> RezoningPreview:
     return RezoningPreview(rows, parents, ParentChange(new_parent, new_figs), shown)
 
 
+def rezoning_outcome(user, rz) -> RezoningPreview:
+    """A re-zoning once run: the units, and each old parent's and the new parent's kept figures at
+    the end of the month before it took effect and now (read, not estimated)."""
+    from unionwork.core.indicators import Figure
+
+    shown = figure_indicators()
+    before_month = indicators.previous_month(rz.effective_on)
+    ids = [int(pk) for pk in rz.units]
+    parent_ids = list(dict.fromkeys(int(p) for p in rz.from_parents.values() if p))
+    found = {
+        u.pk: u
+        for u in OrgUnit.objects.filter(pk__in=[*ids, *parent_ids, rz.new_parent_id]).select_related("parent")
+    }
+    everyone = list(found)
+    before = {i.key: indicators.values(i.key, everyone, before_month) for i in shown}
+    now = {i.key: indicators.values(i.key, everyone) for i in shown}
+
+    def change(uid):
+        zero = {i.key: Figure(0, 0, i.unit) for i in shown}
+        return ParentChange(
+            found[uid],
+            [(i, before[i.key].get(uid, zero[i.key]), now[i.key].get(uid, zero[i.key])) for i in shown],
+        )
+
+    rows = [
+        PreviewRow(found[pk], {i.key: now[i.key].get(pk) or Figure(0, 0, i.unit) for i in shown})
+        for pk in ids
+        if pk in found
+    ]
+    return RezoningPreview(
+        rows, [change(p) for p in parent_ids if p in found], change(rz.new_parent_id), shown
+    )
+
+
 def rezoning_rows(user):
     """The re-zonings the user may see, newest first."""
     from unionwork.orgs.models import Rezoning

@@ -169,6 +169,7 @@ class UnitRezoneView(UnitActionView):
     preview (nothing moves until it is confirmed)."""
 
     form_class = RezoneForm
+    template_name = "orgs/rezone_form.html"
     title = _("区划调整")
     submit_label = _("预览")
     success_message = ""
@@ -185,7 +186,10 @@ def rezoning(request, pk):
     """Step 2: the preview (which units move, their figures, the parents' figures before and
     after) with the confirm button; once confirmed, its progress and outcome."""
     rz = Rezoning.objects.get_in_scope(request.user, pk=pk)
-    preview = queries.rezoning_preview(request.user, rz.units, rz.new_parent)
+    if rz.status == Rezoning.Status.PENDING:
+        preview = queries.rezoning_preview(request.user, rz.units, rz.new_parent)
+    else:
+        preview = queries.rezoning_outcome(request.user, rz)
     context = {
         "rz": rz,
         "preview": preview,
