@@ -169,6 +169,9 @@ def test_pages_and_api_show_the_children_of_then(clock, city_admin, client):
     dash = client.get(f"/dashboard/{gjz.pk}/?month=2026-06&indicator={KEY}").content.decode()
     assert street.name in dash
     assert street.name not in client.get(f"/dashboard/{gjz.pk}/?indicator={KEY}").content.decode()
+    members = client.get(f"/members/node/{gjz.pk}/?month=2026-06").content.decode()
+    assert street.name in members
+    assert street.name not in client.get(f"/members/node/{gjz.pk}/").content.decode()
     founding = client.get(f"/founding/unit/{gjz.pk}/?month=2026-06").content.decode()
     assert street.name in founding
     assert street.name not in client.get(f"/founding/unit/{gjz.pk}/").content.decode()
