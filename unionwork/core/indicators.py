@@ -436,13 +436,15 @@ def subtree_moved(old_path: str, new_path: str, old_ipath: str = "", new_ipath: 
         if root.numerator or root.denominator:
             _bump_chain(key, old_chain, -root.numerator, -root.denominator, month)
             _bump_chain(key, new_chain, root.numerator, root.denominator, month)
-    # The subtree's own rows this month follow the new paths (earlier months keep the old ones).
-    subtree = Q(unit_id=root_id) if old_path == new_path else _prefix(old_path)
-    carry_forward(subtree, month)
-    if old_path != new_path:
-        IndicatorValue.objects.filter(subtree, month=month).update(
-            unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1))
-        )
+    # The subtree's own rows this month follow the new paths (earlier months keep the old ones),
+    # indicator by indicator so that each statement reads the (indicator, unit_path) index.
+    for key in sorted({i.key for i in all_indicators()} | set(roots)):
+        subtree = Q(indicator=key) & (Q(unit_id=root_id) if old_path == new_path else _prefix(old_path))
+        carry_forward(subtree, month)
+        if old_path != new_path:
+            IndicatorValue.objects.filter(subtree, month=month).update(
+                unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1))
+            )
     IndicatorValue.objects.filter(unit_id=root_id, month=month).update(
         parent_id=new_ids[-2] if len(new_ids) > 1 else None, unit_ipath=new_ipath
     )

@@ -105,3 +105,29 @@ def test_preview_then_confirm_through_the_pages(client):
     client.post(f"/orgs/rezonings/{rz.pk}/confirm/")
     assert OrgEvent.objects.filter(unit__in=communities, kind=OrgEvent.Kind.MOVED).count() == 2
     assert "确认执行区划调整" not in client.get(f"/orgs/rezonings/{rz.pk}/").content.decode()
+
+
+def test_a_large_rezoning_runs_as_a_task_batch_by_batch(city_admin, monkeypatch):
+    """More units than REZONE_INLINE_MAX: confirmed, it is handed to the background task (run at
+    once by the test backend), which moves a batch per transaction and counts its progress."""
+    street = unit("210211001")
+    target = unit("210211002")
+    communities = list(street.children.filter(status="active").order_by("code"))
+    monkeypatch.setattr(actions, "REZONE_INLINE_MAX", 3)
+    monkeypatch.setattr(actions, "REZONE_BATCH", 4)
+    monkeypatch.setattr(actions, "_in_outer_transaction", lambda: False)
+    progress = []
+    real_move = actions._move
+
+    def move(unit_, new_parent, reason, on):
+        progress.append(Rezoning.objects.get().done)
+        return real_move(unit_, new_parent, reason, on)
+
+    monkeypatch.setattr(actions, "_move", move)
+    rz = actions.rezone(city_admin, communities, target, reason="批量调整")
+    assert rz.status == Rezoning.Status.DONE and rz.done == rz.total == len(communities) > 4
+    # The count of units done grows batch by batch (4 at a time).
+    assert progress == [4 * (i // 4) for i in range(len(communities))]
+    assert not OrgUnit.objects.filter(parent=street, status="active").exists()
+    moves = AuditEvent.objects.filter(model="orgs.orgunit", verb="move", note="批量调整")
+    assert moves.count() == len(communities)
