@@ -237,7 +237,11 @@ def main() -> None:
             ensure_ascii=False,
         )
     )
-    work.unlink(missing_ok=True)
+    from django.db import connection
+
+    connection.close()
+    for leftover in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+        leftover.unlink(missing_ok=True)
     if errors:
         sys.exit(1)
 
