@@ -257,3 +257,20 @@ def test_a_closed_month_changes_only_by_a_correction_of_the_level_above(clock, c
     )
     assert resp.status_code == 302
     assert _fig(gjz, JUNE) == june
+
+
+def test_the_database_refuses_overlapping_links_of_one_kind(city_admin):
+    from django.db import IntegrityError, transaction
+
+    street, gjz, shk = unit("210211001"), unit("210211"), unit("210204")
+    actions.move_unit(city_admin, street, shk, reason="区划调整")
+    today = timezone.localdate()
+    with pytest.raises(IntegrityError), transaction.atomic():  # a second link over the open one
+        OrgLink.objects.create(unit=street, kind="territorial", parent=gjz, valid_from=today)
+    with pytest.raises(IntegrityError), transaction.atomic():  # a closed link reopened over the next
+        OrgLink.objects.filter(unit=street, kind="territorial", valid_to=today).update(
+            valid_to=today + datetime.timedelta(days=1)
+        )
+    # Links of the other kind, and an empty link, overlap nothing.
+    OrgLink.objects.create(unit=street, kind="industrial", parent=unit("I01"), valid_from=today)
+    OrgLink.objects.create(unit=street, kind="territorial", parent=gjz, valid_from=today, valid_to=today)
