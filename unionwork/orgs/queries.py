@@ -120,7 +120,7 @@ def timeline(unit: OrgUnit, keys: list[str] | None = None) -> list[TimelineEntry
     months = {indicators.month_of(ev.at) for ev in events}
     wanted = months | {indicators.previous_month(m) for m in months}
     got = indicators.unit_figures_at(unit, wanted, keys)
-    shown = [i for i in indicators.all_indicators() if keys is None or i.key in keys]
+    shown = figure_indicators() if keys is None else [i for i in indicators.all_indicators() if i.key in keys]
     out = []
     for ev in events:
         m = indicators.month_of(ev.at)

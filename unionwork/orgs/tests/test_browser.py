@@ -95,3 +95,10 @@ def test_a_rezoning_is_previewed_then_confirmed(page, live_server, seeded):
     assert "已完成" in page.get_by_test_id("rezoning-status").inner_text()
     page.screenshot(path=str(ARTIFACTS / "orgs-rezone-done.png"), full_page=True)
     assert all(OrgUnit.objects.get(pk=c.pk).parent_id == target.pk for c in communities)
+    # The new parent's page: the moved units among its children, the move on their timeline.
+    page.goto(base + f"/orgs/{communities[0].pk}/")
+    events = page.get_by_test_id("events").inner_text()
+    assert "区划调整" in events and street.name in events and target.name in events
+    page.goto(base + f"/orgs/{target.pk}/")
+    assert communities[0].name in page.get_by_test_id("children").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "orgs-detail-after-rezone.png"), full_page=True)
