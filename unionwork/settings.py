@@ -21,6 +21,7 @@ LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES  login
 UNIONWORK_REQUIRE_ADMIN_2FA  administrators must use a second factor (default: on when DEBUG is off)
 UNIONWORK_API_TOKEN_DAYS, UNIONWORK_API_TOKEN_MAX_DAYS  API token lifetime (90, at most 365 days)
 TASKS_BACKEND  immediate | database (default database: `manage.py db_worker` runs the jobs)
+UNIONWORK_MONTH_CLOSES_ON_DAY  a month's figures close on this day of the next month (default 10)
 UNIONWORK_URLCONF  another root URL module (development: serve a subset of the modules)
 STATIC_ROOT, MEDIA_ROOT  collected static files (default var/static) / uploaded files (default var/media)
 Every variable with its meaning for a production server: deploy/environment.example.
@@ -219,6 +220,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # A whole request (uploads included) above this is refused with 413 before it is read.
 UNIONWORK_MAX_REQUEST_BYTES = int(os.environ.get("UNIONWORK_MAX_REQUEST_BYTES", str(110 * 1024 * 1024)))
 UNIONWORK_PII_KEY = os.environ.get("UNIONWORK_PII_KEY", "")
+# A month's kept figures close on this day of the next month (DHIS2's expiry days): after it,
+# only an audited correction by the level above changes them (core.indicators.correct_closed_month).
+UNIONWORK_MONTH_CLOSES_ON_DAY = int(os.environ.get("UNIONWORK_MONTH_CLOSES_ON_DAY", "10"))
 # Days an import's uploaded file and marked error file are kept (they hold personal data); the
 # task/command imports_purge_files deletes older ones. A later successful import of the same kind
 # by the same user deletes them at once.

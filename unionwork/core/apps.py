@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
         "delete": _("删除"),
         "import": _("导入"),
         "audit_keyed": _("审计链启用密钥"),
+        "correct": _("更正已结账月份"),
     }
 
     def ready(self):

@@ -25,8 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from unionwork.core.models import IndicatorValue
 from unionwork.core.registry import Registry
@@ -413,39 +415,84 @@ def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | 
 @transaction.atomic
 def subtree_moved(old_path: str, new_path: str, old_ipath: str = "", new_ipath: str = "", when=None) -> None:
     """Carry every indicator's figures along when a subtree moves in the tree, or when a unit is
-    linked to another industrial union (same path, other ``ipath``). Called by the tree's actions."""
+    linked to another industrial union (same path, other ``ipath``). Called by the tree's actions.
+
+    From ``when``'s month on, the subtree's figure leaves its old ancestors and joins the new ones
+    (earlier months keep what they were), and the subtree's rows of that month follow the new
+    paths. Set-based: a few statements per indicator for the ancestors, and for the subtree one
+    copy of its latest rows and one path rewrite, whatever its size.
+    """
     month = month_of(when)
-    root_id = _ids(new_path)[-1]
+    new_ids = _ids(new_path)
+    root_id = new_ids[-1]
     old_chain = {k: v for k, v in _ancestors(old_path, old_ipath).items() if k != root_id}
     new_chain = {k: v for k, v in _ancestors(new_path, new_ipath).items() if k != root_id}
-    for key in IndicatorValue.objects.filter(unit_id=root_id).values_list("indicator", flat=True).distinct():
-        root = _latest_rows(key, [root_id], month).get(root_id)
-        if root is None or not (root.numerator or root.denominator):
-            continue
-        _bump_chain(key, old_chain, -root.numerator, -root.denominator, month)
-        _bump_chain(key, new_chain, root.numerator, root.denominator, month)
-        # The subtree's own rows this month follow the new paths (earlier months keep the old ones).
-        subtree = IndicatorValue.objects.filter(indicator=key, unit_path__startswith=old_path)
-        latest = _latest_rows(key, subtree.values_list("unit_id", flat=True).distinct(), month)
-        for uid, r in latest.items():
-            fields = dict(
-                unit_path=new_path + r.unit_path[len(old_path) :],
-                parent_id=_ids(new_path)[-2] if uid == root_id and len(_ids(new_path)) > 1 else r.parent_id,
+    roots: dict[str, IndicatorValue] = {}
+    for row in IndicatorValue.objects.filter(unit_id=root_id, month__lte=month).order_by(
+        "indicator", "-month"
+    ):
+        roots.setdefault(row.indicator, row)
+    for key, root in roots.items():
+        if root.numerator or root.denominator:
+            _bump_chain(key, old_chain, -root.numerator, -root.denominator, month)
+            _bump_chain(key, new_chain, root.numerator, root.denominator, month)
+    # The subtree's own rows this month follow the new paths (earlier months keep the old ones),
+    # indicator by indicator so that each statement reads the (indicator, unit_path) index.
+    for key in sorted({i.key for i in all_indicators()} | set(roots)):
+        subtree = Q(indicator=key) & (Q(unit_id=root_id) if old_path == new_path else _prefix(old_path))
+        carry_forward(subtree, month)
+        if old_path != new_path:
+            IndicatorValue.objects.filter(subtree, month=month).update(
+                unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1))
             )
-            if uid == root_id:
-                fields["unit_ipath"] = new_ipath
-            if r.month == month:
-                IndicatorValue.objects.filter(pk=r.pk).update(**fields)
-            else:
-                fields.setdefault("unit_ipath", r.unit_ipath)
-                IndicatorValue.objects.create(
-                    indicator=key,
-                    unit_id=uid,
-                    month=month,
-                    numerator=r.numerator,
-                    denominator=r.denominator,
-                    **fields,
-                )
+    IndicatorValue.objects.filter(unit_id=root_id, month=month).update(
+        parent_id=new_ids[-2] if len(new_ids) > 1 else None, unit_ipath=new_ipath
+    )
+
+
+def _prefix(path: str) -> Q:
+    from unionwork.core.scope import prefix_q
+
+    return prefix_q("unit_path", path)
+
+
+def carry_forward(where: Q, month) -> int:
+    """Give every unit matched by ``where`` (on its rows) a row for ``month``, a copy of its latest
+    earlier one where it has none, so that a change of this month (a path, a correction) can be
+    made in place: one read of the latest rows and one bulk insert. Returns rows written."""
+    month = month_of(month)
+    have = set(IndicatorValue.objects.filter(where, month=month).values_list("indicator", "unit_id"))
+    latest = Subquery(
+        IndicatorValue.objects.filter(
+            indicator=OuterRef("indicator"), unit_id=OuterRef("unit_id"), month__lt=month
+        )
+        .order_by("-month")
+        .values("month")[:1]
+    )
+    rows = (
+        IndicatorValue.objects.filter(where, month__lt=month)
+        .annotate(latest=latest)
+        .filter(month=F("latest"))
+        .values_list(
+            "indicator", "unit_id", "parent_id", "unit_path", "unit_ipath", "numerator", "denominator"
+        )
+    )
+    new = [
+        IndicatorValue(
+            indicator=key,
+            unit_id=uid,
+            parent_id=parent,
+            unit_path=upath,
+            unit_ipath=ipath,
+            month=month,
+            numerator=num,
+            denominator=den,
+        )
+        for key, uid, parent, upath, ipath, num, den in rows.iterator(chunk_size=5000)
+        if (key, uid) not in have
+    ]
+    IndicatorValue.objects.bulk_create(new, batch_size=2000)
+    return len(new)
 
 
 def _bump_chain(key, chain, num, den, month):
@@ -484,3 +531,136 @@ def subtree_sums(key: str) -> dict[int, list[int]]:
             sums[uid][0] += num
             sums[uid][1] += den
     return dict(sums)
+
+
+def unit_figures_at(unit, months: Iterable, keys: Iterable[str] | None = None) -> dict:
+    """The kept figures of one unit at the end of each of several months, every indicator that has
+    any (or only ``keys``), in one query: ``{month: {key: Figure}}`` (a month before an
+    indicator's first row has no entry for it). For timelines: the figures before and after an
+    event are those of the month before it and of its month."""
+    months = sorted({month_of(m) for m in months})
+    if not months:
+        return {}
+    qs = IndicatorValue.objects.filter(unit_id=unit.pk, month__lte=months[-1])
+    if keys is not None:
+        qs = qs.filter(indicator__in=list(keys))
+    rows: dict[str, list] = defaultdict(list)
+    for key, m, num, den in qs.order_by("indicator", "month").values_list(
+        "indicator", "month", "numerator", "denominator"
+    ):
+        rows[key].append((m, num, den))
+    out: dict = {m: {} for m in months}
+    for key, series in rows.items():
+        try:
+            unit_kind = get(key).unit
+        except KeyError:
+            continue
+        i, current = 0, None
+        for m in months:
+            while i < len(series) and series[i][0] <= m:
+                current = series[i]
+                i += 1
+            if current is not None:
+                out[m][key] = Figure(current[1], current[2], unit_kind)
+    return out
+
+
+def previous_month(month) -> datetime.date:
+    return (month_of(month) - datetime.timedelta(days=1)).replace(day=1)
+
+
+# -- closed months (DHIS2's expiry days) ---------------------------------------------------------
+def closes_on(month) -> datetime.date:
+    """The day ``month``'s figures close: day N of the next month (``UNIONWORK_MONTH_CLOSES_ON_DAY``)."""
+    from django.conf import settings
+
+    day = max(1, min(28, int(getattr(settings, "UNIONWORK_MONTH_CLOSES_ON_DAY", 10))))
+    nxt = (month_of(month).replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return nxt.replace(day=day)
+
+
+def is_closed(month, today: datetime.date | None = None) -> bool:
+    """Whether ``month``'s kept figures are closed: no action changes them any more (actions bump
+    the current month; only :func:`correct_closed_month` touches a closed one)."""
+    today = today or timezone.localdate()
+    return month_of(month) < month_of(today) and today >= closes_on(month)
+
+
+@transaction.atomic
+def correct_closed_month(
+    user, key: str, unit, month, numerator: int = 0, denominator: int = 0, reason: str = ""
+):
+    """Correct a closed month's kept figure of ``unit`` (and so of every level above it) by a
+    delta, for that month only: the level above the unit does it (an administrator whose node
+    lies strictly above the unit), with a reason; audited, and listed on the figure pages.
+
+    Later months keep their figures: where the next month had no row of its own (it read this
+    month's), one is written with the figure as it was, so the correction stays in its month.
+    """
+    from unionwork.core import audit, scope
+    from unionwork.core.errors import ActionError
+    from unionwork.core.models import IndicatorCorrection
+
+    get(key)
+    month = month_of(month)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(gettext("请填写更正原因。"), code="reason_required")
+    if not numerator and not denominator:
+        raise ActionError(gettext("更正的增减不能都为零。"), code="zero")
+    if not is_closed(month):
+        raise ActionError(
+            gettext("%(m)s 尚未结账（次月 %(d)s 日结账）：请直接在业务中修改记录。")
+            % {"m": month.strftime("%Y-%m"), "d": closes_on(month).day},
+            code="open_month",
+        )
+    scope.check_record(user, unit, "manage", what=gettext("该组织"))
+    if user is not None and not (unit.path.startswith(user.org_path) and unit.pk != user.org_id):
+        raise ActionError(gettext("已结账月份的数字只能由上级组织更正。"), code="not_above")
+    chain = _ancestors(unit.path)  # territorial chain: an industrial figure is corrected at its union
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    base = _latest_rows(key, list(chain), month)
+    if following <= month_of():
+        have_next = set(
+            IndicatorValue.objects.filter(
+                indicator=key, unit_id__in=list(chain), month=following
+            ).values_list("unit_id", flat=True)
+        )
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(
+                    indicator=key,
+                    unit_id=uid,
+                    parent_id=r.parent_id,
+                    unit_path=r.unit_path,
+                    unit_ipath=r.unit_ipath,
+                    month=following,
+                    numerator=r.numerator,
+                    denominator=r.denominator,
+                )
+                for uid, r in base.items()
+                if uid not in have_next
+            ]
+        )
+    _bump_chain(key, chain, numerator, denominator, month)
+    fix = IndicatorCorrection.objects.create(
+        indicator=key,
+        unit_id=unit.pk,
+        unit_path=unit.path,
+        unit_name=str(unit)[:100],
+        month=month,
+        numerator=numerator,
+        denominator=denominator,
+        reason=reason[:500],
+        actor_label=audit.current_actor().label,
+    )
+    audit.record(fix, "correct", None, audit.snapshot(fix), note=reason)
+    return fix
+
+
+def corrections(unit, month=None) -> list:
+    """The corrections that changed ``unit``'s figures of ``month`` (its own or any unit's below)."""
+    from unionwork.core.models import IndicatorCorrection
+    from unionwork.core.scope import prefix_q
+
+    return list(IndicatorCorrection.objects.filter(prefix_q("unit_path", unit.path), month=month_of(month)))

@@ -260,6 +260,47 @@ class IndicatorValue(models.Model):
         return f"{self.indicator} {self.unit_id} {self.month:%Y-%m}: {self.numerator}/{self.denominator}"
 
 
+class IndicatorCorrectionQuerySet(ScopedQuerySet):
+    scope_path_field = "unit_path"
+
+
+class IndicatorCorrection(models.Model):
+    """An audited correction of a closed month's kept figure (更正), made by the level above the
+    unit with a reason: the unit's and every ancestor's figure of that month move by the delta
+    (``core.indicators.correct_closed_month``); later months keep theirs."""
+
+    indicator = models.CharField(_("指标"), max_length=60)
+    unit_id = models.BigIntegerField()
+    unit_path = models.CharField(max_length=255)
+    unit_name = models.CharField(_("组织"), max_length=100)
+    month = models.DateField(_("月份"))
+    numerator = models.BigIntegerField(_("分子增减"), default=0)
+    denominator = models.BigIntegerField(_("分母增减"), default=0)
+    reason = models.CharField(_("更正原因"), max_length=500)
+    actor_label = models.CharField(_("更正人"), max_length=150)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = IndicatorCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("指标更正")
+        verbose_name_plural = _("指标更正")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["indicator", "month", "unit_path"], name="indicatorcorr_month")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="indicatorcorrection_reason"),
+            models.CheckConstraint(
+                condition=~Q(numerator=0) | ~Q(denominator=0), name="indicatorcorrection_not_zero"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.unit_name} {self.month:%Y-%m}"
+
+    def audit_org_path(self) -> str:
+        return self.unit_path
+
+
 class Notice(models.Model):
     """A reminder to one user, written by the scheduled reminders of any module.
 

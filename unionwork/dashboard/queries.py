@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionwork.core import indicators
 from unionwork.core.indicators import Figure, Indicator
+from unionwork.orgs import queries as org_queries
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 
@@ -55,16 +55,13 @@ class Table:
         return [r for g in self.groups for r in g.rows]
 
 
-def children_for(user, node: OrgUnit) -> list[OrgUnit]:
-    """The units a node's figures break down into, inside the user's scope.
+def children_for(user, node: OrgUnit, month: datetime.date | None = None) -> list[OrgUnit]:
+    """The units a node's figures break down into at the end of ``month`` (the as-of tree,
+    ``orgs.queries.children_as_of``), inside the user's scope.
 
     Territorial children for every node; for an industrial union, the units linked to it.
     """
-    qs = OrgUnit.objects.restrict(user).filter(status=OrgStatus.ACTIVE)
-    if node.kind == OrgKind.INDUSTRIAL:
-        qs = qs.filter(Q(parent=node) | Q(industrial_union=node))
-    else:
-        qs = qs.filter(parent=node)
+    qs = org_queries.children_as_of(user, node, month, linked=node.kind == OrgKind.INDUSTRIAL)
     return list(qs.order_by("kind", "code", "pk"))
 
 
@@ -120,7 +117,7 @@ def grouped(node: OrgUnit, indicator: Indicator, pairs: list[tuple[OrgUnit, Figu
 
 
 def table(user, node: OrgUnit, indicator: Indicator, month: datetime.date | None = None) -> Table:
-    children = children_for(user, node)
+    children = children_for(user, node, month)
     total = indicators.value(indicator.key, node, month)
     groups = grouped(node, indicator, indicators.children_values(indicator.key, children, month))
     own = None

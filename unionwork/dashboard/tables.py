@@ -41,7 +41,7 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
     """Children grouped by kind (districts, zones, lower units, industrial unions), each group with
     its subtotal; the total is the node's own indicator value, which the non-overlapping groups
     (and the node's own records) add up to."""
-    children = queries.children_for(user, node)
+    children = queries.children_for(user, node, month)
     per_ind = [dict((c.pk, f) for c, f in indicators.children_values(i.key, children, month)) for i in inds]
     totals = [indicators.value(i.key, node, month) for i in inds]
     by_group: dict[str, list] = {}

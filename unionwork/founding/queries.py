@@ -38,6 +38,7 @@ from unionwork.founding.models import (
     Ownership,
     UnionStatus,
 )
+from unionwork.orgs import queries as org_queries
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 TERRITORIAL_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.ZONE, OrgKind.TOWNSHIP, OrgKind.COMMUNITY)
@@ -339,11 +340,12 @@ def _breakdown_base(unit: OrgUnit) -> tuple[OrgUnit, str]:
     return unit, "children"
 
 
-def territorial_children(user, unit: OrgUnit, include_inactive: bool = False) -> list[OrgUnit]:
-    qs = OrgUnit.objects.restrict(user).filter(parent=unit, kind__in=TERRITORIAL_KINDS)
-    if not include_inactive:
-        qs = qs.filter(status=OrgStatus.ACTIVE)
-    return list(qs.order_by("code", "pinyin"))
+def territorial_children(
+    user, unit: OrgUnit, include_inactive: bool = False, month: datetime.date | None = None
+) -> list[OrgUnit]:
+    """The territorial children of a node at the end of ``month`` (``orgs.queries.children_as_of``)."""
+    qs = org_queries.children_as_of(user, unit, month, include_inactive=include_inactive)
+    return list(qs.filter(kind__in=TERRITORIAL_KINDS).order_by("code", "pinyin"))
 
 
 def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> ChildrenTable:
@@ -397,7 +399,7 @@ def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=
     base, by = _breakdown_base(unit)
     if by != "children":
         return rate_by_children(user, unit, rule=rule)
-    children = territorial_children(user, unit, include_inactive=True)
+    children = territorial_children(user, unit, include_inactive=True, month=month)
     ids = [unit.pk, *[c.pk for c in children]]
     got = {key: indicators.values(key, ids, month) for key in (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)}
 
@@ -418,7 +420,7 @@ def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=
     rest = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit) + total
     for child in children:
         row = rate_of(child.pk, key=str(child.pk), label=child.name, unit=child)
-        if child.status != OrgStatus.ACTIVE and not (row.enterprises or row.expected):
+        if child.as_of_status != OrgStatus.ACTIVE and not (row.enterprises or row.expected):
             continue  # merged or deregistered, holding nothing
         rows.append(row)
         for name in _MEASURES:
@@ -435,7 +437,7 @@ def kept_employees(user, unit: OrgUnit, month=None) -> dict[int, int]:
     from unionwork.core import indicators
     from unionwork.founding.indicators import EMPLOYEES_KEY
 
-    ids = [unit.pk, *[c.pk for c in territorial_children(user, unit, include_inactive=True)]]
+    ids = [unit.pk, *[c.pk for c in territorial_children(user, unit, include_inactive=True, month=month)]]
     return {uid: f.numerator for uid, f in indicators.values(EMPLOYEES_KEY, ids, month).items()}
 
 

@@ -34,6 +34,7 @@ from unionwork.members.models import (
     Membership,
     MemberStatus,
 )
+from unionwork.orgs import queries as org_queries
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 # The hard requirement of the seed: every district and industrial union runs member service cards
@@ -320,9 +321,9 @@ def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
         kept.unit, kept.label, kept.employees = unit, _("合计"), table.total.employees
         table.total = kept
         return table
+    # The children it had at the end of ``month`` (the as-of tree), with their status then.
     children = list(
-        OrgUnit.objects.restrict(user)
-        .filter(parent=unit)
+        org_queries.children_as_of(user, unit, month, include_inactive=True)
         .exclude(kind=OrgKind.INDUSTRIAL)
         .order_by("kind", "code", "pinyin")
     )
@@ -341,7 +342,7 @@ def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
     )
     for child in children:
         fig = figs[child.pk]
-        if child.status != OrgStatus.ACTIVE and not (fig.members or fig.inactive):
+        if child.as_of_status != OrgStatus.ACTIVE and not (fig.members or fig.inactive):
             continue
         fig.unit, fig.label = child, child.name
         if employees is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -14,7 +15,16 @@ from unionwork.core import audit, indicators, scope, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope
 from unionwork.core.text import pinyin_of
-from unionwork.orgs.models import ALLOWED_CHILDREN, OrgEvent, OrgKind, OrgStatus, OrgUnit
+from unionwork.orgs.models import (
+    ALLOWED_CHILDREN,
+    LINK_EPOCH,
+    OrgEvent,
+    OrgKind,
+    OrgLink,
+    OrgStatus,
+    OrgUnit,
+    Rezoning,
+)
 
 security_log = logging.getLogger("unionwork.security")
 
@@ -85,6 +95,81 @@ def _log(unit: OrgUnit, kind: str, summary: str, reason: str = "") -> OrgEvent:
     )
 
 
+# -- the dated parent links (the tree on any date) ------------------------------------------------
+TERRITORIAL, INDUSTRIAL = OrgLink.Kind.TERRITORIAL, OrgLink.Kind.INDUSTRIAL
+
+
+def relink(
+    unit_ids, kind: str, parent_id: int | None, status: str, on: datetime.date, reason: str = "", *, new=False
+) -> int:
+    """Close the open link of ``kind`` of each unit on ``on`` and open one to ``parent_id`` (with
+    ``status``) from ``on``: set-based, two statements whatever the number of units. A unit whose
+    open link already says the same is left alone; ``parent_id`` None only closes (unlinked).
+
+    Bookkeeping of the actions below (each is the audited change), never called from a page.
+    """
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return 0
+    if not new:
+        _backfill(unit_ids, kind)
+    same = set()
+    if parent_id is not None:
+        same = set(
+            OrgLink.objects.filter(
+                unit_id__in=unit_ids, kind=kind, valid_to=None, parent_id=parent_id, status=status
+            ).values_list("unit_id", flat=True)
+        )
+    todo = [pk for pk in unit_ids if pk not in same]
+    if not todo:
+        return 0
+    # A link opened later the same day closes on that day (zero length), never before it opens.
+    OrgLink.objects.filter(unit_id__in=todo, kind=kind, valid_to=None, valid_from__gt=on).update(
+        valid_to=F("valid_from")
+    )
+    OrgLink.objects.filter(unit_id__in=todo, kind=kind, valid_to=None).update(valid_to=on)
+    if parent_id is not None:
+        OrgLink.objects.bulk_create(
+            [
+                OrgLink(
+                    unit_id=pk,
+                    kind=kind,
+                    parent_id=parent_id,
+                    status=status,
+                    valid_from=on,
+                    reason=reason[:500],
+                )
+                for pk in todo
+            ],
+            batch_size=2000,
+        )
+    return len(todo)
+
+
+def _backfill(unit_ids: list[int], kind: str) -> None:
+    """Units set up without links (bulk loads of demos and benchmarks) get one from the epoch,
+    from the unit as it stands in the database: call :func:`relink` before saving a change."""
+    have = set(OrgLink.objects.filter(unit_id__in=unit_ids, kind=kind).values_list("unit_id", flat=True))
+    missing = [pk for pk in unit_ids if pk not in have]
+    if not missing:
+        return
+    field = "parent_id" if kind == TERRITORIAL else "industrial_union_id"
+    rows = OrgUnit.objects.filter(pk__in=missing).exclude(**{field: None}).values_list("pk", field, "status")
+    OrgLink.objects.bulk_create(
+        [OrgLink(unit_id=pk, kind=kind, parent_id=p, status=st, valid_from=LINK_EPOCH) for pk, p, st in rows],
+        batch_size=2000,
+    )
+
+
+def _restatus(unit: OrgUnit, status: str, reason: str = "") -> None:
+    """The unit's status is about to change (call before saving it): its open links (both kinds)
+    close and reopen with the new status."""
+    today = timezone.localdate()
+    relink([unit.pk], TERRITORIAL, unit.parent_id, status, today, reason)
+    if unit.industrial_union_id:
+        relink([unit.pk], INDUSTRIAL, unit.industrial_union_id, status, today, reason)
+
+
 def compute_ipath(parent: OrgUnit | None, unit: OrgUnit) -> str:
     """The industrial path: from the unit's own link, else inherited from its parent."""
     if unit.industrial_union_id:
@@ -133,6 +218,10 @@ def create_unit(
     unit.path = f"{parent.path}{unit.pk}/"
     unit.ipath = compute_ipath(parent, unit)
     unit.save(update_fields=["path", "ipath"])
+    today = timezone.localdate()
+    relink([unit.pk], TERRITORIAL, parent.pk, unit.status, today, reason, new=True)
+    if industrial_union is not None:
+        relink([unit.pk], INDUSTRIAL, industrial_union.pk, unit.status, today, reason, new=True)
     _count_union(unit, +1)
     audit.record(unit, "create", None, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.CREATED, _("在“%(p)s”下设立") % {"p": parent.name}, reason)
@@ -172,13 +261,21 @@ def update_unit(
             changes.append(_("代码由 %(a)s 改为 %(b)s") % {"a": unit.code or "-", "b": code or "-"})
             changed.append("code")
             unit.code = code
-    relink = industrial_union is not False and industrial_union != unit.industrial_union
-    if relink:
+    relinked = industrial_union is not False and industrial_union != unit.industrial_union
+    if relinked:
         if industrial_union is not None:
             if industrial_union.kind != OrgKind.INDUSTRIAL:
                 raise ActionError(_("“%(n)s”不是产业工会。") % {"n": industrial_union.name})
             if user is not None and not path_in_scope(user, unit.path):
                 raise ActionError(_("只有组织所在地的上级才能调整其所属产业工会。"))
+        relink(
+            [unit.pk],
+            INDUSTRIAL,
+            industrial_union.pk if industrial_union else None,
+            unit.status,
+            timezone.localdate(),
+            reason,
+        )
         unit.industrial_union = industrial_union
         changes.append(
             _("所属产业工会改为“%(n)s”") % {"n": industrial_union.name if industrial_union else "-"}
@@ -187,7 +284,7 @@ def update_unit(
     if not changes:
         return unit
     unit.save()
-    if relink:
+    if relinked:
         old_ipath = unit.ipath
         _rewrite_ipaths(unit)
         unit.refresh_from_db()
@@ -199,19 +296,20 @@ def update_unit(
 
 
 def _rewrite_ipaths(unit: OrgUnit) -> None:
-    """Recompute the industrial path of a unit and its subtree after a link or a move."""
-    parent = unit.parent
-    todo = [unit]
-    while todo:
-        current = todo.pop()
-        p = current.parent if current.pk != unit.pk else parent
-        new = compute_ipath(p, current)
-        if new != current.ipath:
-            OrgUnit.objects.filter(pk=current.pk).update(ipath=new)
-            current.ipath = new
-        for child in current.children.select_related("industrial_union"):
-            child.parent = current
-            todo.append(child)
+    """Recompute the industrial path of a unit and its subtree after a link or a move.
+
+    Set-based: the unit's own, then one statement for the descendants that inherit it (those with
+    an industrial link of their own, and their subtrees, keep theirs).
+    """
+    unit = OrgUnit.objects.select_related("parent", "industrial_union").get(pk=unit.pk)
+    old, new = unit.ipath, compute_ipath(unit.parent, unit)
+    if old == new:
+        return
+    OrgUnit.objects.filter(pk=unit.pk).update(ipath=new)
+    below = OrgUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    below = below.filter(ipath__startswith=old) if old else below.filter(ipath="")
+    tail = Substr("path", len(unit.path) + 1)
+    below.update(ipath=Concat(Value(new), tail) if new else Value(""))
 
 
 def check_territorial(user, unit: OrgUnit, destination_path: str, verb: str = "move") -> None:
@@ -259,6 +357,29 @@ def check_move(user, unit: OrgUnit, new_parent_path: str) -> None:
     check_territorial(user, unit, new_parent_path)
 
 
+def _move(unit: OrgUnit, new_parent: OrgUnit, reason: str, on: datetime.date) -> OrgUnit:
+    """The move itself, checks done: set-based whatever the subtree's size (the subtree's paths
+    and depths, its industrial paths, the kept figures, the paths other modules keep a copy of)."""
+    old_path, new_path = unit.path, f"{new_parent.path}{unit.pk}/"
+    depth_delta = new_parent.depth + 1 - unit.depth
+    relink([unit.pk], TERRITORIAL, new_parent.pk, unit.status, on, reason)
+    # One statement rewrites the whole subtree's paths and depths.
+    OrgUnit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_delta
+    )
+    OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    unit.refresh_from_db()
+    old_ipath = unit.ipath
+    _rewrite_ipaths(unit)
+    unit.refresh_from_db()
+    indicators.subtree_moved(old_path, new_path, old_ipath, unit.ipath, when=on)
+    # Records of other modules that carry the path denormalised follow through this signal.
+    from unionwork.orgs.signals import subtree_moved
+
+    subtree_moved.send(sender=OrgUnit, old_path=old_path, new_path=new_path)
+    return unit
+
+
 @transaction.atomic
 def move_unit(user, unit: OrgUnit, new_parent: OrgUnit, reason: str = "") -> OrgUnit:
     """Put a unit and its subtree under another parent (调整隶属关系)."""
@@ -271,22 +392,7 @@ def move_unit(user, unit: OrgUnit, new_parent: OrgUnit, reason: str = "") -> Org
     check_parent(new_parent, unit.kind)
     before = audit.snapshot(unit)
     old_parent = unit.parent
-    old_path, new_path = unit.path, f"{new_parent.path}{unit.pk}/"
-    depth_delta = new_parent.depth + 1 - unit.depth
-    # One statement rewrites the whole subtree's paths and depths.
-    OrgUnit.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_delta
-    )
-    OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
-    unit.refresh_from_db()
-    old_ipath = unit.ipath
-    _rewrite_ipaths(unit)
-    unit.refresh_from_db()
-    indicators.subtree_moved(old_path, new_path, old_ipath, unit.ipath)
-    # Records of other modules that carry the path denormalised follow through this signal.
-    from unionwork.orgs.signals import subtree_moved
-
-    subtree_moved.send(sender=OrgUnit, old_path=old_path, new_path=new_path)
+    unit = _move(unit, new_parent, reason, timezone.localdate())
     audit.record(unit, "move", before, audit.snapshot(unit), note=reason)
     _log(
         unit,
@@ -328,6 +434,7 @@ def merge_units(user, source: OrgUnit, target: OrgUnit, reason: str = "") -> Org
         )
     before = audit.snapshot(source)
     _count_union(source, -1)
+    _restatus(source, OrgStatus.MERGED, reason)
     source.status = OrgStatus.MERGED
     source.merged_into = target
     source.status_changed_at = timezone.now()
@@ -361,6 +468,7 @@ def deregister_unit(user, unit: OrgUnit, reason: str) -> OrgUnit:
         )
     before = audit.snapshot(unit)
     _count_union(unit, -1)
+    _restatus(unit, OrgStatus.DEREGISTERED, reason)
     unit.status = OrgStatus.DEREGISTERED
     unit.status_changed_at = timezone.now()
     unit.save()
@@ -384,6 +492,7 @@ def reactivate_unit(user, unit: OrgUnit, reason: str = "") -> OrgUnit:
     unit.status = OrgStatus.ACTIVE
     _count_union(unit, +1)
     unit.status_changed_at = timezone.now()
+    _restatus(unit, OrgStatus.ACTIVE, reason)
     unit.save()
     from unionwork.orgs.signals import unit_status_changed
 
@@ -393,3 +502,145 @@ def reactivate_unit(user, unit: OrgUnit, reason: str = "") -> OrgUnit:
     audit.record(unit, "reactivate", before, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.REACTIVATED, _("恢复为正常状态"), reason)
     return unit
+
+
+# -- re-zoning: many units under one new parent, previewed, one audited action --------------------
+REZONE_INLINE_MAX = 20  # more units than this run in a background task, with progress
+REZONE_BATCH = 10  # units moved per transaction in the task (progress is committed between)
+
+
+def check_rezone(user, units, new_parent: OrgUnit, reason: str, on: datetime.date | None = None):
+    """Refuse a re-zoning that any of its moves would refuse, or one without a reason, or dated
+    outside the current month (nothing is back-dated: earlier months keep their figures).
+    Returns the units (fresh, in the order given) and the date."""
+    if not (reason or "").strip():
+        raise ActionError(_("请填写区划调整的原因。"), code="reason_required")
+    today = timezone.localdate()
+    on = on or today
+    if on > today or indicators.month_of(on) != indicators.month_of(today):
+        raise ActionError(
+            _("区划调整的生效日期须在本月内且不晚于今天：已结束的月份的数字不能倒签改动。"), code="back_dated"
+        )
+    ids = list(dict.fromkeys(u.pk if isinstance(u, OrgUnit) else int(u) for u in units))
+    if not ids:
+        raise ActionError(_("请选择要调整的组织。"), code="no_units")
+    _check_may(user, new_parent)
+    check_parent_active = new_parent.is_active
+    if not check_parent_active:
+        raise ActionError(_("新上级组织“%(p)s”已注销或合并。") % {"p": new_parent.name})
+    fresh = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids).select_related("parent")}
+    paths = sorted(u.path for u in fresh.values())
+    for a, b in zip(paths, paths[1:], strict=False):
+        if b.startswith(a):
+            raise ActionError(_("所选组织中有的是另一个的下级：只选上级即可，下级随之调整。"), code="nested")
+    out = []
+    for pk in ids:
+        unit = fresh.get(pk)
+        if unit is None:
+            raise ActionError(_("编号 %(id)s 的组织不存在。") % {"id": pk}, code="not_found")
+        _check_may(user, unit, strict=True)
+        if not unit.is_active:
+            raise ActionError(_("“%(n)s”已注销或合并，不能调整。") % {"n": unit.name})
+        if unit.parent_id == new_parent.pk:
+            raise ActionError(
+                _("“%(n)s”已在“%(p)s”之下。") % {"n": unit.name, "p": new_parent.name}, code="same"
+            )
+        check_move(user, unit, new_parent.path)
+        check_parent(new_parent, unit.kind)
+        out.append(unit)
+    return out, on
+
+
+@transaction.atomic
+def prepare_rezoning(
+    user, units, new_parent: OrgUnit, reason: str, on: datetime.date | None = None
+) -> Rezoning:
+    """Record a re-zoning to preview and confirm (nothing moves yet)."""
+    units, on = check_rezone(user, units, new_parent, reason, on)
+    rz = Rezoning.objects.create(
+        new_parent=new_parent,
+        units=[u.pk for u in units],
+        from_parents={str(u.pk): u.parent_id for u in units},
+        reason=reason.strip()[:500],
+        effective_on=on,
+        total=len(units),
+        actor_label=audit.current_actor().label,
+    )
+    audit.record(rz, "create", None, audit.snapshot(rz), note=reason)
+    return rz
+
+
+def confirm_rezoning(user, rezoning: Rezoning) -> Rezoning:
+    """Run a prepared re-zoning: checked again as it stands now; small ones at once, large ones
+    in a background task that moves a batch of units per transaction and counts its progress."""
+    with transaction.atomic():
+        rz = Rezoning.objects.select_for_update().get(pk=rezoning.pk)
+        scope.check_record(user, rz, "manage", what=_("该区划调整"))
+        if rz.status != Rezoning.Status.PENDING:
+            raise ActionError(_("该区划调整已经执行过。"), code="not_pending")
+        new_parent = OrgUnit.objects.get(pk=rz.new_parent_id)
+        check_rezone(user, rz.units, new_parent, rz.reason, rz.effective_on)
+        before = audit.snapshot(rz)
+        rz.status = Rezoning.Status.RUNNING
+        rz.save(update_fields=["status"])
+        audit.record(rz, "rezone", before, audit.snapshot(rz), note=rz.reason)
+    if rz.total > REZONE_INLINE_MAX and not _in_outer_transaction():
+        from unionwork.orgs.tasks import run_rezoning as task
+
+        task.enqueue(rz.pk)
+    else:
+        run_rezoning(rz.pk)
+    rz.refresh_from_db()
+    return rz
+
+
+def _in_outer_transaction() -> bool:
+    return transaction.get_connection().in_atomic_block
+
+
+def rezone(user, units, new_parent: OrgUnit, reason: str, on: datetime.date | None = None) -> Rezoning:
+    """Move many units under ``new_parent`` at once (区划调整): prepare and confirm in one go."""
+    rz = prepare_rezoning(user, units, new_parent, reason, on)
+    return confirm_rezoning(user, rz)
+
+
+def run_rezoning(rezoning_id: int) -> Rezoning:
+    """The moves of a confirmed re-zoning, a batch of units per transaction (the task's body)."""
+    rz = Rezoning.objects.get(pk=rezoning_id)
+    todo = rz.units[rz.done :]
+    try:
+        for start in range(0, len(todo), REZONE_BATCH):
+            with transaction.atomic():
+                rz = Rezoning.objects.select_for_update().get(pk=rezoning_id)
+                new_parent = OrgUnit.objects.get(pk=rz.new_parent_id)
+                batch = OrgUnit.objects.filter(pk__in=todo[start : start + REZONE_BATCH]).select_related(
+                    "parent"
+                )
+                for unit in sorted(batch, key=lambda u: rz.units.index(u.pk)):
+                    if unit.parent_id == new_parent.pk:
+                        continue
+                    old_parent = unit.parent
+                    before = audit.snapshot(unit)
+                    unit = _move(unit, new_parent, rz.reason, rz.effective_on)
+                    audit.record(unit, "move", before, audit.snapshot(unit), note=rz.reason)
+                    _log(
+                        unit,
+                        OrgEvent.Kind.MOVED,
+                        _("区划调整：由“%(a)s”调整到“%(b)s”") % {"a": old_parent.name, "b": new_parent.name},
+                        rz.reason,
+                    )
+                Rezoning.objects.filter(pk=rz.pk).update(done=F("done") + len(batch))
+        Rezoning.objects.filter(pk=rezoning_id).update(
+            status=Rezoning.Status.DONE, finished_at=timezone.now()
+        )
+    except Exception as exc:
+        Rezoning.objects.filter(pk=rezoning_id).update(status=Rezoning.Status.FAILED, error=str(exc)[:500])
+        raise
+    return Rezoning.objects.get(pk=rezoning_id)
+
+
+# -- a closed month's figures ----------------------------------------------------------------------
+def correct_figure(user, unit: OrgUnit, key: str, month, numerator: int, denominator: int, reason: str):
+    """Correct a closed month's kept figure of ``unit`` (the level above, with a reason): see
+    ``core.indicators.correct_closed_month``, which checks, writes and audits it."""
+    return indicators.correct_closed_month(user, key, unit, month, numerator, denominator, reason)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from unionwork.core import indicators
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination, filtered
 from unionwork.core.views import history_of
 from unionwork.orgs import actions, queries
@@ -210,12 +211,18 @@ def get_unit(request: HttpRequest, unit_id: int):
     "/{int:unit_id}/children",
     response={200: list[OrgChildOut], **ONE_READ_ERRORS},
     summary="直接下级",
-    description="管辖范围内的直接下级组织；默认只列正常状态的，include_inactive=true 时包括已注销、已合并的。",
+    description="管辖范围内的直接下级组织；默认只列正常状态的，include_inactive=true 时包括已注销、已合并的。"
+    "month=YYYY-MM 时为该月末的下级组织（当时的隶属关系和状态）。",
 )
 @paginate(Pagination, page_size=PAGE_SIZE)
-def list_children(request: HttpRequest, unit_id: int, include_inactive: bool = False):
-    """The direct children of a unit that lie in the caller's scope."""
-    return queries.children_of(request.user, _unit(request, unit_id), include_inactive=include_inactive)
+def list_children(request: HttpRequest, unit_id: int, include_inactive: bool = False, month: str = ""):
+    """The direct children of a unit that lie in the caller's scope (at the end of ``month``)."""
+    return queries.children_of(
+        request.user,
+        _unit(request, unit_id),
+        include_inactive=include_inactive,
+        month=indicators.parse_month(month),
+    )
 
 
 @router.get(

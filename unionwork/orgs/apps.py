@@ -12,6 +12,7 @@ class OrgsConfig(AppConfig):
         "merge": _("合并"),
         "deregister": _("注销"),
         "reactivate": _("恢复"),
+        "rezone": _("区划调整"),
     }
 
     def ready(self):

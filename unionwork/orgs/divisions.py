@@ -21,7 +21,7 @@ from django.db import transaction
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
 from unionwork.core.text import pinyin_of
-from unionwork.orgs.models import OrgEvent, OrgKind, OrgUnit
+from unionwork.orgs.models import LINK_EPOCH, OrgEvent, OrgKind, OrgLink, OrgUnit
 
 SUFFIXES = ("居民委员会", "村民委员会", "居委会", "村委会")
 
@@ -88,6 +88,19 @@ def _insert_level(parent_by_code: dict[str, OrgUnit], rows, parent_key: str, kin
     for unit in new:
         unit.path = f"{unit.parent.path}{unit.pk}/"
     OrgUnit.objects.bulk_update(new, ["path"], batch_size=2000)
+    OrgLink.objects.bulk_create(
+        [
+            OrgLink(
+                unit=u,
+                kind=OrgLink.Kind.TERRITORIAL,
+                parent=u.parent,
+                valid_from=LINK_EPOCH,
+                reason="load_divisions",
+            )
+            for u in new
+        ],
+        batch_size=2000,
+    )
     audit.record_many(((u, "create", None, audit.snapshot(u)) for u in new), note="load_divisions")
     OrgEvent.objects.bulk_create(
         [

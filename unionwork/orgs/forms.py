@@ -72,3 +72,55 @@ class MergeForm(BootstrapMixin, forms.Form):
 
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=500)
+
+
+class RezoneForm(BootstrapMixin, forms.Form):
+    """A re-zoning from one node: which of its children move, under which new parent, why."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("调整的下级组织"), queryset=OrgUnit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    new_parent = PickerField(label=_("新的上级组织"), source="units")
+    reason = forms.CharField(label=_("区划调整原因"), max_length=500)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = (
+            OrgUnit.objects.restrict(user)
+            .filter(parent=unit, status=OrgStatus.ACTIVE)
+            .order_by("kind", "code", "pinyin")
+        )
+        # Parents that may hold what this node holds (each unit is checked again by the action).
+        held = set(self.fields["units"].queryset.values_list("kind", flat=True).distinct())
+        parent_kinds = [k for k, children in ALLOWED_CHILDREN.items() if held & children]
+        self.fields["new_parent"].queryset = (
+            OrgUnit.objects.restrict(user)
+            .filter(status=OrgStatus.ACTIVE)
+            .exclude(path__startswith=unit.path)
+            .order_by("path")
+        )
+        self.fields["new_parent"].set_params(kind=parent_kinds, exclude=unit.pk, not_under=unit.pk)
+
+
+class CorrectionForm(BootstrapMixin, forms.Form):
+    """A correction of a closed month's kept figure of a unit, by the level above."""
+
+    indicator = forms.ChoiceField(label=_("指标"), choices=())
+    month = forms.CharField(label=_("月份（YYYY-MM，已结账）"), max_length=7)
+    numerator = forms.IntegerField(label=_("分子（数量）增减"), initial=0)
+    denominator = forms.IntegerField(label=_("分母增减"), initial=0, required=False)
+    reason = forms.CharField(label=_("更正原因"), max_length=500)
+
+    def __init__(self, *args, user=None, unit=None, **kwargs):
+        from unionwork.orgs.queries import figure_indicators
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(i.key, i.label) for i in figure_indicators()]
+
+    def clean_month(self):
+        from unionwork.core import indicators
+
+        month = indicators.parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("请按 YYYY-MM 填写月份，例如 2026-06。"))
+        return month

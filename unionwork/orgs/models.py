@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -168,3 +170,107 @@ class OrgEvent(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.get_kind_display()}"
+
+
+# Links of the tree as it stood before its history was kept hold from this day.
+LINK_EPOCH = datetime.date(2000, 1, 1)
+
+
+class OrgLink(models.Model):
+    """One parent link of a unit and the dates it held (the tree on any date).
+
+    Territorial links name the unit's parent; industrial links its industrial union. A link also
+    carries the unit's status while it held, so "the children of a node at the end of a month"
+    (``queries.children_as_of``) is one indexed read. A change of parent, link or status closes
+    the open link (``valid_to``, exclusive) and opens a new one: nothing is overwritten.
+    """
+
+    class Kind(models.TextChoices):
+        TERRITORIAL = "territorial", _("隶属关系")
+        INDUSTRIAL = "industrial", _("产业工会关联")
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="links", verbose_name=_("组织"))
+    kind = models.CharField(_("关系"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="child_links", verbose_name=_("上级组织")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("组织隶属关系")
+        verbose_name_plural = _("组织隶属关系")
+        ordering = ["unit", "kind", "valid_from", "id"]
+        indexes = [models.Index(fields=["parent", "kind", "valid_from"], name="orglink_parent_asof")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="orglink_dates_ordered",
+            ),
+            models.CheckConstraint(condition=~models.Q(unit=models.F("parent")), name="orglink_not_self"),
+            # At most one open link of each kind per unit; closed links do not overlap (the
+            # actions close the open one on the day the next opens).
+            models.UniqueConstraint(
+                fields=["unit", "kind"], condition=models.Q(valid_to__isnull=True), name="orglink_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.kind} {self.parent_id} {self.valid_from}–{self.valid_to or ''}"
+
+
+class RezoningQuerySet(ScopedQuerySet):
+    scope_path_field = "new_parent__path"
+
+
+class Rezoning(models.Model):
+    """A re-zoning (区划调整): many units moved under one new parent at once, as one audited action.
+
+    Prepared and previewed first; confirmed, it runs (in a background task when large) and
+    counts its progress. Each unit's move is also on its own timeline (``OrgEvent``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待执行")
+        RUNNING = "running", _("执行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    new_parent = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="rezonings_in", verbose_name=_("新上级组织")
+    )
+    units = models.JSONField(_("调整的组织"), default=list)  # ids, in order
+    from_parents = models.JSONField(default=dict)  # unit id -> parent id before the move
+    reason = models.CharField(_("原因"), max_length=500)
+    effective_on = models.DateField(_("生效日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("组织数"), default=0)
+    done = models.PositiveIntegerField(_("已调整"), default=0)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RezoningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区划调整")
+        verbose_name_plural = _("区划调整")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="rezoning_reason_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="rezoning_done_le_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.new_parent} ← {self.total}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:rezoning", args=[self.pk])
+
+    def audit_org_path(self) -> str:
+        return self.new_parent.path

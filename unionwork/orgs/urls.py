@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/merge/", views.UnitMergeView.as_view(), name="merge"),
     path("<int:pk>/deregister/", views.UnitDeregisterView.as_view(), name="deregister"),
     path("<int:pk>/reactivate/", views.UnitReactivateView.as_view(), name="reactivate"),
+    path("<int:pk>/rezone/", views.UnitRezoneView.as_view(), name="rezone"),
+    path("<int:pk>/correct/", views.UnitCorrectView.as_view(), name="correct"),
+    path("rezonings/<int:pk>/", views.rezoning, name="rezoning"),
+    path("rezonings/<int:pk>/confirm/", views.rezoning_confirm, name="rezoning-confirm"),
 ]

@@ -1,13 +1,25 @@
 """Pages of the organisation tree: browser, list, detail and the actions of dynamic management."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from unionwork.core import indicators
+from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.orgs import actions, queries
 from unionwork.orgs.filters import OrgUnitFilter
-from unionwork.orgs.forms import MergeForm, MoveForm, ReasonForm, UnitCreateForm, UnitEditForm
-from unionwork.orgs.models import OrgUnit
+from unionwork.orgs.forms import (
+    CorrectionForm,
+    MergeForm,
+    MoveForm,
+    ReasonForm,
+    RezoneForm,
+    UnitCreateForm,
+    UnitEditForm,
+)
+from unionwork.orgs.models import OrgUnit, Rezoning
 
 
 def browser(request):
@@ -48,13 +60,18 @@ class UnitListView(ScopedListView):
 
 
 def detail(request, pk):
+    """A unit: its facts, its children (at the end of ``?month=``), its timeline with the kept
+    figures before and after each event, its audit trail."""
     unit = OrgUnit.objects.get_in_scope(request.user, pk=pk)
     user = request.user
+    month = indicators.month_from_request(request)
     context = {
         "unit": unit,
         "ancestors": [a for a in unit.ancestors() if a.path.startswith(user.org_path) or a.pk == user.org_id],
-        "children": queries.children_of(user, unit, include_inactive=True),
-        "events": queries.unit_history(unit),
+        "children": queries.children_of(user, unit, include_inactive=True, month=month),
+        "month": month,
+        "is_past": month < indicators.month_of(),
+        "timeline": list(reversed(queries.timeline(unit))),
         "history": history_of(unit),
         "may_manage": user.may("manage"),
         "is_own": unit.pk == user.org_id,
@@ -145,3 +162,83 @@ class UnitReactivateView(UnitDeregisterView):
 
     def perform(self, form):
         return actions.reactivate_unit(self.request.user, self.object, form.cleaned_data["reason"])
+
+
+class UnitRezoneView(UnitActionView):
+    """Step 1 of a re-zoning: choose the children that move and their new parent; recorded to
+    preview (nothing moves until it is confirmed)."""
+
+    form_class = RezoneForm
+    template_name = "orgs/rezone_form.html"
+    title = _("区划调整")
+    submit_label = _("预览")
+    success_message = ""
+    intro = _(
+        "选择要整体调整的下级组织（其下级随之调整）和新的上级组织。下一步预览调整前后的数字，确认后执行。"
+    )
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.prepare_rezoning(self.request.user, list(d["units"]), d["new_parent"], d["reason"])
+
+
+def rezoning(request, pk):
+    """Step 2: the preview (which units move, their figures, the parents' figures before and
+    after) with the confirm button; once confirmed, its progress and outcome."""
+    rz = Rezoning.objects.get_in_scope(request.user, pk=pk)
+    if rz.status == Rezoning.Status.PENDING:
+        preview = queries.rezoning_preview(request.user, rz.units, rz.new_parent)
+    else:
+        preview = queries.rezoning_outcome(request.user, rz)
+    context = {
+        "rz": rz,
+        "preview": preview,
+        "may_confirm": rz.status == Rezoning.Status.PENDING and request.user.may("manage"),
+        "title": _("区划调整"),
+    }
+    return render(request, "orgs/rezoning.html", context)
+
+
+@require_POST
+def rezoning_confirm(request, pk):
+    rz = Rezoning.objects.get_in_scope(request.user, "manage", pk=pk)
+    try:
+        rz = actions.confirm_rezoning(request.user, rz)
+    except ActionError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if rz.status == Rezoning.Status.DONE:
+            messages.success(request, _("区划调整已完成：%(n)d 个组织。") % {"n": rz.done})
+        else:
+            messages.info(request, _("区划调整已在后台执行，本页显示进度。"))
+    return redirect(rz.get_absolute_url())
+
+
+class UnitCorrectView(UnitActionView):
+    """An audited correction of a closed month's kept figure of the unit, by the level above."""
+
+    form_class = CorrectionForm
+    title = _("更正已结账月份的数字")
+    submit_label = _("确认更正")
+    success_message = _("已更正，并记入审计。")
+    intro = _(
+        "月份结账后，业务操作不再改变该月的数字（迟报的记录从录入当月起计）。"
+        "确需更正的，由上级组织填写增减和原因；更正只改变该月，并在各数字页面标明。"
+    )
+
+    def perform(self, form):
+        d = form.cleaned_data
+        actions.correct_figure(
+            self.request.user,
+            self.object,
+            d["indicator"],
+            d["month"],
+            d["numerator"] or 0,
+            d["denominator"] or 0,
+            d["reason"],
+        )
+        return self.object
+
+    def success_url(self, result) -> str:
+        return f"{result.get_absolute_url()}?month={self.request.POST.get('month', '')}"

@@ -50,3 +50,17 @@ def month_picker(context, month):
         "is_current": month == current,
         "keep": keep,
     }
+
+
+@register.inclusion_tag("core/_month_closing.html")
+def month_closing(unit, month):
+    """Whether the as-of month is closed (and on which day it closes), and the audited corrections
+    that changed the unit's figures of that month."""
+    month = indicators.month_of(month)
+    return {
+        "month": month,
+        "closed": indicators.is_closed(month),
+        "closes_on": indicators.closes_on(month),
+        "is_current": month == indicators.month_of(),
+        "corrections": indicators.corrections(unit, month) if unit is not None else [],
+    }

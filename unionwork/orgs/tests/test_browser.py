@@ -1,6 +1,6 @@
 """In Debian's chromium: a district user browses the tree and is offered only its own subtree."""
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
 from unionwork.orgs.models import OrgUnit
 
 pytestmark = browser_marks
@@ -63,3 +63,42 @@ def test_the_shell_works_on_a_phone_screen(page, live_server, seeded):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page is {width}px wide on a 390px screen"
     page.screenshot(path=str(ARTIFACTS / "orgs-list-phone.png"), full_page=False)
+
+
+def test_a_rezoning_is_previewed_then_confirmed(page, live_server, seeded):
+    """A district moves two communities of a street under another street: chosen, previewed with
+    the figures before and after, confirmed; the units are then under the new street."""
+    base = live_server.url
+    login(page, base, "gjz_admin")
+    street = OrgUnit.objects.get(code="210211001")
+    target = OrgUnit.objects.get(code="210211002")
+    communities = list(OrgUnit.objects.filter(parent=street, status="active").order_by("code")[:2])
+    page.goto(base + f"/orgs/{street.pk}/")
+    page.get_by_role("link", name="区划调整").click()
+    page.screenshot(path=str(ARTIFACTS / "orgs-rezone-form.png"), full_page=True)
+    for c in communities:
+        page.get_by_label(c.name).check()
+    dropdown = picker_search(page, "id_new_parent", "椒金山")
+    dropdown.locator(".option", has_text=target.name).first.click()
+    page.fill("#id_reason", "社区区划调整（演示）")
+    page.screenshot(path=str(ARTIFACTS / "orgs-rezone-form.png"), full_page=True)
+    page.get_by_role("button", name="预览").click()
+    page.get_by_test_id("rezoning-units").wait_for()
+    units_text = page.get_by_test_id("rezoning-units").inner_text()
+    assert all(c.name in units_text for c in communities)
+    parents = page.get_by_test_id("rezoning-parents").inner_text()
+    assert street.name in parents and target.name in parents and "→" in parents
+    page.screenshot(path=str(ARTIFACTS / "orgs-rezone-preview.png"), full_page=True)
+    assert all(OrgUnit.objects.get(pk=c.pk).parent_id == street.pk for c in communities)
+    page.get_by_test_id("rezoning-confirm").click()
+    page.get_by_test_id("rezoning-progress").wait_for()
+    assert "已完成" in page.get_by_test_id("rezoning-status").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "orgs-rezone-done.png"), full_page=True)
+    assert all(OrgUnit.objects.get(pk=c.pk).parent_id == target.pk for c in communities)
+    # The new parent's page: the moved units among its children, the move on their timeline.
+    page.goto(base + f"/orgs/{communities[0].pk}/")
+    events = page.get_by_test_id("events").inner_text()
+    assert "区划调整" in events and street.name in events and target.name in events
+    page.goto(base + f"/orgs/{target.pk}/")
+    assert communities[0].name in page.get_by_test_id("children").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "orgs-detail-after-rezone.png"), full_page=True)
