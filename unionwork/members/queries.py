@@ -28,6 +28,8 @@ from unionwork.core.scope import prefix_q
 from unionwork.members import pii
 from unionwork.members.models import (
     CARD_IN_FORCE,
+    COUNTED,
+    IN_TRANSFER,
     CardStatus,
     Member,
     MemberCard,
@@ -175,13 +177,13 @@ def _grouped(user, unit: OrgUnit) -> list[tuple[str, str, str, int]]:
 
 
 def _fold(fig: Figures, status: str, card: str, n: int) -> None:
-    if status == MemberStatus.ACTIVE:
+    if status in COUNTED:  # active, or floating at a street union
         fig.members += n
         if card in CARD_IN_FORCE:
             fig.carded += n
             if card == CardStatus.ACTIVE:
                 fig.activated += n
-    else:
+    elif status not in IN_TRANSFER:  # in transit: counted in neither union (members.in_transit)
         fig.inactive += n
 
 
@@ -451,3 +453,70 @@ def card_issue_preview(user, unit: OrgUnit, *, shown: int = 20) -> IssuePreview:
     preview.by_union = [(name, n) for name, n in rows[:shown]]
     preview.sample = list(todo.select_related("union").order_by("org_path", "pinyin", "pk")[:shown])
     return preview
+
+
+# -- transfers in progress (转会途中、流动会员) -----------------------------------------------------
+
+
+def transits(user, action: str = "view") -> QuerySet:
+    """The transfer handshakes the user sees: released by a union of the scope, named to it,
+    offered to it by a registration, or kept by one of its street unions as floating."""
+    from unionwork.members.models import Transit
+
+    return Transit.objects.restrict(user, action)
+
+
+def pending_acceptances(user) -> QuerySet:
+    """Open transfers waiting for a union of the user's scope to accept them: named as the
+    destination at the release, or offered to it when it registered the person's ID number."""
+    from unionwork.core.scope import user_paths
+
+    q = None
+    for p in user_paths(user):
+        part = prefix_q("to_path", p) | prefix_q("offer_path", p)
+        q = part if q is None else q | part
+    if q is None:
+        return transits(user, "change").none()
+    return transits(user, "change").open().filter(q)
+
+
+def transit_in_scope(user, pk: int, action: str = "view"):
+    """One transfer the user sees, with its member and unions (Http404 otherwise)."""
+    return (
+        transits(user)
+        .select_related("member", "from_union", "destination", "offered_to", "holder", "accepted_union")
+        .get_in_scope(user, action, pk=pk)
+    )
+
+
+def open_transit_of(member: Member):
+    """The member's open transfer (released, not yet accepted), or None."""
+    from unionwork.members.models import OPEN_TRANSIT, Transit
+
+    return (
+        Transit.objects.select_related("from_union", "destination", "offered_to", "holder")
+        .filter(member=member, status__in=OPEN_TRANSIT)
+        .first()
+    )
+
+
+def transits_of(member: Member) -> list:
+    """A member's transfers, newest first (the member is already known to be in scope)."""
+    from unionwork.members.models import Transit
+
+    return list(
+        Transit.objects.filter(member=member)
+        .select_related("from_union", "destination", "accepted_union", "holder")
+        .order_by("-released_on", "-pk")
+    )
+
+
+def kept_transit_figures(unit: OrgUnit, month=None) -> dict[str, int]:
+    """The node's members in transit (counted at districts and above) and floating (kept figures)."""
+    from unionwork.core import indicators
+    from unionwork.members.indicators import FLOATING_KEY, IN_TRANSIT_KEY
+
+    return {
+        "in_transit": indicators.value(IN_TRANSIT_KEY, unit, month).numerator,
+        "floating": indicators.value(FLOATING_KEY, unit, month).numerator,
+    }
