@@ -886,3 +886,18 @@ __all__ = [
     "unions",
     "targets",
 ]
+
+
+def founding_pacing(unit: OrgUnit, children: list, year: int, month=None):
+    """The node's founding target of ``year`` paced against its deadline (core/pacing.py), on the
+    day the page shows (today, the end of a past month, or the end of a past year), and the
+    children behind pace with their trend."""
+    from unionwork.core import pacing
+    from unionwork.founding.pacing import FOUNDING_KEY
+
+    today = timezone.localdate()
+    day = today
+    if month is not None and (month.year, month.month) < (today.year, today.month):
+        day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    day = min(day, datetime.date(year, 12, 31))
+    return pacing.pace(FOUNDING_KEY, unit, day), pacing.behind(FOUNDING_KEY, children, day)

@@ -137,7 +137,10 @@ def home(request, pk: int | None = None):
         },
         "three_year": series,
     }
+    pace, behind = queries.founding_pacing(unit, child_units, year, month)
     context = {
+        "pace": pace,
+        "behind": behind,
         "unit": unit,
         "trail": _trail(request, unit),
         "year": year,

@@ -520,3 +520,21 @@ def kept_transit_figures(unit: OrgUnit, month=None) -> dict[str, int]:
         "in_transit": indicators.value(IN_TRANSIT_KEY, unit, month).numerator,
         "floating": indicators.value(FLOATING_KEY, unit, month).numerator,
     }
+
+
+def card_pacing(unit: OrgUnit, children: list, month=None):
+    """The 31 August card target paced for ``unit`` on the day the page shows (the end of a past
+    month, today for the current one), and its children behind pace with their trend."""
+    from unionwork.core import pacing
+    from unionwork.members.pacing import CARDS_KEY
+
+    day = pacing_day(month)
+    return pacing.pace(CARDS_KEY, unit, day), pacing.behind(CARDS_KEY, children, day)
+
+
+def pacing_day(month=None) -> datetime.date:
+    """The day a figure page paced at ``month`` stands on: today, or the end of a past month."""
+    today = timezone.localdate()
+    if month is None or (month.year, month.month) >= (today.year, today.month):
+        return today
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)

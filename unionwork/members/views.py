@@ -51,7 +51,10 @@ def _node_context(request, unit: OrgUnit) -> dict:
     month = indicators.month_from_request(request)
     table = queries.kept_figures(user, unit, month)
     figures = table.total
+    pace, behind = queries.card_pacing(unit, [r.unit for r in table.rows if r.unit is not None], month)
     return {
+        "pace": pace,
+        "behind": behind,
         "unit": unit,
         "month": month,
         "is_current_month": month == indicators.month_of(),

@@ -73,7 +73,11 @@ def test_release_then_another_district_registers_is_offered_and_accepts():
     assert not queries.pending_acceptances(gjz).filter(pk=transit.pk).exists()
     with audit.acting_as(gjz, "test"):
         got = actions.register_member(
-            gjz, unit("G0001"), name=theirs.name, id_number=number_of(theirs), employment_form=theirs.employment_form
+            gjz,
+            unit("G0001"),
+            name=theirs.name,
+            id_number=number_of(theirs),
+            employment_form=theirs.employment_form,
         )
     assert got.pk == theirs.pk and got.status == MemberStatus.IN_TRANSIT  # offered, not taken
     assert queries.pending_acceptances(gjz).filter(pk=transit.pk).exists()
