@@ -136,6 +136,7 @@ class Pace:
     task: float = 0.0  # percent of the task done (capped at 100)
     tolerance: float = 0.0
     state: str = NOT_STARTED
+    base: float = 0.0  # the figure before the start (INCREASE), subtracted from the figure
     trend: list[tuple[datetime.date, float | None]] = field(default_factory=list)
 
     @property
@@ -174,6 +175,16 @@ def _baseline(pt: PacedTarget, unit, window: Window) -> float:
     return _amount(pt, indicators.value(pt.indicator, unit, _previous_month(window.start)))
 
 
+def _fill(out: Pace, fig: indicators.Figure | None, base: float) -> Pace:
+    window = out.window
+    out.base = base
+    out.done = round(_amount(out.target, fig) - base, 1)
+    out.time = time_share(window.start, window.deadline, out.day)
+    out.task = _task_share(window, out.done)
+    out.state = _state(window, out.day, out.time, out.task, out.tolerance)
+    return out
+
+
 def pace(key: str, unit, day: datetime.date | None = None, *, window: Window | None = None) -> Pace:
     """The pace of ``unit`` against the target ``key`` on ``day`` (today by default): figures
     as they stood at the end of ``day``'s month, read from the kept indicator."""
@@ -184,39 +195,102 @@ def pace(key: str, unit, day: datetime.date | None = None, *, window: Window | N
     out = Pace(pt, unit, day, window, tolerance=tolerance())
     if window is None:
         return out
-    # The figure as it stood on the deadline once it has passed (credit goes by the platform's dates).
-    as_of = min(day, window.deadline)
-    fig = indicators.value(pt.indicator, unit, as_of)
-    out.done = round(_amount(pt, fig) - _baseline(pt, unit, window), 1)
-    out.time = time_share(window.start, window.deadline, day)
-    out.task = _task_share(window, out.done)
-    out.state = _state(window, day, out.time, out.task, out.tolerance)
-    return out
+    # Once the deadline has passed, the figure as it stood at the deadline: credit goes by the
+    # date records reached the platform (the kept figure of the deadline's month).
+    fig = indicators.value(pt.indicator, unit, min(day, window.deadline))
+    return _fill(out, fig, _baseline(pt, unit, window))
 
 
 def with_trend(p: Pace, months: int = 6) -> Pace:
     """Add the share of the task done at the end of each of the last ``months`` months."""
-    if p.window is None:
-        return p
-    base = _baseline(p.target, p.unit, p.window)
-    p.trend = [
-        (m, None if f is None else _task_share(p.window, _amount(p.target, f) - base))
-        for m, f in indicators.trend(p.target.indicator, p.unit, months, until=min(p.day, p.window.deadline))
-    ]
-    return p
+    return with_trends([p], months)[0]
+
+
+def with_trends(rows: list[Pace], months: int = 6) -> list[Pace]:
+    """The trend of each row (the share of the task done at the end of each of the last
+    ``months`` months, None before the figure had data), read in one query for all of them."""
+    from unionwork.core.models import IndicatorValue
+
+    rows = [p for p in rows if p.window is not None]
+    if not rows:
+        return rows
+    ends = {p.unit.pk: indicators.month_of(min(p.day, p.window.deadline)) for p in rows}
+    stored: dict[int, list[tuple[datetime.date, indicators.Figure]]] = {}
+    qs = IndicatorValue.objects.filter(
+        indicator=rows[0].target.indicator, unit_id__in=list(ends), month__lte=max(ends.values())
+    ).order_by("unit_id", "month")
+    unit_kind = indicators.get(rows[0].target.indicator).unit
+    for uid, month, num, den in qs.values_list("unit_id", "month", "numerator", "denominator"):
+        stored.setdefault(uid, []).append((month, indicators.Figure(num, den, unit_kind)))
+    for p in rows:
+        series, m = [], ends[p.unit.pk]
+        for _ in range(months):
+            series.append(m)
+            m = _previous_month(m)
+        series.reverse()
+        values, current, i = stored.get(p.unit.pk, []), None, 0
+        p.trend = []
+        for m in series:
+            while i < len(values) and values[i][0] <= m:
+                current = values[i][1]
+                i += 1
+            p.trend.append(
+                (m, None if current is None else _task_share(p.window, _amount(p.target, current) - p.base))
+            )
+    return rows
 
 
 def paces(key: str, units: Iterable, day: datetime.date | None = None) -> list[Pace]:
-    """The pace of several units (their windows read at once)."""
+    """The pace of several units: their windows and figures read a few queries at once (one per
+    distinct deadline month and start month), never one per unit."""
     pt = get(key)
     day = day or timezone.localdate()
     units = list(units)
     windows = pt.windows_for([u.pk for u in units], day.year)
-    return [pace(key, u, day, window=windows.get(u.pk)) for u in units]
+    tol = tolerance()
+    by_month: dict[datetime.date, list[int]] = {}
+    by_start: dict[datetime.date, list[int]] = {}
+    for u in units:
+        w = windows.get(u.pk)
+        if w is None:
+            continue
+        by_month.setdefault(indicators.month_of(min(day, w.deadline)), []).append(u.pk)
+        if pt.measure == INCREASE:
+            by_start.setdefault(_previous_month(w.start), []).append(u.pk)
+    figs: dict[tuple[datetime.date, int], indicators.Figure] = {}
+    for month, ids in [*by_month.items(), *by_start.items()]:
+        for uid, f in indicators.values(pt.indicator, ids, month).items():
+            figs[month, uid] = f
+    out = []
+    for u in units:
+        p = Pace(pt, u, day, windows.get(u.pk), tolerance=tol)
+        if p.window is not None:
+            month = indicators.month_of(min(day, p.window.deadline))
+            base = 0.0
+            if pt.measure == INCREASE:
+                base = _amount(pt, figs.get((_previous_month(p.window.start), u.pk)))
+            _fill(p, figs.get((month, u.pk)), base)
+        out.append(p)
+    return out
 
 
-def behind(key: str, children: Iterable, day: datetime.date | None = None, months: int = 6) -> list[Pace]:
+def behind(
+    key: str, children: Iterable, day: datetime.date | None = None, months: int = 6, limit: int = 10
+) -> list[Pace]:
     """The units among ``children`` (the level below a node, given by the caller) whose pace warns,
-    furthest behind first, each with the trend of the last ``months`` months."""
-    out = [with_trend(p, months) for p in paces(key, children, day) if p.has_target and p.warning]
-    return sorted(out, key=lambda p: (-p.lag, str(getattr(p.unit, "name", ""))))
+    furthest behind first, the first ``limit`` with the trend of the last ``months`` months."""
+    out = [p for p in paces(key, children, day) if p.has_target and p.warning]
+    out.sort(key=lambda p: (-p.lag, str(getattr(p.unit, "name", ""))))
+    return with_trends(out[:limit], months)
+
+
+def for_node(
+    key: str, unit, children: Iterable, day: datetime.date | None = None, months: int = 6, limit: int = 10
+) -> tuple[Pace, list[Pace]]:
+    """A node's pace and its children behind pace (with their trend), in four queries at most for
+    targets of one deadline: the windows, the figures, the figures before the start, the trends."""
+    rows = paces(key, [unit, *children], day)
+    node, others = rows[0], rows[1:]
+    late = [p for p in others if p.has_target and p.warning]
+    late.sort(key=lambda p: (-p.lag, str(getattr(p.unit, "name", ""))))
+    return node, with_trends(late[:limit], months)

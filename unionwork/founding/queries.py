@@ -900,4 +900,4 @@ def founding_pacing(unit: OrgUnit, children: list, year: int, month=None):
     if month is not None and (month.year, month.month) < (today.year, today.month):
         day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
     day = min(day, datetime.date(year, 12, 31))
-    return pacing.pace(FOUNDING_KEY, unit, day), pacing.behind(FOUNDING_KEY, children, day)
+    return pacing.for_node(FOUNDING_KEY, unit, children, day)

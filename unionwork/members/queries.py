@@ -529,7 +529,7 @@ def card_pacing(unit: OrgUnit, children: list, month=None):
     from unionwork.members.pacing import CARDS_KEY
 
     day = pacing_day(month)
-    return pacing.pace(CARDS_KEY, unit, day), pacing.behind(CARDS_KEY, children, day)
+    return pacing.for_node(CARDS_KEY, unit, children, day)
 
 
 def pacing_day(month=None) -> datetime.date:
