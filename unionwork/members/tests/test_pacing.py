@@ -109,16 +109,17 @@ def test_the_registered_targets_card_coverage_and_founding():
 def test_the_pacing_api_and_the_members_page_show_time_and_task(client):
     from django.urls import reverse
 
-    from unionwork.core.tests.factories import demo_user
-
     from unionwork.core.tests.apiclient import clients
+    from unionwork.core.tests.factories import demo_user
 
     api = clients(client)("gjz_admin")
     u = unit("210211")
     r = api.get(f"/api/v1/indicators/pacing/members.cards_by_august/units/{u.pk}?day=2026-05-01")
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["node"]["deadline"] == "2026-08-31" and body["node"]["time_share"] == round(120 * 100 / 242, 1)
+    assert body["node"]["deadline"] == "2026-08-31" and body["node"]["time_share"] == round(
+        120 * 100 / 242, 1
+    )
     other = unit("210202").pk
     assert api.get(f"/api/v1/indicators/pacing/members.cards_by_august/units/{other}").status_code == 404
     client.force_login(demo_user("gjz_admin"))
