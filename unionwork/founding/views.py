@@ -314,6 +314,7 @@ class UnionListView(ScopedListView):
         Column("unit.get_kind_display", gettext_lazy("类型"), sort="unit__kind"),
         Column("unit.parent.name", gettext_lazy("所在组织")),
         Column("founded_on", sort="founded_on"),
+        Column("entered_on", gettext_lazy("录入平台日期"), sort="created_at"),
         Column("chairman_name"),
         Column("chairman_directly_elected"),
         Column("is_project_union"),

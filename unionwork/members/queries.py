@@ -385,7 +385,12 @@ def card_deadline(year: int | None = None) -> datetime.date:
 
 def card_deadline_table(user, year: int | None = None, month=None) -> list[DeadlineRow]:
     """Each district, zone and industrial union in the user's scope: coverage against the 31 August
-    requirement (met, missed once the day has passed, or pending before it)."""
+    requirement (met, missed once the day has passed, or pending before it).
+
+    Once the deadline has passed, it is judged by the kept coverage as it stood at the deadline
+    (the end of August: cards count from the day their issue reached the platform), shown beside
+    today's (``extra["at_deadline"]``): cards issued in September do not meet an August deadline.
+    """
     deadline = card_deadline(year)
     today = timezone.localdate()
     nodes = (
@@ -396,20 +401,30 @@ def card_deadline_table(user, year: int | None = None, month=None) -> list[Deadl
     # The kept indicators at ``month`` (the figures the dashboard shows for these nodes).
     nodes = list(nodes)
     kept = _kept([n.pk for n in nodes], month)
+    passed = today > deadline
+    at_deadline = _kept([n.pk for n in nodes], deadline) if passed else {}
     rows = []
     for node in nodes:
         fig = kept[node.pk]
         fig.unit, fig.label = node, node.name
-        met = fig.coverage is not None and fig.coverage >= CARD_COVERAGE_TARGET
-        if not fig.members:
+        judged = at_deadline.get(node.pk, fig)
+        met = judged.coverage is not None and judged.coverage >= CARD_COVERAGE_TARGET
+        extra = {"at_deadline": judged} if passed else {}
+        if not fig.members and not judged.members:
             state, label = "empty", _("尚无在会会员数据")
         elif met:
             state, label = "met", _("已达标")
-        elif today > deadline:
+        elif passed:
             state, label = "missed", _("未达标（已逾期）")
         else:
             state, label = "pending", _("未达标（距截止 %(d)d 天）") % {"d": (deadline - today).days}
-        rows.append(DeadlineRow(unit=node, figures=fig, deadline=deadline, state=state, state_label=label))
+        if passed and judged.coverage is not None:
+            label += _("；截止时覆盖率 %(r).1f%%") % {"r": judged.coverage}
+        rows.append(
+            DeadlineRow(
+                unit=node, figures=fig, deadline=deadline, state=state, state_label=label, extra=extra
+            )
+        )
     return rows
 
 

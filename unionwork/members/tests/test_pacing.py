@@ -125,3 +125,24 @@ def test_the_pacing_api_and_the_members_page_show_time_and_task(client):
     client.force_login(demo_user("gjz_admin"))
     page = client.get(reverse("members:home")).content.decode()
     assert 'data-testid="pacing"' in page and "时间过半" in page
+
+
+def test_the_card_deadline_is_judged_by_the_coverage_at_the_deadline_not_today():
+    """Cards issued after 31 August do not meet the August deadline, whatever today's coverage."""
+    from unionwork.core.tests.factories import demo_user
+    from unionwork.members import actions, queries
+
+    today = timezone.localdate()
+    if today <= queries.card_deadline(today.year):
+        pytest.skip("the deadline of this year has not passed yet")
+    with audit.acting_as(None, "test"):
+        register("G0001", 2)
+        actions.issue_cards(None, unit("210211"))
+    city = demo_user("city_admin")
+    row = next(r for r in queries.card_deadline_table(city) if r.unit.code == "210211")
+    assert row.figures.coverage == 100.0  # every active member holds a card today
+    judged = row.extra["at_deadline"]
+    assert judged.members == indicators.value(ACTIVE_KEY, unit("210211"), queries.card_deadline()).numerator
+    assert (judged.coverage or 0) < queries.CARD_COVERAGE_TARGET  # this month's cards were not there then
+    assert row.state == "missed"
+    assert judged.coverage is None or "截止时覆盖率" in row.state_label
