@@ -1,0 +1,74 @@
+"""The transfer pages: release (转出) and accept (转入) forms, the list of members in transit and
+floating with their age (filters, export), the pending acceptance in the notifications, and a
+registration that finds a person in transfer leading to the acceptance."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from unionwork.core import audit
+from unionwork.core import notifications as core_notifications
+from unionwork.core.tests.factories import demo_user, unit
+from unionwork.members import actions, pii
+from unionwork.members.models import MemberStatus, Transit, TransitStatus
+
+from .helpers import register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_release_by_one_district_and_accept_by_another_through_the_pages(client):
+    (m,) = register("G0003")
+    client.force_login(demo_user("zs_admin"))
+    r = client.post(
+        reverse("members:release", args=[m.pk]), {"on": timezone.localdate().isoformat(), "note": "调动"}
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    t = Transit.objects.get(member=m)
+    assert t.status == TransitStatus.IN_TRANSIT
+    page = client.get(reverse("members:transits")).content.decode()
+    assert m.name in page and "转出待接收" in page
+    # 甘井子区 registers the same ID number: offered, and sent to the acceptance page.
+    client.force_login(demo_user("gjz_admin"))
+    assert client.get(reverse("members:transit", args=[t.pk])).status_code == 404
+    r = client.post(
+        reverse("members:add"),
+        {
+            "name": m.name,
+            "id_number": pii.decrypt(m.id_cipher, m.pii_key),
+            "employment_form": m.employment_form,
+            "union": unit("G0001").pk,
+            "joined_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert r.status_code == 302 and r["Location"] == reverse("members:accept", args=[t.pk])
+    gjz = demo_user("gjz_admin")
+    groups = {g.source.key: g for g in core_notifications.collect(gjz)}
+    assert groups["members.pending_acceptances"].count == 1
+    page = client.get(r["Location"]).content.decode()
+    assert "大连中山演示重工有限公司工会" in page  # the releasing union is named to the receiver
+    r = client.post(r["Location"], {"union": unit("G0001").pk, "on": timezone.localdate().isoformat()})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    m.refresh_from_db()
+    assert m.status == MemberStatus.ACTIVE and m.union.code == "G0001"
+    assert "members.pending_acceptances" not in {
+        g.source.key for g in core_notifications.collect(gjz) if g.count
+    }
+
+
+def test_the_list_shows_the_age_filters_by_it_and_exports(client):
+    a, b = register("G0001", 2)
+    today = timezone.localdate()
+    with audit.acting_as(None, "test"):
+        actions.release_member(None, a, on=today - datetime.timedelta(days=40))
+        actions.release_member(None, b, on=today - datetime.timedelta(days=5))
+    client.force_login(demo_user("gjz_admin"))
+    page = client.get(reverse("members:transits") + "?min_age=30").content.decode()
+    assert a.name in page and b.name not in page
+    r = client.get(reverse("members:transits") + "?export=xlsx")
+    assert r.status_code == 200 and "spreadsheetml" in r["Content-Type"]
+    # The city sees them too; a viewer gets no release button.
+    client.force_login(demo_user("city_admin"))
+    assert a.name in client.get(reverse("members:transits")).content.decode()
