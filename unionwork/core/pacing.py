@@ -11,6 +11,7 @@ letters), a start and a deadline. For a unit and a day, :func:`pace` gives
   end of the day's month over the target (``LEVEL``: a rate or a count as it stands, e.g. card
   coverage against 90 %), or its growth since the month before the start (``INCREASE``: e.g. new
   grassroots unions against the year's founding target);
+* no state (``NO_DATA``) for a rate with nothing to measure at that date (no denominator);
 * a warning when the task lags the time by more than the tolerance (setting
   ``UNIONWORK_PACING_TOLERANCE``, percentage points): done < gone − tolerance. Exactly at the
   tolerance is not a warning. After the deadline a task not done is missed.
@@ -37,6 +38,8 @@ LEVEL = "level"
 INCREASE = "increase"
 
 ON_PACE, BEHIND, MET, MISSED, NOT_STARTED = "on_pace", "behind", "met", "missed", "not_started"
+# A rate with nothing to measure yet (no denominator: no members, no enterprises): neither done nor late.
+NO_DATA = "no_data"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,9 @@ def _fill(out: Pace, fig: indicators.Figure | None, base: float) -> Pace:
     out.time = time_share(window.start, window.deadline, out.day)
     out.task = _task_share(window, out.done)
     out.state = _state(window, out.day, out.time, out.task, out.tolerance)
+    if fig is None or (fig.unit == indicators.RATE and not fig.denominator):
+        if out.target.measure == LEVEL and (fig is None or fig.unit == indicators.RATE):
+            out.state = NO_DATA
     return out
 
 

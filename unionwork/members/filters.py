@@ -58,9 +58,19 @@ class TransitFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("姓名/拼音"), method="search")
     under = TransitSubtreeFilter(label=_("转出组织（含下级）"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=TransitStatus.choices, method="by_status")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=TransitStatus.choices,
+        method="by_status",
+        empty_label=_("未办结（途中和流动）"),
+    )
     min_age = django_filters.NumberFilter(label=_("转出天数不少于"), method="by_age")
-    pending = django_filters.BooleanFilter(label=_("仅看待本单位接收"), method="by_pending")
+    pending = django_filters.ChoiceFilter(
+        label=_("待本单位接收"),
+        choices=[("1", _("仅看待本单位接收"))],
+        method="by_pending",
+        empty_label=_("全部"),
+    )
 
     class Meta:
         model = Transit

@@ -146,3 +146,15 @@ def test_the_card_deadline_is_judged_by_the_coverage_at_the_deadline_not_today()
     assert (judged.coverage or 0) < queries.CARD_COVERAGE_TARGET  # this month's cards were not there then
     assert row.state == "missed"
     assert judged.coverage is None or "截止时覆盖率" in row.state_label
+
+
+def test_a_rate_with_nothing_to_measure_is_not_behind():
+    u = unit("G0002")
+    w = Window(90.0, DAY - datetime.timedelta(days=300), DAY - datetime.timedelta(days=1))
+    with pacing.TARGETS.temporarily(
+        KEY, PacedTarget(KEY, "测试", "members.card_coverage", windows=lambda ids, y: dict.fromkeys(ids, w))
+    ):
+        p = pacing.pace(KEY, u, DAY)
+        late = pacing.behind(KEY, [u], DAY)
+    assert indicators.value("members.card_coverage", u, w.deadline).denominator == 0  # no members here
+    assert p.state == pacing.NO_DATA and not p.warning and late == []
