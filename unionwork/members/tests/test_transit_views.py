@@ -72,3 +72,25 @@ def test_the_list_shows_the_age_filters_by_it_and_exports(client):
     # The city sees them too; a viewer gets no release button.
     client.force_login(demo_user("city_admin"))
     assert a.name in client.get(reverse("members:transits")).content.decode()
+
+
+def test_release_list_and_accept_over_the_api(client):
+    from unionwork.core.tests.apiclient import clients
+
+    (m,) = register("G0001")
+    api = clients(client)("gjz_admin")
+    r = api.post(f"/api/v1/members/{m.pk}/release", {"note": "调动", "destination_id": unit("G0002").pk})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "in_transit" and body["age_days"] == 0 and "*" in body["id_masked"]
+    listed = api.get("/api/v1/members/transits", pending="true").json()["items"]
+    assert body["id"] in [t["id"] for t in listed]
+    r = api.post(f"/api/v1/members/transits/{body['id']}/accept", {"union_id": unit("G0002").pk})
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "accepted" and r.json()["accepted_union_id"] == unit("G0002").pk
+    # 中山区 sees none of it.
+    zs = clients(client)("zs_admin")
+    assert (
+        zs.post(f"/api/v1/members/transits/{body['id']}/accept", {"union_id": unit("G0003").pk}).status_code
+        == 404
+    )
