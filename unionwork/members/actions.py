@@ -343,7 +343,7 @@ def check_transfer_from(user, member: Member) -> None:
     raise ActionError(
         _(
             "%(id)s 是“%(u)s”的在会会员，该工会不在您的管辖范围内，不能直接转入。"
-            "请联系“%(u)s”先为其办理转出（离会：转出），再在本工会登记入会。"
+            "请联系“%(u)s”先为其办理转出，再在本工会登记该身份证号，确认接收即可转入。"
         )
         % {"id": member.id_masked, "u": union.name},
         code="held_elsewhere",
@@ -552,6 +552,19 @@ def offer_transit(member: Member, union: OrgUnit) -> Transit | None:
     audit.record(
         transit, "offer", before, _snapshot(transit), note=_("登记时发现，待“%(u)s”接收") % {"u": union.name}
     )
+    return transit
+
+
+@transaction.atomic
+def offer_to(user, member: Member, union: OrgUnit) -> Transit:
+    """A union of the user's scope asks for a member in transfer it found by ID number (the
+    transfer-in page): offered to it, as a registration would (:func:`offer_transit`)."""
+    _check_may(user, union)
+    check_union(union)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    transit = offer_transit(member, union)
+    if transit is None:
+        raise ActionError(_("%(n)s 没有待接收的转出记录。") % {"n": member.name}, code="not_in_transit")
     return transit
 
 

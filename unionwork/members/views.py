@@ -316,11 +316,22 @@ class TransferInView(ActionFormView):
         d = form.cleaned_data
         cid = actions.check_identity(d["id_number"])
         member = actions.find_by_id(cid.number)
+        if member is not None and member.status in IN_TRANSFER:
+            # Released by its union (or floating): offered to the chosen union, which accepts next.
+            self.offered = actions.offer_to(self.request.user, member, d["to_union"])
+            messages.info(self.request, _("该会员已办理转出，尚无工会接收：请确认接收。"))
+            return member
         if member is None or not member.is_active:
             raise ActionError(_("登记册中没有这个身份证号的在会会员，请直接登记入会。"))
         member = actions.transfer_member(self.request.user, member, d["to_union"], on=d["on"], note=d["note"])
         messages.info(self.request, _("已转入“%(u)s”。") % {"u": d["to_union"].name})
         return member
+
+    def success_url(self, result):
+        offered = getattr(self, "offered", None)
+        if offered is not None:
+            return reverse("members:accept", args=[offered.pk])
+        return super().success_url(result)
 
 
 class CardListView(ScopedListView):

@@ -94,3 +94,47 @@ def test_release_list_and_accept_over_the_api(client):
         zs.post(f"/api/v1/members/transits/{body['id']}/accept", {"union_id": unit("G0003").pk}).status_code
         == 404
     )
+
+
+def test_the_transfer_in_page_offers_a_released_member_and_leads_to_the_acceptance(client):
+    (m,) = register("G0003")
+    with audit.acting_as(None, "test"):
+        t = actions.release_member(None, m)
+    client.force_login(demo_user("gjz_admin"))
+    r = client.post(
+        reverse("members:transfer-in"),
+        {"id_number": pii.decrypt(m.id_cipher, m.pii_key), "to_union": unit("G0001").pk, "on": "2025-01-02"},
+    )
+    assert r.status_code == 302 and r["Location"] == reverse("members:accept", args=[t.pk])
+    t.refresh_from_db()
+    assert t.offered_to == unit("G0001") and t.status == TransitStatus.IN_TRANSIT
+
+
+def test_moving_a_unit_moves_the_paths_of_its_transfers():
+    from unionwork.members import signals
+
+    (m,) = register("G0001")
+    with audit.acting_as(None, "test"):
+        t = actions.release_member(None, m, destination=unit("G0002"))
+    old = unit("210211001").path
+    signals.on_subtree_moved(None, old_path=old, new_path="/9999/")
+    t.refresh_from_db()
+    assert t.from_path.startswith("/9999/") and t.to_path.startswith("/9999/")
+
+
+def test_a_roster_row_naming_a_member_in_transit_says_how_to_accept_them():
+    from unionwork.core.imports.testing import csv_bytes, run_upload
+    from unionwork.core.models import ImportJob
+
+    from .test_imports import HEADER, _row
+
+    (m,) = register("G0003")
+    with audit.acting_as(None, "test"):
+        actions.release_member(None, m)
+    rows = [HEADER, _row(m.name, pii.decrypt(m.id_cipher, m.pii_key))]
+    job = run_upload(demo_user("gjz_editor"), "members.roster", csv_bytes(rows), filename="名册.csv")
+    assert job.status == ImportJob.Status.FAILED
+    (issue,) = job.errors
+    assert "正在转会途中" in issue["message"] and m.id_masked in issue["message"]
+    m.refresh_from_db()
+    assert m.status == MemberStatus.IN_TRANSIT
