@@ -300,3 +300,12 @@ def for_node(
     late = [p for p in others if p.has_target and p.warning]
     late.sort(key=lambda p: (-p.lag, str(getattr(p.unit, "name", ""))))
     return node, with_trends(late[:limit], months)
+
+
+def day_for(month: datetime.date | None = None) -> datetime.date:
+    """The day a page showing ``month`` (``?month=``) is paced on: today for the current month,
+    the last day of a past one."""
+    today = timezone.localdate()
+    if month is None or (month.year, month.month) >= (today.year, today.month):
+        return today
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)

@@ -549,7 +549,6 @@ def card_pacing(unit: OrgUnit, children: list, month=None):
 
 def pacing_day(month=None) -> datetime.date:
     """The day a figure page paced at ``month`` stands on: today, or the end of a past month."""
-    today = timezone.localdate()
-    if month is None or (month.year, month.month) >= (today.year, today.month):
-        return today
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    from unionwork.core import pacing
+
+    return pacing.day_for(month)
