@@ -248,6 +248,12 @@ UNIONWORK_IMPORT_ISOLATE = os.environ.get("UNIONWORK_IMPORT_ISOLATE", "1") == "1
 UNIONWORK_IMPORT_MAX_MEMORY_MB = int(os.environ.get("UNIONWORK_IMPORT_MAX_MEMORY_MB", "2048"))
 # A checking or writing job whose heartbeat is older than this is recovered as failed.
 UNIONWORK_IMPORT_STALE_MINUTES = int(os.environ.get("UNIONWORK_IMPORT_STALE_MINUTES", "15"))
+# A member released by one union (转出) and accepted by none within this many days is handed to
+# the street union above their last union as a floating member (members.actions.hand_over_floating).
+UNIONWORK_TRANSIT_HANDOVER_DAYS = int(os.environ.get("UNIONWORK_TRANSIT_HANDOVER_DAYS", "90"))
+# Pacing (core/pacing.py): a target warns when its share done lags the share of time gone by more
+# than this many percentage points (时间过半、任务过半).
+UNIONWORK_PACING_TOLERANCE = float(os.environ.get("UNIONWORK_PACING_TOLERANCE", "10"))
 UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
 UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
     "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")

@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import module_has_submodule
 
 # The files of a module whose top-level declarations are registries' entries (loaded in order).
-DECLARATION_MODULES = ("indicators", "imports", "pickers", "notifications")
+DECLARATION_MODULES = ("indicators", "imports", "pickers", "notifications", "pacing")
 
 _owner: contextvars.ContextVar[str | None] = contextvars.ContextVar("unionwork_registry_owner", default=None)
 

@@ -3,12 +3,13 @@
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Field, Router, Schema
 
-from unionwork.core import indicators
+from unionwork.core import indicators, pacing
 from unionwork.core.api import ONE_READ_ERRORS, READ_ERRORS
 from unionwork.dashboard import queries
-from unionwork.orgs.models import OrgUnit
+from unionwork.orgs.models import OrgStatus, OrgUnit
 
 router = Router(tags=["指标"])
 
@@ -122,4 +123,76 @@ def node_figures(request: HttpRequest, key: str, unit_id: int, months: int = 12,
             }
             for m, f in indicators.trend(ind.key, node, max(1, min(months, 60)), until=as_of)
         ],
+    }
+
+
+class PaceOut(Schema):
+    unit_id: int
+    unit_name: str
+    state: str = Field(
+        description="on_pace 进度正常，behind 落后，met 已完成，missed 逾期未完成，not_started 未开始"
+    )
+    warning: bool
+    time_share: float = Field(description="时间进度 %")
+    task_share: float = Field(description="任务进度 %")
+    done: float = Field(description="计入目标的完成数（比率、数量或年初以来的增加）")
+    target: float | None
+    start: date | None
+    deadline: date | None
+    trend: list[dict] = Field(default_factory=list, description="近几个月的任务进度 %")
+
+
+class PacingOut(Schema):
+    key: str
+    label: str
+    indicator: str
+    day: date
+    tolerance: float
+    node: PaceOut
+    behind: list[PaceOut]
+
+
+def _pace_out(p) -> dict:
+    w = p.window
+    return {
+        "unit_id": p.unit.pk,
+        "unit_name": p.unit.name,
+        "state": p.state,
+        "warning": p.warning,
+        "time_share": p.time,
+        "task_share": p.task,
+        "done": p.done,
+        "target": w.target if w else None,
+        "start": w.start if w else None,
+        "deadline": w.deadline if w else None,
+        "trend": [{"month": m, "task_share": v} for m, v in p.trend],
+    }
+
+
+@router.get(
+    "/pacing/{key}/units/{unit_id}",
+    response={200: PacingOut, **ONE_READ_ERRORS},
+    summary="某组织的目标时间进度与任务进度，及进度落后的下级",
+)
+def unit_pacing(request: HttpRequest, key: str, unit_id: int, day: date | None = None):
+    """时间过半、任务过半: the share of time gone and of the task done on ``day`` (today by
+    default), a warning when the task lags by more than the tolerance, and the children behind
+    pace with the trend of their last six months."""
+    try:
+        target = pacing.get(key)
+    except KeyError:
+        raise Http404 from None
+    node = OrgUnit.objects.get_in_scope(request.user, pk=unit_id)
+    day = day or timezone.localdate()
+    children = (
+        OrgUnit.objects.restrict(request.user).filter(parent=node, status=OrgStatus.ACTIVE).order_by("path")
+    )
+    return {
+        "key": target.key,
+        "label": str(target.label),
+        "indicator": target.indicator,
+        "day": day,
+        "tolerance": pacing.tolerance(),
+        "node": _pace_out(pacing.pace(key, node, day)),
+        "behind": [_pace_out(p) for p in pacing.behind(key, children, day)],
     }

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionwork.core import indicators
+from unionwork.core import indicators, pacing
 from unionwork.dashboard import queries, tables
 from unionwork.orgs.models import OrgUnit
 
@@ -50,7 +50,12 @@ def dashboard(request, pk=None):
             "values": [None if f is None else f.rate for _m, f in trend],
         },
     }
+    # Every paced target (时间过半、任务过半) of the node, and its children behind pace (core/pacing.py).
+    children = [r.unit for g in (tbl.groups if tbl else []) for r in g.rows if r.unit is not None]
+    day = pacing.day_for(month)
+    paced = [pacing.for_node(t.key, node, children, day, limit=5) for t in pacing.all_targets()]
     context = {
+        "pacing": [(p, late) for p, late in paced if p.has_target],
         "node": node,
         "ancestors": [a for a in node.ancestors() if a.path.startswith(user.org_path)],
         "figures": [(ind, fig, _label(ind, fig)) for ind, fig in figures],

@@ -288,6 +288,11 @@ def _bulk_found(
             e.union, e.union_since = unit, founded
             covered.append(e)
     GrassrootsUnion.objects.bulk_create(records, batch_size=2000)
+    # The demo's history: each union reached the platform on its founding day (deadline credit goes
+    # by the entry date, queries.entered_by), not on the day the demo was seeded.
+    for r in records:
+        r.created_at = timezone.make_aware(datetime.datetime.combine(r.founded_on, datetime.time(9, 0)))
+    GrassrootsUnion.objects.bulk_update(records, ["created_at"], batch_size=2000)
     actor = audit.current_actor().label
     OrgEvent.objects.bulk_create(
         [

@@ -419,6 +419,14 @@ class GrassrootsUnion(models.Model):
     def is_active(self) -> bool:
         return self.status == UnionStatus.ACTIVE
 
+    @property
+    def entered_on(self) -> datetime.date | None:
+        """The day the record reached the platform (local date of ``created_at``): deadline credit
+        goes by it, the stated ``founded_on`` is shown beside it (queries.entered_by)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.created_at) if self.created_at else None
+
 
 def default_deadline(year: int) -> datetime.date:
     """The seed's hard deadline: the founding task is done by 30 September."""

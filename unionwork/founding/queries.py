@@ -621,6 +621,16 @@ def _target_children(user, unit: OrgUnit) -> list[OrgUnit]:
     )
 
 
+def entered_by(deadline: datetime.date) -> Q:
+    """Foundings credited by ``deadline``: stated on or before it and reached the platform by the
+    end of that day (local time). A union registered on 30 November with a typed founding date of
+    1 June is founded in June but not credited within a 30 September deadline (issue 12 item 4)."""
+    end = timezone.make_aware(
+        datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return Q(founded_on__lte=deadline, created_at__lt=end)
+
+
 def _founded_by_child(user, unit: OrgUnit, year: int, deadlines: set[datetime.date]) -> dict[str, dict]:
     """Unions founded in the year under each child of ``unit`` (by path, and for industrial
     children by industrial path): counts in total and by each deadline. Two GROUP BYs at most."""
@@ -632,7 +642,7 @@ def _founded_by_child(user, unit: OrgUnit, year: int, deadlines: set[datetime.da
     )
     measures = {"n": Count("pk")}
     for i, d in enumerate(sorted(deadlines)):
-        measures[f"by_{i}"] = Count("pk", filter=Q(founded_on__lte=d))
+        measures[f"by_{i}"] = Count("pk", filter=entered_by(d))
     out: dict[str, dict] = {}
     for field_name in ("unit__path", "unit__ipath"):
         qs = base.filter(**{f"{field_name}__startswith": unit.path}).annotate(
@@ -654,7 +664,7 @@ def _founded_in(user, unit: OrgUnit, year: int, deadline: datetime.date | None) 
         .filter(**{f"{field_name}__startswith": unit.path}, founded_on__year=year)
     )
     values = qs.aggregate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(founded_on__lte=deadline or datetime.date(year, 12, 31)))
+        n=Count("pk"), on_time=Count("pk", filter=entered_by(deadline or datetime.date(year, 12, 31)))
     )
     return int(values["n"] or 0), int(values["on_time"] or 0)
 
@@ -888,3 +898,18 @@ __all__ = [
     "unions",
     "targets",
 ]
+
+
+def founding_pacing(unit: OrgUnit, children: list, year: int, month=None):
+    """The node's founding target of ``year`` paced against its deadline (core/pacing.py), on the
+    day the page shows (today, the end of a past month, or the end of a past year), and the
+    children behind pace with their trend."""
+    from unionwork.core import pacing
+    from unionwork.founding.pacing import FOUNDING_KEY
+
+    today = timezone.localdate()
+    day = today
+    if month is not None and (month.year, month.month) < (today.year, today.month):
+        day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    day = min(day, datetime.date(year, 12, 31))
+    return pacing.for_node(FOUNDING_KEY, unit, children, day)

@@ -137,7 +137,10 @@ def home(request, pk: int | None = None):
         },
         "three_year": series,
     }
+    pace, behind = queries.founding_pacing(unit, child_units, year, month)
     context = {
+        "pace": pace,
+        "behind": behind,
         "unit": unit,
         "trail": _trail(request, unit),
         "year": year,
@@ -311,6 +314,7 @@ class UnionListView(ScopedListView):
         Column("unit.get_kind_display", gettext_lazy("类型"), sort="unit__kind"),
         Column("unit.parent.name", gettext_lazy("所在组织")),
         Column("founded_on", sort="founded_on"),
+        Column("entered_on", gettext_lazy("录入平台日期"), sort="created_at"),
         Column("chairman_name"),
         Column("chairman_directly_elected"),
         Column("is_project_union"),

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from unionwork.members import pii
 from unionwork.members.models import (
     CARD_HELD,
     CARD_MOVES,
+    IN_TRANSFER,
     CardBatch,
     CardNumberSequence,
     CardStatus,
@@ -32,6 +34,8 @@ from unionwork.members.models import (
     Membership,
     MemberStatus,
     Sex,
+    Transit,
+    TransitStatus,
 )
 from unionwork.members.people import clean_name, clean_phone, person_pinyin
 from unionwork.orgs.models import OrgKind, OrgUnit
@@ -209,7 +213,10 @@ def register_member(
     """Register a person as a member of ``union`` (in the user's scope).
 
     A person already active in another union is refused with where they are: transfer them in
-    (:func:`transfer_member`) instead. A person who left earlier rejoins on the same record.
+    (:func:`transfer_member`) instead. A person who left earlier rejoins on the same record. A
+    person in transit or floating is offered to ``union`` as a pending acceptance
+    (:func:`offer_transit`): the member is returned unchanged, still in transfer, and the union
+    accepts them with :func:`accept_member`.
     """
     _check_may(user, union)
     check_union(union)
@@ -220,6 +227,11 @@ def register_member(
     joined_on = joined_on or timezone.localdate()
     existing = find_by_id(cid.number, for_update=True)
     if existing is not None:
+        if existing.status in IN_TRANSFER:
+            # Released by another union and not accepted yet (or floating): offered to this union
+            # as a pending acceptance, never refused (the caller sees the member still in transfer).
+            offer_transit(existing, union)
+            return existing
         if existing.is_active:
             raise ActionError(
                 active_elsewhere_message(user, existing) + _("如需转入本工会，请办理转会。"),
@@ -360,7 +372,7 @@ def check_transfer_from(user, member: Member) -> None:
     raise ActionError(
         _(
             "%(id)s 是“%(u)s”的在会会员，该工会不在您的管辖范围内，不能直接转入。"
-            "请联系“%(u)s”先为其办理转出（离会：转出），再在本工会登记入会。"
+            "请联系“%(u)s”先为其办理转出，再在本工会登记该身份证号，确认接收即可转入。"
         )
         % {"id": member.id_masked, "u": union.name},
         code="held_elsewhere",
@@ -371,10 +383,12 @@ def check_transfer_from(user, member: Member) -> None:
 def transfer_member(
     user, member: Member, to_union: OrgUnit, *, on: datetime.date | None = None, note: str = ""
 ) -> Member:
-    """Move an active member to another union (转会): the old stint is closed, a new one opened.
+    """Move an active member to another union (转会) in one step: release and accept together.
 
-    The receiving union must lie in the user's scope, and so must the member's current union
-    (:func:`check_transfer_from`): a member active elsewhere is released there first.
+    For a user who holds both unions in scope: the releasing union's release (:func:`release_member`)
+    and the receiving union's acceptance (:func:`accept_member`) are done at once, the handshake
+    kept as an accepted :class:`Transit`. A member active elsewhere is released there first
+    (:func:`check_transfer_from`), and the other union then accepts.
     """
     _check_may(user, to_union)
     check_union(to_union)
@@ -391,17 +405,9 @@ def transfer_member(
     on = on or timezone.localdate()
     from_union = member.union
     before = _snapshot(member)
-    _close_stint(
-        member,
-        MemberStatus.TRANSFERRED,
-        on,
-        _("转入“%(u)s”") % {"u": to_union.name} + (f"；{note}" if note else ""),
-    )
-    member.union, member.org_path, member.updated_at = to_union, to_union.path, _now()
     with members_indicators.tracking([member.pk]):
-        member.save()
-    _open_stint(member, to_union, on, Membership.Source.TRANSFER)
-    MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=to_union.path)
+        transit = _release(member, on, to_union, note)
+        _accept(member, transit, to_union, on)
     audit.record(
         member,
         "transfer",
@@ -410,6 +416,235 @@ def transfer_member(
         note=_("由“%(a)s”转入“%(b)s”") % {"a": from_union.name, "b": to_union.name},
     )
     return member
+
+
+# -- the transfer handshake: release (转出), accept (转入), hand-over to the street (流动会员) --------
+
+
+def handover_days() -> int:
+    """Days a released member waits for a union to accept them before the street keeps them."""
+    return int(getattr(settings, "UNIONWORK_TRANSIT_HANDOVER_DAYS", 90))
+
+
+def handover_due(released_on: datetime.date, today: datetime.date) -> bool:
+    """Whether a release of ``released_on`` is handed over on ``today``: it may be accepted up to
+    and including the ``handover_days()``-th day after the release, and is handed over the day after."""
+    return (today - released_on).days > handover_days()
+
+
+def street_of(union: OrgUnit) -> OrgUnit:
+    """The township or street union above ``union`` (the nearest one); where there is none, the
+    nearest unit above it that is not a grassroots or joint union (a district, a zone)."""
+    above = [u for u in union.ancestors() if u.pk != union.pk]  # from the city down
+    for u in reversed(above):
+        if u.kind == OrgKind.TOWNSHIP:
+            return u
+    for u in reversed(above):
+        if u.kind not in MEMBER_UNION_KINDS:
+            return u
+    return union
+
+
+def open_transit(member: Member, *, for_update: bool = False) -> Transit | None:
+    qs = Transit.objects.select_related("from_union", "destination", "offered_to", "holder")
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.filter(member=member, status__in=(TransitStatus.IN_TRANSIT, TransitStatus.FLOATING)).first()
+
+
+def _release(member: Member, on: datetime.date, destination: OrgUnit | None, note: str) -> Transit:
+    """Close the member's stint and open the handshake (inside a tracker of the caller)."""
+    from_union = member.union
+    end = _("转出") + (_("，拟转入“%(u)s”") % {"u": destination.name} if destination else "")
+    _close_stint(member, MemberStatus.TRANSFERRED, on, end + (f"；{note}" if note else ""))
+    member.status, member.left_on, member.updated_at = MemberStatus.IN_TRANSIT, on, _now()
+    member.save()
+    transit = Transit.objects.create(
+        member=member,
+        from_union=from_union,
+        from_path=member.org_path,
+        destination=destination,
+        to_path=destination.path if destination else "",
+        released_on=on,
+        note=note[:300],
+        created_at=_now(),
+    )
+    audit.record(transit, "create", None, _snapshot(transit), note=end)
+    return transit
+
+
+def _accept(member: Member, transit: Transit, union: OrgUnit, on: datetime.date) -> None:
+    before = _snapshot(transit)
+    member.union, member.org_path = union, union.path
+    member.status, member.left_on, member.updated_at = MemberStatus.ACTIVE, None, _now()
+    member.save()
+    _open_stint(member, union, on, Membership.Source.TRANSFER)
+    MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=union.path)
+    transit.status, transit.accepted_on, transit.accepted_union = TransitStatus.ACCEPTED, on, union
+    transit.to_path = union.path
+    transit.save()
+    audit.record(transit, "accept", before, _snapshot(transit))
+
+
+def _not_future_date(on: datetime.date, what: str) -> None:
+    if on > timezone.localdate():
+        raise ActionError(_("%(w)s不能晚于今天。") % {"w": what}, code="on")
+
+
+@transaction.atomic
+def release_member(
+    user,
+    member: Member,
+    *,
+    on: datetime.date | None = None,
+    destination: OrgUnit | None = None,
+    note: str = "",
+) -> Transit:
+    """The releasing union's half of a transfer (转出): the stint closes and the member is in transit.
+
+    Counted in neither union's ``members.active`` but in ``members.in_transit`` at the releasing
+    union's district, until a union accepts them (:func:`accept_member`) or, after
+    :func:`handover_days`, the street union above keeps them as a floating member. ``destination``
+    (optional, any union of the platform) sees the member as a pending acceptance.
+    """
+    _check_member(user, member)
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    if not member.is_active:
+        raise ActionError(_("%(n)s 当前不是在会会员，不能办理转出。") % {"n": member.name}, code="not_active")
+    on = on or timezone.localdate()
+    _not_future_date(on, _("转出日期"))
+    if destination is not None:
+        check_union(destination)
+        if destination.pk == member.union_id:
+            raise ActionError(_("转入的工会不能是本工会。"), code="same_union")
+    before = _snapshot(member)
+    with members_indicators.tracking([member.pk]):
+        transit = _release(member, on, destination, note)
+    audit.record(member, "release", before, _snapshot(member), note=note)
+    return transit
+
+
+def may_accept_into(transit: Transit, union: OrgUnit) -> bool:
+    """A named destination or the union the member was offered to accepts them; with neither, or
+    once floating, any union whose scope sees the transfer."""
+    named = {transit.destination_id, transit.offered_to_id} - {None}
+    return not named or union.pk in named or transit.status == TransitStatus.FLOATING
+
+
+@transaction.atomic
+def accept_member(user, member: Member, union: OrgUnit, *, on: datetime.date | None = None) -> Member:
+    """The receiving union's half (转入): a member in transit or floating begins a stint in ``union``.
+
+    The transfer must be in the user's scope (as its releasing union, its named destination, the
+    union it was offered to, or the street union keeping a floating member) and ``union`` too;
+    where a destination was named (or an offer made), only that union accepts until the member
+    floats.
+    """
+    _check_may(user, union)
+    check_union(union)
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    transit = open_transit(member, for_update=True)
+    if transit is None or member.status not in IN_TRANSFER:
+        raise ActionError(_("%(n)s 没有待接收的转出记录。") % {"n": member.name}, code="not_in_transit")
+    scope.check_record(user, transit, "change", what=_("该转会记录"))
+    if not may_accept_into(transit, union):
+        named = transit.offered_to or transit.destination
+        raise ActionError(
+            _("该会员已转往“%(u)s”，只有该工会可以接收。") % {"u": named.name}, code="other_destination"
+        )
+    on = on or timezone.localdate()
+    _not_future_date(on, _("转入日期"))
+    if on < transit.released_on:
+        raise ActionError(_("转入日期不能早于转出日期 %(d)s。") % {"d": transit.released_on}, code="on")
+    before = _snapshot(member)
+    with members_indicators.tracking([member.pk]):
+        _accept(member, transit, union, on)
+    audit.record(
+        member,
+        "accept",
+        before,
+        _snapshot(member),
+        note=_("由“%(a)s”转入“%(b)s”") % {"a": transit.from_union.name, "b": union.name},
+    )
+    return member
+
+
+def offer_transit(member: Member, union: OrgUnit) -> Transit | None:
+    """A registration in ``union`` found this person in transfer: offer them to it (pending
+    acceptance). Inside the registering action's transaction and checks."""
+    transit = open_transit(member, for_update=True)
+    if transit is None or transit.offered_to_id == union.pk:
+        return transit
+    before = _snapshot(transit)
+    transit.offered_to, transit.offer_path = union, union.path
+    transit.save(update_fields=["offered_to", "offer_path"])
+    audit.record(
+        transit, "offer", before, _snapshot(transit), note=_("登记时发现，待“%(u)s”接收") % {"u": union.name}
+    )
+    return transit
+
+
+@transaction.atomic
+def offer_to(user, member: Member, union: OrgUnit) -> Transit:
+    """A union of the user's scope asks for a member in transfer it found by ID number (the
+    transfer-in page): offered to it, as a registration would (:func:`offer_transit`)."""
+    _check_may(user, union)
+    check_union(union)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    transit = offer_transit(member, union)
+    if transit is None:
+        raise ActionError(_("%(n)s 没有待接收的转出记录。") % {"n": member.name}, code="not_in_transit")
+    return transit
+
+
+def hand_over_floating(today: datetime.date | None = None) -> int:
+    """Members released more than :func:`handover_days` ago and not accepted become floating
+    members of the street union above their last union (a system action, run daily; idempotent:
+    only members still in transit are taken). Returns how many were handed over."""
+    today = today or timezone.localdate()
+    last_day = today - datetime.timedelta(days=handover_days() + 1)
+    done = 0
+    ids = list(
+        Transit.objects.filter(status=TransitStatus.IN_TRANSIT, released_on__lte=last_day)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), 500):
+        with transaction.atomic():
+            transits = list(
+                Transit.objects.select_for_update()
+                .select_related("from_union", "member")
+                .filter(pk__in=ids[start : start + 500], status=TransitStatus.IN_TRANSIT)
+            )
+            member_ids = [t.member_id for t in transits]
+            with members_indicators.tracking(member_ids):
+                for t in transits:
+                    _float(t, today)
+                    done += 1
+    return done
+
+
+def _float(transit: Transit, today: datetime.date) -> None:
+    holder = street_of(transit.from_union)
+    member = transit.member
+    before_m, before_t = _snapshot(member), _snapshot(transit)
+    member.union, member.org_path = holder, holder.path
+    member.status, member.updated_at = MemberStatus.FLOATING, _now()
+    member.save()
+    MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=holder.path)
+    transit.status, transit.holder, transit.holder_path, transit.floated_on = (
+        TransitStatus.FLOATING,
+        holder,
+        holder.path,
+        today,
+    )
+    transit.save()
+    note = _("转出 %(n)d 天未被接收，转由“%(u)s”管理（流动会员）") % {
+        "n": (today - transit.released_on).days,
+        "u": holder.name,
+    }
+    audit.record(transit, "float", before_t, _snapshot(transit), note=note)
+    audit.record(member, "float", before_m, _snapshot(member), note=note)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ no count over two million rows, and a page stays right while records are added.
 """
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 import django_filters
 from django.db.models import QuerySet
@@ -505,3 +505,119 @@ def cancel_card(request: HttpRequest, card_id: int, payload: NoteIn | None = Non
     card = _card(request, card_id)
     actions.change_card(request.user, card, "cancel", payload.note if payload else "")
     return _fresh_card(card)
+
+
+# --- transfers by handshake: release (转出), accept (转入), members in transit and floating --------
+
+
+class TransitOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    id_masked: str = Field(description="脱敏身份证号")
+    status: str = Field(description="in_transit 转出待接收，floating 流动会员，accepted 已转入")
+    from_union_id: int
+    from_union_name: str
+    released_on: datetime.date
+    age_days: int = Field(description="转出至今天数")
+    destination_id: int | None
+    offered_to_id: int | None = Field(description="登记该身份证号时发现的工会（待其接收）")
+    holder_id: int | None = Field(description="流动会员所在乡镇（街道）工会")
+    holder_name: str
+    floated_on: datetime.date | None
+    accepted_union_id: int | None
+    accepted_on: datetime.date | None
+    note: str
+
+
+class TransitPage(Schema):
+    items: list[TransitOut]
+    next_after: int | None
+
+
+class TransitQuery(Schema):
+    status: Literal["in_transit", "floating", "accepted"] | None = Field(
+        None, description="in_transit、floating、accepted；默认未办结（途中和流动）"
+    )
+    pending: bool = Field(False, description="仅看待本单位接收的")
+
+
+class ReleaseIn(Schema):
+    on: datetime.date | None = Field(None, description="转出日期，默认今天")
+    destination_id: int | None = Field(None, description="拟转入的工会编号（在管辖范围内，可不填）")
+    note: str = Field("", max_length=200)
+
+
+class AcceptIn(Schema):
+    union_id: int = Field(description="转入的工会编号（在管辖范围内）")
+    on: datetime.date | None = Field(None, description="转入日期，默认今天，不早于转出日期")
+
+
+TRANSIT_RELATED = ("member", "from_union", "holder")
+
+
+def _transit_out(t) -> dict:
+    return {
+        "id": t.pk,
+        "member_id": t.member_id,
+        "member_name": t.member.name,
+        "id_masked": t.member.id_masked,
+        "status": t.status,
+        "from_union_id": t.from_union_id,
+        "from_union_name": t.from_union.name,
+        "released_on": t.released_on,
+        "age_days": t.age(),
+        "destination_id": t.destination_id,
+        "offered_to_id": t.offered_to_id,
+        "holder_id": t.holder_id,
+        "holder_name": t.holder.name if t.holder_id else "",
+        "floated_on": t.floated_on,
+        "accepted_union_id": t.accepted_union_id,
+        "accepted_on": t.accepted_on,
+        "note": t.note,
+    }
+
+
+@router.get(
+    "/transits",
+    response={200: TransitPage, **LIST_ERRORS},
+    summary="转会途中与流动会员",
+    description="管辖范围内转出、拟转入、待接收或由本级作为流动会员管理的转会记录，按编号分页；默认未办结的。",
+)
+def list_transits(request: HttpRequest, filters: Query[TransitQuery], page: Query[PageQuery]):
+    qs = queries.pending_acceptances(request.user) if filters.pending else queries.transits(request.user)
+    qs = qs.filter(status=filters.status) if filters.status else qs.open()
+    got = _keyset(qs.select_related(*TRANSIT_RELATED), page)
+    return {"items": [_transit_out(t) for t in got["items"]], "next_after": got["next_after"]}
+
+
+@router.post(
+    "/{int:member_id}/release",
+    response={200: TransitOut, **WRITE_ERRORS},
+    summary="办理转出",
+    description="原工会办理转出：会籍结束，会员处于转会途中（不计入任何工会的在会会员），待转入工会接收。",
+)
+def release_member(request: HttpRequest, member_id: int, payload: ReleaseIn):
+    member = _member(request, member_id)
+    destination = (
+        orgs_queries.referenced_unit(request.user, payload.destination_id, _("拟转入的工会"))
+        if payload.destination_id
+        else None
+    )
+    t = actions.release_member(
+        request.user, member, on=payload.on, destination=destination, note=payload.note
+    )
+    return _transit_out(queries.transits(request.user).select_related(*TRANSIT_RELATED).get(pk=t.pk))
+
+
+@router.post(
+    "/transits/{int:transit_id}/accept",
+    response={200: TransitOut, **WRITE_ERRORS},
+    summary="接收转入",
+    description="转入工会接收转会途中或流动的会员：新的会籍开始。",
+)
+def accept_member(request: HttpRequest, transit_id: int, payload: AcceptIn):
+    transit = queries.transit_in_scope(request.user, transit_id, "view")
+    union = orgs_queries.referenced_unit(request.user, payload.union_id, _("转入的工会"))
+    actions.accept_member(request.user, transit.member, union, on=payload.on)
+    return _transit_out(queries.transits(request.user).select_related(*TRANSIT_RELATED).get(pk=transit.pk))

@@ -9,6 +9,10 @@ class MembersConfig(AppConfig):
     # How this module's verbs read in the audit trail (core/audit/labels.py).
     audit_verbs = {
         "transfer": _("转会"),
+        "release": _("转出"),
+        "accept": _("转入"),
+        "offer": _("登记时发现待接收"),
+        "float": _("转为流动会员"),
         "leave": _("离会"),
         "rejoin": _("重新入会"),
         "issue_card": _("发卡"),

@@ -150,6 +150,16 @@ def seed_small(per_union: int = 600) -> dict[str, int]:
             actions.transfer_member(None, m, unions[0], note="演示：调动工作")
         if len(movers) > 2:
             actions.end_membership(None, movers[2], MemberStatus.RETIRED, note="演示：退休")
+        # Transfers by handshake: one released and waiting (转会途中), one not accepted in time and
+        # now a floating member of its street union (流动会员).
+        leaving = list(Member.objects.filter(union=unions[1], status=MemberStatus.ACTIVE).order_by("-pk")[:2])
+        today = timezone.localdate()
+        if len(leaving) == 2:
+            actions.release_member(None, leaving[0], destination=unions[0], note="演示：调往本区其他企业")
+            actions.release_member(
+                None, leaving[1], on=today - datetime.timedelta(days=120), note="演示：离职，去向不明"
+            )
+            actions.hand_over_floating(today)
     return {"members": created, "cards": cards}
 
 

@@ -147,3 +147,50 @@ MOVE_LABELS = {
 class CardActionForm(BootstrapMixin, forms.Form):
     move = forms.ChoiceField(label=_("操作"), choices=[(k, MOVE_LABELS[k]) for k in CARD_MOVES])
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class ReleaseForm(BootstrapMixin, forms.Form):
+    """The releasing union's half of a transfer (转出)."""
+
+    on = forms.DateField(label=_("转出日期"), widget=DATE, initial=timezone.localdate)
+    destination = PickerField(
+        label=_("拟转入的工会"),
+        source="units",
+        params={"kind": UNION_KINDS},
+        required=False,
+        help_text=_(
+            "知道去向且在您的管辖范围内时选择；不在范围内的工会登记该会员的身份证号时，会收到待接收提示。"
+        ),
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, user=None, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = OrgUnit.objects.restrict(user).filter(kind__in=UNION_KINDS, status=OrgStatus.ACTIVE)
+        if member is not None:
+            qs = qs.exclude(pk=member.union_id)
+            self.fields["destination"].set_params(exclude=member.union_id)
+        self.fields["destination"].queryset = qs.order_by("path")
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])
+
+
+class AcceptForm(BootstrapMixin, forms.Form):
+    """The receiving union's half (转入)."""
+
+    union = UnionChoiceField(label=_("转入的工会"))
+    on = forms.DateField(label=_("转入日期"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, user=None, transit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = queries.member_unions(user).order_by("path")
+        self.fields["union"].queryset = qs
+        if transit is not None:
+            for named in (transit.offered_to_id, transit.destination_id):
+                if named and qs.filter(pk=named).exists():
+                    self.fields["union"].initial = named
+                    break
+
+    def clean_on(self):
+        return _not_future(self.cleaned_data["on"])

@@ -33,7 +33,7 @@ from unionwork.core.imports import CellError, ImportContext, Row, WriteCounts, f
 from unionwork.core.imports.base import RowWriteError
 from unionwork.core.imports.normalize import normalize_phone
 from unionwork.members import actions, pii
-from unionwork.members.models import Education, EmploymentForm, Member, MemberStatus, Sex
+from unionwork.members.models import IN_TRANSFER, Education, EmploymentForm, Member, MemberStatus, Sex
 from unionwork.members.people import clean_name, clean_phone
 from unionwork.orgs.models import OrgStatus, OrgUnit
 
@@ -385,6 +385,17 @@ class RosterImporter(imports.Importer):
         if existing is None:
             values["_action"] = "create"
             ctx.state["creates"] = ctx.state.get("creates", 0) + 1
+        elif existing.status in IN_TRANSFER:
+            # Released by a union and not accepted yet (or floating): a transfer by handshake, which
+            # the roster does not take over; the union accepts the member on the pages or the API.
+            ctx.error(
+                row,
+                "id_number",
+                _(
+                    "%(id)s 已由原工会办理转出，正在转会途中（或为流动会员）：请在“会员—登记会员”或“接收转入”中登记该身份证号并确认接收，再导入其余名册。"
+                )
+                % {"id": existing.id_masked},
+            )
         elif not existing.is_active:
             values["_action"] = "rejoin"
         elif existing.union_id == values["union"]:

@@ -8,6 +8,11 @@
 * ``members.inactive``: members in the register who have left (retired, left, transferred out):
   a count, shown on the members' pages. Both are kept so that a node's page reads stored rows
   instead of counting two million members.
+* ``members.in_transit``: members released by their union (转出) and not yet accepted by another:
+  counted at the releasing union's district (the city's child above it), not in any union's
+  ``members.active``.
+* ``members.floating``: members not accepted within the hand-over time, kept by the township or
+  street union above their last union (流动会员); they count there in ``members.active`` too.
 
 A member counts in its union's subtree path, and for the industrial union its union is linked to.
 Actions wrap their changes in :func:`tracking`; a roster import recounts once (:func:`rebuild_all`).
@@ -23,18 +28,30 @@ from django.utils.translation import gettext_lazy as _
 from unionwork.core import indicators
 from unionwork.core.indicators import COUNT, RATE, Indicator, register
 from unionwork.core.scope import prefix_q
-from unionwork.members.models import CARD_IN_FORCE, CardStatus, Member, MemberStatus
+from unionwork.members.models import CARD_IN_FORCE, COUNTED, CardStatus, Member, MemberStatus
 
 ACTIVE_KEY = "members.active"
 COVERAGE_KEY = "members.card_coverage"
 ACTIVATED_KEY = "members.cards_activated"
 INACTIVE_KEY = "members.inactive"
+IN_TRANSIT_KEY = "members.in_transit"
+FLOATING_KEY = "members.floating"
+# Left the register's unions for good: retired, left, transferred out of the platform.
+ENDED = (MemberStatus.TRANSFERRED, MemberStatus.RETIRED, MemberStatus.LEFT)
 # Indicators of a page's detail: kept like any other, not among the dashboard's key figures.
 DETAIL = "detail"
 
 
 def _active():
-    return Member.objects.filter(status=MemberStatus.ACTIVE)
+    """Members counted where their union is: active in a union, or floating at a street."""
+    return Member.objects.filter(status__in=COUNTED)
+
+
+def district_path(path: str) -> str:
+    """The path of the city's child above ``path`` (a district, a zone, an industrial union): where
+    a member in transit is counted."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return "/" + "/".join(parts[:2]) + "/" if parts else ""
 
 
 def _rows(ids: Iterable[int]):
@@ -61,15 +78,29 @@ def _activated_contributions(ids) -> dict:
     return {
         pk: (path, ipath or "", 1, 0)
         for pk, path, ipath, status, card in _any_rows(ids)
-        if status == MemberStatus.ACTIVE and card == CardStatus.ACTIVE
+        if status in COUNTED and card == CardStatus.ACTIVE
     }
 
 
 def _inactive_contributions(ids) -> dict:
     return {
+        pk: (path, ipath or "", 1, 0) for pk, path, ipath, status, _card in _any_rows(ids) if status in ENDED
+    }
+
+
+def _in_transit_contributions(ids) -> dict:
+    return {
+        pk: (district_path(path), "", 1, 0)
+        for pk, path, _ipath, status, _card in _any_rows(ids)
+        if status == MemberStatus.IN_TRANSIT
+    }
+
+
+def _floating_contributions(ids) -> dict:
+    return {
         pk: (path, ipath or "", 1, 0)
         for pk, path, ipath, status, _card in _any_rows(ids)
-        if status != MemberStatus.ACTIVE
+        if status == MemberStatus.FLOATING
     }
 
 
@@ -100,6 +131,8 @@ def tracking(ids: Iterable[int] = ()):
             stack.enter_context(indicators.tracking(COVERAGE_KEY, _card_contributions, ids)),
             stack.enter_context(indicators.tracking(ACTIVATED_KEY, _activated_contributions, ids)),
             stack.enter_context(indicators.tracking(INACTIVE_KEY, _inactive_contributions, ids)),
+            stack.enter_context(indicators.tracking(IN_TRANSIT_KEY, _in_transit_contributions, ids)),
+            stack.enter_context(indicators.tracking(FLOATING_KEY, _floating_contributions, ids)),
         ]
         yield _Both(trackers)
 
@@ -137,15 +170,17 @@ def _live_cards(path: str):
 
 
 def _all_groups():
-    """One grouped count of the whole register serving the four indicators."""
-    active = Q(status=MemberStatus.ACTIVE)
+    """One grouped count of the whole register serving the six indicators."""
+    active = Q(status__in=COUNTED)
     return (
         Member.objects.values("org_path", "union__ipath")
         .annotate(
             n=Count("pk", filter=active),
             carded=Count("pk", filter=active & Q(card_status__in=CARD_IN_FORCE)),
             activated=Count("pk", filter=active & Q(card_status=CardStatus.ACTIVE)),
-            inactive=Count("pk", filter=~active),
+            inactive=Count("pk", filter=Q(status__in=ENDED)),
+            in_transit=Count("pk", filter=Q(status=MemberStatus.IN_TRANSIT)),
+            floating=Count("pk", filter=Q(status=MemberStatus.FLOATING)),
         )
         .order_by()
     )
@@ -161,26 +196,54 @@ def _own_inactive():
         yield g["org_path"], g["union__ipath"] or "", g["inactive"], 0
 
 
+def _own_in_transit():
+    for g in _all_groups().iterator(chunk_size=5000):
+        if g["in_transit"]:
+            yield district_path(g["org_path"]), "", g["in_transit"], 0
+
+
+def _own_floating():
+    for g in _all_groups().iterator(chunk_size=5000):
+        yield g["org_path"], g["union__ipath"] or "", g["floating"], 0
+
+
+def _live_in_transit(path: str):
+    # Counted at the city's children and above: nothing below a district.
+    if len([p for p in path.strip("/").split("/") if p]) > 2:
+        return 0, 0
+    return Member.objects.filter(prefix_q("org_path", path), status=MemberStatus.IN_TRANSIT).count(), 0
+
+
+def _live_floating(path: str):
+    q = prefix_q("org_path", path) | Q(union__ipath__startswith=path)
+    return Member.objects.filter(q, status=MemberStatus.FLOATING).count(), 0
+
+
 def _live_activated(path: str):
     return _subtree(path).filter(card_status=CardStatus.ACTIVE).count(), 0
 
 
 def _live_inactive(path: str):
     q = prefix_q("org_path", path) | Q(union__ipath__startswith=path)
-    return Member.objects.filter(q).exclude(status=MemberStatus.ACTIVE).count(), 0
+    return Member.objects.filter(q, status__in=ENDED).count(), 0
 
 
 def rebuild_all() -> None:
     """Recount the members' indicators for this month (after a bulk write such as a roster), from
     one grouped count of the register."""
-    groups = [
-        (g["org_path"], g["union__ipath"] or "", g["n"], g["carded"], g["activated"], g["inactive"])
-        for g in _all_groups().iterator(chunk_size=5000)
-    ]
+    groups, transit, floating = [], [], []
+    for g in _all_groups().iterator(chunk_size=5000):
+        path, ipath = g["org_path"], g["union__ipath"] or ""
+        groups.append((path, ipath, g["n"], g["carded"], g["activated"], g["inactive"]))
+        if g["in_transit"]:
+            transit.append((district_path(path), "", g["in_transit"], 0))
+        floating.append((path, ipath, g["floating"], 0))
     indicators.rebuild(ACTIVE_KEY, counts=((p, i, n, 0) for p, i, n, *_r in groups))
     indicators.rebuild(COVERAGE_KEY, counts=((p, i, c, n) for p, i, n, c, *_r in groups))
     indicators.rebuild(ACTIVATED_KEY, counts=((p, i, a, 0) for p, i, _n, _c, a, _x in groups))
     indicators.rebuild(INACTIVE_KEY, counts=((p, i, x, 0) for p, i, _n, _c, _a, x in groups))
+    indicators.rebuild(IN_TRANSIT_KEY, counts=transit)
+    indicators.rebuild(FLOATING_KEY, counts=floating)
 
 
 ACTIVE = register(
@@ -233,5 +296,35 @@ INACTIVE = register(
         own_counts=_own_inactive,
         live_subtree=_live_inactive,
         tags=(DETAIL,),
+    )
+)
+IN_TRANSIT = register(
+    Indicator(
+        key=IN_TRANSIT_KEY,
+        label=_("转会途中会员"),
+        numerator_label=_("已转出、尚未被接收的会员"),
+        unit=COUNT,
+        module="members",
+        own_counts=_own_in_transit,
+        live_subtree=_live_in_transit,
+        tags=(DETAIL,),
+        description=_(
+            "原工会已办理转出、尚无工会接收的会员，计在原工会所在的区市县（不计入任何工会的在会会员）。"
+        ),
+    )
+)
+FLOATING = register(
+    Indicator(
+        key=FLOATING_KEY,
+        label=_("流动会员"),
+        numerator_label=_("超过接收期限、由乡镇（街道）工会管理的会员"),
+        unit=COUNT,
+        module="members",
+        own_counts=_own_floating,
+        live_subtree=_live_floating,
+        tags=(DETAIL,),
+        description=_(
+            "转出后超过接收期限无工会接收的会员，由原工会所在乡镇（街道）工会管理，计入其在会会员。"
+        ),
     )
 )

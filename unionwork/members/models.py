@@ -55,6 +55,16 @@ class MemberStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("已转出")
     RETIRED = "retired", _("已退休")
     LEFT = "left", _("已退会")
+    # The transfer handshake (actions.release_member / accept_member): released and not yet accepted by another union;
+    # after the hand-over time, kept by the township or street union above the last union.
+    IN_TRANSIT = "in_transit", _("转出待接收")
+    FLOATING = "floating", _("流动会员")
+
+
+# Counted as members (members.active) where their union is: in a union, or floating at a street.
+COUNTED = (MemberStatus.ACTIVE, MemberStatus.FLOATING)
+# Members whose transfer is open (released, not yet accepted).
+IN_TRANSFER = (MemberStatus.IN_TRANSIT, MemberStatus.FLOATING)
 
 
 class CardStatus(models.TextChoices):
@@ -304,6 +314,156 @@ class Membership(models.Model):
 
     def audit_org_path(self) -> str:
         return self.org_path
+
+
+class TransitStatus(models.TextChoices):
+    IN_TRANSIT = "in_transit", _("转出待接收")
+    FLOATING = "floating", _("流动会员")
+    ACCEPTED = "accepted", _("已转入")
+
+
+OPEN_TRANSIT = (TransitStatus.IN_TRANSIT, TransitStatus.FLOATING)
+
+
+class TransitQuerySet(ScopedQuerySet):
+    """A transfer is seen by the releasing union's scope (``from_path``) and, beside it, by the
+    named destination's (``to_path``), the union it was offered to by a registration
+    (``offer_path``) and the street union that keeps a floating member (``holder_path``)."""
+
+    scope_path_field = "from_path"
+
+    def extra_scope_q(self, user, action: str) -> Q | None:
+        from unionwork.core.scope import user_paths
+
+        q = Q(pk__in=[])
+        for p in user_paths(user):
+            q |= prefix_q("to_path", p) | prefix_q("offer_path", p) | prefix_q("holder_path", p)
+        return q
+
+    def open(self):
+        return self.filter(status__in=OPEN_TRANSIT)
+
+
+class Transit(models.Model):
+    """One transfer handshake (转会): released by one union (转出), accepted by another (转入).
+
+    While it is open the member is in transit (counted in ``members.in_transit`` at the releasing
+    union's district) or, after the hand-over time, floating (流动会员) at the township or street
+    union above the last union (counted there in ``members.active`` and ``members.floating``).
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transits", verbose_name=_("会员")
+    )
+    from_union = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会")
+    )
+    from_path = models.CharField(_("转出工会路径"), max_length=255)
+    destination = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("拟转入工会"),
+    )
+    to_path = models.CharField(max_length=255, blank=True)
+    offered_to = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记时发现的工会"),
+    )
+    offer_path = models.CharField(max_length=255, blank=True)
+    holder = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("流动会员所在工会"),
+    )
+    holder_path = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=TransitStatus.choices, default=TransitStatus.IN_TRANSIT
+    )
+    released_on = models.DateField(_("转出日期"))
+    floated_on = models.DateField(_("转为流动会员日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("转入日期"), null=True, blank=True)
+    accepted_union = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("转入工会"),
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    objects = TransitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("转会记录")
+        verbose_name_plural = _("转会记录")
+        ordering = ["released_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status__in=["in_transit", "floating"]),
+                name="transit_one_open_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="accepted", accepted_on__isnull=False, accepted_union__isnull=False)
+                | (~Q(status="accepted") & Q(accepted_on__isnull=True)),
+                name="transit_accepted_iff_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="floating") | Q(holder__isnull=False, floated_on__isnull=False),
+                name="transit_floating_has_holder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "released_on"], name="transit_open_by_age"),
+            _pattern_index(["from_path"], "transit_from_path"),
+        ]
+
+    def __str__(self):
+        return f"{self.member.name}（{self.from_union.name} {self.released_on} 转出）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:transit", args=[self.pk])
+
+    def audit_org_path(self) -> str:
+        return self.from_path
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TRANSIT
+
+    @property
+    def age_days(self) -> int:
+        return self.age()
+
+    @property
+    def destination_label(self) -> str:
+        return " / ".join(u.name for u in (self.offered_to, self.destination) if u is not None)
+
+    @property
+    def holder_label(self) -> str:
+        return self.holder.name if self.holder_id else ""
+
+    @property
+    def accepted_union_label(self) -> str:
+        return self.accepted_union.name if self.accepted_union_id else ""
+
+    def age(self, today: datetime.date | None = None) -> int:
+        """Days since the release (今天 − 转出日期)."""
+        from django.utils import timezone
+
+        return ((today or timezone.localdate()) - self.released_on).days
 
 
 class CardBatch(models.Model):

@@ -1,4 +1,6 @@
-"""Reminders of the member service card deadline (31 August, the seed's hard requirement).
+"""Reminders of the member service card deadline (31 August, the seed's hard requirement), the
+members waiting for a union of the user's scope to accept them (转入), and the daily hand-over of
+members not accepted in time to their street union (流动会员).
 
 Every district, zone and industrial union must have rolled out member service cards by
 31 August; the units whose card coverage (``members.card_coverage``) is still below the
@@ -9,11 +11,22 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from unionwork.core import indicators
-from unionwork.core.notifications import Reminder, ReminderSource, register_reminders, window_end
+from unionwork.core import indicators, schedule
+from unionwork.core.notifications import (
+    Item,
+    Reminder,
+    ReminderSource,
+    Source,
+    register,
+    register_reminders,
+    window_end,
+)
+from unionwork.members import queries, tasks
 from unionwork.members.indicators import COVERAGE_KEY
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
@@ -49,3 +62,44 @@ def _card_reminders(today: datetime.date):
 
 
 register_reminders(ReminderSource("members.cards", _card_reminders))
+
+
+# -- transfers: pending acceptances, and the daily hand-over to the street unions ---------------
+
+
+schedule.register_daily("members.hand_over_floating", tasks.hand_over_floating)
+
+
+def _pending(user):
+    if not user.may("change"):
+        return queries.transits(user).none()
+    return queries.pending_acceptances(user)
+
+
+def _pending_count(user, now) -> int:
+    return _pending(user).count()
+
+
+def _pending_items(user, now, limit):
+    today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+    rows = _pending(user).select_related("member", "from_union").order_by("released_on", "pk")[:limit]
+    return [
+        Item(
+            _("待接收转入：%(n)s（%(u)s转出）") % {"n": t.member.name, "u": t.from_union.name},
+            reverse("members:accept", args=[t.pk]),
+            detail=_("%(d)s 转出，已 %(k)d 天") % {"d": t.released_on, "k": t.age(today)},
+            level="warning",
+        )
+        for t in rows
+    ]
+
+
+register(
+    Source(
+        "members.pending_acceptances",
+        gettext_lazy("待接收的转入会员"),
+        _pending_count,
+        _pending_items,
+        more_url=reverse_lazy("members:transits"),
+    )
+)

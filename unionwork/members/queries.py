@@ -28,6 +28,8 @@ from unionwork.core.scope import prefix_q
 from unionwork.members import pii
 from unionwork.members.models import (
     CARD_IN_FORCE,
+    COUNTED,
+    IN_TRANSFER,
     CardStatus,
     Member,
     MemberCard,
@@ -199,13 +201,13 @@ def _grouped(user, unit: OrgUnit) -> list[tuple[str, str, str, int]]:
 
 
 def _fold(fig: Figures, status: str, card: str, n: int) -> None:
-    if status == MemberStatus.ACTIVE:
+    if status in COUNTED:  # active, or floating at a street union
         fig.members += n
         if card in CARD_IN_FORCE:
             fig.carded += n
             if card == CardStatus.ACTIVE:
                 fig.activated += n
-    else:
+    elif status not in IN_TRANSFER:  # in transit: counted in neither union (members.in_transit)
         fig.inactive += n
 
 
@@ -407,7 +409,12 @@ def card_deadline(year: int | None = None) -> datetime.date:
 
 def card_deadline_table(user, year: int | None = None, month=None) -> list[DeadlineRow]:
     """Each district, zone and industrial union in the user's scope: coverage against the 31 August
-    requirement (met, missed once the day has passed, or pending before it)."""
+    requirement (met, missed once the day has passed, or pending before it).
+
+    Once the deadline has passed, it is judged by the kept coverage as it stood at the deadline
+    (the end of August: cards count from the day their issue reached the platform), shown beside
+    today's (``extra["at_deadline"]``): cards issued in September do not meet an August deadline.
+    """
     deadline = card_deadline(year)
     today = timezone.localdate()
     nodes = (
@@ -418,20 +425,30 @@ def card_deadline_table(user, year: int | None = None, month=None) -> list[Deadl
     # The kept indicators at ``month`` (the figures the dashboard shows for these nodes).
     nodes = list(nodes)
     kept = _kept([n.pk for n in nodes], month)
+    passed = today > deadline
+    at_deadline = _kept([n.pk for n in nodes], deadline) if passed else {}
     rows = []
     for node in nodes:
         fig = kept[node.pk]
         fig.unit, fig.label = node, node.name
-        met = fig.coverage is not None and fig.coverage >= CARD_COVERAGE_TARGET
-        if not fig.members:
+        judged = at_deadline.get(node.pk, fig)
+        met = judged.coverage is not None and judged.coverage >= CARD_COVERAGE_TARGET
+        extra = {"at_deadline": judged} if passed else {}
+        if not fig.members and not judged.members:
             state, label = "empty", _("尚无在会会员数据")
         elif met:
             state, label = "met", _("已达标")
-        elif today > deadline:
+        elif passed:
             state, label = "missed", _("未达标（已逾期）")
         else:
             state, label = "pending", _("未达标（距截止 %(d)d 天）") % {"d": (deadline - today).days}
-        rows.append(DeadlineRow(unit=node, figures=fig, deadline=deadline, state=state, state_label=label))
+        if passed and judged.coverage is not None:
+            label += _("；截止时覆盖率 %(r).1f%%") % {"r": judged.coverage}
+        rows.append(
+            DeadlineRow(
+                unit=node, figures=fig, deadline=deadline, state=state, state_label=label, extra=extra
+            )
+        )
     return rows
 
 
@@ -475,3 +492,87 @@ def card_issue_preview(user, unit: OrgUnit, *, shown: int = 20) -> IssuePreview:
     preview.by_union = [(name, n) for name, n in rows[:shown]]
     preview.sample = list(todo.select_related("union").order_by("org_path", "pinyin", "pk")[:shown])
     return preview
+
+
+# -- transfers in progress (转会途中、流动会员) -----------------------------------------------------
+
+
+def transits(user, action: str = "view") -> QuerySet:
+    """The transfer handshakes the user sees: released by a union of the scope, named to it,
+    offered to it by a registration, or kept by one of its street unions as floating."""
+    from unionwork.members.models import Transit
+
+    return Transit.objects.restrict(user, action)
+
+
+def pending_acceptances(user) -> QuerySet:
+    """Open transfers waiting for a union of the user's scope to accept them: named as the
+    destination at the release, or offered to it when it registered the person's ID number."""
+    from unionwork.core.scope import user_paths
+
+    q = None
+    for p in user_paths(user):
+        part = prefix_q("to_path", p) | prefix_q("offer_path", p)
+        q = part if q is None else q | part
+    if q is None:
+        return transits(user, "change").none()
+    return transits(user, "change").open().filter(q)
+
+
+def transit_in_scope(user, pk: int, action: str = "view"):
+    """One transfer the user sees, with its member and unions (Http404 otherwise)."""
+    return (
+        transits(user)
+        .select_related("member", "from_union", "destination", "offered_to", "holder", "accepted_union")
+        .get_in_scope(user, action, pk=pk)
+    )
+
+
+def open_transit_of(member: Member):
+    """The member's open transfer (released, not yet accepted), or None."""
+    from unionwork.members.models import OPEN_TRANSIT, Transit
+
+    return (
+        Transit.objects.select_related("from_union", "destination", "offered_to", "holder")
+        .filter(member=member, status__in=OPEN_TRANSIT)
+        .first()
+    )
+
+
+def transits_of(member: Member) -> list:
+    """A member's transfers, newest first (the member is already known to be in scope)."""
+    from unionwork.members.models import Transit
+
+    return list(
+        Transit.objects.filter(member=member)
+        .select_related("from_union", "destination", "accepted_union", "holder")
+        .order_by("-released_on", "-pk")
+    )
+
+
+def kept_transit_figures(unit: OrgUnit, month=None) -> dict[str, int]:
+    """The node's members in transit (counted at districts and above) and floating (kept figures)."""
+    from unionwork.core import indicators
+    from unionwork.members.indicators import FLOATING_KEY, IN_TRANSIT_KEY
+
+    return {
+        "in_transit": indicators.value(IN_TRANSIT_KEY, unit, month).numerator,
+        "floating": indicators.value(FLOATING_KEY, unit, month).numerator,
+    }
+
+
+def card_pacing(unit: OrgUnit, children: list, month=None):
+    """The 31 August card target paced for ``unit`` on the day the page shows (the end of a past
+    month, today for the current one), and its children behind pace with their trend."""
+    from unionwork.core import pacing
+    from unionwork.members.pacing import CARDS_KEY
+
+    day = pacing_day(month)
+    return pacing.for_node(CARDS_KEY, unit, children, day)
+
+
+def pacing_day(month=None) -> datetime.date:
+    """The day a figure page paced at ``month`` stands on: today, or the end of a past month."""
+    from unionwork.core import pacing
+
+    return pacing.day_for(month)

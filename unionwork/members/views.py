@@ -15,18 +15,28 @@ from unionwork.core import exports, indicators, masking
 from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.members import actions, queries
-from unionwork.members.filters import MemberFilter
+from unionwork.members.filters import MemberFilter, TransitFilter
 from unionwork.members.forms import (
     MOVE_LABELS,
+    AcceptForm,
     CardActionForm,
     CardIssueForm,
     LeaveForm,
     MemberEditForm,
     MemberForm,
+    ReleaseForm,
     TransferForm,
     TransferInForm,
 )
-from unionwork.members.models import CARD_HELD, CARD_MOVES, Member, MemberCard
+from unionwork.members.models import (
+    CARD_HELD,
+    CARD_MOVES,
+    IN_TRANSFER,
+    OPEN_TRANSIT,
+    Member,
+    MemberCard,
+    Transit,
+)
 from unionwork.orgs.models import OrgUnit
 
 ROSTER_IMPORTER = "members.roster"
@@ -41,7 +51,10 @@ def _node_context(request, unit: OrgUnit) -> dict:
     month = indicators.month_from_request(request)
     table = queries.kept_figures(user, unit, month)
     figures = table.total
+    pace, behind = queries.card_pacing(unit, [r.unit for r in table.rows if r.unit is not None], month)
     return {
+        "pace": pace,
+        "behind": behind,
         "unit": unit,
         "month": month,
         "is_current_month": month == indicators.month_of(),
@@ -53,6 +66,7 @@ def _node_context(request, unit: OrgUnit) -> dict:
         "may_change": user.may("change"),
         "ancestors": [a for a in unit.ancestors() if a.path.startswith(user.org_path)],
         "importer": ROSTER_IMPORTER,
+        "transit": queries.kept_transit_figures(unit, month),
     }
 
 
@@ -183,6 +197,7 @@ def _detail_context(request, member: Member, revealed: str = "") -> dict:
         "card_form": CardActionForm(),
         "move_labels": MOVE_LABELS,
         "may_issue_card": member.is_active and member.card_status not in CARD_HELD,
+        "transits": queries.transits_of(member),
     }
 
 
@@ -206,7 +221,7 @@ class MemberCreateView(ActionFormView):
 
     def perform(self, form):
         d = form.cleaned_data
-        return actions.register_member(
+        member = actions.register_member(
             self.request.user,
             d["union"],
             name=d["name"],
@@ -218,6 +233,22 @@ class MemberCreateView(ActionFormView):
             birth_date=d["birth_date"],
             sex=d["sex"] or None,
         )
+        if member.status in IN_TRANSFER:
+            self.offered = queries.open_transit_of(member)
+            messages.info(
+                self.request,
+                _(
+                    "该身份证号的会员已由“%(u)s”办理转出，尚无工会接收：已作为待接收转入提交给“%(t)s”，请确认接收。"
+                )
+                % {"u": self.offered.from_union.name, "t": d["union"].name},
+            )
+        return member
+
+    def success_url(self, result):
+        offered = getattr(self, "offered", None)
+        if offered is not None:
+            return reverse("members:accept", args=[offered.pk])
+        return super().success_url(result)
 
 
 class MemberActionView(ActionFormView):
@@ -285,11 +316,22 @@ class TransferInView(ActionFormView):
         d = form.cleaned_data
         cid = actions.check_identity(d["id_number"])
         member = actions.find_by_id(cid.number)
+        if member is not None and member.status in IN_TRANSFER:
+            # Released by its union (or floating): offered to the chosen union, which accepts next.
+            self.offered = actions.offer_to(self.request.user, member, d["to_union"])
+            messages.info(self.request, _("该会员已办理转出，尚无工会接收：请确认接收。"))
+            return member
         if member is None or not member.is_active:
             raise ActionError(_("登记册中没有这个身份证号的在会会员，请直接登记入会。"))
         member = actions.transfer_member(self.request.user, member, d["to_union"], on=d["on"], note=d["note"])
         messages.info(self.request, _("已转入“%(u)s”。") % {"u": d["to_union"].name})
         return member
+
+    def success_url(self, result):
+        offered = getattr(self, "offered", None)
+        if offered is not None:
+            return reverse("members:accept", args=[offered.pk])
+        return super().success_url(result)
 
 
 class CardListView(ScopedListView):
@@ -376,3 +418,94 @@ def card_action(request, pk):
     except ActionError as exc:
         messages.error(request, exc.messages[0])
     return redirect(card.member.get_absolute_url())
+
+
+# -- transfers: release (转出), accept (转入), members in transit and floating ---------------------
+
+
+class MemberReleaseView(MemberActionView):
+    form_class = ReleaseForm
+    title = gettext_lazy("办理转出")
+    submit_label = gettext_lazy("确认转出")
+    intro = gettext_lazy(
+        "转出后该会员不再计入本工会的在会会员，由转入工会确认接收；超过接收期限无人接收的，"
+        "转由原工会所在乡镇（街道）工会作为流动会员管理。"
+    )
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "member": self.object}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return actions.release_member(
+            self.request.user, self.object, on=d["on"], destination=d["destination"], note=d["note"]
+        )
+
+
+def transit_detail(request, pk):
+    """One transfer: who, from where, since when (its age), to where, and what happened."""
+    transit = queries.transit_in_scope(request.user, pk)
+    return render(
+        request,
+        "members/transit.html",
+        {
+            "transit": transit,
+            "age": transit.age(),
+            "handover_days": actions.handover_days(),
+            "history": history_of(transit),
+        },
+    )
+
+
+class TransitAcceptView(ActionFormView):
+    """The receiving union's half of a transfer: a member in transit or floating begins a stint."""
+
+    model = Transit
+    object_action = "change"
+    select_related = ("member", "from_union", "destination", "offered_to", "holder")
+    form_class = AcceptForm
+    title = gettext_lazy("接收转入会员")
+    submit_label = gettext_lazy("确认接收")
+    template_name = "members/accept.html"
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "transit": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"transit": self.object, "age": self.object.age()}
+
+    def perform(self, form):
+        if self.object.status not in OPEN_TRANSIT:
+            raise ActionError(_("该转会已办结。"))
+        d = form.cleaned_data
+        actions.accept_member(self.request.user, self.object.member, d["union"], on=d["on"])
+        messages.info(self.request, _("已转入“%(u)s”。") % {"u": d["union"].name})
+        return self.object
+
+    def success_url(self, result):
+        return reverse("members:transit", args=[result.pk])
+
+
+class TransitListView(ScopedListView):
+    """Members in transit and floating, at every level, with their age; accepted ones on request."""
+
+    model = Transit
+    title = gettext_lazy("转会途中与流动会员")
+    filterset_class = TransitFilter
+    select_related = ("member", "from_union", "destination", "offered_to", "holder", "accepted_union")
+    default_sort = "released_on"
+    columns = [
+        Column("member.name", gettext_lazy("姓名"), link=True),
+        Column("member.id_masked", gettext_lazy("身份证号")),
+        Column("from_union.name"),
+        Column("get_status_display", sort="status"),
+        Column("released_on", sort="released_on"),
+        Column("age_days", gettext_lazy("转出天数")),
+        Column("destination_label", gettext_lazy("拟转入/待接收工会")),
+        Column("holder_label", gettext_lazy("流动会员所在工会")),
+        Column("accepted_union_label", gettext_lazy("转入工会")),
+    ]
+
+    def base_queryset(self):
+        qs = queries.transits(self.request.user)
+        return qs if self.request.GET.get("status") else qs.open()

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from unionwork.core import audit
 from unionwork.core.errors import ActionError
@@ -225,10 +226,27 @@ def test_target_progress_counts_unions_founded_in_the_year_by_the_deadline(gjz):
             city, unit=unit("210211"), year=2025, target=2, deadline=datetime.date(2025, 9, 30)
         )
     e1, e2 = enterprise(unit("210211001001"), user=gjz), enterprise(unit("210211001002"), user=gjz)
-    actions.found_union(gjz, enterprises=[e1], founded_on=datetime.date(2025, 5, 1))
+    first = actions.found_union(gjz, enterprises=[e1], founded_on=datetime.date(2025, 5, 1))
     actions.found_union(gjz, enterprises=[e2], founded_on=datetime.date(2025, 10, 8))
+    # Both reached the platform today, after 30 September 2025: founded in the year, neither credited
+    # within the deadline, although one states 1 May (deadline credit goes by the entry date).
     overview = queries.target_overview(city, unit("2102"), 2025)
     row = next(r for r in overview.rows if r.unit.code == "210211")
+    assert (row.founded, row.founded_on_time, row.remaining) == (2, 0, 2)
+    # Entered on 30 September (the last day), the 1 May one is credited; entered on 1 October, not.
+    record = first
+    for entered, credited in (
+        (datetime.datetime(2025, 9, 30, 23, 0), 1),
+        (datetime.datetime(2025, 10, 1, 0, 5), 0),
+    ):
+        GrassrootsUnion.objects.filter(pk=record.pk).update(created_at=timezone.make_aware(entered))
+        overview = queries.target_overview(city, unit("2102"), 2025)
+        row = next(r for r in overview.rows if r.unit.code == "210211")
+        assert (row.founded, row.founded_on_time) == (2, credited), entered
+    GrassrootsUnion.objects.filter(pk=record.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2025, 6, 2))
+    )
+    row = next(r for r in queries.target_overview(city, unit("2102"), 2025).rows if r.unit.code == "210211")
     assert (row.founded, row.founded_on_time, row.remaining) == (2, 1, 1)
     assert row.overdue  # today is past 30 September 2025 and one is missing
     series = queries.three_year_series(city, unit("210211"), 2025)
