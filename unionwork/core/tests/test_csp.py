@@ -32,6 +32,7 @@ PAGES = [
     "/bargaining/instructors/",
     "/bargaining/rounds/",
     "/bargaining/tripartite/",
+    "/bargaining/standard/",
     "/notifications/",
     "/accounts/me/",
     "/accounts/",
