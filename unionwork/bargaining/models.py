@@ -754,4 +754,4 @@ class StandardEnterprise(Enterprise):
         verbose_name_plural = _("外资企业规范化")
 
     def get_absolute_url(self) -> str:
-        return reverse("bargaining:standard-check", args=[self.pk])
+        return reverse("bargaining:standard-detail", args=[self.pk])

@@ -31,5 +31,6 @@ urlpatterns = [
     path("tripartite/<int:pk>/", views.tripartite_detail, name="tripartite-detail"),
     path("standard/", views.StandardListView.as_view(), name="standard-list"),
     path("standard/items/new/", views.StandardItemCreateView.as_view(), name="standard-item-create"),
-    path("standard/<int:pk>/", views.StandardCheckView.as_view(), name="standard-check"),
+    path("standard/<int:pk>/", views.standard_detail, name="standard-detail"),
+    path("standard/<int:pk>/check/", views.StandardCheckView.as_view(), name="standard-check"),
 ]

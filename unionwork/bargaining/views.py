@@ -460,21 +460,20 @@ class StandardListView(ScopedListView):
         return {"title_note": ""}
 
 
+@require_safe
+def standard_detail(request, pk):
+    e = StandardEnterprise.objects.select_related("community", "union").get_in_scope(request.user, pk=pk)
+    checks = queries.checks_of(request.user, e)
+    items = [(item, checks.get(item.pk)) for item in queries.standard_items().filter(active=True)]
+    return render(request, "bargaining/standard_detail.html", {"enterprise": e, "items": items})
+
+
 class StandardCheckView(BargainingForm):
     form_class = forms.StandardCheckForm
     title = _lazy("职代会规范化和工资集体协商标准化检查")
     intro = _lazy("逐项勾选已达标的项目；检查项目由市总工会管理员设置。")
     model = StandardEnterprise
     object_action = "view"
-
-    def check_role(self):
-        from django.core.exceptions import PermissionDenied
-
-        super().check_role()
-        from unionwork.core.scope import allows_on
-
-        if not allows_on(self.request.user, "change", self.object):
-            raise PermissionDenied
 
     def form_kwargs(self):
         return {
@@ -492,7 +491,7 @@ class StandardCheckView(BargainingForm):
         return self.object
 
     def success_url(self, result):
-        return reverse("bargaining:standard-list")
+        return reverse("bargaining:standard-detail", args=[result.pk])
 
 
 class StandardItemCreateView(BargainingForm):

@@ -24,7 +24,8 @@ def test_city_sets_items_districts_check_their_enterprises(client, module_demos)
     ).first()
     client.force_login(gjz)
     assert client.get("/bargaining/standard/").status_code == 200
-    url = f"/bargaining/standard/{e.pk}/"
+    assert client.get(f"/bargaining/standard/{e.pk}/").status_code == 200
+    url = f"/bargaining/standard/{e.pk}/check/"
     assert client.get(url).status_code == 200
     resp = client.post(url, {f"item_{item.pk}": "on", "checked_on": "2026-01-05", "note": "检查"})
     assert resp.status_code == 302, resp.content.decode()[:500]
@@ -35,6 +36,10 @@ def test_city_sets_items_districts_check_their_enterprises(client, module_demos)
         community__path__startswith=unit("210202").path, ownership__in=FOREIGN
     ).first()
     assert client.get(f"/bargaining/standard/{zs_e.pk}/").status_code == 404
+    assert client.get(f"/bargaining/standard/{zs_e.pk}/check/").status_code == 404
+    client.force_login(demo_user("gjz_viewer"))
+    assert client.get(f"/bargaining/standard/{e.pk}/").status_code == 200
+    assert client.get(f"/bargaining/standard/{e.pk}/check/").status_code == 403
     with as_user(city):
         actions.retire_standard_item(city, item)
     assert StandardItem.objects.filter(pk=item.pk, active=False).exists()
