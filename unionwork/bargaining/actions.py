@@ -32,6 +32,9 @@ from unionwork.bargaining.models import (
     OfferedBy,
     RoundOutcome,
     RoundSession,
+    StandardCheck,
+    StandardItem,
+    StandardKind,
     ThreeAtOnce,
     TripartiteMeeting,
     add_months,
@@ -693,3 +696,77 @@ def record_tripartite(
     )
     audit.record(m, "record_tripartite", None, audit.snapshot(m))
     return m
+
+
+# --- the standardisation checklist of foreign-invested enterprises --------------------------------
+
+
+def is_city_admin(user) -> bool:
+    """An administrator of the root of the tree configures the checklist."""
+    if user is None:
+        return True
+    return (
+        scope.user_may(user, "manage")
+        and getattr(user, "org", None) is not None
+        and user.org.parent_id is None
+    )
+
+
+@transaction.atomic
+def add_standard_item(user, *, kind: str, text: str, order: int = 0) -> StandardItem:
+    if not is_city_admin(user):
+        raise ActionError(_("只有市总工会管理员可以设置检查项目。"), code="forbidden")
+    if kind not in StandardKind.values:
+        raise ActionError(_("请选择类别。"))
+    item = StandardItem.objects.create(
+        kind=kind, text=_text(text, _("检查项目"), max_length=300), order=order or 0
+    )
+    audit.record(item, "add_standard_item", None, audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def retire_standard_item(user, item: StandardItem) -> StandardItem:
+    if not is_city_admin(user):
+        raise ActionError(_("只有市总工会管理员可以设置检查项目。"), code="forbidden")
+    before = audit.snapshot(item)
+    item.active = False
+    item.save(update_fields=["active"])
+    audit.record(item, "retire_standard_item", before, audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def record_standard_checks(
+    user,
+    enterprise: Enterprise,
+    *,
+    met: dict[int, bool],
+    checked_on: datetime.date | None = None,
+    note: str = "",
+) -> int:
+    """Record which checklist items an enterprise meets (one row per item, updated in place)."""
+    scope.check_record(user, enterprise, "change", what=_("该企业"))
+    checked_on = checked_on or _today()
+    _not_future(checked_on, _("检查日期"))
+    items = {i.pk: i for i in StandardItem.objects.filter(active=True, pk__in=list(met))}
+    if len(items) != len(met):
+        raise ActionError(_("检查项目不存在或已停用。"))
+    note = _text(note, _("说明"), required=False, max_length=300)
+    changed = 0
+    for pk, ok in met.items():
+        check, created = StandardCheck.objects.get_or_create(
+            enterprise=enterprise,
+            item=items[pk],
+            defaults={"met": bool(ok), "checked_on": checked_on, "note": note},
+        )
+        if created:
+            audit.record(check, "standard_check", None, audit.snapshot(check))
+            changed += 1
+        elif check.met != bool(ok) or check.checked_on != checked_on or check.note != note:
+            before = audit.snapshot(check)
+            check.met, check.checked_on, check.note = bool(ok), checked_on, note
+            check.save()
+            audit.record(check, "standard_check", before, audit.snapshot(check))
+            changed += 1
+    return changed

@@ -21,6 +21,9 @@ class BargainingConfig(AppConfig):
         "round_session": _("登记协商会议"),
         "conclude_round": _("协商结束"),
         "record_tripartite": _("登记三方协商会议"),
+        "add_standard_item": _("增加规范化检查项目"),
+        "retire_standard_item": _("停用规范化检查项目"),
+        "standard_check": _("规范化检查"),
     }
 
     def ready(self):

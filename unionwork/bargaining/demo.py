@@ -210,6 +210,7 @@ def seed_small(stdout=None) -> dict[str, int]:
         if iu is not None:
             totals["instructors"] += _instructors("I01", 3)
         totals["rounds"] = sum(_rounds_and_meetings(code, today) for code in DISTRICTS)
+        totals["standard_checks"] = _standards(today)
     if stdout is not None:
         stdout.write(
             f"集体合同 {totals['contracts']} 份，职代会 {totals['congresses']} 个，指导员 {totals['instructors']} 人"
@@ -292,3 +293,33 @@ def _rounds_and_meetings(code: str, today: datetime.date) -> int:
         is_demo=True,
     )
     return 3
+
+
+STANDARD_ITEMS = [
+    ("congress", "职代会每年至少召开一次"),
+    ("congress", "职工代表中一线职工不少于 50%"),
+    ("congress", "厂务公开制度健全"),
+    ("bargaining", "每年开展工资集体协商"),
+    ("bargaining", "工资专项集体合同报人社部门备案"),
+]
+
+
+def _standards(today: datetime.date) -> int:
+    """The checklist's items and a check of the first foreign-invested enterprises of each district."""
+    from unionwork.bargaining.models import FOREIGN, StandardItem
+
+    if StandardItem.objects.exists():
+        return 0
+    items = [
+        actions.add_standard_item(None, kind=k, text=t, order=i) for i, (k, t) in enumerate(STANDARD_ITEMS)
+    ]
+    n = 0
+    for code in DISTRICTS:
+        district = OrgUnit.objects.get(code=code)
+        foreign = Enterprise.objects.filter(
+            is_demo=True, ownership__in=FOREIGN, status="operating", community__path__startswith=district.path
+        ).order_by("pk")[:4]
+        for j, e in enumerate(foreign):
+            met = {item.pk: (i + j) % 3 != 0 for i, item in enumerate(items)}
+            n += actions.record_standard_checks(None, e, met=met, checked_on=today, note="演示检查" + MARK)
+    return n

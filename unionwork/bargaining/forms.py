@@ -18,6 +18,7 @@ from unionwork.bargaining.models import (
     Instructor,
     RoundOutcome,
     RoundSession,
+    StandardItem,
     TripartiteMeeting,
 )
 from unionwork.core.forms import ActionModelForm, BootstrapMixin, PickerField, PickerMultipleField
@@ -247,3 +248,28 @@ class TripartiteForm(ActionModelForm):
         self.fields["org"] = unit_field(user, TRIPARTITE_KINDS, _("工会"))
         self.fields["held_on"].initial = timezone.localdate()
         self.order_fields(["org", "held_on"])
+
+
+class StandardItemForm(ActionModelForm):
+    class Meta:
+        model = StandardItem
+        fields = ["kind", "text", "order"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class StandardCheckForm(BootstrapMixin, forms.Form):
+    """One yes/no per active checklist item, the day checked and a note."""
+
+    def __init__(self, *args, user=None, items=(), checks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        checks = checks or {}
+        self.items = list(items)
+        for item in self.items:
+            got = checks.get(item.pk)
+            self.fields[f"item_{item.pk}"] = forms.BooleanField(
+                label=f"{item.get_kind_display()}：{item.text}", required=False, initial=bool(got and got.met)
+            )
+        self.fields["checked_on"] = forms.DateField(label=_("检查日期"), initial=timezone.localdate)
+        self.fields["note"] = forms.CharField(label=_("说明"), max_length=300, required=False)

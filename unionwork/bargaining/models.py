@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.scope import ScopedQuerySet, prefix_q, user_paths
+from unionwork.founding.models import Enterprise, Ownership
 
 DEFAULT_EXPIRING_DAYS = 90
 DEFAULT_TEAM_MIN = 3
@@ -676,3 +677,81 @@ class TripartiteMeeting(models.Model):
 
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+class StandardKind(models.TextChoices):
+    CONGRESS = "congress", _("职代会规范化")
+    BARGAINING = "bargaining", _("工资集体协商标准化")
+
+
+class StandardItem(models.Model):
+    """An item of the standardisation checklist for foreign-invested enterprises, configured by
+    the city federation's administrators. Retired, never deleted (checks made against it stay)."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=StandardKind.choices)
+    text = models.CharField(_("检查项目"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("规范化检查项目")
+        verbose_name_plural = _("规范化检查项目")
+        ordering = ["kind", "order", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="standarditem_has_text")]
+
+    def __str__(self):
+        return self.text
+
+    def audit_org_path(self) -> str:
+        return ""
+
+
+class StandardCheckQuerySet(ScopedQuerySet):
+    scope_path_field = "enterprise__community__path"
+    scope_ipath_field = "enterprise__union__ipath"
+
+
+class StandardCheck(models.Model):
+    """Whether an enterprise meets one checklist item, as last checked."""
+
+    enterprise = models.ForeignKey(
+        "founding.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="standard_checks",
+        verbose_name=_("企业"),
+    )
+    item = models.ForeignKey(
+        StandardItem, on_delete=models.PROTECT, related_name="checks", verbose_name=_("检查项目")
+    )
+    met = models.BooleanField(_("已达标"), default=False)
+    checked_on = models.DateField(_("检查日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    objects = StandardCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("规范化检查")
+        verbose_name_plural = _("规范化检查")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "item"], name="standardcheck_once")]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.item_id}"
+
+    def audit_org_path(self) -> str:
+        return self.enterprise.community.path
+
+
+FOREIGN = (Ownership.FOREIGN_INVESTED, Ownership.HMT_INVESTED)
+
+
+class StandardEnterprise(Enterprise):
+    """An enterprise as the standardisation checklist's pages show it (its page is the checklist)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("外资企业规范化")
+        verbose_name_plural = _("外资企业规范化")
+
+    def get_absolute_url(self) -> str:
+        return reverse("bargaining:standard-detail", args=[self.pk])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from unionwork.bargaining import indicators as bi
 from unionwork.bargaining.models import (
+    FOREIGN,
     BargainingRound,
     Congress,
     CongressSession,
@@ -18,6 +19,9 @@ from unionwork.bargaining.models import (
     ContractStatus,
     Instructor,
     RoundSession,
+    StandardCheck,
+    StandardEnterprise,
+    StandardItem,
     ThreeAtOnce,
     TripartiteMeeting,
     team_min,
@@ -174,6 +178,33 @@ def round_instructors(user, r: BargainingRound) -> QuerySet[Instructor]:
 
 def tripartite_meetings(user, action: str = "view") -> QuerySet[TripartiteMeeting]:
     return TripartiteMeeting.objects.restrict(user, action)
+
+
+def standard_rows(user) -> QuerySet[StandardEnterprise]:
+    """Foreign- and HMT-invested operating enterprises in scope, with how many active checklist
+    items they meet of how many there are."""
+    from django.db.models import Count, IntegerField, Value
+
+    total = StandardItem.objects.filter(active=True).count()
+    return (
+        StandardEnterprise.objects.restrict(user)
+        .filter(ownership__in=FOREIGN, status="operating")
+        .annotate(
+            met_count=Count(
+                "standard_checks", filter=Q(standard_checks__met=True, standard_checks__item__active=True)
+            ),
+            items_total=Value(total, output_field=IntegerField()),
+        )
+    )
+
+
+def standard_items(kind: str | None = None) -> QuerySet[StandardItem]:
+    qs = StandardItem.objects.all()
+    return qs.filter(kind=kind) if kind else qs
+
+
+def checks_of(user, enterprise) -> dict[int, StandardCheck]:
+    return {c.item_id: c for c in StandardCheck.objects.restrict(user).filter(enterprise_id=enterprise.pk)}
 
 
 def today() -> datetime.date:

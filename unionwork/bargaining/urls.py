@@ -29,4 +29,8 @@ urlpatterns = [
     path("tripartite/", views.TripartiteListView.as_view(), name="tripartite-list"),
     path("tripartite/new/", views.TripartiteCreateView.as_view(), name="tripartite-create"),
     path("tripartite/<int:pk>/", views.tripartite_detail, name="tripartite-detail"),
+    path("standard/", views.StandardListView.as_view(), name="standard-list"),
+    path("standard/items/new/", views.StandardItemCreateView.as_view(), name="standard-item-create"),
+    path("standard/<int:pk>/", views.standard_detail, name="standard-detail"),
+    path("standard/<int:pk>/check/", views.StandardCheckView.as_view(), name="standard-check"),
 ]

@@ -16,7 +16,14 @@ from unionwork.bargaining.filters import (
     ThreeAtOnceFilter,
     TripartiteFilter,
 )
-from unionwork.bargaining.models import BargainingRound, Congress, Contract, Instructor, TripartiteMeeting
+from unionwork.bargaining.models import (
+    BargainingRound,
+    Congress,
+    Contract,
+    Instructor,
+    StandardEnterprise,
+    TripartiteMeeting,
+)
 from unionwork.core import indicators
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.founding.models import Enterprise
@@ -427,3 +434,79 @@ class TripartiteCreateView(BargainingForm):
     def perform(self, form):
         d = dict(form.cleaned_data)
         return actions.record_tripartite(self.request.user, d.pop("org"), **d)
+
+
+# --- standardisation checklist of foreign-invested enterprises ---------------------------------
+
+
+class StandardListView(ScopedListView):
+    model = StandardEnterprise
+    title = _lazy("外资企业规范化")
+    select_related = ("community", "union")
+    default_sort = "name"
+    columns = [
+        Column("name", link=True, sort="name"),
+        Column("get_ownership_display", sort="ownership"),
+        Column("community.name", _lazy("所在村（社区）")),
+        Column("union.name", _lazy("所在工会")),
+        Column("met_count", _lazy("已达标项目"), sort="met_count"),
+        Column("items_total", _lazy("检查项目")),
+    ]
+
+    def base_queryset(self):
+        return queries.standard_rows(self.request.user)
+
+    def extra_context(self) -> dict:
+        return {"title_note": ""}
+
+
+@require_safe
+def standard_detail(request, pk):
+    e = StandardEnterprise.objects.select_related("community", "union").get_in_scope(request.user, pk=pk)
+    checks = queries.checks_of(request.user, e)
+    items = [(item, checks.get(item.pk)) for item in queries.standard_items().filter(active=True)]
+    return render(request, "bargaining/standard_detail.html", {"enterprise": e, "items": items})
+
+
+class StandardCheckView(BargainingForm):
+    form_class = forms.StandardCheckForm
+    title = _lazy("职代会规范化和工资集体协商标准化检查")
+    intro = _lazy("逐项勾选已达标的项目；检查项目由市总工会管理员设置。")
+    model = StandardEnterprise
+    object_action = "view"
+
+    def form_kwargs(self):
+        return {
+            "user": self.request.user,
+            "items": queries.standard_items().filter(active=True),
+            "checks": queries.checks_of(self.request.user, self.object),
+        }
+
+    def perform(self, form):
+        d = form.cleaned_data
+        met = {item.pk: bool(d.get(f"item_{item.pk}")) for item in form.items}
+        actions.record_standard_checks(
+            self.request.user, self.object, met=met, checked_on=d["checked_on"], note=d["note"]
+        )
+        return self.object
+
+    def success_url(self, result):
+        return reverse("bargaining:standard-detail", args=[result.pk])
+
+
+class StandardItemCreateView(BargainingForm):
+    form_class = forms.StandardItemForm
+    title = _lazy("增加规范化检查项目")
+    action = "manage"
+
+    def check_role(self):
+        from django.core.exceptions import PermissionDenied
+
+        if not actions.is_city_admin(self.request.user):
+            raise PermissionDenied(_lazy("只有市总工会管理员可以设置检查项目。"))
+
+    def perform(self, form):
+        return actions.add_standard_item(self.request.user, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("bargaining:standard-list")

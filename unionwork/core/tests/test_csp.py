@@ -36,6 +36,7 @@ PAGES = [
     "/stations/list/",
     "/stations/missing/",
     "/stations/hardship/",
+    "/bargaining/standard/",
     "/notifications/",
     "/accounts/me/",
     "/accounts/",
