@@ -60,3 +60,69 @@ def test_photos_are_checked_by_type_and_size(client):
     assert resp["Content-Type"] == "image/png" and resp["X-Content-Type-Options"] == "nosniff"
     client.force_login(demo_user("zs_admin"))
     assert client.get(f"/stations/photos/{photo.pk}/").status_code == 404
+
+
+def test_the_forms_call_the_actions(client):
+    """Station, service, hardship file, relief and a consultation turned into a case, from the pages."""
+    from django.utils import timezone
+
+    from unionwork.stations.models import Consultation, HardshipFile, ServiceRecord, Station
+
+    from .helpers import community, id_number, kind
+
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    k = kind()
+    client.force_login(demo_user("gjz_admin"))
+    resp = client.post(
+        "/stations/new/",
+        {
+            "name": "页面测试社区站",
+            "host_kind": "community",
+            "mode": "comprehensive",
+            "opened_on": today,
+            "space_m2": 50,
+            "staff": 2,
+            "workers_covered": 120,
+            "services": [k.pk],
+            "org": community().pk,
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    s = Station.objects.get(name="页面测试社区站")
+    assert s.org == community() and list(s.services.all()) == [k]
+    resp = client.post(f"/stations/{s.pk}/log/", {"kind": k.pk, "entry": "service", "on": today, "people": 4})
+    assert resp.status_code == 302 and ServiceRecord.objects.filter(station=s, people=4).exists()
+    resp = client.post(
+        "/stations/hardship/new/",
+        {
+            "name": "页面困难",
+            "id_number": id_number(),
+            "household_size": 2,
+            "monthly_income": "2000",
+            "cause": "disability",
+            "opened_on": today,
+            "org": community().pk,
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    f = HardshipFile.objects.get(name="页面困难")
+    resp = client.post(
+        f"/stations/hardship/{f.pk}/relief/",
+        {"kind": "education", "on": today, "amount": 3000, "fund_source": "donation"},
+    )
+    assert resp.status_code == 302 and f.reliefs.get().status == "pending"
+    resp = client.post(
+        "/stations/rights/new/",
+        {
+            "kind": "legal_aid",
+            "worker_name": "页面维权",
+            "issue": "工伤认定",
+            "received_on": today,
+            "org": community().pk,
+        },
+    )
+    c = Consultation.objects.get(worker_name="页面维权")
+    resp = client.post(f"/stations/rights/{c.pk}/case/", {"title": "页面维权工伤诉求", "severity": "general"})
+    c.refresh_from_db()
+    assert resp.status_code == 302 and c.case is not None
+    assert "页面维权工伤诉求" in client.get(f"/stations/rights/{c.pk}/").content.decode()
