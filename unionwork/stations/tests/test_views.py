@@ -126,3 +126,52 @@ def test_the_forms_call_the_actions(client):
     c.refresh_from_db()
     assert resp.status_code == 302 and c.case is not None
     assert "页面维权工伤诉求" in client.get(f"/stations/rights/{c.pk}/").content.decode()
+
+
+def test_a_rule_version_from_the_page_and_over_the_api(client):
+    import datetime
+    import json
+
+    from django.utils import timezone
+
+    from unionwork.accounts.tokens import issue_token
+    from unionwork.stations import queries
+
+    from .helpers import kind
+
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    client.force_login(demo_user("gjz_admin"))
+    assert client.get("/stations/rules/eligibility/").status_code == 403  # a district cannot
+    client.force_login(demo_user("city_admin"))
+    resp = client.post(
+        "/stations/rules/eligibility/",
+        {
+            "min_employees": 60,
+            "requires_union": "on",
+            "effective_from": f"{later:%Y-%m-%d}",
+            "note": "扩大范围",
+        },
+    )
+    assert resp.status_code == 302
+    assert queries.rule_for(later).min_employees == 60 and queries.rule_for().min_employees == 100
+    assert "扩大范围" in client.get("/stations/rules/").content.decode()
+
+    e = eligible_enterprise()
+    s = station(e)
+    k = kind()
+    admin = demo_user("gjz_admin")
+    with as_user(admin):
+        _token, key = issue_token(admin, "测试")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    body = {"kind_id": k.pk, "on": f"{timezone.localdate():%Y-%m-%d}", "people": 5}
+    resp = client.post(
+        f"/api/v1/stations/stations/{s.pk}/services", json.dumps(body), "application/json", **headers
+    )
+    assert resp.status_code == 201, resp.content
+    cov = client.get("/api/v1/stations/coverage", **headers).json()
+    assert cov["unit_name"] == "甘井子区总工会" and "100" in cov["rule"]
+    body["card_number"] = "21020000000000"
+    resp = client.post(
+        f"/api/v1/stations/stations/{s.pk}/services", json.dumps(body), "application/json", **headers
+    )
+    assert resp.status_code == 400
