@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -123,4 +123,4 @@ def log_service(request: HttpRequest, pk: int, payload: ServiceIn):
         raise ActionError("服务项目不存在或已停用。")
     data = payload.model_dump(exclude={"kind_id"})
     data["entry"] = getattr(data["entry"], "value", data["entry"])
-    return 201, actions.log_service(request.user, station, kind=kind, **data)
+    return Status(201, actions.log_service(request.user, station, kind=kind, **data))

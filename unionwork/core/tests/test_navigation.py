@@ -29,6 +29,7 @@ def test_every_module_declares_its_menu_entry_in_menu_order():
         "stability:home",
         "bargaining:home",
         "documents:home",
+        "stations:home",
         "imports:jobs",
         "accounts:list",
         "core:audit",

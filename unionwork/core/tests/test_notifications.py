@@ -197,6 +197,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
         "stability.reminders",
         "bargaining.recount",
         "documents.overdue",
+        "stations.recount",
     }
     hourly = {"core.audit_anchor", "core.recover_imports"}
 

@@ -60,3 +60,118 @@ def test_photos_are_checked_by_type_and_size(client):
     assert resp["Content-Type"] == "image/png" and resp["X-Content-Type-Options"] == "nosniff"
     client.force_login(demo_user("zs_admin"))
     assert client.get(f"/stations/photos/{photo.pk}/").status_code == 404
+
+
+def test_the_forms_call_the_actions(client):
+    """Station, service, hardship file, relief and a consultation turned into a case, from the pages."""
+    from django.utils import timezone
+
+    from unionwork.stations.models import Consultation, HardshipFile, ServiceRecord, Station
+
+    from .helpers import community, id_number, kind
+
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    k = kind()
+    client.force_login(demo_user("gjz_admin"))
+    resp = client.post(
+        "/stations/new/",
+        {
+            "name": "页面测试社区站",
+            "host_kind": "community",
+            "mode": "comprehensive",
+            "opened_on": today,
+            "space_m2": 50,
+            "staff": 2,
+            "workers_covered": 120,
+            "services": [k.pk],
+            "org": community().pk,
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    s = Station.objects.get(name="页面测试社区站")
+    assert s.org == community() and list(s.services.all()) == [k]
+    resp = client.post(f"/stations/{s.pk}/log/", {"kind": k.pk, "entry": "service", "on": today, "people": 4})
+    assert resp.status_code == 302 and ServiceRecord.objects.filter(station=s, people=4).exists()
+    resp = client.post(
+        "/stations/hardship/new/",
+        {
+            "name": "页面困难",
+            "id_number": id_number(),
+            "household_size": 2,
+            "monthly_income": "2000",
+            "cause": "disability",
+            "opened_on": today,
+            "org": community().pk,
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    f = HardshipFile.objects.get(name="页面困难")
+    resp = client.post(
+        f"/stations/hardship/{f.pk}/relief/",
+        {"kind": "education", "on": today, "amount": 3000, "fund_source": "donation"},
+    )
+    assert resp.status_code == 302 and f.reliefs.get().status == "pending"
+    resp = client.post(
+        "/stations/rights/new/",
+        {
+            "kind": "legal_aid",
+            "worker_name": "页面维权",
+            "issue": "工伤认定",
+            "received_on": today,
+            "org": community().pk,
+        },
+    )
+    c = Consultation.objects.get(worker_name="页面维权")
+    resp = client.post(f"/stations/rights/{c.pk}/case/", {"title": "页面维权工伤诉求", "severity": "general"})
+    c.refresh_from_db()
+    assert resp.status_code == 302 and c.case is not None
+    assert "页面维权工伤诉求" in client.get(f"/stations/rights/{c.pk}/").content.decode()
+
+
+def test_a_rule_version_from_the_page_and_over_the_api(client):
+    import datetime
+    import json
+
+    from django.utils import timezone
+
+    from unionwork.accounts.tokens import issue_token
+    from unionwork.stations import queries
+
+    from .helpers import kind
+
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    client.force_login(demo_user("gjz_admin"))
+    assert client.get("/stations/rules/eligibility/").status_code == 403  # a district cannot
+    client.force_login(demo_user("city_admin"))
+    resp = client.post(
+        "/stations/rules/eligibility/",
+        {
+            "min_employees": 60,
+            "requires_union": "on",
+            "effective_from": f"{later:%Y-%m-%d}",
+            "note": "扩大范围",
+        },
+    )
+    assert resp.status_code == 302
+    assert queries.rule_for(later).min_employees == 60 and queries.rule_for().min_employees == 100
+    assert "扩大范围" in client.get("/stations/rules/").content.decode()
+
+    e = eligible_enterprise()
+    s = station(e)
+    k = kind()
+    admin = demo_user("gjz_admin")
+    with as_user(admin):
+        _token, key = issue_token(admin, "测试")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    body = {"kind_id": k.pk, "on": f"{timezone.localdate():%Y-%m-%d}", "people": 5}
+    resp = client.post(
+        f"/api/v1/stations/stations/{s.pk}/services", json.dumps(body), "application/json", **headers
+    )
+    assert resp.status_code == 201, resp.content
+    cov = client.get("/api/v1/stations/coverage", **headers).json()
+    assert cov["unit_name"] == "甘井子区总工会" and "100" in cov["rule"]
+    body["card_number"] = "21020000000000"
+    resp = client.post(
+        f"/api/v1/stations/stations/{s.pk}/services", json.dumps(body), "application/json", **headers
+    )
+    assert resp.status_code == 400
