@@ -99,7 +99,9 @@ def _text(value, label, required=True, max_length=None) -> str:
 
 
 def _users_of(unit_ids):
-    return get_user_model().objects.filter(is_active=True, org_id__in=list(unit_ids))
+    """The accounts that act for these units (administrators and editors), as core's reminders."""
+    users = get_user_model().objects.filter(is_active=True, org_id__in=list(unit_ids))
+    return [u for u in users if {scope.ADMINISTRATOR, scope.EDITOR} & set(u.role_names())]
 
 
 def _own_unit(user, unit: OrgUnit, what: str) -> None:

@@ -17,6 +17,42 @@ from django.template.loader import render_to_string
 RED = "#E60012"
 
 
+TITLE_CHARS = 20  # 2号 (22 pt) characters on a line of the 版心
+# Where a title line may end so that words stay whole (GB/T 9704: 回行时要做到词意完整).
+BREAK_BEFORE = (
+    "关于",
+    "工作",
+    "会议",
+    "的通知",
+    "的意见",
+    "的决定",
+    "的报告",
+    "的请示",
+    "的函",
+    "的通报",
+    "情况",
+)
+BREAK_AFTER = ("的", "和", "及", "、", "）", "》")
+
+
+def title_lines(title: str, per_line: int = TITLE_CHARS) -> list[str]:
+    """The title in lines of at most ``per_line`` characters, of even length, broken where a word
+    ends (before 工作, 会议, 的通知 … or after 的, 和, 、 …) when such a place is near the middle."""
+    title = title.strip()
+    if len(title) <= per_line:
+        return [title]
+    lines = -(-len(title) // per_line)
+    target = len(title) / lines
+    lo, hi = max(1, len(title) - per_line * (lines - 1)), min(per_line, len(title) - 1)
+
+    def score(i):
+        good = title[i:].startswith(BREAK_BEFORE) or title[i - 1] in BREAK_AFTER
+        return abs(i - target) - (3 if good else 0)
+
+    cut = min(range(lo, hi + 1), key=score)
+    return [title[:cut], *title_lines(title[cut:], per_line)]
+
+
 def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -40,6 +76,7 @@ def context(doc, main_text: str, copy_text: str) -> dict:
     return {
         "doc": doc,
         "red": RED,
+        "title_lines": title_lines(doc.title),
         "issuer_mark": doc.series.issuer.name + (doc.series.department or "") + "文件",
         "main_text": main_text,
         "copy_text": copy_text,
@@ -113,7 +150,8 @@ def render_docx(doc, main_text: str, copy_text: str) -> bytes:
     para(doc.number, align=center)
     rule()
     para()
-    para(doc.title, size=22, align=center, font="方正小标宋简体")
+    for line in c["title_lines"]:
+        para(line, size=22, align=center, font="方正小标宋简体")
     para()
     para(main_text + "：")
     for text in c["body"]:

@@ -634,6 +634,18 @@ class SupervisionTarget(PermanentModel):
     def audit_org_path(self) -> str:
         return self.recipient.path
 
+    def next_due(self, today=None):
+        """When the next report is due: the deadline for a one-off report; for a monthly one, the
+        last day of the current month until the deadline's month."""
+        import calendar
+
+        today = today or timezone.localdate()
+        deadline = self.item.deadline
+        if self.item.reporting != Reporting.MONTHLY or today >= deadline:
+            return deadline
+        month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        return min(month_end, deadline)
+
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.state != TargetState.DONE and not self.item.is_closed and self.item.deadline < today

@@ -79,7 +79,8 @@ def _report_items(user, now, limit):
         Item(
             _("督办事项待报送：%(t)s") % {"t": t.item.title},
             reverse("documents:target", args=[t.pk]),
-            detail=_("时限 %(d)s") % {"d": t.item.deadline.isoformat()},
+            detail=_("本次报送截至 %(n)s，完成时限 %(d)s")
+            % {"n": t.next_due(today).isoformat(), "d": t.item.deadline.isoformat()},
             level="danger" if t.item.deadline < today else "warning",
             due=t.item.deadline,
         )

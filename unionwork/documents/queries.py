@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import indicators
 from unionwork.documents.models import (
@@ -196,21 +197,35 @@ def kept_figures(user, month=None) -> list[tuple[object, indicators.Figure]]:
     return [(indicators.get(k), indicators.value(k, unit, month)) for k in keys]
 
 
+RANK_GROUPS = (
+    (("district",), _("区市县总工会")),
+    (("zone",), _("开放先导区总工会")),
+    (("industrial",), _("产业工会")),
+    (("township", "community", "joint", "grassroots"), _("下级工会")),
+)
+
+
 def children_ranked(user, key: str, month=None):
-    """The user's unit's children ranked by one figure (as the dashboard ranks them)."""
+    """The user's unit's children ranked by one figure, by kind (districts, zones, industrial
+    unions, lower units: never mixed, as the dashboard ranks them): ``[(group label, rows)]``.
+    A rate ranks the children that received something; a count (lower is better) ranks them all."""
     unit = getattr(user, "org", None)
     if unit is None:
         return []
     children = list(unit.children.filter(status="active").order_by("path"))
     ind = indicators.get(key)
-    rows = [
-        (c, f) for c, f in indicators.children_values(key, children, month) if f.denominator or f.numerator
-    ]
-    if ind.unit == indicators.RATE:
-        rows.sort(key=lambda r: -(r[1].rate or 0))
-    else:
-        rows.sort(key=lambda r: r[1].numerator)
-    return rows
+    figures = indicators.children_values(key, children, month)
+    out = []
+    for kinds, label in RANK_GROUPS:
+        rows = [(c, f) for c, f in figures if c.kind in kinds]
+        if ind.unit == indicators.RATE:
+            rows = [(c, f) for c, f in rows if f.denominator]
+            rows.sort(key=lambda r: -(r[1].rate or 0))
+        else:
+            rows.sort(key=lambda r: r[1].numerator)
+        if rows:
+            out.append((label, rows))
+    return out
 
 
 def today():

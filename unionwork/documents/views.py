@@ -431,6 +431,7 @@ def target_detail(request, pk):
             and request.user.org_id == target.recipient_id,
             "may_decide": scope.allows_on(request.user, "review", target.item),
             "overdue": target.is_overdue(queries.today()),
+            "next_due": target.next_due(queries.today()),
             "history": history_of(target),
         },
     )

@@ -130,3 +130,19 @@ def test_the_daily_recount_makes_a_passed_deadline_overdue(acting):
 
     recount_overdue.call("")
     assert indicators.value(doc_indicators.OVERDUE_KEY, unit("210211")).numerator == 1
+
+
+def test_a_monthly_item_is_due_at_each_month_end_until_its_deadline(acting):
+    doc = issue(draft())
+    item = actions.add_item(
+        None,
+        doc,
+        title="按月报送",
+        deadline=datetime.date(2026, 12, 15),
+        reporting="monthly",
+        recipients=[unit("210211")],
+    )
+    t = _target(item, "210211")
+    assert t.next_due(datetime.date(2026, 10, 3)) == datetime.date(2026, 10, 31)
+    assert t.next_due(datetime.date(2026, 11, 30)) == datetime.date(2026, 11, 30)
+    assert t.next_due(datetime.date(2026, 12, 1)) == datetime.date(2026, 12, 15)

@@ -68,7 +68,7 @@ def test_the_docx_opens_and_holds_the_number_and_title(client, module_demos):
     doc = _seed()
     resp = _login(client, "gjz_admin").get(f"/documents/document/{doc.pk}/docx/")
     assert resp.status_code == 200
-    text = "\n".join(p.text for p in Docx(io.BytesIO(resp.content)).paragraphs)
+    text = "".join(p.text for p in Docx(io.BytesIO(resp.content)).paragraphs)
     assert SEED_NUMBER in text and doc.title in text and "印发" in text
 
 
