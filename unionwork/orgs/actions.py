@@ -99,7 +99,7 @@ def _log(unit: OrgUnit, kind: str, summary: str, reason: str = "") -> OrgEvent:
 TERRITORIAL, INDUSTRIAL = OrgLink.Kind.TERRITORIAL, OrgLink.Kind.INDUSTRIAL
 
 
-def relink(
+def _relink(
     unit_ids, kind: str, parent_id: int | None, status: str, on: datetime.date, reason: str = "", *, new=False
 ) -> int:
     """Close the open link of ``kind`` of each unit on ``on`` and open one to ``parent_id`` (with
@@ -148,7 +148,7 @@ def relink(
 
 def _backfill(unit_ids: list[int], kind: str) -> None:
     """Units set up without links (bulk loads of demos and benchmarks) get one from the epoch,
-    from the unit as it stands in the database: call :func:`relink` before saving a change."""
+    from the unit as it stands in the database: call :func:`_relink` before saving a change."""
     have = set(OrgLink.objects.filter(unit_id__in=unit_ids, kind=kind).values_list("unit_id", flat=True))
     missing = [pk for pk in unit_ids if pk not in have]
     if not missing:
@@ -165,9 +165,9 @@ def _restatus(unit: OrgUnit, status: str, reason: str = "") -> None:
     """The unit's status is about to change (call before saving it): its open links (both kinds)
     close and reopen with the new status."""
     today = timezone.localdate()
-    relink([unit.pk], TERRITORIAL, unit.parent_id, status, today, reason)
+    _relink([unit.pk], TERRITORIAL, unit.parent_id, status, today, reason)
     if unit.industrial_union_id:
-        relink([unit.pk], INDUSTRIAL, unit.industrial_union_id, status, today, reason)
+        _relink([unit.pk], INDUSTRIAL, unit.industrial_union_id, status, today, reason)
 
 
 def compute_ipath(parent: OrgUnit | None, unit: OrgUnit) -> str:
@@ -219,9 +219,9 @@ def create_unit(
     unit.ipath = compute_ipath(parent, unit)
     unit.save(update_fields=["path", "ipath"])
     today = timezone.localdate()
-    relink([unit.pk], TERRITORIAL, parent.pk, unit.status, today, reason, new=True)
+    _relink([unit.pk], TERRITORIAL, parent.pk, unit.status, today, reason, new=True)
     if industrial_union is not None:
-        relink([unit.pk], INDUSTRIAL, industrial_union.pk, unit.status, today, reason, new=True)
+        _relink([unit.pk], INDUSTRIAL, industrial_union.pk, unit.status, today, reason, new=True)
     _count_union(unit, +1)
     audit.record(unit, "create", None, audit.snapshot(unit), note=reason)
     _log(unit, OrgEvent.Kind.CREATED, _("在“%(p)s”下设立") % {"p": parent.name}, reason)
@@ -268,7 +268,7 @@ def update_unit(
                 raise ActionError(_("“%(n)s”不是产业工会。") % {"n": industrial_union.name})
             if user is not None and not path_in_scope(user, unit.path):
                 raise ActionError(_("只有组织所在地的上级才能调整其所属产业工会。"))
-        relink(
+        _relink(
             [unit.pk],
             INDUSTRIAL,
             industrial_union.pk if industrial_union else None,
@@ -362,7 +362,7 @@ def _move(unit: OrgUnit, new_parent: OrgUnit, reason: str, on: datetime.date) ->
     and depths, its industrial paths, the kept figures, the paths other modules keep a copy of)."""
     old_path, new_path = unit.path, f"{new_parent.path}{unit.pk}/"
     depth_delta = new_parent.depth + 1 - unit.depth
-    relink([unit.pk], TERRITORIAL, new_parent.pk, unit.status, on, reason)
+    _relink([unit.pk], TERRITORIAL, new_parent.pk, unit.status, on, reason)
     # One statement rewrites the whole subtree's paths and depths.
     OrgUnit.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_delta

@@ -243,6 +243,8 @@ def test_a_closed_month_changes_only_by_a_correction_of_the_level_above(clock, c
     page = client_page(client, city_admin, f"/dashboard/{gjz.pk}/?month=2026-06")
     assert "6月建会漏报" in page and "已结账" in page
     assert "6月建会漏报" not in client_page(client, city_admin, f"/dashboard/{gjz.pk}/?month=2026-07")
+    for url in (f"/founding/unit/{gjz.pk}/", f"/members/node/{gjz.pk}/", f"/orgs/{gjz.pk}/"):
+        assert "6月建会漏报" in client_page(client, city_admin, url + "?month=2026-06"), url
     # Through its page: the form, a refusal shown on it, and a correction.
     clock(datetime.date(2026, 8, 20))
     client.force_login(gjz_admin)
