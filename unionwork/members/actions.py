@@ -448,7 +448,7 @@ def street_of(union: OrgUnit) -> OrgUnit:
 def open_transit(member: Member, *, for_update: bool = False) -> Transit | None:
     qs = Transit.objects.select_related("from_union", "destination", "offered_to", "holder")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))  # PostgreSQL locks no nullable side of a join
     return qs.filter(member=member, status__in=(TransitStatus.IN_TRANSIT, TransitStatus.FLOATING)).first()
 
 

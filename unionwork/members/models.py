@@ -404,6 +404,8 @@ class Transit(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
 
     objects = TransitQuerySet.as_manager()
+    # Kept in the audit trail, not shown in a page's history: the paths are bookkeeping of scope.
+    audit_hidden = ("from_path", "to_path", "offer_path", "holder_path")
 
     class Meta:
         verbose_name = _("转会记录")

@@ -20,6 +20,7 @@ PAGES = [
     "/members/",
     "/members/list/",
     "/members/cards/",
+    "/members/transits/",
     "/stability/",
     "/stability/timeliness/",
     "/stability/cases/",

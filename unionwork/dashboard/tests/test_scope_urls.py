@@ -1,11 +1,13 @@
 """The dashboard, its table and the indicators API hold the scope: see ``core.testing.scope``."""
 
-from unionwork.core import indicators
+from unionwork.core import indicators, pacing
 from unionwork.core.testing.scope import ScopeTest
 
 
 def _keys() -> list[str]:
-    return [i.key for i in indicators.all_indicators() if not i.key.startswith("test.")]
+    # Indicator keys, and the paced targets' keys (/indicators/pacing/{key}/units/{id}).
+    keys = [i.key for i in indicators.all_indicators()] + [t.key for t in pacing.all_targets()]
+    return [k for k in keys if not k.startswith("test.")]
 
 
 class TestDashboardScope(ScopeTest):

@@ -68,3 +68,8 @@ def test_release_then_accept_by_another_district(page, live_server, member):
     assert m.status == MemberStatus.ACTIVE and m.union.path.startswith(unit("210211").path)
     page.goto(f"{live_server.url}/members/")
     page.screenshot(path=str(ARTIFACTS / "members-home-pacing.png"), full_page=True)
+    page.goto(f"{live_server.url}/founding/")
+    page.screenshot(path=str(ARTIFACTS / "founding-home-pacing.png"), full_page=False)
+    page.goto(f"{live_server.url}/dashboard/")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-pacing.png"), full_page=True)
+    assert page.locator("[data-testid=pacing]").count() >= 1
