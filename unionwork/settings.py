@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "unionwork.founding",
     "unionwork.members",
     "unionwork.stability",
+    "unionwork.visits",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

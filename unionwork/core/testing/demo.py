@@ -9,12 +9,14 @@ def seed_module_demos():
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
+    from unionwork.visits import demo as visits_demo
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with override_settings(TASKS=immediate):
         city.seed_small()
         members_demo.seed_small()
         seed_demo()
+        visits_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
+        from unionwork.visits import demo as visits_demo
 
         self.step("组织树与演示账号", seed_foundation)
         if opts["scale"] == "city":
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             self.step("企业与基层工会", founding_demo.seed_small, self.stdout)
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
+        self.step("双走双促", visits_demo.seed_small)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
