@@ -192,6 +192,9 @@ class VisitForm(BootstrapMixin, forms.Form):
         from unionwork.core.forms import style
 
         style(self)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-check-input"
 
     def checklist_sections(self):
         return [(kind, template, [self[n] for n in names]) for kind, template, names in self.checklists]

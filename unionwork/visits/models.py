@@ -660,6 +660,8 @@ class ResearchReport(KeptModel):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    audit_exclude = ("figures",)  # kept on the record; the trail names the period and scope
+
     class Meta:
         verbose_name = _("调研报告")
         verbose_name_plural = _("调研报告")
