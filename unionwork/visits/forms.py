@@ -31,6 +31,11 @@ class NoteForm(BootstrapMixin, forms.Form):
 
 
 class CampaignForm(ActionModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("starts_on", timezone.localdate())
+
     class Meta:
         model = Campaign
         fields = ["name", "starts_on", "ends_on", "enterprises_per_month", "households_per_month", "note"]
@@ -148,8 +153,12 @@ class VisitForm(BootstrapMixin, forms.Form):
         label=_("经度"), required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user, templates: dict, **kwargs):
+    def __init__(self, *args, user, templates: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if templates is None:
+            from unionwork.visits import actions
+
+            templates = {k: actions.current_checklist(k) for k in ("six", "eight")}
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "view")
         self.fields["cadres"].queryset = (
             get_user_model().objects.filter(org_id=user.org_id, is_active=True).order_by("username")
@@ -232,9 +241,11 @@ class DeedForm(BootstrapMixin, forms.Form):
     owner = forms.ModelChoiceField(label=_("责任人"), queryset=get_user_model().objects.none())
     promised_on = forms.DateField(label=_("承诺办结日期"))
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        if not self.is_bound:
+            self.initial.setdefault("promised_on", timezone.localdate())
+        self.fields["owner"].queryset = owners if owners is not None else get_user_model().objects.none()
         self.fields["owner"].label_from_instance = lambda u: f"{u.full_name or u.username}（{u.org.name}）"
 
 
@@ -251,6 +262,13 @@ class ReportDraftForm(BootstrapMixin, forms.Form):
     period_start = forms.DateField(label=_("起始日期"))
     period_end = forms.DateField(label=_("截止日期"))
     title = forms.CharField(label=_("标题（留空自动生成）"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("period_start", today.replace(month=1, day=1))
+            self.initial.setdefault("period_end", today)
 
 
 class ReportEditForm(ActionModelForm):
@@ -272,9 +290,9 @@ class RecommendationForm(BootstrapMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, findings, **kwargs):
+    def __init__(self, *args, findings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["findings"].queryset = findings
+        self.fields["findings"].queryset = findings if findings is not None else Finding.objects.none()
         self.fields["findings"].label_from_instance = lambda f: (
             f"{f.get_category_display()}·{f.get_severity_display()}：{f.text[:40]}"
         )

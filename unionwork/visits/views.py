@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -458,10 +457,6 @@ class ReportCreateView(VisitsForm):
     intro = gettext_lazy(
         "按本单位及下级在所选期间的走访数据自动起草“情况、分析”两部分，建议部分由起草人撰写。"
     )
-
-    def get_initial(self):
-        today = timezone.localdate()
-        return {"period_start": today.replace(month=1, day=1), "period_end": today}
 
     def perform(self, form):
         return actions.draft_report(self.request.user, self.request.user.org, **form.cleaned_data)

@@ -24,6 +24,7 @@ def enterprise_in(code: str) -> Enterprise:
 
 def visit(user, *, kind="enterprise", visited_on=None, enterprise=None, findings=(), answers=None, **kw):
     visited_on = visited_on or timezone.localdate()
+    name = kw.pop("household_name", "王小明")
     template = actions.current_checklist("six" if kind == "enterprise" else "eight")
     if answers is None:
         answers = {}
@@ -40,7 +41,7 @@ def visit(user, *, kind="enterprise", visited_on=None, enterprise=None, findings
             cadres=[user],
             people_met="主席",
             enterprise=enterprise if kind == "enterprise" else None,
-            household_name=kw.pop("household_name", "王小明") if kind == "household" else "",
+            household_name=name if kind == "household" else "",
             answers=answers,
             findings=findings,
             **kw,
