@@ -41,12 +41,32 @@ def test_offline_draft_then_submit(page, live_server):
     page.screenshot(path=str(ARTIFACTS / "visits-phone-detail.png"), full_page=True)
 
 
+LISTEN = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + (e.sourceFile || '')));
+"""
+
+
 @pytest.mark.usefixtures("seeded_demos")
-def test_report_page(page, live_server):
+def test_report_page_and_no_policy_violation(page, live_server):
     from unionwork.visits.models import ResearchReport
 
     base = live_server.url
+    page.add_init_script(LISTEN)
     login(page, base, "gjz_admin")
+    for url in (
+        "/visits/",
+        "/visits/new/",
+        "/visits/list/",
+        "/visits/deeds/",
+        "/visits/campaigns/",
+        "/visits/checklists/",
+        "/visits/reports/",
+        Visit.objects.filter(org__code="210211").first().get_absolute_url(),
+    ):
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__csp") == [], url
     report = ResearchReport.objects.filter(org__code="210211").first()
     page.goto(base + report.get_absolute_url())
     assert page.inner_text("[data-testid=report-title]") == report.title
