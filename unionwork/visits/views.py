@@ -92,6 +92,7 @@ class CampaignListView(VisitsList):
     select_related = ("org",)
     default_sort = "-starts_on"
     create_url = reverse_lazy("visits:campaign-create")
+    importer_name = "visits.pairings"  # the contact-point roster
 
 
 class CampaignCreateView(VisitsForm):
