@@ -223,6 +223,13 @@ class VisitForm(BootstrapMixin, forms.Form):
         return {}
 
 
+class PhotoForm(BootstrapMixin, forms.Form):
+    photo = forms.FileField(
+        label=_("照片（JPEG/PNG，不超过 5 MB）"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
 class FindingForm(ActionModelForm):
     class Meta:
         model = Finding

@@ -515,6 +515,13 @@ class DeedState(models.TextChoices):
 
 
 class DeedQuerySet(KeptQuerySet):
+    def extra_scope_q(self, user, action: str):
+        """A deed's owner (who may sit at a lower level than the requesting one) sees it; the
+        actions let the owner record progress and report it done, nothing more."""
+        if action != "view" or not getattr(user, "pk", None):
+            return None
+        return Q(owner_id=user.pk)
+
     def open(self):
         return self.filter(state=DeedState.OPEN)
 

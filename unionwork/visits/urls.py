@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", views.visit_detail, name="visit-detail"),
     path("<int:pk>/withdraw/", views.VisitWithdrawView.as_view(), name="visit-withdraw"),
     path("<int:pk>/finding/", views.FindingCreateView.as_view(), name="finding-create"),
+    path("<int:pk>/photo/", views.PhotoAddView.as_view(), name="visit-photo"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("findings/<int:pk>/case/", views.FindingCaseView.as_view(), name="finding-case"),
     path("findings/<int:pk>/deed/", views.DeedCreateView.as_view(), name="deed-create"),

@@ -304,6 +304,18 @@ class VisitWithdrawView(VisitsForm):
         return actions.withdraw_visit(self.request.user, self.object, reason=form.cleaned_data["reason"])
 
 
+class PhotoAddView(VisitsForm):
+    model = Visit
+    form_class = forms.PhotoForm
+    title = gettext_lazy("补传走访照片")
+    intro = gettext_lazy("离线草稿不保存照片，联网提交后在这里补传。")
+    template_name = "visits/form_upload.html"
+
+    def perform(self, form):
+        actions.add_photo(self.request.user, self.object, form.cleaned_data["photo"])
+        return self.object
+
+
 @require_safe
 def photo(request, pk):
     p = queries.photo_in_scope(request.user, pk)

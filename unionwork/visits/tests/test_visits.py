@@ -282,3 +282,47 @@ def test_report_pages_and_exports_answer(client, gjz):
     assert r.status_code == 200 and r.content[:2] == b"PK"
     r = client.get(f"/visits/reports/{report.pk}/pdf/")
     assert r.status_code == 200 and r.content[:4] == b"%PDF"
+
+
+def test_an_owner_at_a_lower_level_sees_is_reminded_of_and_closes_the_deed(client, gjz):
+    from unionwork.core import notifications
+    from unionwork.core.tests.factories import make_user
+
+    street = make_user("visits_street_owner", "210211001", ["editor"])
+    v = visit(
+        gjz,
+        enterprise=enterprise_in("210211"),
+        findings=[{"category": "demand", "severity": 1, "text": "修路"}],
+    )
+    today = timezone.localdate()
+    with as_user(gjz):
+        deed = actions.promise_deed(
+            gjz, v.findings.get(), title="修路", owner=street, promised_on=today - datetime.timedelta(days=2)
+        )
+    assert list(queries.owned_overdue(street)) == [deed]
+    mine = next(g for g in notifications.collect(street) if g.source.key == "visits.deeds")
+    assert mine.count == 1 and "修路" in mine.items[0].title and mine.items[0].level == "danger"
+    client.force_login(street)
+    assert client.get(deed.get_absolute_url()).status_code == 200
+    resp = client.post(f"/visits/deeds/{deed.pk}/done/", {"done_on": today.isoformat(), "evidence": "已修好"})
+    assert resp.status_code == 302
+    deed.refresh_from_db()
+    assert deed.state == "done" and deed.on_time is False
+    # The owner never verifies; the requesting level's reviewer does.
+    assert client.post(f"/visits/deeds/{deed.pk}/verify/", {"note": "好"}).status_code == 403
+
+
+def test_a_photo_is_added_later_from_the_visit_page(client, gjz):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    v = visit(gjz, enterprise=enterprise_in("210211"))
+    client.force_login(gjz)
+    png = b"\x89PNG\r\n\x1a\n" + b"1" * 50
+    resp = client.post(f"/visits/{v.pk}/photo/", {"photo": SimpleUploadedFile("a.png", png, "image/png")})
+    assert resp.status_code == 302
+    p = v.photos.get()
+    assert client.get(f"/visits/photos/{p.pk}/").content == png
+    bad = client.post(
+        f"/visits/{v.pk}/photo/", {"photo": SimpleUploadedFile("a.jpg", b"GIF89a....", "image/jpeg")}
+    )
+    assert bad.status_code == 400 and v.photos.count() == 1
