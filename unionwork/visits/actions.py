@@ -555,7 +555,9 @@ def open_case_for_finding(
     action: an incident reported now, its case linked here, nothing copied back)."""
     scope.check_record(user, finding, "change")
     finding = (
-        Finding.objects.select_for_update().select_related("visit", "enterprise", "org").get(pk=finding.pk)
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("visit", "enterprise", "org")
+        .get(pk=finding.pk)
     )
     if finding.case_id is not None:
         raise ActionError(_("该发现已转为维稳案件。"))
