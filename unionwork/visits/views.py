@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -408,7 +408,14 @@ class DeedWorkView(VisitsForm):
     action = "view"
 
     def check_role(self):
-        if self.object.owner_id != self.request.user.pk and not self.request.user.may("change"):
+        # Asked by dispatch (object fetched) and by may_open for links (object not fetched yet).
+        deed = getattr(self, "object", None)
+        if deed is None:
+            try:
+                deed = self.get_object()
+            except Http404:
+                raise PermissionDenied from None
+        if deed.owner_id != self.request.user.pk and not self.request.user.may("change"):
             raise PermissionDenied(_("只有责任人或提出单位可以办理。"))
 
 
