@@ -359,6 +359,11 @@ def _change(now: int, before: int) -> str:
     return _("比上期%(w)s %(n)d") % {"w": word, "n": abs(now - before)}
 
 
+def _cn(iso: str) -> str:
+    d = datetime.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def situation_text(fig: dict) -> str:
     """一、基本情况: what was done, in words drawn from the figures."""
     lines = [
@@ -367,8 +372,8 @@ def situation_text(fig: dict) -> str:
             "覆盖企业 %(e)d 家、职工约 %(w)d 人，走访职工家庭 %(hv)d 户次。"
         )
         % {
-            "a": fig["period"][0],
-            "b": fig["period"][1],
+            "a": _cn(fig["period"][0]),
+            "b": _cn(fig["period"][1]),
             "org": fig["org_name"],
             "v": fig["visits"],
             "c": fig["cadres"],
@@ -421,8 +426,8 @@ def analysis_text(fig: dict) -> str:
     lines.append(
         _("（四）与上期（%(a)s至%(b)s）相比：走访次数%(v)s，发现问题%(f)s。")
         % {
-            "a": fig["previous_period"][0],
-            "b": fig["previous_period"][1],
+            "a": _cn(fig["previous_period"][0]),
+            "b": _cn(fig["previous_period"][1]),
             "v": _change(fig["visits"], prev["visits"]),
             "f": _change(fig["findings"], prev["findings"]),
         }

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from unionwork.core import indicators
 from unionwork.core.errors import ActionError
+from unionwork.core.testing import ARTIFACTS
 from unionwork.stability.models import Case
 from unionwork.visits import actions, documents, queries
 from unionwork.visits.indicators import (
@@ -265,6 +266,22 @@ def test_report_figures_equal_a_plain_count_and_the_documents_hold_them(gjz):
     with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
         fh.write(documents.report_pdf(report, recs))
         fh.flush()
+        ARTIFACTS.mkdir(exist_ok=True)  # the first page as an image, to look at the layout
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                fh.name,
+                str(ARTIFACTS / "visits-report-pdf"),
+            ],
+            check=False,
+        )
         pdf = subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, check=True, text=True).stdout
     assert "一、基本情况" in pdf and "三、对策建议" in pdf
     flat = "".join(pdf.split())
@@ -326,3 +343,30 @@ def test_a_photo_is_added_later_from_the_visit_page(client, gjz):
         f"/visits/{v.pk}/photo/", {"photo": SimpleUploadedFile("a.jpg", b"GIF89a....", "image/jpeg")}
     )
     assert bad.status_code == 400 and v.photos.count() == 1
+
+
+def test_an_owner_s_unit_is_reminded_before_the_promised_date(gjz, settings):
+    from unionwork.core import notifications
+    from unionwork.core.models import Notice
+
+    settings.UNIONWORK_REMIND_DAYS = (7, 1)
+    editor = demo_user("gjz_editor")
+    v = visit(
+        gjz,
+        enterprise=enterprise_in("210211"),
+        findings=[{"category": "demand", "severity": 1, "text": "托管"}],
+    )
+    day = timezone.localdate()
+    with as_user(gjz):
+        deed = actions.promise_deed(
+            gjz,
+            v.findings.get(),
+            title="开办托管班",
+            owner=editor,
+            promised_on=day + datetime.timedelta(days=7),
+        )
+    notifications.send_reminders(day)
+    notes = Notice.objects.filter(key__startswith=f"visits.deed:{deed.pk}:")
+    assert set(notes.values_list("user__username", flat=True)) == {"gjz_admin", "gjz_editor"}
+    assert deed.get_absolute_url() in notes.first().url
+    assert notifications.send_reminders(day)["created"] == 0
