@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.filters import SubtreeFilter
-from unionwork.visits.models import Deed, DeedState, Visit, VisitKind
+from unionwork.visits.models import (
+    Deed,
+    DeedState,
+    Finding,
+    FindingCategory,
+    FindingSeverity,
+    Visit,
+    VisitKind,
+)
 
 
 class _Styled(django_filters.FilterSet):
@@ -49,3 +57,18 @@ class DeedFilter(_Styled):
     def filter_q(self, qs, name, value):
         value = (value or "").strip()
         return qs.filter(Q(title__icontains=value)) if value else qs
+
+
+class FindingFilter(_Styled):
+    under = SubtreeFilter(label=_("单位（含下级）"))
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=FindingCategory.choices)
+    severity = django_filters.ChoiceFilter(label=_("程度"), choices=FindingSeverity.choices)
+    q = django_filters.CharFilter(label=_("情况"), method="filter_q")
+
+    class Meta:
+        model = Finding
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        return qs.filter(Q(text__icontains=value) | Q(enterprise__name__icontains=value)) if value else qs

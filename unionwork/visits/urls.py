@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/finding/", views.FindingCreateView.as_view(), name="finding-create"),
     path("<int:pk>/photo/", views.PhotoAddView.as_view(), name="visit-photo"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("findings/", views.FindingListView.as_view(), name="finding-list"),
     path("findings/<int:pk>/case/", views.FindingCaseView.as_view(), name="finding-case"),
     path("findings/<int:pk>/deed/", views.DeedCreateView.as_view(), name="deed-create"),
     path("deeds/", views.DeedListView.as_view(), name="deed-list"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from unionwork.core import indicators
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.visits import actions, documents, forms, queries
-from unionwork.visits.filters import DeedFilter, VisitFilter
+from unionwork.visits.filters import DeedFilter, FindingFilter, VisitFilter
 from unionwork.visits.models import (
     Campaign,
     ChecklistTemplate,
@@ -233,6 +233,24 @@ class VisitListView(VisitsList):
     select_related = ("org", "enterprise", "campaign")
     default_sort = "-visited_on"
     create_url = reverse_lazy("visits:visit-create")
+
+
+class FindingListView(VisitsList):
+    """Findings in scope: the level's own, and those about enterprises in its subtree (whoever visited)."""
+
+    model = Finding
+    title = gettext_lazy("走访发现")
+    filterset_class = FindingFilter
+    columns = [
+        Column("found_on", sort="found_on"),
+        Column("get_category_display"),
+        Column("get_severity_display", sort="severity"),
+        Column("enterprise.name"),
+        Column("text"),
+        Column("org.name"),
+    ]
+    select_related = ("org", "enterprise")
+    default_sort = "-found_on"
 
 
 class VisitCreateView(VisitsForm):

@@ -61,7 +61,17 @@ def reports(n: int) -> None:
             )
 
 
+def findings(n: int) -> None:
+    gjz = demo_user("gjz_admin")
+    visit(
+        gjz,
+        enterprise=enterprise_in("210211"),
+        findings=[{"category": "operations", "severity": 1, "text": f"列表发现{i}"} for i in range(n)],
+    )
+
+
 ROWS = {
+    "visits:finding-list": findings,
     "visits:campaign-list": campaigns,
     "visits:visit-list": visits,
     "visits:deed-list": deeds,

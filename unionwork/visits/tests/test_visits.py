@@ -370,3 +370,21 @@ def test_an_owner_s_unit_is_reminded_before_the_promised_date(gjz, settings):
     assert set(notes.values_list("user__username", flat=True)) == {"gjz_admin", "gjz_editor"}
     assert deed.get_absolute_url() in notes.first().url
     assert notifications.send_reminders(day)["created"] == 0
+
+
+def test_a_finding_about_an_enterprise_is_seen_by_every_level_above_it(client, gjz):
+    from unionwork.core.tests.factories import make_user
+
+    e = enterprise_in("210211")
+    visit(gjz, enterprise=e, findings=[{"category": "risk", "severity": 3, "text": "停产风险某某"}])
+    # The street between the district and the enterprise's community.
+    street = next(a for a in e.community.ancestors() if a.parent_id == unit("210211").pk)
+    watcher = make_user("visits_street_viewer", street.code, ["viewer"])
+    f = Finding.objects.get(text="停产风险某某")
+    assert Finding.objects.restrict(watcher).filter(pk=f.pk).exists()
+    assert not Finding.objects.restrict(watcher, "change").filter(pk=f.pk).exists()  # seeing only
+    assert not Visit.objects.restrict(watcher).filter(pk=f.visit_id).exists()  # the visit is the district's
+    client.force_login(watcher)
+    assert "停产风险某某" in client.get("/visits/findings/").content.decode()
+    client.force_login(demo_user("zs_admin"))
+    assert "停产风险某某" not in client.get("/visits/findings/").content.decode()
