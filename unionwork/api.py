@@ -43,6 +43,7 @@ from unionwork.members.api import router as members_router
 from unionwork.orgs.api import router as orgs_router
 from unionwork.stability.api import router as stability_router
 from unionwork.stations.api import router as stations_router
+from unionwork.visits.api import router as visits_router
 
 # last_used_at is bookkeeping, not a change of record: it is written at most this often and
 # without an audit event, so that reading does not write on every request.
@@ -181,6 +182,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/indicators/", indicators_router)
 api.add_router("/stability/", stability_router)
 api.add_router("/stations/", stations_router)
+api.add_router("/visits/", visits_router)
 api.add_router("/members/", members_router)
 api.add_router("/founding/", founding_router)
 api.add_router("/imports/", imports_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "unionwork.bargaining",
     "unionwork.stations",
     "unionwork.documents",
+    "unionwork.visits",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

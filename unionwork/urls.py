@@ -25,6 +25,7 @@ urlpatterns = [
     path("bargaining/", include("unionwork.bargaining.urls")),
     path("stations/", include("unionwork.stations.urls")),
     path("documents/", include("unionwork.documents.urls")),
+    path("visits/", include("unionwork.visits.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

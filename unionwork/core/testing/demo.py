@@ -12,6 +12,7 @@ def seed_module_demos():
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
     from unionwork.stations import demo as stations_demo
+    from unionwork.visits import demo as visits_demo
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with override_settings(TASKS=immediate):
@@ -21,6 +22,7 @@ def seed_module_demos():
         bargaining_demo.seed_small()
         stations_demo.seed_small()
         documents_demo.seed_small()
+        visits_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

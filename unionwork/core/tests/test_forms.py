@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 STORED = datetime.date(2023, 5, 7)
 # Required dates that have no sensible default (a period's end is chosen after its start).
 NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on"), ("ItemForm", "deadline")}
+NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on")}
+NO_TODAY_DEFAULT |= {("CampaignForm", "ends_on"), ("ReportDraftForm", "period_start")}  # visits: periods
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:
@@ -234,6 +236,13 @@ def _draft_document():
             main_units=[unit("210211001")],
             issue_date=STORED,
         )
+def _visits_report():
+    from unionwork.core import audit
+    from unionwork.visits import actions as visits_actions
+
+    gjz = demo_user("gjz_admin")
+    with audit.acting_as(gjz, "test"):
+        return visits_actions.draft_report(gjz, unit("210211"), period_start=STORED, period_end=STORED)
 
 
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
@@ -247,6 +256,7 @@ EDIT_SAMPLES = {
     "bargaining:contract-edit": ("gjz_admin", _contract),
     "stations:station-edit": ("gjz_admin", _station),
     "documents:edit": ("city_admin", _draft_document),
+    "visits:report-edit": ("gjz_admin", _visits_report),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}

@@ -33,6 +33,11 @@ IMPORTERS = [
     "stations.hardship",
     "documents.series",
 ]
+IMPORTERS = [
+    "orgs.units",
+    "members.roster",
+    "visits.pairings",
+]
 TALLY: dict[str, dict[str, int]] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 

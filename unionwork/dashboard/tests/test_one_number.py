@@ -270,6 +270,15 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
             walk.page(
                 f"/stability/?node={node.pk}&{m}", month, [("stability.open_cases", node.pk, "numerator")]
             )
+            # Visits (双走双促): the four kept figures of the node.
+            walk.page(
+                f"/visits/?node={node.pk}&{m}",
+                month,
+                [("visits.done_vs_planned", node.pk, p) for p in ("rate", "numerator", "denominator")]
+                + [("visits.enterprises_reached", node.pk, "numerator")]
+                + [("visits.households_reached", node.pk, "numerator")]
+                + [("visits.deeds_on_time", node.pk, p) for p in ("rate", "numerator", "denominator")],
+            )
     assert not walk.problems, "\n".join(walk.problems[:40])
     assert walk.checked > 500  # the walk read figures, not an empty page
 
@@ -364,6 +373,7 @@ def test_a_month_is_shown_and_choosable_on_every_figure_page(client, world):
         f"/founding/unit/{d.pk}/",
         f"/members/node/{d.pk}/",
         f"/stability/?node={d.pk}",
+        f"/visits/?node={d.pk}",
     ):
         sep = "&" if "?" in url else "?"
         html = client.get(f"{url}{sep}month={last:%Y-%m}").content.decode()

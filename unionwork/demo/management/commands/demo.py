@@ -30,6 +30,7 @@ class Command(BaseCommand):
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
         from unionwork.stations import demo as stations_demo
+        from unionwork.visits import demo as visits_demo
 
         self.step("组织树与演示账号", seed_foundation)
         if opts["scale"] == "city":
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         if opts["scale"] == "city":
             self.step("职工服务站（原文 8,620 / 8,865）", stations_demo.seed_city, self.stdout)
         self.step("公文督办", documents_demo.seed_small, self.stdout)
+        self.step("双走双促", visits_demo.seed_small)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
