@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "unionwork.founding",
     "unionwork.members",
     "unionwork.stability",
+    "unionwork.building",
+    "unionwork.culture",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("founding/", include("unionwork.founding.urls")),
     path("members/", include("unionwork.members.urls")),
     path("stability/", include("unionwork.stability.urls")),
+    path("building/", include("unionwork.building.urls")),
+    path("culture/", include("unionwork.culture.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
