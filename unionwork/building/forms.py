@@ -57,6 +57,7 @@ class CommitteeForm(ActionModelForm):
         super().__init__(*args, **kwargs)
         self.fields["org"] = unit_field(user, _("工会"))
         self.order_fields(["org"])
+        self.fields["term_start"].initial = timezone.localdate()
         for name in ("elected_on", "candidates", "eligible_voters", "votes_cast", "chairman_votes"):
             self.fields[name].help_text = _("会员直选时必填")
 
@@ -76,6 +77,13 @@ class ProfileForm(ActionModelForm):
             "legal_adviser_firm",
             "welfare_facilities",
         )
+
+
+class ProfileCreateForm(ProfileForm):
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = unit_field(user, _("工会"))
+        self.order_fields(["org"])
 
 
 class SurveyForm(BootstrapMixin, forms.Form):

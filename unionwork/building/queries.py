@@ -28,7 +28,7 @@ from unionwork.building.models import (
 )
 from unionwork.core import indicators
 from unionwork.core.scope import path_in_scope
-from unionwork.orgs.models import OrgStatus, OrgUnit
+from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 KEYS = (ind.DIRECT_ELECTIONS, ind.GRADED, ind.SATISFACTION)
 
@@ -62,6 +62,7 @@ class FigureRow:
     unit: OrgUnit
     figures: dict  # key -> Figure
     total: bool = False
+    first_industrial: bool = False  # the page puts a note above the industrial unions
 
     @property
     def direct(self):
@@ -83,8 +84,16 @@ def figures(user, node: OrgUnit, month=None) -> list[FigureRow]:
     got = {k: indicators.values(k, ids, month) for k in KEYS}
     zero = {k: indicators.Figure(0, 0, indicators.get(k).unit) for k in KEYS}
     rows = [FigureRow(c, {k: got[k].get(c.pk, zero[k]) for k in KEYS}) for c in kids]
+    _mark_industrial(rows)
     rows.append(FigureRow(node, {k: got[k].get(node.pk, zero[k]) for k in KEYS}, total=True))
     return rows
+
+
+def _mark_industrial(rows) -> None:
+    for r in rows:
+        if r.unit.kind == OrgKind.INDUSTRIAL:
+            r.first_industrial = True
+            return
 
 
 # -- lists -----------------------------------------------------------------------------------------

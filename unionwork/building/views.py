@@ -76,7 +76,14 @@ home.required_action = "view"
 @require_safe
 def unit(request, org_id):
     org = OrgUnit.objects.get_in_scope(request.user, pk=org_id)
-    context = {"unit": org, **queries.unit_page(request.user, org)}
+    page = queries.unit_page(request.user, org)
+    profile = page["profile"]
+    profile_url = (
+        reverse("building:profile-edit", args=[profile.pk])
+        if profile
+        else f"{reverse('building:profile-create')}?org={org.pk}"
+    )
+    context = {"unit": org, "profile_url": profile_url, **page}
     return render(request, "building/unit.html", context)
 
 
@@ -131,6 +138,7 @@ class ProfileListView(BuildingList):
     select_related = ("org",)
     default_sort = "org__path"
     importer_name = "building.cadres"
+    create_url = reverse_lazy("building:profile-create")
     columns = [
         Column("org.name", sort="org__path"),
         Column("full_time_cadres", sort="full_time_cadres"),
@@ -146,25 +154,34 @@ class ProfileListView(BuildingList):
     ]
 
 
+class ProfileCreateView(BuildingForm):
+    form_class = forms.ProfileCreateForm
+    title = _lazy("登记工会干部与制度")
+    intro = _lazy("乡镇（街道）工会请填写专职干部在岗与应配人数、补贴是否列入财政预算及金额。")
+
+    def get_initial(self):
+        return {"org": self.request.GET.get("org")} if self.request.GET.get("org") else {}
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        return actions.save_profile(self.request.user, d.pop("org"), **d)
+
+
 class ProfileEditView(BuildingForm):
     form_class = forms.ProfileForm
-    title = _lazy("工会干部与制度")
-    intro = _lazy("乡镇（街道）工会请填写专职干部在岗与应配人数、补贴是否列入财政预算及金额。")
-    pk_url_kwarg = "org_id"
-    model = OrgUnit
+    title = _lazy("修改工会干部与制度")
+    model = UnionProfile
     object_action = "change"
+    select_related = ("org",)
 
     def form_kwargs(self):
         return {}
 
     def get_initial(self):
-        profile = UnionProfile.objects.filter(org=self.object).first()
-        if profile is None:
-            return {}
-        return {f: getattr(profile, f) for f in actions.PROFILE_FIELDS}
+        return {f: getattr(self.object, f) for f in actions.PROFILE_FIELDS}
 
     def perform(self, form):
-        return actions.save_profile(self.request.user, self.object, **form.cleaned_data)
+        return actions.save_profile(self.request.user, self.object.org, **form.cleaned_data)
 
 
 # -- surveys ---------------------------------------------------------------------------------------------

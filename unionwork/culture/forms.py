@@ -45,11 +45,20 @@ def unit_field(user, label=None, *, depth: int = 3, required: bool = True) -> Pi
     return field
 
 
+def _today(form, *names) -> None:
+    """Required dates start at today (the day a clerk usually records)."""
+    for name in names:
+        if name in form.fields and form.fields[name].required:
+            form.fields[name].initial = timezone.localdate()
+
+
 class _WithUnit(ActionModelForm):
     unit_label = _("单位")
+    today_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _today(self, *self.today_fields)
         self.fields["org"] = unit_field(user, self.unit_label)
         self.order_fields(["org"])
 
@@ -75,9 +84,14 @@ class PerformanceForm(ActionModelForm):
         model = Performance
         fields = ("held_on", "title", "audience")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _today(self, "held_on")
+
 
 class BaseForm(_WithUnit):
     unit_label = _("所在单位")
+    today_fields = ("named_on",)
 
     class Meta:
         model = Base
@@ -114,6 +128,7 @@ class NoteForm(BootstrapMixin, forms.Form):
 
 class TalentForm(_WithUnit):
     unit_label = _("所在单位")
+    today_fields = ("consent_on",)
 
     class Meta:
         model = Talent
@@ -141,6 +156,7 @@ class AdoptForm(BootstrapMixin, forms.Form):
 
 class MeetingForm(_WithUnit):
     unit_label = _("承办单位")
+    today_fields = ("held_on",)
 
     class Meta:
         model = Meeting

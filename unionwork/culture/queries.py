@@ -20,7 +20,7 @@ from unionwork.culture.models import (
     Team,
     Topic,
 )
-from unionwork.orgs.models import OrgStatus, OrgUnit
+from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 KEYS = (ind.POSITIONS, ind.TEAMS, ind.EXPERIENCES, ind.MEETINGS)
 
@@ -45,6 +45,7 @@ class FigureRow:
     unit: OrgUnit
     values: list  # [(key, Figure)] in the order of KEYS
     total: bool = False
+    first_industrial: bool = False  # the page puts a note above the industrial unions
 
 
 def figures(user, node: OrgUnit, month=None) -> list[FigureRow]:
@@ -61,7 +62,12 @@ def figures(user, node: OrgUnit, month=None) -> list[FigureRow]:
     def row(u, total=False):
         return FigureRow(u, [(k, got[k].get(u.pk, zero)) for k in KEYS], total)
 
-    return [*(row(c) for c in kids), row(node, True)]
+    rows = [row(c) for c in kids]
+    for r in rows:
+        if r.unit.kind == OrgKind.INDUSTRIAL:
+            r.first_industrial = True
+            break
+    return [*rows, row(node, True)]
 
 
 def _subtree(node: OrgUnit) -> Q:

@@ -5,7 +5,9 @@ def seed_module_demos():
     """Every module's small demo data in 甘井子区 and 中山区, with the indicators recounted."""
     from django.test import override_settings
 
+    from unionwork.building import demo as building_demo
     from unionwork.core import audit, indicators
+    from unionwork.culture import demo as culture_demo
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
@@ -15,6 +17,8 @@ def seed_module_demos():
         city.seed_small()
         members_demo.seed_small()
         seed_demo()
+        building_demo.seed_small()
+        culture_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

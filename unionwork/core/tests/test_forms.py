@@ -31,7 +31,12 @@ pytestmark = pytest.mark.django_db
 
 STORED = datetime.date(2023, 5, 7)
 # Required dates that have no sensible default (a period's end is chosen after its start).
-NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on")}
+NO_TODAY_DEFAULT = {
+    ("HeightenedForm", "ends_on"),
+    ("CommitteeForm", "term_end"),
+    ("SurveyForm", "closes_on"),
+    ("RoundForm", "nominations_close"),
+}
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:
@@ -183,6 +188,28 @@ def _policy():
     return policy
 
 
+def _building_profile():
+    from unionwork.building import actions
+    from unionwork.core import audit
+
+    gjz = demo_user("gjz_admin")
+    with audit.acting_as(gjz, "test"):
+        return actions.save_profile(
+            gjz, unit("210211001"), full_time_cadres=2, subsidy_in_budget=True, subsidy_amount=12000
+        )
+
+
+def _building_campaign():
+    from unionwork.building import actions
+    from unionwork.core import audit
+
+    city = demo_user("city_admin")
+    with audit.acting_as(city, "test"):
+        return actions.save_campaign(
+            city, name="表单测试活动", kind="three_a", levels=["A", "AA"], criteria="标准"
+        )
+
+
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
 EDIT_SAMPLES = {
     "members:edit": ("gjz_admin", _member),
@@ -191,6 +218,8 @@ EDIT_SAMPLES = {
     "orgs:edit": ("gjz_admin", lambda: unit("G0001")),
     "accounts:edit": ("gjz_admin", _account),
     "stability:policy-edit": ("city_admin", _policy),
+    "building:profile-edit": ("gjz_admin", _building_profile),
+    "building:campaign-edit": ("city_admin", _building_campaign),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         return result
 
     def handle(self, *args, **opts):
+        from unionwork.building import demo as building_demo
+        from unionwork.culture import demo as culture_demo
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
@@ -36,6 +38,8 @@ class Command(BaseCommand):
             self.step("企业与基层工会", founding_demo.seed_small, self.stdout)
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
+        self.step("工会建设", building_demo.seed_small, self.stdout)
+        self.step("职工文化", culture_demo.seed_small, self.stdout)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
