@@ -126,5 +126,8 @@ def meetings_of_experience(experience: Experience) -> list[Meeting]:
     return list(experience.meetings.select_related("org").order_by("-held_on"))
 
 
-def attending_of(meeting: Meeting) -> list[OrgUnit]:
-    return list(meeting.attending.order_by("path"))
+def attending_of(user, meeting: Meeting) -> tuple[list[OrgUnit], int]:
+    """The attending units the user may see, and how many others attended (named to no one
+    outside their own scope)."""
+    seen = list(OrgUnit.objects.restrict(user).filter(pk__in=meeting.attending.values("pk")).order_by("path"))
+    return seen, meeting.attending.count() - len(seen)

@@ -492,6 +492,9 @@ class MeetingCreateView(CultureForm):
 @require_safe
 def meeting_detail(request, pk):
     obj = Meeting.objects.select_related("org", "convened_by", "experience").get_in_scope(request.user, pk=pk)
-    units = [(u.name, "") for u in queries.attending_of(obj)]
+    seen, others = queries.attending_of(request.user, obj)
+    units = [(u.name, "") for u in seen]
+    if others:
+        units.append((_("及您管辖范围以外的 %(n)d 个单位") % {"n": others}, ""))
     names = ("held_on", "title", "topic", "org", "convened_by", "experience", "attendance", "follow_up")
     return _detail(request, obj, names, sections=[(_("参会单位"), units)])
