@@ -52,12 +52,14 @@ def home(request):
     node = queries.node_for(user, request.GET.get("node"))
     month = indicators.month_from_request(request)
     rows = queries.figures(user, node, month)
+    total = rows[-1]
+    grassroots = indicators.value("orgs.grassroots_units", node, month)
     context = {
         "node": node,
         "ancestors": queries.ancestors_in_scope(user, node),
         "month": month,
         "rows": rows,
-        "total": rows[-1],
+        "total": total,
         "keys": {"direct": DIRECT_ELECTIONS, "graded": GRADED, "satisfaction": SATISFACTION},
         "due": queries.elections_due(user, DUE_DAYS)[:20],
         "due_days": DUE_DAYS,
@@ -65,7 +67,11 @@ def home(request):
         "threshold": SATISFACTION_THRESHOLD,
         "min_responses": MIN_RESPONSES,
         "grades_by_level": queries.grades_by_level(node),
-        "grassroots": indicators.value("orgs.grassroots_units", node, month),
+        "grassroots": grassroots,
+        # Grades in force per hundred grassroots unions: two kept figures, no count of its own.
+        "graded_share": round(total.graded.numerator * 100.0 / grassroots.numerator, 1)
+        if grassroots.numerator
+        else None,
     }
     return render(request, "building/home.html", context)
 

@@ -122,8 +122,16 @@ def awaiting(user) -> QuerySet[Nomination]:
     )
 
 
-def meetings_of_experience(experience: Experience) -> list[Meeting]:
-    return list(experience.meetings.select_related("org").order_by("-held_on"))
+def meetings_of_experience(user, experience: Experience) -> list[Meeting]:
+    """The on-site meetings in the user's scope where the experience was presented."""
+    return list(Meeting.objects.restrict(user).filter(experience=experience).order_by("-held_on", "pk"))
+
+
+def experience_of(user, meeting: Meeting) -> Experience | None:
+    """The experience presented at the meeting, if the user may see it."""
+    if meeting.experience_id is None:
+        return None
+    return Experience.objects.restrict(user).filter(pk=meeting.experience_id).select_related("org").first()
 
 
 def attending_of(user, meeting: Meeting) -> tuple[list[OrgUnit], int]:

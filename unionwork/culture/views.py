@@ -444,7 +444,7 @@ def experience_detail(request, pk):
     buttons = []
     if obj.adopted_by_id is None and request.user.may("review") and request.user.org_id != obj.org_id:
         buttons.append((reverse("culture:experience-adopt", args=[obj.pk]), _("推广")))
-    meetings = [(str(m), m.get_absolute_url()) for m in queries.meetings_of_experience(obj)]
+    meetings = [(str(m), m.get_absolute_url()) for m in queries.meetings_of_experience(request.user, obj)]
     names = ("title", "topic", "year", "org", "write_up", "attachment_note", "adopted_by", "adopted_on")
     return _detail(request, obj, names, buttons=buttons, sections=[(_("现场会"), meetings)])
 
@@ -491,10 +491,14 @@ class MeetingCreateView(CultureForm):
 
 @require_safe
 def meeting_detail(request, pk):
-    obj = Meeting.objects.select_related("org", "convened_by", "experience").get_in_scope(request.user, pk=pk)
+    obj = Meeting.objects.select_related("org", "convened_by").get_in_scope(request.user, pk=pk)
     seen, others = queries.attending_of(request.user, obj)
+    experience = queries.experience_of(request.user, obj)
     units = [(u.name, "") for u in seen]
     if others:
         units.append((_("及您管辖范围以外的 %(n)d 个单位") % {"n": others}, ""))
-    names = ("held_on", "title", "topic", "org", "convened_by", "experience", "attendance", "follow_up")
-    return _detail(request, obj, names, sections=[(_("参会单位"), units)])
+    names = ("held_on", "title", "topic", "org", "convened_by", "attendance", "follow_up")
+    shown = [(str(experience), experience.get_absolute_url())] if experience else []
+    if obj.experience_id and experience is None:
+        shown = [(_("（您管辖范围以外单位的经验）"), "")]
+    return _detail(request, obj, names, sections=[(_("交流经验"), shown), (_("参会单位"), units)])

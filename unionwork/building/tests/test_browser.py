@@ -28,6 +28,10 @@ def test_a_member_answers_on_a_phone_without_an_account(live_server, page, seede
         )
     before = SurveyResponse.objects.filter(survey=survey).count()
     page.set_viewport_size({"width": 390, "height": 844})
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective));"
+    )
     page.goto(live_server.url + survey.public_path())
     assert "login" not in page.url
     ARTIFACTS.mkdir(exist_ok=True)
@@ -45,6 +49,7 @@ def test_a_member_answers_on_a_phone_without_an_account(live_server, page, seede
     page.locator("[data-testid=thanks]").wait_for()
     page.screenshot(path=str(ARTIFACTS / "building-survey-phone-done.png"), full_page=True)
     assert SurveyResponse.objects.filter(survey=survey).count() == before + 1
+    assert page.evaluate("window.__csp") == []  # no inline script, nothing external
 
 
 def test_the_module_pages_render(live_server, page, seeded_demos):
