@@ -229,6 +229,8 @@ def open_survey(
         raise ActionError(_("题目最多 20 道，每道不超过 200 字。"))
     if Survey.objects.filter(org=org, year=year).exists():
         raise ActionError(_("该工会 %(y)d 年度的会员评家已发起。") % {"y": year})
+    if Survey.objects.filter(org=org, year__gt=year).exists():
+        raise ActionError(_("该工会已有更晚年度的会员评家，不能补开早年的评家。"))
     previous = list(Survey.objects.select_for_update().filter(org=org, is_latest=True))
     with indicators.tracking(ind.SATISFACTION, ind.survey_contributions, [s.pk for s in previous]):
         Survey.objects.filter(pk__in=[s.pk for s in previous]).update(is_latest=False)

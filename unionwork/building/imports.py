@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from unionwork.building import actions
-from unionwork.building.models import UnionProfile
+from unionwork.building.models import Committee, ElectionMethod, UnionProfile
 from unionwork.core import imports
 from unionwork.orgs.models import OrgStatus, OrgUnit
 
@@ -66,3 +66,58 @@ class CadreRosterImporter(imports.RowwiseImporter):
         before = row.existing
         actions.save_profile(ctx.user, org, **fields)
         return "updated" if before is not None else "created"
+
+
+@imports.register
+class CommitteeImporter(imports.RowwiseImporter):
+    name = "building.committees"
+    label = gettext_lazy("工会委员会换届名册")
+    model = Committee
+    key = ("org",)
+    description = gettext_lazy(
+        "每行一个工会的现任委员会：主席、任期、选举方式；会员直选须填选举日期、候选人数、应参选人数、"
+        "实际投票数和主席得票数。任期开始日期与现任相同的行不作修改，不同的登记为新一届（原届转为往届）。"
+    )
+    columns = [
+        imports.ReferenceColumn(
+            gettext_lazy("工会"), "org", queryset=_units, noun=gettext_lazy("工会"), required=True
+        ),
+        imports.TextColumn(
+            gettext_lazy("工会主席"), "chairman", required=True, max_length=50, aliases=["主席"]
+        ),
+        imports.TextColumn(gettext_lazy("副主席"), "vice_chairmen", max_length=200),
+        imports.IntegerColumn(
+            gettext_lazy("委员人数"), "members_count", min_value=0, max_value=1000, default=0
+        ),
+        imports.DateColumn(gettext_lazy("任期开始"), "term_start", required=True),
+        imports.DateColumn(gettext_lazy("任期届满"), "term_end", required=True),
+        imports.ChoiceColumn(
+            gettext_lazy("选举方式"),
+            "method",
+            choices=ElectionMethod.choices,
+            required=True,
+            synonyms={"直选": "direct"},
+        ),
+        imports.DateColumn(gettext_lazy("选举日期"), "elected_on"),
+        imports.IntegerColumn(gettext_lazy("候选人数"), "candidates", min_value=1, max_value=1000),
+        imports.IntegerColumn(
+            gettext_lazy("应参选会员数"), "eligible_voters", min_value=1, max_value=10_000_000
+        ),
+        imports.IntegerColumn(gettext_lazy("实际投票数"), "votes_cast", min_value=0, max_value=10_000_000),
+        imports.IntegerColumn(
+            gettext_lazy("主席得票数"), "chairman_votes", min_value=0, max_value=10_000_000
+        ),
+    ]
+
+    def queryset(self, user: Any):
+        return Committee.objects.restrict(user, "change").current()
+
+    def write_row(self, row: imports.Row, ctx: imports.ImportContext) -> str:
+        v = dict(row.values)
+        org = v.pop("org")
+        if row.existing is not None and row.existing.term_start == v["term_start"]:
+            return "unchanged"
+        v["vice_chairmen"] = v.get("vice_chairmen") or ""
+        v["members_count"] = v.get("members_count") or 0
+        actions.record_committee(ctx.user, org, **v)
+        return "created"

@@ -103,6 +103,7 @@ class CommitteeListView(BuildingList):
     select_related = ("org",)
     default_sort = "term_end"
     create_url = reverse_lazy("building:committee-create")
+    importer_name = "building.committees"
     columns = [
         Column("org.name", sort="org__path"),
         Column("chairman"),

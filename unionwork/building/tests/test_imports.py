@@ -86,3 +86,45 @@ def test_positions_and_teams_all_or_nothing_and_counted():
     assert not Team.objects.filter(name__startswith="导入").exists()
     assert indicators.value(TEAMS, district).numerator == before_t
     assert Position.objects.filter(name="导入书屋").count() == 1
+
+
+COMMITTEES = [
+    "工会",
+    "工会主席",
+    "任期开始",
+    "任期届满",
+    "选举方式",
+    "选举日期",
+    "候选人数",
+    "应参选会员数",
+    "实际投票数",
+    "主席得票数",
+]
+
+
+def test_the_committee_roster_records_terms_and_counts_direct_elections():
+    from unionwork.building.indicators import DIRECT_ELECTIONS
+    from unionwork.building.models import Committee
+
+    gjz = demo_user("gjz_admin")
+    district = unit("210211")
+    before = indicators.value(DIRECT_ELECTIONS, district)
+    rows = [
+        COMMITTEES,
+        ["G0001", "王主席", "2024-01-01", "2028-12-31", "直选", "2023-12-28", 2, 300, 280, 200],
+        ["G0002", "李主席", "2023-05-01", "2028-04-30", "会员（代表）大会选举", "", "", "", "", ""],
+    ]
+    job = run_upload(gjz, "building.committees", xlsx_bytes(rows), "换届.xlsx")
+    assert job.status == ImportJob.Status.DONE, job.errors
+    after = indicators.value(DIRECT_ELECTIONS, district)
+    assert (after.numerator, after.denominator) == (before.numerator + 1, before.denominator + 2)
+    assert Committee.objects.current().get(org=unit("G0001")).turnout() == 93.3
+    again = run_upload(gjz, "building.committees", xlsx_bytes(rows), "换届.xlsx")
+    assert (again.created_count, again.unchanged_count) == (0, 2)
+    bad = [
+        COMMITTEES,
+        ["G0002", "赵主席", "2029-01-01", "2033-12-31", "直选", "", "", "", "", ""],
+    ]  # no count
+    job = run_upload(gjz, "building.committees", xlsx_bytes(bad), "换届.xlsx")
+    assert job.status != ImportJob.Status.DONE
+    assert Committee.objects.current().get(org=unit("G0002")).chairman == "李主席"

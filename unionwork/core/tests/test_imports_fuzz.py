@@ -25,7 +25,14 @@ from .factories import demo_user
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("IMPORT_FUZZ_EXAMPLES", "8"))
-IMPORTERS = ["orgs.units", "members.roster", "building.cadres", "culture.positions", "culture.teams"]
+IMPORTERS = [
+    "orgs.units",
+    "members.roster",
+    "building.cadres",
+    "building.committees",
+    "culture.positions",
+    "culture.teams",
+]
 TALLY: dict[str, dict[str, int]] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
