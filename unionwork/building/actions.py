@@ -46,9 +46,10 @@ from unionwork.members import queries as members_queries
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 SURVEY_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT)
-# Wrong proofs of membership: per visitor address and survey, and per name and survey.
-SURVEY_MAX_FAILURES = 5
-SURVEY_NAME_MAX_FAILURES = 10
+# Wrong proofs of membership: per visitor address and survey (members of one workplace often share
+# one address, so it allows more), and per name and survey (what guessing one person's tail needs).
+SURVEY_MAX_FAILURES = 20
+SURVEY_NAME_MAX_FAILURES = 5
 SURVEY_LOCK = datetime.timedelta(minutes=30)
 
 

@@ -54,12 +54,22 @@ def test_a_member_answers_on_a_phone_without_an_account(live_server, page, seede
 
 def test_the_module_pages_render(live_server, page, seeded_demos):
     from unionwork.building.demo import demo_survey
+    from unionwork.building.models import GradeApplication
+    from unionwork.culture.models import Meeting, Nomination
+    from unionwork.orgs.models import OrgUnit
 
     login(page, live_server.url, "city_admin")
     for name, path in (
         ("building-home", "/building/"),
         ("building-survey-detail", demo_survey().get_absolute_url()),
+        ("building-unit", f"/building/unit/{OrgUnit.objects.get(code='G0001').pk}/"),
+        ("building-committees", "/building/committees/?due=90"),
+        ("building-application", GradeApplication.objects.filter(state="awarded").first().get_absolute_url()),
+        ("building-committee-form", "/building/committees/new/"),
         ("culture-home", "/culture/"),
+        ("culture-nomination", Nomination.objects.filter(held_by__code="2102").first().get_absolute_url()),
+        ("culture-meeting", Meeting.objects.order_by("held_on").first().get_absolute_url()),
+        ("culture-positions", "/culture/positions/"),
     ):
         page.goto(live_server.url + path)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

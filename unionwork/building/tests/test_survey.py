@@ -87,18 +87,27 @@ def test_no_id_fragment_is_stored_in_clear_in_any_table():
     assert not fields & {"member", "member_id", "name", "token", "ballot"}
 
 
-def test_wrong_guesses_lock_the_visitor():
+def test_wrong_guesses_lock_the_address_and_the_name():
     survey = _survey()
     _m, number = member(unit("G0001"), "周锁定", 421)
-    for _ in range(actions.SURVEY_MAX_FAILURES):
+    # Many names tried from one address: the address is locked, even for a right answer.
+    for i in range(actions.SURVEY_MAX_FAILURES):
         with pytest.raises(actions.SurveyRefusal) as exc:
-            _answer(survey, "周锁定", "99999999999999999", client="10.9.9.9")
+            _answer(survey, f"猜{i}", "99999999999999999", client="10.9.9.9")
         assert exc.value.code == "not_member"
     with pytest.raises(actions.SurveyRefusal) as exc:
-        _answer(survey, "周锁定", number, client="10.9.9.9")  # even the right answer waits
+        _answer(survey, "周锁定", number, client="10.9.9.9")
     assert exc.value.code == "locked"
-    assert SurveyThrottle.objects.filter(locked_until__isnull=False).exists()
-    _answer(survey, "周锁定", number, client="10.1.1.1")  # another visitor is not locked
+    _answer(survey, "周锁定", number, client="10.1.1.1")  # another address is not locked
+    # One name tried from many addresses: the name is locked wherever it comes from.
+    _o, other = member(unit("G0001"), "吴名锁", 422)
+    for i in range(actions.SURVEY_NAME_MAX_FAILURES):
+        with pytest.raises(actions.SurveyRefusal):
+            _answer(survey, "吴名锁", f"{i:06d}", client=f"10.2.2.{i}")
+    with pytest.raises(actions.SurveyRefusal) as exc:
+        _answer(survey, "吴名锁", other, client="10.3.3.3")
+    assert exc.value.code == "locked"
+    assert SurveyThrottle.objects.filter(locked_until__isnull=False).count() == 2
 
 
 def test_results_roll_up_and_a_low_union_is_flagged():
