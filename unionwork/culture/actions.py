@@ -204,7 +204,7 @@ def open_round(user, *, year: int, title: str, nominations_close: datetime.date,
 
 
 def _trail(nom: Nomination, unit: OrgUnit, label, now) -> None:
-    nom.trail = [*nom.trail, [unit.name, str(label), now.isoformat(timespec="minutes")]]
+    nom.trail = [*nom.trail, [unit.name, str(label), f"{timezone.localtime(now):%Y-%m-%d %H:%M}"]]
 
 
 @transaction.atomic

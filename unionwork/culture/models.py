@@ -278,6 +278,9 @@ class Nomination(KeptModel):
     decided_at = models.DateTimeField(_("评定时间"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    # The trail repeats, step by step, what each audit event of the moves says.
+    audit_hidden = ("trail",)
+
     class Meta:
         verbose_name = _("金纽带推荐")
         verbose_name_plural = _("金纽带推荐")
