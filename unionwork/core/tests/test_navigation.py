@@ -27,6 +27,8 @@ def test_every_module_declares_its_menu_entry_in_menu_order():
         "founding:home",
         "members:home",
         "stability:home",
+        "building:home",
+        "culture:home",
         "imports:jobs",
         "accounts:list",
         "core:audit",

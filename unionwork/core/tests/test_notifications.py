@@ -194,6 +194,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
         "core.purge_import_files",
         "core.purge_security_events",
         "stability.reminders",
+        "building.expire_grades",
     }
     hourly = {"core.audit_anchor", "core.recover_imports"}
 
