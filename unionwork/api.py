@@ -33,9 +33,11 @@ from ninja.security import HttpBearer
 from unionwork.accounts.api import router as accounts_router
 from unionwork.accounts.models import ApiToken
 from unionwork.bargaining.api import router as bargaining_router
+from unionwork.building.api import router as building_router
 from unionwork.core import audit, security
 from unionwork.core.api import validation_message
 from unionwork.core.imports.api import router as imports_router
+from unionwork.culture.api import router as culture_router
 from unionwork.dashboard.api import router as indicators_router
 from unionwork.documents.api import router as documents_router
 from unionwork.founding.api import router as founding_router
@@ -188,3 +190,5 @@ api.add_router("/founding/", founding_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/bargaining/", bargaining_router)
 api.add_router("/documents/", documents_router)
+api.add_router("/building/", building_router)
+api.add_router("/culture/", culture_router)

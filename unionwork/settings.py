@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "unionwork.stations",
     "unionwork.documents",
     "unionwork.visits",
+    "unionwork.building",
+    "unionwork.culture",
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

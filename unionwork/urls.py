@@ -26,6 +26,8 @@ urlpatterns = [
     path("stations/", include("unionwork.stations.urls")),
     path("documents/", include("unionwork.documents.urls")),
     path("visits/", include("unionwork.visits.urls")),
+    path("building/", include("unionwork.building.urls")),
+    path("culture/", include("unionwork.culture.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

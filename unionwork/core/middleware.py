@@ -20,13 +20,30 @@ class AuditActorMiddleware:
             return self.get_response(request)
 
 
+def _open_view(request) -> bool:
+    """Whether the path resolves to a view marked ``login_not_required`` (``login_required`` False)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "login_required", True) is False
+
+
 class LoginRequiredMiddleware:
-    """Every page needs a login, except the login page, static files and the API (token auth)."""
+    """Every page needs a login, except the login page, static files, the API (token auth) and a
+    view marked with Django's ``login_not_required`` (a page answered without an account, such as
+    a union's member survey reached by its short link)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+        if (
+            not request.user.is_authenticated
+            and not request.path.startswith(PUBLIC_PREFIXES)
+            and not _open_view(request)
+        ):
             return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.get_full_path())}")
         return self.get_response(request)

@@ -576,3 +576,42 @@ def pacing_day(month=None) -> datetime.date:
     from unionwork.core import pacing
 
     return pacing.day_for(month)
+# -- proof of membership without an account (other modules' public forms) ---------------------------
+
+ID_TAIL_LENGTH = 6
+
+
+def membership_token(union: OrgUnit, name: str, id_tail: str, purpose: str) -> str | None:
+    """A keyed hash that stands for the active member of ``union`` called ``name`` whose citizen
+    ID ends with ``id_tail`` (its last 6 characters), for one ``purpose`` (e.g. ``"survey:12"``);
+    None when the register holds no such member.
+
+    For pages answered without an account (会员评家): the caller keeps the token to allow one use
+    per member and purpose, and nothing else. The token is an HMAC under the register's current
+    hash key of the purpose and the member's record, so it names nobody outside the platform, and
+    two purposes give unrelated tokens. The ID tail is compared with the decrypted number of the
+    few members of that name in the union and is never stored nor logged.
+    """
+    import hmac
+
+    name = (name or "").strip()
+    tail = (id_tail or "").strip().upper()
+    if not name or len(tail) != ID_TAIL_LENGTH:
+        return None
+    candidates = Member.objects.filter(union=union, name=name, status=MemberStatus.ACTIVE).only(
+        "pk", "id_cipher", "pii_key"
+    )[:20]
+    for member in candidates:
+        try:
+            number = pii.decrypt(member.id_cipher, member.pii_key)
+        except pii.PiiKeyError:
+            continue
+        if hmac.compare_digest(number[-ID_TAIL_LENGTH:].upper(), tail):
+            message = f"membership-token:{purpose}:{member.pk}".encode()
+            return hmac.digest(pii.current_key().hash_key, message, "sha256").hex()
+    return None
+
+
+def is_member_of(union: OrgUnit, name: str, id_tail: str) -> bool:
+    """Whether ``union``'s register holds an active member of this name and ID tail."""
+    return membership_token(union, name, id_tail, "check") is not None

@@ -8,6 +8,9 @@ def seed_module_demos():
     from unionwork.bargaining import demo as bargaining_demo
     from unionwork.core import audit, indicators
     from unionwork.documents import demo as documents_demo
+    from unionwork.building import demo as building_demo
+    from unionwork.core import audit, indicators
+    from unionwork.culture import demo as culture_demo
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo
@@ -23,6 +26,8 @@ def seed_module_demos():
         stations_demo.seed_small()
         documents_demo.seed_small()
         visits_demo.seed_small()
+        building_demo.seed_small()
+        culture_demo.seed_small()
         with audit.acting_as(None, "test"):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:

@@ -38,7 +38,14 @@ ACCOUNTS = [
 PER_SHAPE = 2
 MAX_PAGES = 420
 # Forms a viewer may post: leaving, one's own account and second factor, marking one's notifications read.
-VIEWER_POSTS = ("/accounts/logout/", "/accounts/me/", "/accounts/2fa/", "/stability/notifications/")
+# The 会员评家 page (/building/s/<slug>/) is answered by members without an account: any visitor posts it.
+VIEWER_POSTS = (
+    "/accounts/logout/",
+    "/accounts/me/",
+    "/accounts/2fa/",
+    "/stability/notifications/",
+    "/building/s/",
+)
 SKIP = ("/static/", "/media/", "/accounts/logout/", "/api/v1/docs", "/api/v1/openapi.json")
 
 HREF = re.compile(r"""<a\b[^>]*?\bhref="([^"#]*)["#]""", re.I)

@@ -34,6 +34,12 @@ STORED = datetime.date(2023, 5, 7)
 NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on"), ("ItemForm", "deadline")}
 NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on")}
 NO_TODAY_DEFAULT |= {("CampaignForm", "ends_on"), ("ReportDraftForm", "period_start")}  # visits: periods
+NO_TODAY_DEFAULT = {
+    ("HeightenedForm", "ends_on"),
+    ("CommitteeForm", "term_end"),
+    ("SurveyForm", "closes_on"),
+    ("RoundForm", "nominations_close"),
+}
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:
@@ -243,6 +249,26 @@ def _visits_report():
     gjz = demo_user("gjz_admin")
     with audit.acting_as(gjz, "test"):
         return visits_actions.draft_report(gjz, unit("210211"), period_start=STORED, period_end=STORED)
+def _building_profile():
+    from unionwork.building import actions
+    from unionwork.core import audit
+
+    gjz = demo_user("gjz_admin")
+    with audit.acting_as(gjz, "test"):
+        return actions.save_profile(
+            gjz, unit("210211001"), full_time_cadres=2, subsidy_in_budget=True, subsidy_amount=12000
+        )
+
+
+def _building_campaign():
+    from unionwork.building import actions
+    from unionwork.core import audit
+
+    city = demo_user("city_admin")
+    with audit.acting_as(city, "test"):
+        return actions.save_campaign(
+            city, name="表单测试活动", kind="three_a", levels=["A", "AA"], criteria="标准"
+        )
 
 
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
@@ -257,6 +283,8 @@ EDIT_SAMPLES = {
     "stations:station-edit": ("gjz_admin", _station),
     "documents:edit": ("city_admin", _draft_document),
     "visits:report-edit": ("gjz_admin", _visits_report),
+    "building:profile-edit": ("gjz_admin", _building_profile),
+    "building:campaign-edit": ("city_admin", _building_campaign),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}

@@ -37,6 +37,10 @@ IMPORTERS = [
     "orgs.units",
     "members.roster",
     "visits.pairings",
+    "building.cadres",
+    "building.committees",
+    "culture.positions",
+    "culture.teams",
 ]
 TALLY: dict[str, dict[str, int]] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -30,6 +30,8 @@ def test_every_module_declares_its_menu_entry_in_menu_order():
         "bargaining:home",
         "documents:home",
         "stations:home",
+        "building:home",
+        "culture:home",
         "imports:jobs",
         "accounts:list",
         "core:audit",

@@ -198,6 +198,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
         "bargaining.recount",
         "documents.overdue",
         "stations.recount",
+        "building.expire_grades",
     }
     hourly = {"core.audit_anchor", "core.recover_imports"}
 

@@ -278,6 +278,26 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
                 + [("visits.enterprises_reached", node.pk, "numerator")]
                 + [("visits.households_reached", node.pk, "numerator")]
                 + [("visits.deeds_on_time", node.pk, p) for p in ("rate", "numerator", "denominator")],
+            # Union building and workers' culture.
+            walk.page(
+                f"/building/?node={node.pk}&{m}",
+                month,
+                [("building.direct_elections", node.pk, p) for p in ("rate", "numerator", "denominator")]
+                + [("building.graded", node.pk, "numerator")]
+                + [("building.satisfaction", node.pk, p) for p in ("rate", "numerator", "denominator")],
+            )
+            walk.page(
+                f"/culture/?node={node.pk}&{m}",
+                month,
+                [
+                    (k, node.pk, "numerator")
+                    for k in (
+                        "culture.positions",
+                        "culture.teams",
+                        "culture.model_experiences",
+                        "culture.onsite_meetings",
+                    )
+                ],
             )
     assert not walk.problems, "\n".join(walk.problems[:40])
     assert walk.checked > 500  # the walk read figures, not an empty page

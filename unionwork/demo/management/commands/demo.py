@@ -26,6 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         from unionwork.bargaining import demo as bargaining_demo
         from unionwork.documents import demo as documents_demo
+        from unionwork.building import demo as building_demo
+        from unionwork.culture import demo as culture_demo
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
@@ -46,6 +48,8 @@ class Command(BaseCommand):
             self.step("职工服务站（原文 8,620 / 8,865）", stations_demo.seed_city, self.stdout)
         self.step("公文督办", documents_demo.seed_small, self.stdout)
         self.step("双走双促", visits_demo.seed_small)
+        self.step("工会建设", building_demo.seed_small, self.stdout)
+        self.step("职工文化", culture_demo.seed_small, self.stdout)
         self.step("待确认的建会登记", founding_demo.seed_pending)
         # Bulk demo loads bypass the per-record bumps: recompute every indicator's current month.
         with audit.acting_as(None, "command:demo"):
