@@ -49,7 +49,7 @@ SEED_ITEMS = [
         "建立工资协商指导员队伍",
         "所有区市县和产业工会都要在近期建立起工资协商指导员队伍。",
         (2012, 10, 31),
-        "bargaining.instructors",
+        "bargaining.instructor_team",
     ),
     (
         "符合条件的企业建立职工服务中心（站）",

@@ -576,6 +576,8 @@ def pacing_day(month=None) -> datetime.date:
     from unionwork.core import pacing
 
     return pacing.day_for(month)
+
+
 # -- proof of membership without an account (other modules' public forms) ---------------------------
 
 ID_TAIL_LENGTH = 6

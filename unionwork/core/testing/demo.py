@@ -6,11 +6,10 @@ def seed_module_demos():
     from django.test import override_settings
 
     from unionwork.bargaining import demo as bargaining_demo
-    from unionwork.core import audit, indicators
-    from unionwork.documents import demo as documents_demo
     from unionwork.building import demo as building_demo
     from unionwork.core import audit, indicators
     from unionwork.culture import demo as culture_demo
+    from unionwork.documents import demo as documents_demo
     from unionwork.founding import demo as city
     from unionwork.members import demo as members_demo
     from unionwork.stability.demo import seed_demo

@@ -242,6 +242,8 @@ def _draft_document():
             main_units=[unit("210211001")],
             issue_date=STORED,
         )
+
+
 def _visits_report():
     from unionwork.core import audit
     from unionwork.visits import actions as visits_actions
@@ -249,6 +251,8 @@ def _visits_report():
     gjz = demo_user("gjz_admin")
     with audit.acting_as(gjz, "test"):
         return visits_actions.draft_report(gjz, unit("210211"), period_start=STORED, period_end=STORED)
+
+
 def _building_profile():
     from unionwork.building import actions
     from unionwork.core import audit

@@ -278,6 +278,7 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
                 + [("visits.enterprises_reached", node.pk, "numerator")]
                 + [("visits.households_reached", node.pk, "numerator")]
                 + [("visits.deeds_on_time", node.pk, p) for p in ("rate", "numerator", "denominator")],
+            )
             # Union building and workers' culture.
             walk.page(
                 f"/building/?node={node.pk}&{m}",

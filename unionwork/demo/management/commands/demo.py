@@ -25,9 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from unionwork.bargaining import demo as bargaining_demo
-        from unionwork.documents import demo as documents_demo
         from unionwork.building import demo as building_demo
         from unionwork.culture import demo as culture_demo
+        from unionwork.documents import demo as documents_demo
         from unionwork.founding import demo as founding_demo
         from unionwork.members import demo as members_demo
         from unionwork.stability.demo import seed_demo as stability_demo
