@@ -6,7 +6,7 @@ ITEMS = [
     Item(
         "bargaining:home",
         _("集体协商"),
-        order=55,
+        order=42,
         description=_("集体合同、职代会、三同时和工资协商指导员，逐级查看覆盖率。"),
     )
 ]

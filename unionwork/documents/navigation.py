@@ -6,7 +6,7 @@ ITEMS = [
     Item(
         "documents:home",
         _("公文督办"),
-        order=55,
+        order=54,
         description=_("发文、收文签收、转发和督办事项的办理与统计。"),
     )
 ]

@@ -6,7 +6,7 @@ ITEMS = [
     Item(
         "visits:home",
         _("双走双促"),
-        order=55,
+        order=48,
         description=_("走访企业、走访职工：联系点、六必清与八必访清单、办实事、调研报告"),
     )
 ]

@@ -199,6 +199,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
         "documents.overdue",
         "stations.recount",
         "building.expire_grades",
+        "visits.overdue_deeds",
     }
     hourly = {"core.audit_anchor", "core.recover_imports"}
 

@@ -35,6 +35,8 @@ PLAIN_SELECTS = {
     ("GroupMemberForm", "account"),
     ("AccountabilityForm", "reports"),
     ("AccountabilityForm", "incidents"),
+    ("ItemForm", "recipients"),  # a supervised item's recipients: the document's own, as checkboxes
+    ("RezoneForm", "units"),  # the units moved: the children of the one unit re-zoned, as checkboxes
 }
 RECORD_MODELS = (OrgUnit, Member, Enterprise, GrassrootsUnion)
 
@@ -61,7 +63,32 @@ def two_districts():
             out[key]["member"] = members_actions.register_member(
                 None, out[key]["unit"], name="欧阳娜娜", id_number=new_id(), employment_form="contract"
             )
+    _bargaining_records(city, out)
     return out
+
+
+def _bargaining_records(city, out):
+    """A contract and an instructor of each district: the bargaining module's picker sources."""
+    from unionwork.bargaining import actions as bargaining_actions
+
+    with audit.acting_as(city, "test"):
+        for key, district in (("gjz", "210211"), ("zs", "210202")):
+            e = Enterprise.objects.select_related("union").filter(union=out[key]["unit"]).first()
+            out[key]["contract"] = bargaining_actions.record_contract(
+                city,
+                e.union,
+                level="enterprise",
+                enterprises=[e],
+                title=f"拼音测试{key}集体合同",
+                kind="comprehensive",
+                employer_party=e.name,
+                signed_on=datetime.date(2025, 1, 1),
+                term_start=datetime.date(2025, 1, 1),
+                term_end=datetime.date(2027, 12, 31),
+            )
+            out[key]["instructor"] = bargaining_actions.add_instructor(
+                city, unit(district), name=f"拼音测试{key}指导员"
+            )
 
 
 def _pick(client, source, q, **params):
@@ -89,8 +116,17 @@ def test_every_source_offers_only_the_scope(client, two_districts):
         "enterprises": ("拼音测试", "9121"),
         "unions": ("拼音测试", "pycs"),
         "units": ("拼音测试", "pycs"),
+        "contracts": ("拼音测试",),
+        "instructors": ("拼音测试",),
     }
-    objects = {"members": "member", "enterprises": "enterprise", "unions": "union", "units": "unit"}
+    objects = {
+        "members": "member",
+        "enterprises": "enterprise",
+        "unions": "union",
+        "units": "unit",
+        "contracts": "contract",
+        "instructors": "instructor",
+    }
     assert set(cases) == set(pickers.all_sources()), "a new source needs its scope case here"
     for source, queries in cases.items():
         key = objects[source]
@@ -137,12 +173,7 @@ def test_no_form_offers_a_long_drop_down_of_records(two_districts):
 def test_every_picker_refuses_a_record_outside_the_scope(two_districts):
     """The picker never offers it, but a forged id is refused by the form all the same."""
     theirs = two_districts["zs"]
-    other = {
-        OrgUnit: theirs["unit"],
-        Member: theirs["member"],
-        Enterprise: theirs["enterprise"],
-        GrassrootsUnion: theirs["union"],
-    }
+    other = {type(record): record for record in theirs.values()}
     checked = 0
     for cls in _form_classes():
         try:

@@ -63,4 +63,4 @@ def test_a_verb_reads_as_the_module_of_its_record_declares_it():
 
 def test_core_declares_no_modules_verbs():
     core_verbs = {k.split(".", 1)[1] for k in labels.VERBS.keys() if labels.VERBS.owner(k) == "core"}
-    assert core_verbs == {"create", "update", "delete", "import", "audit_keyed"}
+    assert core_verbs == {"create", "update", "delete", "import", "audit_keyed", "correct"}
