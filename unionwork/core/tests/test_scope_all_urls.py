@@ -6,6 +6,8 @@ pages and API, belongs to an app that declares that walk, and every argument tha
 the samples its app declares; so a new page, endpoint or module is walked the day it is added.
 """
 
+import pytest
+
 from unionwork.core.testing.routes import all_routes, api_routes, is_id, page_routes
 from unionwork.core.testing.scope import declarations, sample_values
 
@@ -20,6 +22,7 @@ def test_every_route_belongs_to_an_app_that_walks_it():
     assert len(page_routes()) > 100 and len(api_routes()) > 20
 
 
+@pytest.mark.django_db  # a module may draw its samples from the database (building's survey links)
 def test_every_argument_has_samples():
     missing = []
     for route in all_routes():
