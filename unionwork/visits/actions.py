@@ -18,10 +18,13 @@ from unionwork.core import audit, crypto, identifiers, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import user_may
 from unionwork.founding.models import Enterprise
+from unionwork.members import actions as members_actions
 from unionwork.members import queries as member_queries
 from unionwork.members.actions import may_see_pii  # noqa: F401 - the register's rule, for the pages
 from unionwork.orgs.models import OrgUnit
 from unionwork.stability import actions as stability_actions
+from unionwork.stations import actions as stations_actions
+from unionwork.stations.models import FileStatus, HardshipFile
 from unionwork.visits import indicators
 from unionwork.visits.checklists import DEFAULTS
 from unionwork.visits.models import (
@@ -581,6 +584,57 @@ def open_case_for_finding(
     finding.case = incident.case
     finding.save(update_fields=["case"])
     audit.record(finding, "open_case_from_finding", before, audit.snapshot(finding))
+    return finding
+
+
+def existing_hardship_file(user, id_number: str) -> HardshipFile | None:
+    """The open hardship file of an ID number that ``user`` may see (by the register's keyed
+    hashes; the number itself is neither stored nor logged here)."""
+    if not (id_number or "").strip():
+        return None
+    try:
+        number = members_actions.check_identity(id_number).number
+    except ActionError:
+        return None
+    return (
+        HardshipFile.objects.restrict(user, "view")
+        .filter(id_hash__in=members_actions.id_hashes(number), status=FileStatus.OPEN)
+        .first()
+    )
+
+
+@transaction.atomic
+def open_hardship_file_from_visit(user, finding: Finding, **file_fields) -> Finding:
+    """A household in hardship found on a visit: a hardship file opened in the service-station
+    module through its own action (the ID number sealed there, never kept here), or the open file
+    of the same person linked if there is one; the finding keeps only the link. One transaction:
+    a refusal by the stations module leaves neither file nor link."""
+    scope.check_record(user, finding, "change")
+    finding = (
+        Finding.objects.select_for_update(of=("self",)).select_related("visit", "org").get(pk=finding.pk)
+    )
+    if finding.visit.kind != VisitKind.HOUSEHOLD:
+        raise ActionError(_("只有走访职工家庭的发现可以建立困难职工档案。"), code="not_household")
+    if finding.visit.is_withdrawn:
+        raise ActionError(_("走访记录已撤回。"))
+    if finding.hardship_file_id is not None:
+        raise ActionError(_("该发现已关联困难职工档案。"), code="linked")
+    file = existing_hardship_file(user, file_fields.get("id_number", ""))
+    verb = "link_hardship_file"
+    if file is None:
+        verb = "open_hardship_from_finding"
+        file_fields["is_demo"] = finding.is_demo or file_fields.get("is_demo", False)
+        file = stations_actions.open_hardship_file(user, finding.org, **file_fields)
+    before = audit.snapshot(finding)
+    finding.hardship_file = file
+    finding.save(update_fields=["hardship_file"])
+    visit_no = f"ZF{finding.visit_id:06d}"
+    audit.record(finding, verb, before, audit.snapshot(finding))
+    audit.record(
+        file,
+        "linked_from_visit",
+        note=_("来自走访记录 %(v)s（发现 FX%(f)06d）") % {"v": visit_no, "f": finding.pk},
+    )
     return finding
 
 

@@ -1,5 +1,6 @@
 """Demo data of the visits campaign in 甘井子区 and 中山区: a campaign each with contact points,
-enterprise and household visits with findings, deeds (on time, late, overdue) and a research
+enterprise and household visits with findings (one household's hardship file opened from its
+visit), deeds (on time, late, overdue) and a research
 report. Everything through the actions; names say 演示. Running it again adds nothing."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from unionwork.core import audit
+from unionwork.core import audit, identifiers
 from unionwork.founding.models import Enterprise
 from unionwork.orgs.models import OrgUnit
 from unionwork.visits import actions
@@ -97,7 +98,7 @@ def _seed_district(code: str, admin_name: str, editor_name: str | None, label: s
                     "number": "3",
                     "choice": item.choices[j] if item.choices else "",
                 }.get(item.kind, f"演示{j}")
-            actions.record_visit(
+            household = actions.record_visit(
                 admin,
                 kind="household",
                 visited_on=start + datetime.timedelta(days=10 + j),
@@ -112,6 +113,17 @@ def _seed_district(code: str, admin_name: str, editor_name: str | None, label: s
                 is_demo=True,
             )
             n += 1
+            if j == 1:  # the household in hardship: its file opened in the service-station module
+                actions.open_hardship_file_from_visit(
+                    admin,
+                    household.findings.get(),
+                    name=household.household_name,
+                    id_number=identifiers.make_id(code, datetime.date(1976, 11, 20), 800),
+                    cause="illness",
+                    household_size=3,
+                    monthly_income=1500,
+                    opened_on=household.visited_on,
+                )
         actions.count_overdue_deeds(today)
         actions.draft_report(
             admin,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from unionwork.core.forms import ActionModelForm, BootstrapMixin, PickerField, PickerMultipleField
 from unionwork.founding.models import Enterprise
 from unionwork.stability.models import IncidentKind, Severity
+from unionwork.stations.models import HardshipCause
 from unionwork.visits.models import (
     Campaign,
     ChecklistKind,
@@ -241,6 +242,24 @@ class CaseFromFindingForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("事件类型"), choices=IncidentKind.choices)
     severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
     workers_involved = forms.IntegerField(label=_("涉及职工人数"), min_value=0, initial=0)
+
+
+class HardshipFromFindingForm(BootstrapMixin, forms.Form):
+    """The fields of the service-station module's hardship file (its unit is the visit's)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    enterprise_name = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+    household_size = forms.IntegerField(label=_("家庭人口"), min_value=1, initial=1)
+    monthly_income = forms.DecimalField(label=_("家庭月收入（元）"), min_value=0, decimal_places=2)
+    cause = forms.ChoiceField(label=_("致困原因"), choices=HardshipCause.choices)
+    opened_on = forms.DateField(label=_("建档日期"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_on"].initial = timezone.localdate()
 
 
 class DeedForm(BootstrapMixin, forms.Form):

@@ -454,7 +454,8 @@ class FindingQuerySet(KeptQuerySet):
 
 
 class Finding(KeptModel):
-    """What a visit found, by category and severity. A dispute may open a stability case (linked)."""
+    """What a visit found, by category and severity. A dispute may open a stability case, a
+    household in hardship a hardship file in the service-station module (both linked, never copied)."""
 
     visit = models.ForeignKey(
         Visit, on_delete=models.PROTECT, related_name="findings", verbose_name=_("走访记录")
@@ -484,8 +485,14 @@ class Finding(KeptModel):
         related_name="+",
         verbose_name=_("维稳案件"),
     )
-    # Hook for the service-station module (hardship files): not wired yet; see README.
-    hardship_ref = models.CharField(_("困难职工档案"), max_length=50, blank=True)
+    hardship_file = models.ForeignKey(
+        "stations.HardshipFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("困难职工档案"),
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     objects = FindingQuerySet.as_manager()

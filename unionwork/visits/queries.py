@@ -158,7 +158,9 @@ def visit_detail(visit: Visit) -> dict:
         "answers": list(visit.answers.select_related("item").order_by("item__position")),
         "cadres": list(visit.cadres.order_by("username")),
         "photos": list(visit.photos.order_by("pk")),
-        "findings": list(visit.findings.select_related("case").prefetch_related("deeds").order_by("pk")),
+        "findings": list(
+            visit.findings.select_related("case", "hardship_file").prefetch_related("deeds").order_by("pk")
+        ),
     }
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("findings/", views.FindingListView.as_view(), name="finding-list"),
     path("findings/<int:pk>/case/", views.FindingCaseView.as_view(), name="finding-case"),
+    path("findings/<int:pk>/hardship/", views.FindingHardshipView.as_view(), name="finding-hardship"),
     path("findings/<int:pk>/deed/", views.DeedCreateView.as_view(), name="deed-create"),
     path("deeds/", views.DeedListView.as_view(), name="deed-list"),
     path("deeds/<int:pk>/", views.deed_detail, name="deed-detail"),

@@ -307,8 +307,6 @@ def visit_detail(request, pk):
             "unmasked": visit.kind == VisitKind.HOUSEHOLD and actions.may_see_pii(request.user),
             **queries.visit_detail(visit),
             "history": history_of(visit),
-            # The hook for the service-station module's hardship files: not wired yet (README).
-            "hardship_hook": None,
         },
     )
 
@@ -360,6 +358,35 @@ class FindingCaseView(VisitsForm):
 
     def perform(self, form):
         return actions.open_case_for_finding(self.request.user, self.object, **form.cleaned_data)
+
+
+class FindingHardshipView(VisitsForm):
+    model = Finding
+    form_class = forms.HardshipFromFindingForm
+    title = gettext_lazy("建立困难职工档案")
+    select_related = ("visit", "org")
+
+    def get_initial(self):
+        visit = self.object.visit
+        return {"name": visit.household_name} if actions.may_see_pii(self.request.user) else {}
+
+    def get_context_data(self, **kwargs):
+        visit = self.object.visit
+        shown = actions.may_see_pii(self.request.user)
+        name = visit.household_name if shown else visit.subject_masked
+        address = visit.household_address if shown else visit.address_masked()
+        kwargs.setdefault(
+            "intro",
+            _(
+                "走访对象：%(n)s，家庭住址：%(a)s。档案建在职工服务站模块（%(u)s），身份证号只在那里加密保存；"
+                "该身份证号已有在档档案时直接关联，不重复建档。"
+            )
+            % {"n": name, "a": address or "—", "u": self.object.org.name},
+        )
+        return super().get_context_data(**kwargs)
+
+    def perform(self, form):
+        return actions.open_hardship_file_from_visit(self.request.user, self.object, **form.cleaned_data)
 
 
 class DeedCreateView(VisitsForm):

@@ -32,9 +32,8 @@ pytestmark = pytest.mark.django_db
 STORED = datetime.date(2023, 5, 7)
 # Required dates that have no sensible default (a period's end is chosen after its start).
 NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on"), ("ItemForm", "deadline")}
-NO_TODAY_DEFAULT = {("HeightenedForm", "ends_on")}
 NO_TODAY_DEFAULT |= {("CampaignForm", "ends_on"), ("ReportDraftForm", "period_start")}  # visits: periods
-NO_TODAY_DEFAULT = {
+NO_TODAY_DEFAULT |= {
     ("HeightenedForm", "ends_on"),
     ("CommitteeForm", "term_end"),
     ("SurveyForm", "closes_on"),

@@ -48,14 +48,26 @@ def visit(user, *, kind="enterprise", visited_on=None, enterprise=None, findings
         )
 
 
-ZS_MARKERS = ["中山范围测试企业发现", "中山区“双走双促”走访活动（演示）", "中山区“双走双促”调研报告（演示）"]
+ZS_MARKERS = [
+    "中山范围测试企业发现",
+    "中山范围测试家庭发现",
+    "中山区“双走双促”走访活动（演示）",
+    "中山区“双走双促”调研报告（演示）",
+]
 
 
 def zs_records() -> list:
-    """Records of 中山区 beyond the demo: a finding that names itself, for the scope walk."""
+    """Records of 中山区 beyond the demo: findings that name themselves (an enterprise's, and a
+    household's that may open a hardship file), for the scope walk."""
     zs = demo_user("zs_admin")
     e = enterprise_in("210202")
     v = visit(
         zs, enterprise=e, findings=[{"category": "risk", "severity": 3, "text": "中山范围测试企业发现"}]
     )
-    return [v, *v.findings.all()]
+    h = visit(
+        zs,
+        kind="household",
+        household_name="中山范围测试户",
+        findings=[{"category": "living", "severity": 3, "text": "中山范围测试家庭发现"}],
+    )
+    return [v, *v.findings.all(), h, *h.findings.all()]

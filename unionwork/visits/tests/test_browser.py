@@ -41,6 +41,28 @@ def test_offline_draft_then_submit(page, live_server):
     page.screenshot(path=str(ARTIFACTS / "visits-phone-detail.png"), full_page=True)
 
 
+@pytest.mark.usefixtures("seeded_demos")
+def test_household_visit_links_its_hardship_file(page, live_server):
+    """The demo household in hardship: its visit page links the file opened in the stations module."""
+    base = live_server.url
+    login(page, base, "gjz_admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    linked = Visit.objects.get(client_key="demo-210211-h1")
+    page.goto(base + linked.get_absolute_url())
+    link = page.locator("[data-testid=hardship-link]")
+    assert link.count() == 1
+    page.screenshot(path=str(ARTIFACTS / "visits-hardship-link.png"), full_page=True)
+    link.click()
+    page.wait_for_url(re.compile(r"/stations/"))
+    assert f"ZF{linked.pk:06d}" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "visits-hardship-file.png"), full_page=True)
+    other = Visit.objects.get(client_key="demo-210211-h0")
+    page.goto(base + other.get_absolute_url())
+    page.click("[data-testid=hardship-open]")
+    page.wait_for_url(re.compile(r"/visits/findings/\d+/hardship/$"))
+    page.screenshot(path=str(ARTIFACTS / "visits-hardship-form.png"), full_page=True)
+
+
 LISTEN = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + (e.sourceFile || '')));
