@@ -58,7 +58,8 @@ def test_a_dry_run_writes_nothing(as_user):
 
 def test_the_error_file_is_for_the_uploader_and_administrators_of_their_level(as_user, client):
     editor = as_user("gjz_editor")
-    bad = new_id()[:17] + "0"
+    good = new_id()
+    bad = good[:17] + ("1" if good[17] == "0" else "0")  # a wrong check character, never the right one
     response = upload(editor, roster(["接口有错", bad, "劳动合同制", "G0001", "2024-03-01"]))
     assert response.status_code == 201
     job = response.json()
