@@ -137,7 +137,19 @@ def write_roster(path: Path, rows: int) -> None:
     if not codes:
         raise SystemExit("no grassroots union with a code in 甘井子区: build the demo first")
     forms = dict(EmploymentForm.choices)
-    header = ["姓名", "身份证号", "性别", "联系电话", "文化程度", "用工形式", "所在工会", "入会日期"]
+    # 冲突处理 跳过: a fictitious ID that happens to equal a demo member's is skipped, as an office
+    # would, rather than failing the whole file (all or nothing) on a coincidence.
+    header = [
+        "姓名",
+        "身份证号",
+        "性别",
+        "联系电话",
+        "文化程度",
+        "用工形式",
+        "所在工会",
+        "入会日期",
+        "冲突处理",
+    ]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(header)
@@ -152,7 +164,8 @@ def write_roster(path: Path, rows: int) -> None:
                     str(forms[form]),
                     codes[i % len(codes)],
                     "2021-03-01",
-                ]  # fmt: skip
+                    "跳过",
+                ]
             )
 
 
