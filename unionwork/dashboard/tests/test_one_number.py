@@ -300,6 +300,19 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
                     )
                 ],
             )
+            # Bargaining, stations and documents: every figure they mark (the walk reads all).
+            walk.page(
+                f"/bargaining/?node={node.pk}&{m}",
+                month,
+                [("bargaining.contract_coverage", node.pk, p) for p in ("rate", "numerator", "denominator")],
+            )
+            walk.page(
+                f"/stations/?node={node.pk}&{m}",
+                month,
+                [("stations.coverage", node.pk, p) for p in ("rate", "numerator", "denominator")],
+            )
+            if node.pk == demo_user(username).org_id:  # the documents' figures are the user's own unit's
+                walk.page(f"/documents/figures/?{m}", month, [])
     assert not walk.problems, "\n".join(walk.problems[:40])
     assert walk.checked > 500  # the walk read figures, not an empty page
 
