@@ -32,6 +32,7 @@ from ninja.security import HttpBearer
 
 from unionwork.accounts.api import router as accounts_router
 from unionwork.accounts.models import ApiToken
+from unionwork.assessment.api import router as assessment_router
 from unionwork.bargaining.api import router as bargaining_router
 from unionwork.building.api import router as building_router
 from unionwork.core import audit, security
@@ -192,3 +193,4 @@ api.add_router("/bargaining/", bargaining_router)
 api.add_router("/documents/", documents_router)
 api.add_router("/building/", building_router)
 api.add_router("/culture/", culture_router)
+api.add_router("/assessment/", assessment_router)

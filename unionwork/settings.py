@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "unionwork.documents",
     "unionwork.visits",
     "unionwork.building",
+    "unionwork.assessment",
     "unionwork.culture",
     "unionwork.dashboard",
     "unionwork.demo",

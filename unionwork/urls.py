@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include("unionwork.documents.urls")),
     path("visits/", include("unionwork.visits.urls")),
     path("building/", include("unionwork.building.urls")),
+    path("assessment/", include("unionwork.assessment.urls")),
     path("culture/", include("unionwork.culture.urls")),
     path("dashboard/", include("unionwork.dashboard.urls")),
     path("api/v1/", api.urls),

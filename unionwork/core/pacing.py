@@ -246,10 +246,11 @@ def with_trends(rows: list[Pace], months: int = 6) -> list[Pace]:
     return rows
 
 
-def paces(key: str, units: Iterable, day: datetime.date | None = None) -> list[Pace]:
+def paces(key: str | PacedTarget, units: Iterable, day: datetime.date | None = None) -> list[Pace]:
     """The pace of several units: their windows and figures read a few queries at once (one per
-    distinct deadline month and start month), never one per unit."""
-    pt = get(key)
+    distinct deadline month and start month), never one per unit. ``key`` is a registered
+    target's key, or a target made on the spot (a hard requirement of an assessment scheme)."""
+    pt = key if isinstance(key, PacedTarget) else get(key)
     day = day or timezone.localdate()
     units = list(units)
     windows = pt.windows_for([u.pk for u in units], day.year)

@@ -150,6 +150,19 @@ REFERENCE = {
     "documents.SerialCounter",
     "building.Campaign",
     "culture.AwardRound",
+    # the assessment: a few dozen assessed units per assessing level, a few computations a year
+    # (a nation: ~3,000 county federations × ~30 items × a few computations, tens of thousands of
+    # rows a year), read with the tree; evidence files are few and small (6 per claim).
+    "assessment.Scheme",
+    "assessment.Section",
+    "assessment.Item",
+    "assessment.Claim",
+    "assessment.ClaimFile",
+    "assessment.Review",
+    "assessment.Computation",
+    "assessment.UnitResult",
+    "assessment.ItemResult",
+    "assessment.Appeal",
     # Django's and the libraries' own tables
     "auth.Permission",
     "auth.Group",

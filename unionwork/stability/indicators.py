@@ -91,6 +91,40 @@ INCIDENTS_ON_TIME = register(
 )
 
 
+CONCEALED = Q(concealed=True)
+
+
+def _own_concealed():
+    rows = (
+        Incident.objects.filter(CONCEALED)
+        .values_list("org__path", "org__ipath")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for path, ipath, n in rows.iterator(chunk_size=5000):
+        yield path, ipath or "", n, 0
+
+
+def _live_concealed(path: str) -> tuple[int, int]:
+    return Incident.objects.filter(CONCEALED).filter(_subtree(path)).count(), 0
+
+
+CONCEALED_INCIDENTS = register(
+    Indicator(
+        key="stability.concealed",
+        label=_("瞒报事件数"),
+        numerator_label=_("上级登记的下级瞒报事件（按瞒报单位）"),
+        unit=COUNT,
+        higher_is_better=False,
+        module="stability",
+        own_counts=_own_concealed,
+        live_subtree=_live_concealed,
+        description=_("上级知情后登记的、下级未报告的事件，计入瞒报单位；百分考核的一票否决项读取此数。"),
+        tags=("维稳",),
+    )
+)
+
+
 # --- bumps, called by the actions inside their transactions --------------------------------------
 
 
@@ -99,6 +133,8 @@ def incident_reported(incident: Incident) -> None:
     org = incident.org
     on_time = not incident.is_late and not incident.concealed
     indicators.bump(INCIDENTS_ON_TIME.key, org.path, org.ipath, numerator=int(on_time), denominator=1)
+    if incident.concealed:
+        indicators.bump(CONCEALED_INCIDENTS.key, org.path, org.ipath, numerator=1)
 
 
 def case_changed(old_org, was_open: bool, new_org, is_open: bool) -> None:

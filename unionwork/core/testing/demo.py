@@ -5,6 +5,7 @@ def seed_module_demos():
     """Every module's small demo data in 甘井子区 and 中山区, with the indicators recounted."""
     from django.test import override_settings
 
+    from unionwork.assessment import demo as assessment_demo
     from unionwork.bargaining import demo as bargaining_demo
     from unionwork.building import demo as building_demo
     from unionwork.core import audit, indicators
@@ -31,3 +32,4 @@ def seed_module_demos():
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:
                     indicators.rebuild(ind.key)
+        assessment_demo.seed_small()  # scores the other modules' kept figures: after their rebuild

@@ -54,6 +54,8 @@ API_PROBES = ("", "?q=中山", "?q=zs", "?under={unit}")
 POST = {"name": "篡改", "reason": "越权测试", "note": "越权", "assessment": "越权", "severity": "grave"}
 POST.update({"text": "越权", "password": "Xx#12345678", "on": "2026-03-02"})
 TEST_FILE = "test_scope_urls"
+# What a published table may show of the other district: its name (see ``ScopeTest.published``).
+PUBLISHED_NAMES = ("中山区总工会",)
 
 
 def scoped_models() -> list:
@@ -115,6 +117,15 @@ class ScopeTest:
     extra_probes: tuple[str, ...] = ()
     # Routes that show no records (a schema, a help page): requested once, without the probes.
     plain: tuple[str, ...] = ()
+    # Routes that show a table published to every unit of a level (an assessment's ranking names
+    # each assessed district and its total): the other district's name may appear there, nothing
+    # else of it (its records' own strings stay markers). Matched by the end of the route.
+    published: tuple[str, ...] = ()
+
+    def markers_for(self, world: World, route: Route) -> list[str]:
+        if any(route.route.endswith(p) for p in self.published):
+            return [m for m in world.markers if m not in PUBLISHED_NAMES]
+        return world.markers
 
     @classmethod
     def other_records(cls) -> list:
@@ -228,7 +239,7 @@ class ScopeTest:
         data = self.post_data(world)
         for path in paths:
             for probe in probes:
-                assert_clean(client.get(path + probe), path + probe, world.markers)
+                assert_clean(client.get(path + probe), path + probe, self.markers_for(world, route))
             resp = client.post(path, data)
             assert resp.status_code < 500, f"POST {path}: {resp.status_code}"
         assert paths
@@ -260,7 +271,7 @@ class ScopeTest:
             if "get" in route.methods:
                 for probe in API_PROBES:
                     url = path + probe.format(unit=units["210202"])
-                    assert_clean(client.get(url, **headers), url, world.markers)
+                    assert_clean(client.get(url, **headers), url, self.markers_for(world, route))
             for method in ("post", "patch", "put", "delete"):
                 if method in route.methods:
                     resp = getattr(client, method)(

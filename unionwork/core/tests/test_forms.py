@@ -274,6 +274,22 @@ def _building_campaign():
         )
 
 
+def _assessment_draft():
+    from unionwork.assessment import demo
+    from unionwork.core import audit
+
+    city = demo_user("city_admin")
+    with audit.acting_as(city, "test"):
+        sections = demo.district_items(2032)[:1]
+        return demo.build_scheme(
+            city, unit("2102"), year=2032, group="districts", name="表单测试方案", sections=sections
+        )
+
+
+def _assessment_item():
+    return _assessment_draft().items.order_by("pk").first()
+
+
 # URL name of an edit page -> (account that edits, the record, the record to compare after saving)
 EDIT_SAMPLES = {
     "members:edit": ("gjz_admin", _member),
@@ -288,6 +304,8 @@ EDIT_SAMPLES = {
     "visits:report-edit": ("gjz_admin", _visits_report),
     "building:profile-edit": ("gjz_admin", _building_profile),
     "building:campaign-edit": ("city_admin", _building_campaign),
+    "assessment:scheme-edit": ("city_admin", _assessment_draft),
+    "assessment:item-edit": ("city_admin", _assessment_item),
 }
 # Bookkeeping that a save may move without the record changing.
 VOLATILE = {"updated_at", "last_login", "password"}

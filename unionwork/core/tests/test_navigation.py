@@ -33,6 +33,7 @@ def test_every_module_declares_its_menu_entry_in_menu_order():
         "visits:home",
         "stability:home",
         "documents:home",
+        "assessment:home",
         "imports:jobs",
         "accounts:list",
         "core:audit",

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         return result
 
     def handle(self, *args, **opts):
+        from unionwork.assessment import demo as assessment_demo
         from unionwork.bargaining import demo as bargaining_demo
         from unionwork.building import demo as building_demo
         from unionwork.culture import demo as culture_demo
@@ -56,4 +57,6 @@ class Command(BaseCommand):
             for ind in indicators.all_indicators():
                 if ind.own_counts is not None:
                     self.step(f"指标 {ind.label}", indicators.rebuild, ind.key)
+        # The assessment scores the other modules' kept figures: after their rebuild.
+        self.step("百分考核", assessment_demo.seed_small, self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码：{DEMO_PASSWORD}"))
