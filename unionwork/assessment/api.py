@@ -145,7 +145,11 @@ def get_scheme(request: HttpRequest, pk: int):
 def get_ranking(request: HttpRequest, pk: int, computation: int | None = None):
     s: Scheme = queries.scheme(request.user, pk)
     comp: Computation | None = queries.shown_computation(request.user, s, computation)
-    rows = queries.ranking(request.user, comp, queries.sections(s)) if comp else []
+    rows = (
+        queries.ranking(request.user, comp, queries.ranked_sections(queries.sections(comp.scheme)))
+        if comp
+        else []
+    )
     return {
         "computation_id": comp.pk if comp else None,
         "kind": comp.kind if comp else None,

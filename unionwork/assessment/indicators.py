@@ -52,16 +52,17 @@ def _live_score(path: str) -> tuple[int, int]:
 register(
     Indicator(
         key=SCORE,
-        label=_("百分考核得分"),
-        numerator_label=_("公布的考核得分（百分制）"),
-        denominator_label=_("满分"),
+        label=_("百分考核得分率"),
+        numerator_label=_("公布的考核得分（以 0.01 分计）"),
+        denominator_label=_("满分（以 0.01 分计）"),
         unit=RATE,
         higher_is_better=True,
         module="assessment",
         own_counts=_own_scores,
         live_subtree=_live_score,
         description=_(
-            "各被考核单位在最近一次公布的排名（初步或最终）中的总分；上级为所辖被考核单位的平均得分。"
+            "各被考核单位在最近一次公布的排名（初步或最终）中的总分占满分 100 分的比率，即得分；"
+            "上级为所辖被考核单位的平均得分。"
         ),
         tags=("百分考核",),
     )

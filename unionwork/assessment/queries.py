@@ -111,6 +111,12 @@ class RankingRow:
     sections: list[Decimal] = field(default_factory=list)
 
 
+def ranked_sections(section_list: list) -> list:
+    """The sections a ranking has columns for: those with base points (bonus, deductions and
+    vetoes have their own columns)."""
+    return [sv for sv in section_list if sv.points]
+
+
 def ranking(user, comp: Computation, section_list: list) -> list[RankingRow]:
     rows = list(
         UnitResult.objects.restrict(user)
@@ -219,8 +225,34 @@ class HardRequirement:
     rows: list[HardRow]
 
     @property
+    def node_row(self) -> HardRow:
+        return self.rows[0]
+
+    @property
+    def child_rows(self) -> list[HardRow]:
+        """The children, those behind pace or past the deadline undone first."""
+        return sorted(self.rows[1:], key=lambda r: (not r.pace.warning, -(r.pace.lag or 0)))
+
+    @property
+    def behind(self) -> int:
+        return sum(1 for r in self.rows[1:] if r.pace.warning)
+
+    @property
     def overdue(self) -> int:
         return -self.days_left
+
+
+def _reaches(s: Scheme, node: OrgUnit) -> bool:
+    """Whether the scheme's hard requirements concern ``node``: the assessing level itself, or an
+    assessed unit of the scheme's group and everything under it."""
+    if node.pk == s.org_id:
+        return True
+    if not node.path.startswith(s.org.path):
+        return False
+    below = node.path[len(s.org.path) :].strip("/").split("/")[0]
+    if int(below) == node.pk:
+        return node.kind in s.kinds
+    return OrgUnit.objects.filter(pk=int(below), kind__in=s.kinds).exists()
 
 
 def hard_requirements(user, node: OrgUnit, children: list[OrgUnit], day: datetime.date | None = None):
@@ -236,7 +268,7 @@ def hard_requirements(user, node: OrgUnit, children: list[OrgUnit], day: datetim
     )
     out = []
     for s in visible:
-        if not (node.path.startswith(s.org.path)):
+        if not _reaches(s, node):
             continue
         # At the assessing level, the units of the scheme's group; below it, the node's own children.
         units = [node, *(c for c in children if node.pk != s.org_id or c.kind in s.kinds)]

@@ -231,7 +231,7 @@ SCHEME_MOVES = tuple(SchemeMoveView.MOVES)
 
 def _ranking_context(request, s: Scheme):
     comp = queries.shown_computation(request.user, s, request.GET.get("computation"))
-    sections = queries.sections(s if comp is None else comp.scheme)
+    sections = queries.ranked_sections(queries.sections(s if comp is None else comp.scheme))
     rows = queries.ranking(request.user, comp, sections) if comp else []
     return comp, sections, rows
 

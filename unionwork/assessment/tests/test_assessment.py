@@ -390,7 +390,7 @@ def test_the_published_score_is_a_kept_figure_the_dashboard_shows(client):
     assert indicators.live_totals(SCORE, jx.path) == fig
     client.force_login(demo_user("jx_admin"))
     page = client.get(reverse("dashboard:home")).content.decode()
-    assert "百分考核得分" in page
+    assert "百分考核得分率" in page and f"{fig.rate}%" in page
 
 
 # -- hard requirements, pages, scope ----------------------------------------------------------------------
