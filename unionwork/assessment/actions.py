@@ -327,6 +327,62 @@ def revise_scheme(user, scheme: Scheme, *, reason: str) -> Scheme:
     return new
 
 
+def _shift_year(value: str, years: int) -> str:
+    day = datetime.date.fromisoformat(value)
+    try:
+        return day.replace(year=day.year + years).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28).isoformat()
+
+
+@transaction.atomic
+def copy_scheme(user, scheme: Scheme, *, year: int, name: str = "") -> Scheme:
+    """沿用: next year's scheme as a draft with every section and item of ``scheme`` (any state),
+    its deadlines moved by the years between, to be changed and published as usual."""
+    scheme = Scheme.objects.select_related("org").get(pk=scheme.pk)
+    _manage(user, scheme)
+    years = int(year) - scheme.year
+    new = create_scheme(
+        user,
+        scheme.org,
+        year=year,
+        group=scheme.group,
+        name=name or scheme.name.replace(str(scheme.year), str(year)),
+        period_start=datetime.date.fromisoformat(_shift_year(scheme.period_start.isoformat(), years)),
+        period_end=datetime.date.fromisoformat(_shift_year(scheme.period_end.isoformat(), years)),
+        pass_mark=scheme.pass_mark,
+        bonus_cap=scheme.bonus_cap,
+        appeal_days=scheme.appeal_days,
+        note=scheme.note,
+    )
+    for section in scheme.sections.order_by("order", "pk"):
+        items = list(section.items.order_by("order", "pk"))
+        copy = Section.objects.create(scheme=new, name=section.name, order=section.order)
+        for item in items:
+            params = dict(item.params)
+            for key in ("deadline", "late_until"):
+                if params.get(key):
+                    params[key] = _shift_year(params[key], years)
+            Item.objects.create(
+                scheme=new,
+                section=copy,
+                code=item.code,
+                order=item.order,
+                name=item.name,
+                kind=item.kind,
+                points=item.points,
+                source=item.source,
+                indicator=item.indicator,
+                rule=item.rule,
+                params=params,
+                is_hard=item.is_hard,
+                veto_effect=item.veto_effect,
+                description=item.description,
+            )
+    audit.record(new, "copy_scheme", None, audit.snapshot(new), note=_("沿用 %(s)s") % {"s": str(scheme)})
+    return new
+
+
 @transaction.atomic
 def close_scheme(user, scheme: Scheme, *, now=None) -> Scheme:
     """结束: after the final ranking; nothing of the scheme changes any more."""

@@ -15,6 +15,7 @@ class AssessmentConfig(AppConfig):
         "publish_scheme": _("发布考核方案"),
         "supersede_scheme": _("方案被新版本替代"),
         "revise_scheme": _("修订考核方案"),
+        "copy_scheme": _("沿用为新年度方案"),
         "close_scheme": _("结束考核方案"),
         "claim": _("自评申报"),
         "review": _("评审打分"),

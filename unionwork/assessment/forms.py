@@ -177,6 +177,17 @@ class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("修订原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CopyForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("新方案年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(
+        label=_("新方案名称"), max_length=200, required=False, help_text=_("不填则把原名称中的年度换成新年度")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+
 class ConfirmForm(BootstrapMixin, forms.Form):
     confirm = forms.BooleanField(label=_("确认"), required=True)
 

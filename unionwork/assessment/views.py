@@ -193,6 +193,11 @@ class SchemeMoveView(SchemeChildForm):
             _lazy("新版本发布前，当前版本继续有效。"),
         ),
         "close": (forms.ConfirmForm, _lazy("结束考核方案"), _lazy("结束后不再申报、评审、申诉和计分。")),
+        "copy": (
+            forms.CopyForm,
+            _lazy("沿用为新年度方案"),
+            _lazy("复制全部部分和项目为新年度的草稿，时限项的日期顺延相应年数；修改后再发布。"),
+        ),
         "compute": (
             forms.ComputeForm,
             _lazy("计分与排名"),
@@ -219,6 +224,10 @@ class SchemeMoveView(SchemeChildForm):
             return actions.revise_scheme(user, s, reason=form.cleaned_data["reason"])
         if self.move == "close":
             return actions.close_scheme(user, s)
+        if self.move == "copy":
+            return actions.copy_scheme(
+                user, s, year=form.cleaned_data["year"], name=form.cleaned_data["name"]
+            )
         comp = actions.compute(user, s, kind=form.cleaned_data["kind"])
         return comp
 

@@ -17,6 +17,7 @@ from unionwork.assessment.models import (
     Item,
     ItemResult,
     Rule,
+    Scheme,
     SchemeState,
     Source,
     UnitResult,
@@ -509,3 +510,22 @@ def test_reviewers_see_what_awaits_them_and_units_their_appeal_window():
         value = scoring.value_of(indicators.value("members.card_coverage", u))
         assert (u.pk in reminded) == (value is None or value < 90), u.name
     assert reminders and "目标 90" in reminders[0].body
+
+
+def test_a_scheme_is_carried_into_next_year_as_a_draft_with_its_deadlines_moved(client):
+    city = demo_user("city_admin")
+    year = datetime.date.today().year
+    demo_scheme = Scheme.objects.get(is_demo=True, group=Group.DISTRICTS)
+    client.force_login(city)
+    resp = client.post(
+        reverse("assessment:scheme-copy", args=[demo_scheme.pk]), {"year": year + 1, "name": ""}
+    )
+    assert resp.status_code == 302
+    new = Scheme.objects.get(org=demo_scheme.org, year=year + 1, group=Group.DISTRICTS)
+    assert new.state == SchemeState.DRAFT and str(year + 1) in new.name and new.series == new.pk
+    assert new.items.count() == demo_scheme.items.count()
+    assert new.items.get(code="C1").params["deadline"] == f"{year + 1}-08-31"
+    assert actions.points_summary(new)["base"] == Decimal("100")
+    assert demo_scheme.items.get(code="C1").params["deadline"] == f"{year}-08-31"
+    with _as("gjz_admin"), pytest.raises(ActionError):
+        actions.copy_scheme(demo_user("gjz_admin"), demo_scheme, year=year + 2)
