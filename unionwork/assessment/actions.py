@@ -45,7 +45,7 @@ from unionwork.assessment.models import (
 )
 from unionwork.core import audit, indicators, scope
 from unionwork.core.errors import ActionError
-from unionwork.documents.actions import check_upload
+from unionwork.documents.actions import MAX_ATTACHMENT_BYTES, check_upload
 from unionwork.orgs.models import OrgUnit
 
 MAX_FILES = 6
@@ -421,6 +421,18 @@ def _evidence_item(scheme: Scheme, item: Item) -> None:
         raise ActionError(_("该项目不属于本方案。"))
     if item.source != Source.EVIDENCE:
         raise ActionError(_("该项目由平台指标计分，无需申报或评审。"))
+
+
+def check_sizes(files: list[tuple[str, int]]) -> None:
+    """Refuse too many files or one too large by its declared size, before any is read."""
+    if len(files) > MAX_FILES:
+        raise ActionError(_("佐证材料最多 %(n)d 个文件。") % {"n": MAX_FILES})
+    for name, size in files:
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ActionError(
+                _("文件“%(f)s”超过 %(m)d MB 的上限，请压缩或拆分后上传。")
+                % {"f": name, "m": MAX_ATTACHMENT_BYTES // 1048576}
+            )
 
 
 @transaction.atomic

@@ -207,6 +207,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the action."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class ClaimForm(BootstrapMixin, forms.Form):
     item = forms.TypedChoiceField(label=_("考核项目"), coerce=int)
     text = forms.CharField(label=_("自评说明"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
@@ -216,10 +230,9 @@ class ClaimForm(BootstrapMixin, forms.Form):
         max_length=300,
         help_text=_("本平台的页面地址，例如 /building/unit/12/"),
     )
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("佐证材料"),
         required=False,
-        widget=MultipleFileInput(),
         help_text=_("PDF、Word、Excel、图片等，每个不超过上限，最多 6 个"),
     )
 

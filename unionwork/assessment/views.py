@@ -419,7 +419,9 @@ class ClaimCreateView(AssessmentForm):
     def perform(self, form):
         d = form.cleaned_data
         item = Item.objects.get(scheme=self.scheme, pk=d["item"])
-        files = [(f.name, f.read()) for f in self.request.FILES.getlist("files")[: actions.MAX_FILES + 1]]
+        uploads = self.request.FILES.getlist("files")[: actions.MAX_FILES + 1]
+        actions.check_sizes([(f.name, f.size) for f in uploads])  # before reading any into memory
+        files = [(f.name, f.read()) for f in uploads]
         return actions.claim(
             self.request.user,
             self.scheme,

@@ -529,3 +529,27 @@ def test_a_scheme_is_carried_into_next_year_as_a_draft_with_its_deadlines_moved(
     assert demo_scheme.items.get(code="C1").params["deadline"] == f"{year}-08-31"
     with _as("gjz_admin"), pytest.raises(ActionError):
         actions.copy_scheme(demo_user("gjz_admin"), demo_scheme, year=year + 2)
+
+
+def test_the_claim_page_names_the_file_it_refuses_and_keeps_nothing(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    s = Scheme.objects.get(is_demo=True, group=Group.DISTRICTS)
+    item = s.items.get(code="E5")
+    client.force_login(demo_user("gjz_admin"))
+    url = reverse("assessment:claim-create", args=[s.pk])
+    before = s.claims.count()
+    fake = SimpleUploadedFile(
+        "预算批复.pdf", b"PK\x03\x04 a zip renamed to pdf", content_type="application/pdf"
+    )
+    resp = client.post(url, {"item": item.pk, "text": "已列入预算", "files": [fake]})
+    assert resp.status_code == 400 and "预算批复.pdf" in resp.content.decode(), resp.context["form"].errors
+    many = [SimpleUploadedFile(f"{i}.txt", b"x", content_type="text/plain") for i in range(7)]
+    resp = client.post(url, {"item": item.pk, "text": "已列入预算", "files": many})
+    assert resp.status_code == 400 and "最多 6 个" in resp.content.decode()
+    assert s.claims.count() == before
+    good = SimpleUploadedFile("预算批复.txt", "财政预算批复".encode(), content_type="text/plain")
+    resp = client.post(url, {"item": item.pk, "text": "已列入预算", "files": [good]})
+    assert resp.status_code == 302 and s.claims.count() == before + 1
+    claim = s.claims.order_by("-pk").first()
+    assert claim.unit.code == "210211" and claim.files.get().name == "预算批复.txt"

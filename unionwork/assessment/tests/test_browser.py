@@ -63,4 +63,16 @@ def test_the_city_reads_the_ranking_and_a_district_appeals_from_its_sheet(live_s
     assert "待裁定" in page.locator("[data-testid=appeal-state]").inner_text()
     assert Appeal.objects.count() == before + 1
     _shot(page, "appeal")
+    # A claim with a file, as an office sends it: the file reaches the claim, hashed.
+    page.goto(base + f"/assessment/schemes/{scheme.pk}/claim/")
+    page.select_option("select[name=item]", str(scheme.items.get(code="E3").pk))
+    page.fill("textarea[name=text]", "和谐劳动关系企业创建：12 家企业达标（浏览器测试）")
+    page.set_input_files(
+        "input[name=files]",
+        files=[{"name": "创建名单.txt", "mimeType": "text/plain", "buffer": "达标企业名单".encode()}],
+    )
+    page.click("form button.btn-primary")
+    page.locator("[data-testid=claim-text]").wait_for()
+    assert "创建名单.txt" in page.inner_text("main")
+    _shot(page, "claim")
     assert page.evaluate("window.__csp") == []
