@@ -483,9 +483,10 @@ def claim(
             data=data,
         )
     after = audit.snapshot(c)
-    after["files"] = [
-        {"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)} for n, d, _t in checked
-    ]
+    # The files as the history shows them: name, size and full hash (the content stays in ClaimFile).
+    after["佐证材料"] = "；".join(
+        f"{n}（{len(d)} 字节，SHA-256 {hashlib.sha256(d).hexdigest()}）" for n, d, _t in checked
+    )
     audit.record(c, "claim", None, after)
     return c
 
