@@ -30,18 +30,22 @@ from unionwork.assessment.models import (
     VetoEffect,
 )
 from unionwork.core import indicators
+from unionwork.orgs import queries as orgs_queries
 from unionwork.orgs.models import OrgStatus, OrgUnit
 
 ZERO = Decimal("0.00")
 
 
-def assessed_units(scheme: Scheme) -> list[OrgUnit]:
-    """The units the scheme assesses: the assessing level's children of the group's kinds."""
-    return list(
-        OrgUnit.objects.filter(
-            parent_id=scheme.org_id, kind__in=scheme.kinds, status=OrgStatus.ACTIVE
-        ).order_by("code", "pk")
-    )
+def assessed_units(scheme: Scheme, day: datetime.date | None = None) -> list[OrgUnit]:
+    """The units the scheme assesses: the assessing level's children of the group's kinds, as the
+    tree stood at the end of the figures' month (``orgs.queries.children_as_of``: a district merged
+    after the period is still assessed for it, one founded after it is not)."""
+    month = figure_month(scheme, day) if day is not None else indicators.month_of()
+    if month >= indicators.month_of():
+        qs = OrgUnit.objects.filter(parent_id=scheme.org_id, status=OrgStatus.ACTIVE)
+    else:
+        qs = orgs_queries.children_as_of(None, scheme.org, month)
+    return list(qs.filter(kind__in=scheme.kinds).order_by("code", "pk"))
 
 
 def figure_month(scheme: Scheme, day: datetime.date) -> datetime.date:
@@ -197,7 +201,7 @@ def _apply_appeal(s: ItemScore, appeal: Appeal) -> ItemScore:
 
 def score(scheme: Scheme, day: datetime.date, units: list[OrgUnit] | None = None) -> list[UnitScore]:
     """Every assessed unit's score on ``day``, ranked (the disqualified after the others, unranked)."""
-    units = assessed_units(scheme) if units is None else units
+    units = assessed_units(scheme, day) if units is None else units
     items = list(scheme.items.select_related("section").order_by("section__order", "order", "pk"))
     ids = [u.pk for u in units]
     month = figure_month(scheme, day)

@@ -553,3 +553,19 @@ def test_the_claim_page_names_the_file_it_refuses_and_keeps_nothing(client):
     assert resp.status_code == 302 and s.claims.count() == before + 1
     claim = s.claims.order_by("-pk").first()
     assert claim.unit.code == "210211" and claim.files.get().name == "预算批复.txt"
+
+
+def test_the_assessed_units_are_the_tree_as_of_the_figures_month():
+    from unionwork.orgs import actions as orgs_actions
+
+    city = demo_user("city_admin")
+    s = _scheme()
+    today = datetime.date.today()
+    last_month = indicators.month_of(today) - datetime.timedelta(days=1)
+    with _as("city_admin"):
+        zone = orgs_actions.create_unit(city, parent=unit("2102"), name="测试新设先导区总工会", kind="zone")
+    now = {u.pk for u in scoring.assessed_units(s, today)}
+    then = {u.pk for u in scoring.assessed_units(s, last_month)}
+    assert zone.pk in now and zone.pk not in then  # founded this month: not assessed for last month
+    assert then <= now and unit("210211").pk in then and len(then) >= 10  # the real districts, then and now
+    assert {r.unit.pk for r in scoring.score(s, last_month)} == then
