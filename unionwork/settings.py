@@ -77,8 +77,8 @@ INSTALLED_APPS = [
     "unionwork.documents",
     "unionwork.visits",
     "unionwork.building",
-    "unionwork.assessment",
     "unionwork.culture",
+    "unionwork.assessment",  # scores every module's kept figures: after them
     "unionwork.dashboard",
     "unionwork.demo",
     "unionwork.operations",

@@ -280,7 +280,13 @@ class Checker:
         return found, ignored
 
     def _needed(self) -> list[Column]:
-        return [c for c in self.importer.columns if c.required or (c.field or c.title) in self.importer.key]
+        # A record chosen in the upload form for ``target_field`` stands for its column.
+        chosen = self.importer.target_field if self.ctx.options.get("target") else None
+        return [
+            c
+            for c in self.importer.columns
+            if (c.required or (c.field or c.title) in self.importer.key) and not (chosen and c.field == chosen)
+        ]
 
     @staticmethod
     def _layout_cells(cells: list[Any]) -> list[Any]:

@@ -103,7 +103,12 @@ def _job(request, pk: int) -> ImportJob:
 def upload(request, name: str):
     """Choose a file (and whether only to preview); the job page follows its progress."""
     importer = _importer_for(request, name)
-    form = UploadForm(request.POST or None, request.FILES or None, importer=importer, user=request.user)
+    # ``?target=<id>``: the page the user came from names the record to import into (checked by
+    # the form's scoped field like any chosen value).
+    initial = {"target": request.GET["target"]} if request.GET.get("target", "").isdigit() else None
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial=initial, importer=importer, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         job = jobs.start_import(

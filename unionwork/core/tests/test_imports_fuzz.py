@@ -32,15 +32,12 @@ IMPORTERS = [
     "stations.stations",
     "stations.hardship",
     "documents.series",
-]
-IMPORTERS = [
-    "orgs.units",
-    "members.roster",
     "visits.pairings",
     "building.cadres",
     "building.committees",
     "culture.positions",
     "culture.teams",
+    "assessment.items",
 ]
 TALLY: dict[str, dict[str, int]] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)

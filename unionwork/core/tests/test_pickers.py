@@ -64,7 +64,20 @@ def two_districts():
                 None, out[key]["unit"], name="欧阳娜娜", id_number=new_id(), employment_form="contract"
             )
     _bargaining_records(city, out)
+    _assessment_records(out)
     return out
+
+
+def _assessment_records(out):
+    """A draft scheme of each district's own (a district assessing its streets' federations): the
+    assessment module's picker source offers the drafts one may import items into."""
+    from unionwork.assessment import actions as assessment_actions
+
+    for key, district, admin in (("gjz", "210211", "gjz_admin"), ("zs", "210202", "zs_admin")):
+        with audit.acting_as(demo_user(admin), "test"):
+            out[key]["assessment_draft"] = assessment_actions.create_scheme(
+                demo_user(admin), unit(district), year=2031, group="districts", name=f"拼音测试{key}考核方案"
+            )
 
 
 def _bargaining_records(city, out):
@@ -118,6 +131,7 @@ def test_every_source_offers_only_the_scope(client, two_districts):
         "units": ("拼音测试", "pycs"),
         "contracts": ("拼音测试",),
         "instructors": ("拼音测试",),
+        "assessment_drafts": ("拼音测试",),
     }
     objects = {
         "members": "member",
@@ -126,6 +140,7 @@ def test_every_source_offers_only_the_scope(client, two_districts):
         "units": "unit",
         "contracts": "contract",
         "instructors": "instructor",
+        "assessment_drafts": "assessment_draft",
     }
     assert set(cases) == set(pickers.all_sources()), "a new source needs its scope case here"
     for source, queries in cases.items():
