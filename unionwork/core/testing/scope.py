@@ -33,6 +33,7 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
+from .db import settle_constraint_checks
 from .routes import Route, api_routes, is_id, models_for, page_routes
 
 ACTING = "gjz_admin"  # the district user who walks
@@ -184,6 +185,7 @@ class ScopeTest:
                 walker = demo_user(ACTING)
                 with audit.acting_as(walker, "test"):
                     _token, key = issue_token(walker, "scope test")
+                settle_constraint_checks()  # the records made here, once for the class
                 yield World(ids, sorted(markers), {c: unit(c).pk for c in OTHER_UNITS}, key, made)
             finally:
                 transaction.set_rollback(True)
