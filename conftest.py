@@ -95,8 +95,9 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def module_demos(django_db_setup, django_db_blocker, pytestconfig):
     """Every module's demo data (``core.testing.seed_module_demos``), seeded once for all the tests
-    that ask for it, in a transaction rolled back after the last of them; each test runs in a
-    savepoint of it. Session-scoped so that it is entered before the test's own transaction."""
+    that ask for it (and kept as the snapshot the browser tests restore), under a transaction
+    rolled back after the last of them; each test runs in a savepoint of it. Session-scoped so
+    that it is entered before the test's own transaction."""
     from unionwork.core.testing.db import SHARED_DEMOS
 
     pytestconfig.stash[_BLOCKER] = django_db_blocker
