@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from unionwork.core.testing import CHROMIUM
+from unionwork.core.testing.browser import CHROMIUM_ARGS, SharedBrowser, close_page, new_page
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _BLOCKER = pytest.StashKey()  # django_db_blocker, for the hook that leaves the shared demo data
@@ -95,8 +95,9 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def module_demos(django_db_setup, django_db_blocker, pytestconfig):
     """Every module's demo data (``core.testing.seed_module_demos``), seeded once for all the tests
-    that ask for it, in a transaction rolled back after the last of them; each test runs in a
-    savepoint of it. Session-scoped so that it is entered before the test's own transaction."""
+    that ask for it (and kept as the snapshot the browser tests restore), under a transaction
+    rolled back after the last of them; each test runs in a savepoint of it. Session-scoped so
+    that it is entered before the test's own transaction."""
     from unionwork.core.testing.db import SHARED_DEMOS
 
     pytestconfig.stash[_BLOCKER] = django_db_blocker
@@ -105,29 +106,28 @@ def module_demos(django_db_setup, django_db_blocker, pytestconfig):
     SHARED_DEMOS.leave(django_db_blocker)
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="session")
+def playwright_session():
+    """Playwright's driver, started once (its sync API allows one per thread): the browser tests,
+    which conftest runs last, share it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
-        if browser.is_connected():  # the data fixtures may have closed it first
-            browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_session):
+    shared = SharedBrowser(playwright_session, args=CHROMIUM_ARGS)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def page(chromium):
+    pg = new_page(chromium)
+    yield pg
+    close_page(pg)
 
 
 @pytest.fixture
@@ -155,11 +155,12 @@ def seeded_demos(request):
 
 
 def _close_the_browser(request) -> None:
-    """The browser (fixture ``page``, set up before the data and so torn down after it) keeps
+    """The test's page (fixture ``page``, set up before the data and so torn down after it) keeps
     asking the live server (the notification badge, charts) while the data is emptied: close it
-    first, so no request of it is answered against a half-emptied database."""
+    and its context first, so no request of it is answered against a half-emptied database."""
     if "page" in request.fixturenames:
         try:
-            request.getfixturevalue("page").context.browser.close()
-        except Exception:  # already closed, or the test's browser died
-            pass
+            pg = request.getfixturevalue("page")
+        except Exception:  # set up after the data, so already torn down (and closed)
+            return
+        close_page(pg)

@@ -137,7 +137,9 @@ def shown_indicators() -> list[Indicator]:
 
 
 def key_figures(node: OrgUnit, month=None) -> list[tuple[Indicator, Figure]]:
-    return [(ind, indicators.value(ind.key, node, month)) for ind in shown_indicators()]
+    shown = shown_indicators()
+    figures = indicators.unit_values([ind.key for ind in shown], node, month)
+    return [(ind, figures[ind.key]) for ind in shown]
 
 
 def trends(

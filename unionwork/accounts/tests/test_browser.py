@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 from unionwork.demo.foundation import DEMO_PASSWORD
 
 pytestmark = browser_marks
@@ -134,7 +134,7 @@ def test_member_list_on_a_phone_needs_no_sideways_scrolling(page, live_server, m
         "/audit/",
     ]:
         page.goto(base + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width} px wide at 390 px"
         cards = page.locator("[data-testid=list-cards] .uw-list-card")
@@ -171,7 +171,7 @@ def test_other_pages_fit_a_phone(page, live_server, modules):
         "/dashboard/",
     ]:
         page.goto(base + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
             too_wide.append(f"{url}: {width} px")

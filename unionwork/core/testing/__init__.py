@@ -1,7 +1,7 @@
 """Test support shared by every module; never imported by production code (an import-linter
 contract holds it).
 
-- ``browser``: chromium through Playwright (``browser_marks``, ``login``, ``picker_search``);
+- ``browser``: chromium through Playwright (``browser_marks``, ``login``, ``settle``, ``picker_search``);
 - ``forms``: what a browser would post for a rendered form (``form_data``);
 - ``demo``: every module's small demo data (``seed_module_demos``);
 - ``db``: seeding once (the demo data shared by the tests that walk every page, snapshots that
@@ -10,7 +10,7 @@ contract holds it).
 - ``scope``: the scope test every module subclasses (``ScopeTest``).
 """
 
-from .browser import ARTIFACTS, CHROMIUM, browser_marks, login, picker_search
+from .browser import ARTIFACTS, CHROMIUM, browser_marks, login, picker_search, settle
 from .demo import seed_module_demos
 from .forms import form_data
 
@@ -22,4 +22,5 @@ __all__ = [
     "login",
     "picker_search",
     "seed_module_demos",
+    "settle",
 ]

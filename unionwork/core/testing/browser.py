@@ -19,6 +19,60 @@ browser_marks = [
 ]
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class SharedBrowser:
+    """One chromium for the session, launched again should a test's browser have died; each test
+    gets a context of its own (no cookie, storage or cache of another test), which costs a tenth
+    of launching chromium."""
+
+    def __init__(self, pw, **launch) -> None:
+        self.pw, self.launch, self.browser = pw, launch, None
+
+    def get(self):
+        if self.browser is None or not self.browser.is_connected():
+            self.browser = self.pw.chromium.launch(executable_path=CHROMIUM, **self.launch)
+        return self.browser
+
+    def close(self) -> None:
+        if self.browser is not None and self.browser.is_connected():
+            self.browser.close()
+
+
+def new_page(shared: SharedBrowser):
+    context = shared.get().new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    return pg
+
+
+def close_page(pg) -> None:
+    try:
+        pg.context.close()  # the data fixtures may have closed it first
+    except Exception:  # already closed, or the test's browser died
+        pass
+
+
+SETTLED = "() => !document.querySelector('.htmx-request, [hx-trigger=load]')"
+
+
+def settle(page) -> None:
+    """Wait for the page's load event (its own scripts, charts included, have run) and for what
+    htmx requests on load (the notification badge) to be answered and swapped in: what a page
+    does after it loads, without "networkidle"'s half second of network silence on every page."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(SETTLED)
+
+
 def login(page, base: str, username: str) -> None:
     from unionwork.demo.foundation import DEMO_PASSWORD
 

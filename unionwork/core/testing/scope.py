@@ -27,12 +27,13 @@ import importlib
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
 from django.db import transaction
 
+from .db import settle_constraint_checks
 from .routes import Route, api_routes, is_id, models_for, page_routes
 
 ACTING = "gjz_admin"  # the district user who walks
@@ -92,6 +93,9 @@ class World:
     units: dict[str, int]
     token: str
     made: list
+    # What each route's test starts from, by watched models: the same for every test of the class
+    # (each runs in a savepoint of the world), so read once (``ScopeTest._start``).
+    starts: dict = field(default_factory=dict)
 
     def ids_for(self, route: Route, key: str) -> list[int]:
         models = models_for(route, key, list(self.ids))
@@ -195,6 +199,7 @@ class ScopeTest:
                 walker = demo_user(ACTING)
                 with audit.acting_as(walker, "test"):
                     _token, key = issue_token(walker, "scope test")
+                settle_constraint_checks()  # the records made here, once for the class
                 yield World(ids, sorted(markers), {c: unit(c).pk for c in OTHER_UNITS}, key, made)
             finally:
                 transaction.set_rollback(True)
@@ -212,6 +217,15 @@ class ScopeTest:
         from unionwork.orgs.models import OrgUnit
 
         return [m for m in own if m is not AuditEvent] + [OrgUnit]
+
+    def _start(self, world: World, route: Route) -> tuple:
+        """The other district's state, the audit mark and the guarded state a route's test starts
+        from (compared with the same after the route)."""
+        watched = self._watched(route)
+        held = tuple(m._meta.label for m in watched)
+        if held not in world.starts:
+            world.starts[held] = (other_state(watched), self._audit_mark(), self.guarded())
+        return world.starts[held]
 
     def _audit_mark(self) -> int:
         from unionwork.core.models import AuditEvent
@@ -232,7 +246,7 @@ class ScopeTest:
         from unionwork.core.tests.factories import demo_user
 
         client.force_login(demo_user(ACTING))
-        before, mark, guarded = other_state(self._watched(route)), self._audit_mark(), self.guarded()
+        before, mark, guarded = self._start(world, route)
         probes = DETAIL_PROBES if route.params else LIST_PROBES
         probes = ("",) if route.route in self.plain else probes + self.extra_probes
         paths = route.fill(self._values(world, route))
@@ -248,7 +262,7 @@ class ScopeTest:
 
     def test_api(self, client, world, route):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {world.token}"}
-        before, mark, guarded = other_state(self._watched(route)), self._audit_mark(), self.guarded()
+        before, mark, guarded = self._start(world, route)
         units = world.units
         body = {
             "name": "篡改",

@@ -3,7 +3,7 @@ shows nothing of another district; a member's ID number is masked on the page.""
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 
 pytestmark = browser_marks
 
@@ -26,7 +26,7 @@ def modules(seeded_demos):
 def test_module_pages_draw_and_stay_in_scope(page, live_server, modules, url, chart):
     login(page, live_server.url, "gjz_admin")
     page.goto(live_server.url + url)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     if chart:
         page.locator(chart).first.wait_for()
     html = page.content()
@@ -40,7 +40,7 @@ def test_member_list_masks_id_numbers(page, live_server, modules):
 
     login(page, live_server.url, "gjz_viewer")
     page.goto(live_server.url + "/members/list/")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     text = page.content()
     # No full 18-character citizen ID number anywhere on the page; masked ones are there.
     assert not re.search(r"\b\d{17}[\dX]\b", text)

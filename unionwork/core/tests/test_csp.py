@@ -4,7 +4,7 @@ event handler, nothing external)."""
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 from unionwork.core.tests.factories import demo_user
 
 HEADER = "Content-Security-Policy"
@@ -109,10 +109,8 @@ def test_the_pages_pass_the_policy_in_chromium(page, live_server, modules, usern
             pages.append(link.get_attribute("href"))
     seen = {}
     for url in pages:
-        page.goto(base + url)  # waits for the load event: the page's own scripts have run
-        # and then for htmx's requests made on load (the badge) to be swapped in, instead of
-        # "networkidle", which waits half a second of silence on every one of ~50 pages
-        page.wait_for_function("() => !document.querySelector('.htmx-request')")
+        page.goto(base + url)
+        settle(page)  # the page's own scripts have run and the badge htmx asks for on load is in
         if url == "/orgs/":  # open a branch of the tree: htmx and the toggle, without onclick
             toggle = page.locator("[data-uw-tree-toggle]").first
             if toggle.count():
@@ -122,12 +120,12 @@ def test_the_pages_pass_the_policy_in_chromium(page, live_server, modules, usern
         seen[url] = page.evaluate("window.__csp")
     if username == "city_admin":
         page.goto(base + "/founding/")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         # The charts drew from the moved script (canvas inside the chart box).
         assert page.locator("#chart-children canvas").count() == 1
         page.screenshot(path=str(ARTIFACTS / "csp-founding.png"), full_page=True)
         page.goto(base + "/stability/")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert page.locator("#chart-kind svg").count() == 1
         page.screenshot(path=str(ARTIFACTS / "csp-stability.png"), full_page=True)
         # The security events page, which the logins above filled, also on a phone.

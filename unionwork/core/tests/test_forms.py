@@ -101,21 +101,39 @@ def _make(cls, **kwargs):
     return cls(**{k: v for k, v in context.items() if k in wanted}, **kwargs)
 
 
-@pytest.fixture
-def demo_data():
-    """One member, one enterprise with its union in 甘井子区 (enough for every form's context)."""
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """One member, one enterprise with its union in 甘井子区 (enough for every form's context):
+    made once for the module, in a transaction rolled back after its last test; each test runs in
+    a savepoint of it, so none sees another's changes."""
+    from django.db import transaction
+    from django.test import override_settings
+
     from unionwork.core import audit
+    from unionwork.core.testing.db import settle_constraint_checks
     from unionwork.founding import actions as founding_actions
     from unionwork.founding.tests import factories as founding_factories
     from unionwork.members.tests.helpers import register
 
-    register("G0001", 2)
-    city = demo_user("city_admin")
-    with audit.acting_as(city, "test"):
-        community = founding_factories.communities("210211", 1)[0]
-        e = founding_factories.enterprise(community, user=city, employees=40)
-        founding_factories.enterprise(community, user=city, employees=40)
-        founding_actions.found_union(city, enterprises=[e], founded_on=datetime.date(2024, 3, 1))
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock(), override_settings(TASKS=immediate, UNIONWORK_AUDIT_ANCHOR_FILE=""):
+            register("G0001", 2)
+            city = demo_user("city_admin")
+            with audit.acting_as(city, "test"):
+                community = founding_factories.communities("210211", 1)[0]
+                e = founding_factories.enterprise(community, user=city, employees=40)
+                founding_factories.enterprise(community, user=city, employees=40)
+                founding_actions.found_union(city, enterprises=[e], founded_on=datetime.date(2024, 3, 1))
+            settle_constraint_checks()
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def test_every_module_has_date_forms_found():

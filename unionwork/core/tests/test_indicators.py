@@ -112,6 +112,30 @@ def test_last_months_figure_stays_when_records_change(registered, monkeypatch):
     assert series[0][1].rate == 50.0
 
 
+def test_a_units_figures_read_at_once_are_each_indicators_value(registered):
+    """``unit_values`` (a node's key figures in one query) reads what ``value`` reads, month by month."""
+    import datetime
+
+    first, second, empty = (declare(registered, {}) for _ in range(3))
+    g = unit("G0002")
+    indicators.bump(first, g.path, g.ipath, 2, 4, when=datetime.date(2026, 1, 15))
+    indicators.bump(first, g.path, g.ipath, 1, 0, when=datetime.date(2026, 3, 2))
+    indicators.bump(second, g.path, g.ipath, 5, 5, when=datetime.date(2026, 2, 10))
+    keys = [first, second, empty]
+    for code in ("G0002", "210211", "210202"):
+        for month in (
+            datetime.date(2025, 12, 1),
+            datetime.date(2026, 1, 31),
+            datetime.date(2026, 2, 28),
+            None,
+        ):
+            u = unit(code)
+            got = indicators.unit_values(keys, u, month)
+            assert list(got) == keys
+            assert got == {k: indicators.value(k, u, month) for k in keys}, (code, month)
+    assert indicators.unit_values(keys, unit("210211"), datetime.date(2026, 2, 1))[second].numerator == 5
+
+
 def test_a_moved_subtree_carries_its_figures(registered):
     records = {}
     key = declare(registered, records)

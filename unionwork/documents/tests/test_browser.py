@@ -2,7 +2,7 @@
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 
 pytestmark = browser_marks
 
@@ -13,7 +13,7 @@ def modules(seeded_demos):
 
 
 def _shot(page, name):
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / f"documents-{name}.png"), full_page=True)
 
 

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search, settle
+from unionwork.core.testing.browser import SharedBrowser, close_page, new_page
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions
 from unionwork.members.models import CardStatus, Member, MemberCard
@@ -21,31 +22,31 @@ pytestmark = browser_marks
 JOINED = datetime.date(2019, 3, 15)
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="module")
+def chromium_zh(playwright_session):
     """Chromium in Chinese (its own language, not only the page's locale): the date picker shows
-    年/月/日 and must still post the ISO value the form expects."""
-    from playwright.sync_api import sync_playwright
+    年/月/日 and must still post the ISO value the form expects. One for the module's tests."""
+    shared = SharedBrowser(
+        playwright_session,
+        env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"},
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--lang=zh-CN",
+        ],
+    )
+    yield shared
+    shared.close()
 
-    from unionwork.core.testing import CHROMIUM
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"},
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--lang=zh-CN",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
-        browser.close()
+@pytest.fixture
+def page(chromium_zh):
+    """A page of its own (a new context) in the Chinese chromium."""
+    pg = new_page(chromium_zh)
+    yield pg
+    close_page(pg)
 
 
 @pytest.fixture
@@ -132,9 +133,9 @@ def test_add_form_defaults_dates_to_today_and_the_picker_finds_a_union_by_initia
     page.screenshot(path=str(ARTIFACTS / "picker-picked-390.png"), full_page=False)
     assert page.input_value("#id_union") == str(unit("G0002").pk)
     page.click("form.card button.btn-primary")
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / "picker-submitted.png"), full_page=True)
     page.wait_for_url(re.compile(r"/members/\d+/$"))
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "picker-submitted.png"), full_page=True)
     created = Member.objects.get(name="司马光")
     assert created.union.code == "G0002" and created.joined_on == datetime.date(2024, 3, 1)
 
@@ -190,7 +191,7 @@ def test_every_picker_page_draws_its_pickers_at_390_px(page, live_server, seeded
     login(page, live_server.url, "gjz_admin")
     for _user, url in pages:
         page.goto(live_server.url + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         selects = page.locator("select[data-picker-url]").count()
         assert selects >= 1, url
         assert page.locator(".ts-wrapper").count() == selects, url

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 from unionwork.core.tests.factories import demo_user
 from unionwork.members import actions as members_actions
 from unionwork.members.models import CardStatus, MemberCard
@@ -77,7 +77,7 @@ def test_the_station_pages_in_a_browser(page, live_server, modules):
     }
     for name, url in shots.items():
         page.goto(base + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         page.screenshot(path=str(ARTIFACTS / f"stations-{name}.png"), full_page=True)
     page.goto(base + "/stations/")
     assert page.locator("[data-testid=coverage-rate]").inner_text().endswith("%")

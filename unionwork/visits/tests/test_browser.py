@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 from unionwork.visits.models import Visit
 
 pytestmark = browser_marks
@@ -87,7 +87,7 @@ def test_report_page_and_no_policy_violation(page, live_server):
         Visit.objects.filter(org__code="210211").first().get_absolute_url(),
     ):
         page.goto(base + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert page.evaluate("window.__csp") == [], url
     report = ResearchReport.objects.filter(org__code="210211").first()
     page.goto(base + report.get_absolute_url())
