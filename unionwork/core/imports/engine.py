@@ -285,7 +285,8 @@ class Checker:
         return [
             c
             for c in self.importer.columns
-            if (c.required or (c.field or c.title) in self.importer.key) and not (chosen and c.field == chosen)
+            if (c.required or (c.field or c.title) in self.importer.key)
+            and not (chosen and c.field == chosen)
         ]
 
     @staticmethod
