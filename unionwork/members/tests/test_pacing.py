@@ -14,7 +14,10 @@ from unionwork.members.indicators import ACTIVE_KEY, rebuild_all
 from .helpers import register
 
 pytestmark = pytest.mark.django_db
-DAY = timezone.localdate()  # the figures registered in the test are this month's
+# The figures registered in the test are this month's, and the windows end up to a day before DAY:
+# DAY is today, or the 2nd on the 1st of a month (so the day before stays in this month).
+_TODAY = timezone.localdate()
+DAY = _TODAY if _TODAY.day > 1 else _TODAY.replace(day=2)
 KEY = "test.paced_members"
 
 

@@ -56,7 +56,23 @@ def accountability(n: int) -> None:
             )
 
 
+def reports(n: int) -> None:
+    """Monthly reports of 甘井子区 for months long past (one per unit and period): the demo's
+    reports are those of the last few periods, fewer at the start of a month."""
+    gjz = demo_user("gjz_admin")
+    with as_user(gjz):
+        for i in range(n):
+            actions.file_report(
+                gjz,
+                unit("210211"),
+                "monthly",
+                datetime.date(2019 + i // 12, 1 + i % 12, 1),
+                summary=f"列表测试{i}",
+            )
+
+
 ROWS = {
+    "stability:report-list": reports,
     "stability:incident-list": incidents,
     "stability:case-list": incidents,
     "stability:petition-list": petitions,
