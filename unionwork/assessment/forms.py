@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionwork.assessment.models import Group, ItemKind, Rule, Source, VetoEffect
 from unionwork.core import indicators
-from unionwork.core.forms import BootstrapMixin
+from unionwork.core.forms import BootstrapMixin, MultipleFileField
 
 
 class SchemeForm(BootstrapMixin, forms.Form):
@@ -201,24 +201,6 @@ class ComputeForm(BootstrapMixin, forms.Form):
             ("final", _("公布最终排名（冻结）")),
         ],
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern); each is checked by the action."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class ClaimForm(BootstrapMixin, forms.Form):

@@ -48,6 +48,18 @@ def may_manage(user, s: Scheme) -> bool:
     return scope.allows(user, "manage", s.org.path)
 
 
+def may_claim(user, s: Scheme) -> bool:
+    """Whether the user's own unit is assessed by the published scheme and the user may change."""
+    org = user.org if user.org_id else None
+    return (
+        org is not None
+        and s.state == SchemeState.PUBLISHED
+        and org.parent_id == s.org_id
+        and org.kind in s.kinds
+        and user.may("change")
+    )
+
+
 def is_assessing(user, s: Scheme) -> bool:
     """Whether the user is of the assessing level (or above): sees every unit's items."""
     return scope.allows(user, "view", s.org.path)

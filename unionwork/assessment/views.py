@@ -117,6 +117,10 @@ def scheme_detail(request, pk):
         "computations": list(queries.computations(user, s)[:20]),
         "may_manage": manage,
         "assessing": queries.is_assessing(user, s),
+        # Only the buttons the role can use: reviewers of the assessing level; the assessed unit's
+        # administrators and data-entry clerks.
+        "may_review": queries.is_assessing(user, s) and user.may("review"),
+        "may_claim": queries.may_claim(user, s),
         "indicator_label": queries.indicator_label,
         "open_appeals": queries.open_appeals(user, s),
         "history": history_of(s) if manage else [],
@@ -404,6 +408,8 @@ class ClaimCreateView(AssessmentForm):
     def get_object(self):
         # The scheme is the assessing level's (read-only to the unit); the claim is the unit's own.
         self.scheme = queries.scheme(self.request.user, self.kwargs["pk"])
+        if not queries.may_claim(self.request.user, self.scheme):
+            raise PermissionDenied(_("只有本方案被考核单位的管理员和填报员可以自评申报。"))
         return None
 
     def get_context_data(self, **kwargs):

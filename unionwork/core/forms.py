@@ -63,6 +63,27 @@ def style(form: forms.BaseForm) -> None:
             field.widget.attrs.setdefault("class", "form-control")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files (photos of a visit, evidence of a claim)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): a list of files, each checked by
+    the field and then by the module's action (type by content, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class BootstrapMixin:
     """Give every widget of a form its Bootstrap class, and every date field the ISO widget."""
 

@@ -7,7 +7,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.forms import ActionModelForm, BootstrapMixin, PickerField, PickerMultipleField
+from unionwork.core.forms import (
+    ActionModelForm,
+    BootstrapMixin,
+    MultipleFileInput,
+    PickerField,
+    PickerMultipleField,
+)
 from unionwork.founding.models import Enterprise
 from unionwork.stability.models import IncidentKind, Severity
 from unionwork.stations.models import HardshipCause
@@ -101,10 +107,6 @@ def items_as_lines(template) -> str:
         " | ".join([i.text, words[i.kind], "/".join(i.choices), "必填" if i.required else ""]).rstrip(" |")
         for i in template.items.order_by("position")
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class VisitForm(BootstrapMixin, forms.Form):

@@ -569,3 +569,32 @@ def test_the_assessed_units_are_the_tree_as_of_the_figures_month():
     assert zone.pk in now and zone.pk not in then  # founded this month: not assessed for last month
     assert then <= now and unit("210211").pk in then and len(then) >= 10  # the real districts, then and now
     assert {r.unit.pk for r in scoring.score(s, last_month)} == then
+
+
+@pytest.mark.parametrize(
+    ("username", "review", "claim", "compute"),
+    [
+        ("city_admin", True, False, True),
+        ("city_viewer", False, False, False),
+        ("gjz_admin", False, True, False),
+        ("gjz_editor", False, True, False),
+        ("gjz_reviewer", False, False, False),
+        ("gjz_viewer", False, False, False),
+        ("jx_admin", False, False, False),  # an industrial union: not assessed by the districts' scheme
+    ],
+)
+def test_the_scheme_page_offers_only_what_the_role_can_do(client, username, review, claim, compute):
+    s = Scheme.objects.get(is_demo=True, group=Group.DISTRICTS)
+    client.force_login(demo_user(username))
+    page = client.get(s.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (reverse("assessment:reviews", args=[s.pk]) in html) is review
+    assert (reverse("assessment:claim-create", args=[s.pk]) in html) is claim
+    assert (reverse("assessment:scheme-compute", args=[s.pk]) in html) is compute
+    for url, shown in (
+        (reverse("assessment:reviews", args=[s.pk]), review),
+        (reverse("assessment:claim-create", args=[s.pk]), claim),
+        (reverse("assessment:scheme-compute", args=[s.pk]), compute),
+    ):
+        assert (client.get(url).status_code == 200) is shown, url
