@@ -18,9 +18,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.functional import cached_property
+from django.utils.hashable import make_hashable
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,11 +77,36 @@ def labelled(model, columns: list[Column]) -> list[Column]:
     return [c if c.label is not None else replace(c, label=field_label(model, c.accessor)) for c in columns]
 
 
+_CHOICES: dict[Any, dict] = {}
+
+
+def _display(obj: Any, name: str) -> Any:
+    """``obj.get_X_display()`` without rebuilding the field's choices for every call (Django's
+    method hashes every lazy label of the field on each row: a quarter of a list page's time).
+    Returns None when ``name`` is not a choice field's display of ``obj``."""
+    try:
+        field = obj._meta.get_field(name[4:-8])
+    except Exception:  # noqa: BLE001 - not a model field: let getattr find the method
+        return None
+    if not field.choices or callable(field.choices):
+        return None
+    choices = _CHOICES.get(field)
+    if choices is None:
+        choices = _CHOICES[field] = dict(make_hashable(field.flatchoices))
+    value = getattr(obj, field.attname)
+    return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+
 def resolve(obj: Any, accessor: str) -> Any:
     value = obj
     for part in accessor.split("."):
         if value is None:
             return None
+        if part.startswith("get_") and part.endswith("_display") and hasattr(value, "_meta"):
+            shown = _display(value, part)
+            if shown is not None:
+                value = shown
+                continue
         value = getattr(value, part, None)
         if callable(value):
             value = value()
@@ -123,21 +154,53 @@ class BoundedPaginator(Paginator):
         return min(self.count, self.limit)
 
 
+_RENDER = Context()  # a template's defaults: autoescape, localised numbers and dates
+
+
 class ListRow:
     """One row of a list page: its record, link (reversed once), cells, and (label, cell) pairs
-    of the cells after the first for the narrow-screen cards (labels translated once per page)."""
+    of the cells after the first for the narrow-screen cards (labels translated once per page).
 
-    __slots__ = ("obj", "url", "cells", "rest")
+    ``table_html`` and ``card_html`` are the row's table cells and card fields as
+    ``core/list.html`` shows them, built here: escaped and localised as ``{{ cell }}`` would be,
+    at a tenth of what a template loop over 50 rows of ten cells costs."""
+
+    __slots__ = ("obj", "url", "cells", "_labels", "_html")
 
     def __init__(self, obj, cells: list, labels: list[str]):
         self.obj = obj
         get_url = getattr(obj, "get_absolute_url", None)
         self.url = get_url() if get_url is not None else ""
         self.cells = cells
-        self.rest = [(label, cell) for label, cell in zip(labels[1:], cells[1:], strict=True) if cell != ""]
+        self._labels = labels
+        self._html = None
+
+    @property
+    def rest(self) -> list[tuple[str, Any]]:
+        return [(label, cell) for label, cell in zip(self._labels[1:], self.cells[1:], strict=True) if cell != ""]
 
     def __iter__(self):  # ``obj, cells = row`` as before
         return iter((self.obj, self.cells))
+
+    def _cells_html(self) -> list[str]:
+        if self._html is None:
+            self._html = [render_value_in_context(cell, _RENDER) for cell in self.cells]
+        return self._html
+
+    def table_html(self) -> str:
+        cells = self._cells_html()
+        first = format_html('<a href="{}">{}</a>', self.url, cells[0]) if self.url and cells else None
+        out = [f"<td>{first if i == 0 and first is not None else c}</td>" for i, c in enumerate(cells)]
+        return mark_safe("".join(out))  # noqa: S308 - every cell escaped by render_value_in_context
+
+    def card_html(self) -> str:
+        out = [
+            f'<dt class="col-4 uw-muted fw-normal text-truncate">{escape(label)}</dt>'
+            f'<dd class="col-8 mb-0 text-break">{html}</dd>'
+            for label, cell, html in zip(self._labels[1:], self.cells[1:], self._cells_html()[1:], strict=True)
+            if cell != ""
+        ]
+        return mark_safe("".join(out))  # noqa: S308 - labels and cells escaped
 
 
 class ScopedListView(View):
