@@ -26,8 +26,8 @@ from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -177,7 +177,9 @@ class ListRow:
 
     @property
     def rest(self) -> list[tuple[str, Any]]:
-        return [(label, cell) for label, cell in zip(self._labels[1:], self.cells[1:], strict=True) if cell != ""]
+        return [
+            (label, cell) for label, cell in zip(self._labels[1:], self.cells[1:], strict=True) if cell != ""
+        ]
 
     def __iter__(self):  # ``obj, cells = row`` as before
         return iter((self.obj, self.cells))
@@ -197,7 +199,9 @@ class ListRow:
         out = [
             f'<dt class="col-4 uw-muted fw-normal text-truncate">{escape(label)}</dt>'
             f'<dd class="col-8 mb-0 text-break">{html}</dd>'
-            for label, cell, html in zip(self._labels[1:], self.cells[1:], self._cells_html()[1:], strict=True)
+            for label, cell, html in zip(
+                self._labels[1:], self.cells[1:], self._cells_html()[1:], strict=True
+            )
             if cell != ""
         ]
         return mark_safe("".join(out))  # noqa: S308 - labels and cells escaped

@@ -42,15 +42,24 @@ def test_row_html_equals_the_templates_rendering():
     aware = timezone.make_aware(datetime.datetime(2026, 3, 4, 5, 6))
     cells = [
         _cell(v)
-        for v in ["<b>名</b> & 号", 1234567, Decimal("12.50"), datetime.date(2026, 1, 2), aware, None, True, 0]
+        for v in [
+            "<b>名</b> & 号",
+            1234567,
+            Decimal("12.50"),
+            datetime.date(2026, 1, 2),
+            aware,
+            None,
+            True,
+            0,
+        ]
     ]
     labels = ["名称", "数", "额", "日", "时", "空", "是否", "零"]
     row = ListRow(_Row("/x/?a=1&b=<2>"), cells, labels)
     template = Template(
-        "{% for cell in row.cells %}<td>{% if forloop.first and row.url %}<a href=\"{{ row.url }}\">{{ cell }}</a>"
+        '{% for cell in row.cells %}<td>{% if forloop.first and row.url %}<a href="{{ row.url }}">{{ cell }}</a>'
         "{% else %}{{ cell }}{% endif %}</td>{% endfor %}|"
-        "{% for label, cell in row.rest %}<dt class=\"col-4 uw-muted fw-normal text-truncate\">{{ label }}</dt>"
-        "<dd class=\"col-8 mb-0 text-break\">{{ cell }}</dd>{% endfor %}"
+        '{% for label, cell in row.rest %}<dt class="col-4 uw-muted fw-normal text-truncate">{{ label }}</dt>'
+        '<dd class="col-8 mb-0 text-break">{{ cell }}</dd>{% endfor %}'
     )
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
