@@ -54,27 +54,24 @@ CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PERIOD_RE = re.compile(r'<option value="([a-z]+:\d{4}-\d{2}-\d{2})"')
 
 
-def _cookie_name() -> str:
-    from django.conf import settings
-
-    return settings.SESSION_COOKIE_NAME
-
-
 def pct(values, q):
     return bench_pages.pct(values, q)
 
 
-def sessions(users) -> list[tuple[str, str]]:
-    """A session cookie per user, made in this process (no login round trip in the timed run)."""
-    from django.conf import settings
-    from django.test import Client
+def sessions(users) -> list[tuple[str, tuple[str, str]]]:
+    """A signed-in session per user, made in this process (no login round trip in the timed run;
+    under the production settings one that has passed the administrators' second factor)."""
+    return [(label, bench_pages.session_cookie(user)) for label, user in users]
 
-    out = []
-    for label, user in users:
-        c = Client(HTTP_HOST="127.0.0.1")
-        c.force_login(user)
-        out.append((label, c.cookies[settings.SESSION_COOKIE_NAME].value))
-    return out
+
+def _session(cookie: tuple[str, str]):
+    """A keep-alive client with the user's session, speaking as the reverse proxy does."""
+    import requests
+
+    s = requests.Session()
+    s.cookies.set(*cookie)
+    s.headers["X-Forwarded-Proto"] = "https"
+    return s
 
 
 def street_clerks(n_filers: int) -> list[tuple[object, list[int]]]:
@@ -198,12 +195,14 @@ class Tally:
         }
 
 
-def browse(base, cookie, pages, stop, tally, phase_of, seed) -> None:
-    import requests
+def browse(base, cookie, pages, stop, tally, phase_of, seed, think=(0.0, 0.0)) -> None:
+    import random
 
-    s = requests.Session()
-    s.cookies.set(_cookie_name(), cookie)
+    rnd = random.Random(seed)
+    s = _session(cookie)
     j = seed
+    if think[1]:
+        stop.wait(rnd.uniform(0, think[1]))  # users do not all click at the same instant
     while not stop.is_set():
         name, url = pages[j % len(pages)]
         j += 1
@@ -213,13 +212,15 @@ def browse(base, cookie, pages, stop, tally, phase_of, seed) -> None:
         except Exception:  # noqa: BLE001 - any failure to answer is an error of the run
             ok = False
         tally.add(phase_of(), name, (time.perf_counter() - t0) * 1000, ok)
+        if think[1]:
+            stop.wait(rnd.uniform(*think))  # reading the page before the next click
 
 
-def file_reports(base, cookie, units, stop, tally, phase_of) -> None:
-    import requests
+def file_reports(base, cookie, units, stop, tally, phase_of, think=(0.0, 0.0)) -> None:
+    import random
 
-    s = requests.Session()
-    s.cookies.set(_cookie_name(), cookie)
+    rnd = random.Random(len(units))
+    s = _session(cookie)
     for unit in units:
         if stop.is_set():
             return
@@ -241,7 +242,8 @@ def file_reports(base, cookie, units, stop, tally, phase_of) -> None:
                         "disputes_resolved": 1,
                         "workers_involved": 3,
                     },
-                    headers={"Referer": base + "/stability/reports/file/"},
+                    # As the browser sends it over HTTPS (the CSRF check compares it with the host).
+                    headers={"Referer": base.replace("http://", "https://") + "/stability/reports/file/"},
                     timeout=30,
                     allow_redirects=False,
                 )
@@ -249,13 +251,12 @@ def file_reports(base, cookie, units, stop, tally, phase_of) -> None:
         except Exception:  # noqa: BLE001
             ok = False
         tally.add(phase_of(), "file a report (GET + POST)", (time.perf_counter() - t0) * 1000, ok)
+        if think[1]:
+            stop.wait(rnd.uniform(*think))
 
 
 def upload_roster(base, cookie, path: Path) -> tuple[int | None, float]:
-    import requests
-
-    s = requests.Session()
-    s.cookies.set(_cookie_name(), cookie)
+    s = _session(cookie)
     url = base + "/imports/members.roster/"
     page = s.get(url, timeout=60)
     token = CSRF_RE.search(page.text)
@@ -265,7 +266,7 @@ def upload_roster(base, cookie, path: Path) -> tuple[int | None, float]:
             url,
             data={"csrfmiddlewaretoken": token.group(1) if token else ""},
             files={"file": (path.name, fh, "text/csv")},
-            headers={"Referer": url},
+            headers={"Referer": url.replace("http://", "https://")},
             timeout=120,
             allow_redirects=False,
         )
@@ -287,6 +288,12 @@ def main() -> None:
     )
     parser.add_argument("--import-wait", type=float, default=900)
     parser.add_argument("--server", choices=["auto", "runserver", "gunicorn"], default="auto")
+    parser.add_argument("--settings", choices=["auto", "production", "development"], default="auto")
+    parser.add_argument(
+        "--think",
+        default="1-3",
+        help="seconds a cadre reads a page (or a clerk a form) before the next click, drawn evenly; 0: none",
+    )
     parser.add_argument("--baseline")
     args = parser.parse_args()
     bench_pages.setup(args)
@@ -304,6 +311,7 @@ def main() -> None:
     cookies = sessions(users)
     pages_of = [bench_pages.ten_pages(user) for _label, user in users]
     city_cookie = cookies[0][1]
+    think = bench_pages.parse_think(args.think)
     clerks = street_clerks(args.filers)
     clerk_cookies = sessions([("filer", user) for user, _units in clerks])
     filing = [(cookie, units) for (_label, cookie), (_user, units) in zip(clerk_cookies, clerks, strict=True)]
@@ -339,7 +347,7 @@ def main() -> None:
         browsers = [
             threading.Thread(
                 target=browse,
-                args=(base, cookies[i % 4][1], pages_of[i % 4], stop, tally, lambda: phase["now"], i),
+                args=(base, cookies[i % 4][1], pages_of[i % 4], stop, tally, lambda: phase["now"], i, think),
             )
             for i in range(args.users)
         ]
@@ -349,7 +357,7 @@ def main() -> None:
         phase["now"] = "loaded"
         filers = [
             threading.Thread(
-                target=file_reports, args=(base, cookie, units, stop_filing, tally, lambda: "loaded")
+                target=file_reports, args=(base, cookie, units, stop_filing, tally, lambda: "loaded", think)
             )
             for cookie, units in filing
         ]
@@ -429,6 +437,7 @@ def main() -> None:
                 "server": label,
                 "users": args.users,
                 "filers": args.filers,
+                "think_s": list(think),
                 "rows": args.rows,
                 "errors": errors,
                 "limit_ms": LIMIT_MS,

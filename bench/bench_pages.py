@@ -17,11 +17,17 @@ city, of 甘井子区, of a street (街道) in it and of an industrial union (�
 is the server's time for the whole request (middleware, queries, template), the number of
 queries is counted. Per page kind (the URL name plus the filter or search): p50, p95, queries.
 
-**20 users at once.** A real server on loopback (gunicorn when installed and the database is
-PostgreSQL, else ``manage.py runserver`` as ``make run`` starts it), 20 client threads with
-keep-alive connections, each for 30 s requesting the ten most used pages in turn as one of the
-four users (a request taking over 30 s is an error; the run is bounded). p50, p95, p99, requests
-per second and errors, per page and overall.
+**20 users at once.** A real server on loopback: on PostgreSQL gunicorn as deploy/ runs it
+(``deploy/gunicorn.conf.py``, 2 × cores + 1 sync workers) with the production settings
+(``unionwork.settings_production``: DEBUG off, HTTPS behind the proxy, administrators past their
+second factor; the client sends what the proxy adds, ``X-Forwarded-Proto: https``); on SQLite
+``manage.py runserver`` as ``make run`` starts it (``--server``, ``--settings`` choose otherwise).
+20 users, each a keep-alive connection of one of the four accounts, request the ten most used
+pages in turn for 30 s; each reads a page for ``--think`` seconds (drawn evenly, default 1–3 s)
+before the next click. A second run without pauses (``--think 0``; skip it with
+``--skip-saturation``) gives the server's throughput when every user clicks again the moment a
+page arrives (then the time per request is users ÷ throughput). A request over 30 s is an error;
+the runs are bounded. p50, p95, p99, requests per second and errors, per page and overall.
 
 The last line is one JSON object. With ``--baseline FILE`` (an earlier run's last line), each
 page kind's p95 is reported with the ratio baseline/now.
@@ -63,15 +69,84 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+# The demo databases' personal data and audit chain are keyed from the development SECRET_KEY
+# (settings.py); with it the production settings still open them (members/pii.py, core/crypto.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+
+
+def production_env() -> dict:
+    """The production settings as deploy/ runs them (DEBUG off, HTTPS behind the proxy, second
+    factor for administrators), on loopback: the benchmark's client speaks for the proxy
+    (``X-Forwarded-Proto: https``, see ``HEADERS``)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "unionwork.settings_production",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "BEHIND_TLS_PROXY": "1",
+    }
+
+
+def wants_production(args) -> bool:
+    """Production settings for the PostgreSQL runs (gunicorn, as ``make serve``); SQLite runs as
+    ``make run`` does (development settings, runserver), unless ``--settings`` says otherwise."""
+    choice = getattr(args, "settings", "auto")
+    if choice != "auto":
+        return choice == "production"
+    return "://" in (args.db or "") and not (args.db or "").startswith("sqlite")
+
+
+# What the reverse proxy adds to every request it passes on (deploy/nginx.conf.example).
+HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+
+
 def _env(args) -> dict:
     env = {
         "TASKS_BACKEND": "immediate",
         "DJANGO_SETTINGS_MODULE": "unionwork.settings",
         "UNIONWORK_PII_KEY": os.environ.get("UNIONWORK_PII_KEY", ""),
     }
+    if wants_production(args):
+        env.update(production_env())
     db = args.db or f"/tmp/unionwork-bench-pages-{args.scale}.sqlite3"
     env["DATABASE_URL"] = db if "://" in db else f"sqlite:///{Path(db).resolve()}"
     return {k: v for k, v in env.items() if v}
+
+
+def session_cookie(user) -> tuple[str, str]:
+    """(cookie name, value) of a signed-in session of ``user``, made in this process (no login
+    round trip in the timed run). Where the settings demand a second factor of administrators, the
+    session is one that has passed it (a confirmed TOTP device, signed in with it), as a cadre's
+    would be after typing the code once."""
+    from django.conf import settings
+    from django.test import Client
+
+    c = Client(HTTP_HOST="127.0.0.1")
+    c.force_login(user)
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from unionwork.accounts.middleware import HAS_DEVICE
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and getattr(settings, "UNIONWORK_REQUIRE_ADMIN_2FA", False):
+        device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    if device is not None:
+        session = c.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[HAS_DEVICE] = True
+        session.save()
+    return settings.SESSION_COOKIE_NAME, c.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def signed_in_client(user):
+    """A test client of ``user``'s session that speaks as the proxy does (``HEADERS``)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    if user is not None:
+        name, value = session_cookie(user)
+        client.cookies[name] = value
+    return client
 
 
 def setup(args) -> None:
@@ -90,6 +165,10 @@ def setup(args) -> None:
     from unionwork.orgs.models import OrgUnit
 
     call_command("migrate", verbosity=0)
+    from django.conf import settings
+
+    if not settings.DEBUG:  # the manifest of static files the production settings serve
+        call_command("collectstatic", interactive=False, verbosity=0)
     if not OrgUnit.objects.exists() or args.rebuild:
         started = time.monotonic()
         call_command("demo", scale=args.scale)
@@ -313,7 +392,6 @@ UNIT_PAGES = {
 
 def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dict:
     from django.db import connection, reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import Resolver404, resolve
 
@@ -325,8 +403,7 @@ def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dic
     worst_url: dict[str, tuple[float, str]] = {}
     started = time.monotonic()
     for label, user in users:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
+        client = signed_in_client(user)
         todo = plan(user)
         if only:
             todo = [(k, u) for k, u in todo if re.search(only, k)]
@@ -374,7 +451,7 @@ def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dic
                 print(f"time budget of {budget_s:.0f} s spent: stopping the one-user walk", flush=True)
                 break
     # The machine's state during the walk: the trivial page (/healthz/, no query) the same way.
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = signed_in_client(None)
     calib = []
     for _ in range(30):
         t0 = time.perf_counter()
@@ -437,34 +514,35 @@ def free_port() -> int:
 
 
 def start_server(kind: str, port: int, env: dict) -> tuple[subprocess.Popen, str]:
+    """gunicorn as deploy/ runs it (deploy/gunicorn.conf.py: 2 × cores + 1 sync workers), or
+    ``manage.py runserver`` as ``make run`` starts it. The environment's settings module decides
+    DEBUG (the production settings for gunicorn on PostgreSQL, see ``wants_production``)."""
     py = str(ROOT / ".venv" / "bin" / "python")
+    env = {**os.environ, **env}
+    production = env.get("DJANGO_SETTINGS_MODULE", "").endswith("settings_production")
+    settings_label = "production settings, DEBUG off" if production else "development settings, DEBUG on"
     if kind == "gunicorn":
-        cmd = [
-            py,
-            "-m",
-            "gunicorn",
-            "unionwork.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)),  # as deploy/
-            "--threads",
-            os.environ.get("BENCH_THREADS", "1"),
-            "--timeout",
-            "60",
-        ]
-        label = f"gunicorn ({cmd[7]} sync workers × {cmd[9]} thread, DEBUG as make run)"
+        env["UNIONWORK_BIND"] = f"127.0.0.1:{port}"
+        env.setdefault("UNIONWORK_ACCESS_LOG", "/dev/null")
+        if os.environ.get("BENCH_WORKERS"):
+            env["WEB_CONCURRENCY"] = os.environ["BENCH_WORKERS"]
+        if os.environ.get("BENCH_THREADS"):
+            env["UNIONWORK_WEB_THREADS"] = os.environ["BENCH_THREADS"]
+        cmd = [py, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
+        workers = env.get("WEB_CONCURRENCY") or str(min(2 * (os.cpu_count() or 1) + 1, 9))
+        threads = env.get("UNIONWORK_WEB_THREADS", "1")
+        label = (
+            f"gunicorn (deploy/gunicorn.conf.py: {workers} sync workers × {threads} thread; {settings_label})"
+        )
     else:
         cmd = [py, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
-        label = "manage.py runserver (threaded, as make run starts it)"
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+        label = f"manage.py runserver (threaded, as make run starts it; {settings_label})"
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz/")
+            conn.request("GET", "/healthz/", headers=HEADERS)
             conn.getresponse().read()
             return proc, label
         except OSError:
@@ -473,10 +551,20 @@ def start_server(kind: str, port: int, env: dict) -> tuple[subprocess.Popen, str
     raise SystemExit(f"the server ({label}) did not start")
 
 
-def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict:
-    from django.conf import settings
+def parse_think(text: str) -> tuple[float, float]:
+    """``"1-3"`` → (1.0, 3.0): a user's pause between two clicks, drawn evenly; ``"0"`` none."""
+    lo, _sep, hi = text.partition("-")
+    return float(lo), float(hi or lo)
+
+
+def measure_concurrent(users, n_users: int, seconds: float, server: str, think=(0.0, 0.0)) -> dict:
+    """``n_users`` users at once against a real server, each in turn through the ten pages as
+    one of ``users``; after each answer a user pauses for ``think`` seconds (drawn evenly between
+    the two bounds: reading the page) before the next click. ``think=(0, 0)`` is the saturation
+    run: every user clicks again the moment a page arrives."""
+    import random
+
     from django.db import connection
-    from django.test import Client
 
     sqlite = connection.vendor == "sqlite"
     if server == "auto":
@@ -486,11 +574,7 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
             server = "runserver" if sqlite else "gunicorn"
         except ImportError:
             server = "runserver"
-    cookies = []
-    for _label, user in users:
-        c = Client(HTTP_HOST="127.0.0.1")
-        c.force_login(user)
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}")
+    cookies = ["=".join(session_cookie(user)) for _label, user in users]
     pages_of = [ten_pages(user) for _label, user in users]
     pages = pages_of[0]
     connection.close()
@@ -501,17 +585,20 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
     stop_at = 0.0
 
     def run(i: int):
+        rnd = random.Random(i)
         cookie = cookies[i % len(cookies)]
         mine = pages_of[i % len(pages_of)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         j = i
+        if think[1]:
+            time.sleep(rnd.uniform(0, think[1]))  # users do not all click at the same instant
         while time.monotonic() < stop_at:
             name, url = mine[j % len(mine)]
             j += 1
             t0 = time.perf_counter()
             ok: int | str = "no answer"
             try:
-                conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                conn.request("GET", url, headers={"Cookie": cookie, **HEADERS})
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status
@@ -524,14 +611,21 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
             ms = (time.perf_counter() - t0) * 1000
             with lock:
                 results.append((name, ms, ok))
+            if think[1]:
+                time.sleep(rnd.uniform(*think))
         conn.close()
 
     try:
         # Warm up: each page once.
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for _name, url in pages:
-            warm.request("GET", url, headers={"Cookie": cookies[0], "Host": "127.0.0.1"})
-            warm.getresponse().read()
+            warm.request("GET", url, headers={"Cookie": cookies[0], **HEADERS})
+            resp = warm.getresponse()
+            resp.read()
+            if resp.status != 200:
+                raise SystemExit(
+                    f"warm-up: {url} answered {resp.status} (not signed in as the server expects?)"
+                )
         warm.close()
         t0 = time.monotonic()
         stop_at = t0 + seconds
@@ -561,6 +655,7 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
     return {
         "server": label,
         "users": n_users,
+        "think_s": list(think),
         "seconds": round(elapsed, 1),
         "requests": len(results),
         "req_per_s": round(len(results) / elapsed, 1) if elapsed else 0,
@@ -573,6 +668,21 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str) -> dict
     }
 
 
+def report_concurrent(run: dict) -> None:
+    for name, row in run["pages"].items():
+        print(
+            f"{name:30s} p50 {row['p50']:8.1f}  p95 {row['p95']:8.1f}  p99 {row['p99']:8.1f} ms"
+            f"  n {row['n']}  errors {row['errors']}"
+        )
+    lo, hi = run["think_s"]
+    pause = f"each pausing {lo:g}–{hi:g} s between clicks" if hi else "no pause between clicks (saturation)"
+    print(
+        f"{run['users']} users, {pause}, {run['seconds']} s, {run['server']}: "
+        f"{run['req_per_s']} req/s, p50 {run['p50']} p95 {run['p95']} p99 {run['p99']} ms, errors {run['errors']}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="postgres:// URL or SQLite path (default: a scratch file in /tmp)")
@@ -583,6 +693,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--server", choices=["auto", "runserver", "gunicorn"], default="auto")
+    parser.add_argument(
+        "--settings",
+        choices=["auto", "production", "development"],
+        default="auto",
+        help="auto: production settings on PostgreSQL (gunicorn, as make serve), development on SQLite (make run)",
+    )
+    parser.add_argument(
+        "--think",
+        default="1-3",
+        help="seconds a user reads a page before the next click, drawn evenly (default 1-3); 0: none",
+    )
+    parser.add_argument("--skip-saturation", action="store_true", help="skip the run without pauses")
     parser.add_argument("--skip-concurrent", action="store_true")
     parser.add_argument("--skip-one", action="store_true")
     parser.add_argument("--only", default="", help="page kinds matching this regular expression only")
@@ -628,19 +750,14 @@ def main() -> None:
         f"{len(kinds)} page kinds; {len(over)} over {LIMIT_ONE_MS} ms at p95; worst {worst[0]} {worst[1]['p95']} ms"
     )
 
-    concurrent = {}
+    concurrent, saturation = {}, {}
     if not args.skip_concurrent:
-        concurrent = measure_concurrent(users, args.users, args.seconds, args.server)
-        for name, row in concurrent["pages"].items():
-            print(
-                f"{name:30s} p50 {row['p50']:8.1f}  p95 {row['p95']:8.1f}  p99 {row['p99']:8.1f} ms"
-                f"  n {row['n']}  errors {row['errors']}"
-            )
-        print(
-            f"{concurrent['users']} users, {concurrent['seconds']} s, {concurrent['server']}: "
-            f"{concurrent['req_per_s']} req/s, p50 {concurrent['p50']} p95 {concurrent['p95']} "
-            f"p99 {concurrent['p99']} ms, errors {concurrent['errors']}"
-        )
+        think = parse_think(args.think)
+        concurrent = measure_concurrent(users, args.users, args.seconds, args.server, think)
+        report_concurrent(concurrent)
+        if think[1] and not args.skip_saturation:
+            saturation = measure_concurrent(users, args.users, args.seconds, args.server)
+            report_concurrent(saturation)
     print(
         json.dumps(
             {
@@ -655,6 +772,7 @@ def main() -> None:
                 "limit_one_user_ms": LIMIT_ONE_MS,
                 "limit_concurrent_ms": LIMIT_MANY_MS,
                 "concurrent": concurrent,
+                "saturation": saturation,
                 "pages": kinds,
             },
             ensure_ascii=False,
