@@ -8,6 +8,8 @@ page and compare each shown number with the indicator's own value.
 import datetime
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import localize
 from django.utils.html import format_html
 
 from unionwork.core import indicators
@@ -27,6 +29,29 @@ def figure_attrs(key, unit_id, part, value, month=None):
         part,
         shown,
         format_html(' data-month="{}"', month.strftime("%Y-%m")) if month else "",
+    )
+
+
+@register.simple_tag
+def figure_cells(key, unit, fig, unit_id="", month=None, percent_sign=True):
+    """A figure's table cells: numerator, denominator and rate for a rate (``unit`` "%"), else
+    its count; each marked by ``figure_attrs`` when ``unit_id`` is given (a subtotal is not a
+    kept figure of one unit). Built here rather than by an included template: a ranking of an
+    industrial union's 1,800 linked units renders 5,400 of these cells."""
+
+    def cell(part, value, text):
+        attrs = figure_attrs(key, unit_id, part, value, month) if unit_id else ""
+        return format_html('<td class="text-end"{}>{}</td>', attrs, text)
+
+    if unit != "%":
+        return cell("numerator", fig.numerator, intcomma(fig.numerator))
+    rate = fig.rate
+    rate_text = "—" if rate is None else format_html("{}{}", localize(rate), "%" if percent_sign else "")
+    return format_html(
+        "{}{}{}",
+        cell("numerator", fig.numerator, intcomma(fig.numerator)),
+        cell("denominator", fig.denominator, intcomma(fig.denominator)),
+        cell("rate", rate, rate_text),
     )
 
 

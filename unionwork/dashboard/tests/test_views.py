@@ -62,3 +62,30 @@ def test_statistical_table_total_equals_the_sum_of_rows(client):
         or r[0] == "本级直属"
     ]
     assert sum(int(r[1]) for r in territorial) == int(total[1])
+
+
+def test_each_ranked_row_links_to_its_units_dashboard_with_the_indicator_and_month(gjz):
+    import html as htmllib
+    import re
+
+    district = unit("210211")
+    html = gjz.get("/dashboard/", {"indicator": GRASSROOTS_UNITS.key, "month": "2026-01"}).content.decode()
+    table = html[html.index('data-testid="ranking-table"') :]
+    table = table[: table.index("</table>")]
+    children = OrgUnit.objects.filter(parent=district, status="active")
+    places: dict[str, list[int]] = {}
+    seen = 0
+    for group, body in re.findall(r'<tbody data-group="(\w+)">(.*?)</tbody>', table, re.S):
+        for place, href, name, kind in re.findall(
+            r'<tr><td>(\d+)</td><td><a href="([^"]+)">([^<]+)</a> <span class="uw-muted small">([^<]+)</span>',
+            body,
+        ):
+            href = htmllib.unescape(href)
+            child = children.get(pk=int(re.match(r"/dashboard/(\d+)/\?", href).group(1)))
+            assert htmllib.unescape(name) == child.name and kind == child.get_kind_display()
+            assert f"indicator={GRASSROOTS_UNITS.key}" in href and "month=2026-01" in href
+            places.setdefault(group, []).append(int(place))
+            seen += 1
+    assert seen == children.count()
+    for numbers in places.values():  # each group ranked 1, 2, 3 … in itself
+        assert numbers == list(range(1, len(numbers) + 1))
