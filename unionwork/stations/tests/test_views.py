@@ -175,3 +175,20 @@ def test_a_rule_version_from_the_page_and_over_the_api(client):
         f"/api/v1/stations/stations/{s.pk}/services", json.dumps(body), "application/json", **headers
     )
     assert resp.status_code == 400
+
+
+def test_the_rules_page_shows_a_version_set_by_the_system(client):
+    """A version with no person behind it (the city demo's, a migration's) reads 系统 — it
+    answered 500 for every user before (a filter argument looked up ``None.username``)."""
+    import datetime
+
+    from unionwork.stations.models import EligibilityRule
+
+    EligibilityRule.objects.create(
+        min_employees=80, effective_from=datetime.date(2020, 1, 1), created_by=None
+    )
+    client.force_login(demo_user("gjz_viewer"))
+    resp = client.get("/stations/rules/")
+    assert resp.status_code == 200
+    row = next(r for r in resp.content.decode().split("<tr>") if "2020-01-01" in r)
+    assert "系统" in row and ">80<" in row
