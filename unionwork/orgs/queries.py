@@ -6,8 +6,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Left, StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from unionwork.core import indicators
@@ -273,3 +273,15 @@ def rezoning_rows(user):
     from unionwork.orgs.models import Rezoning
 
     return Rezoning.objects.restrict(user).select_related("new_parent")
+
+
+def child_prefix(field_name: str, parent_path: str):
+    """SQL: the path of the child of ``parent_path`` that a record's path lies under, to group a
+    subtree's records by child in one query.
+
+    ``/1/10/106/1371/`` under ``/1/10/`` gives ``/1/10/106/``; a record at the parent itself
+    gives the parent's path.
+    """
+    n = len(parent_path)
+    rest = Substr(field_name, n + 1)
+    return Left(field_name, Value(n, output_field=IntegerField()) + StrIndex(rest, Value("/")))

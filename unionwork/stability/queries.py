@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionwork.core.scope import path_in_scope
+from unionwork.orgs import queries as org_queries
 from unionwork.orgs.models import OrgStatus, OrgUnit
 from unionwork.stability import periods as P
 from unionwork.stability.models import (
@@ -114,26 +115,32 @@ def _children(user, node: OrgUnit) -> list[OrgUnit]:
     )
 
 
-def _buckets(node: OrgUnit, children: list[OrgUnit], path_field: str) -> list[tuple[str, Q]]:
-    out = [("own", Q(**{path_field: node.path}))]
-    out += [(f"c{c.pk}", Q(**{f"{path_field}__startswith": c.path})) for c in children]
-    out.append(("total", Q()))
-    return out
-
-
 def _aggregate(
-    qs: QuerySet, buckets: list[tuple[str, Q]], measures: dict[str, Q]
+    qs: QuerySet, node: OrgUnit, children: list[OrgUnit], path_field: str, measures: dict[str, Q]
 ) -> dict[str, dict[str, int]]:
-    """One query: a filtered count per (bucket, measure)."""
-    exprs = {}
-    for bkey, bq in buckets:
-        for mkey, mq in measures.items():
-            exprs[f"{bkey}__{mkey}"] = Count("pk", filter=bq & mq)
-    result = qs.aggregate(**exprs) if exprs else {}
-    out: dict[str, dict[str, int]] = {b: {} for b, _q in buckets}
-    for key, value in result.items():
-        bkey, mkey = key.split("__", 1)
-        out[bkey][mkey] = value or 0
+    """One query: a filtered count per measure, grouped by the child of ``node`` each record lies
+    under (``own``: the node itself; ``total``: the whole subtree, records under children the user
+    does not see included), keyed ``own``, ``c<child pk>``, ``total``."""
+    by_path = {c.path: f"c{c.pk}" for c in children}
+    out: dict[str, dict[str, int]] = {
+        key: dict.fromkeys(measures, 0) for key in ("own", *by_path.values(), "total")
+    }
+    if not measures:
+        return out
+    counts = {m: Count("pk", filter=q) if q else Count("pk") for m, q in measures.items()}
+    rows = (
+        qs.annotate(_child=org_queries.child_prefix(path_field, node.path))
+        .order_by()
+        .values("_child")
+        .annotate(**counts)
+    )
+    for row in rows:
+        child = row.pop("_child")
+        key = "own" if child == node.path else by_path.get(child)
+        for m, value in row.items():
+            out["total"][m] += value or 0
+            if key is not None:
+                out[key][m] += value or 0
     return out
 
 
@@ -180,14 +187,16 @@ def report_timeliness(
     due = [p for p in periods if p.is_due(now)]
     pending = [p for p in periods if not p.is_due(now)]
     children = _children(user, node)
-    units = _aggregate(reporting_units(node, policy), _buckets(node, children, "path"), {"n": Q()})
+    units = _aggregate(reporting_units(node, policy), node, children, "path", {"n": Q()})
     reports = Report.objects.filter(
         org__path__startswith=node.path, org__kind__in=policy.kinds, org__status=OrgStatus.ACTIVE
     )
     due_q, pending_q = _period_q(due), _period_q(pending)
     filed = _aggregate(
         reports,
-        _buckets(node, children, "org__path"),
+        node,
+        children,
+        "org__path",
         {"on_time": due_q & Q(is_late=False), "late": due_q & Q(is_late=True), "filed_pending": pending_q},
     )
     data = {}
@@ -234,7 +243,7 @@ def incident_timeliness(user, node: OrgUnit, since: datetime.date, until: dateti
         "concealed": Q(concealed=True),
         "all": Q(),
     }
-    data = _aggregate(_incidents(node, since, until), _buckets(node, children, "org__path"), measures)
+    data = _aggregate(_incidents(node, since, until), node, children, "org__path", measures)
     return Table(node, INCIDENT_TIMELINESS, _rows(node, children, data, keep=lambda r: r.get("all") > 0))
 
 
@@ -242,7 +251,7 @@ def incidents_by_kind(user, node: OrgUnit, since: datetime.date, until: datetime
     """Disputes by type per child and rolled up."""
     children = _children(user, node)
     measures = {k: Q(kind=k) for k in IncidentKind.values} | {"all": Q()}
-    data = _aggregate(_incidents(node, since, until), _buckets(node, children, "org__path"), measures)
+    data = _aggregate(_incidents(node, since, until), node, children, "org__path", measures)
     labels = [(k, str(label)) for k, label in IncidentKind.choices] + [("all", _("合计"))]
     return Table(node, labels, _rows(node, children, data, keep=lambda r: r.get("all") > 0))
 
@@ -253,7 +262,7 @@ def open_cases_by_severity(user, node: OrgUnit, now: datetime.datetime | None = 
     children = _children(user, node)
     measures = {s: Q(severity=s) for s in Severity.values} | {"overdue": Q(due_at__lt=now), "all": Q()}
     qs = Case.objects.filter(org__path__startswith=node.path, state__in=OPEN_STATES)
-    data = _aggregate(qs, _buckets(node, children, "org__path"), measures)
+    data = _aggregate(qs, node, children, "org__path", measures)
     labels = [(s, str(label)) for s, label in Severity.choices] + [("overdue", _("逾期")), ("all", _("合计"))]
     return Table(node, labels, _rows(node, children, data, keep=lambda r: r.get("all") > 0))
 
