@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -324,7 +325,16 @@ class UnionListView(ScopedListView):
     ]
 
     def base_queryset(self):
-        return super().base_queryset().annotate(n_enterprises=Count("unit__covered_enterprises"))
+        # A count per shown row (a subquery on the enterprises' union index), not a GROUP BY of
+        # every union of the scope joined to its enterprises before the page is cut.
+        covered = (
+            Enterprise.objects.filter(union_id=OuterRef("unit_id"))
+            .order_by()
+            .values("union_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().base_queryset().annotate(n_enterprises=Coalesce(Subquery(covered), 0))
 
     @property
     def create_url(self):

@@ -171,3 +171,29 @@ def test_the_rule_page_is_the_citys(client, world):
     assert resp.status_code == 302
     assert FoundingRule.current().own_union_min_employees == 30
     assert re.search("30 人及以上", client.get("/founding/rule/").content.decode())
+
+
+def test_the_union_list_counts_each_unions_enterprises_and_sorts_by_them(client, world):
+    """覆盖企业 is a count per shown row (a subquery): each union's own enterprises, and a joint
+    union covering three ranks above one covering one."""
+    city = demo_user("city_admin")
+    with audit.acting_as(city, "test"):
+        three = list(
+            Enterprise.objects.filter(community__path__startswith=unit("210211").path, union=None)[:3]
+        )
+        joint = actions.found_union(
+            city,
+            enterprises=three,
+            founded_on=DAY,
+            chairman_name="联合主席",
+            name="演示联合工会甲",
+            kind=OrgKind.JOINT,
+        )
+    client.force_login(demo_user("gjz_admin"))
+    assert joint.unit.covered_enterprises.count() == 3
+    rows = client.get("/founding/unions/", {"sort": "-n_enterprises"}).context["rows"]
+    by_name = {r.obj.unit.name: r.obj.n_enterprises for r in rows}
+    assert by_name[joint.unit.name] == 3 and by_name[world["gjz_union"].unit.name] == 1
+    assert rows[0].obj.unit.name == joint.unit.name
+    counts = [r.obj.n_enterprises for r in rows]
+    assert counts == sorted(counts, reverse=True)
