@@ -1,6 +1,7 @@
 """Settings for unionwork. Every value comes from the environment, with a safe default.
 
 DATABASE_URL   sqlite:///path (default: db.sqlite3 in the project) or postgres://user@host/db
+UNIONWORK_PG_JIT  1 leaves PostgreSQL's JIT on (default: off for the platform's connections, see DATABASES)
 SECRET_KEY     required when DEBUG is off
 DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated
@@ -137,6 +138,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("UNIONWORK_PG_JIT", False):
+    # No JIT compilation: a page's queries read a few rows by index, but the planner's estimate of
+    # a subtree's join can pass jit_above_cost, and compiling then costs 50-100 ms per query
+    # (measured at city scale) for nothing. UNIONWORK_PG_JIT=1 leaves PostgreSQL's setting.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
