@@ -398,9 +398,19 @@ def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | 
     if counts is None and ind.own_counts is None:
         raise ValueError(f"indicator {key} declares no own_counts")
     month = month_of(month)
+    # Summed by place first: the records of one unit (a community's thousand enterprises) walk
+    # up the tree once, not once each.
+    by_place: dict[tuple[str, str], list] = {}
+    for path, ipath, num, den in counts if counts is not None else ind.own_counts():
+        place = by_place.get((path, ipath))
+        if place is None:
+            by_place[(path, ipath)] = [num, den]
+        else:
+            place[0] += num
+            place[1] += den
     totals: dict[int, list] = {}
     meta: dict[int, tuple[str, int | None, str]] = {}
-    for path, ipath, num, den in counts if counts is not None else ind.own_counts():
+    for (path, ipath), (num, den) in by_place.items():
         for uid, (upath, parent) in _ancestors(path, ipath).items():
             t = totals.setdefault(uid, [0, 0])
             t[0] += num
