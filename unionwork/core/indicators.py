@@ -221,9 +221,12 @@ def bump_many(key: str, deltas: Iterable[tuple[str, str, int, int]], when=None) 
             "unit_id", flat=True
         )
     )
+    # One update per distinct delta (a single record moves every level above it by the same).
+    by_delta: dict[tuple[int, int], list[int]] = defaultdict(list)
     for uid in have:
-        num, den = per_unit[uid]
-        IndicatorValue.objects.filter(indicator=key, unit_id=uid, month=month).update(
+        by_delta[tuple(per_unit[uid])].append(uid)
+    for (num, den), uids in by_delta.items():
+        IndicatorValue.objects.filter(indicator=key, unit_id__in=uids, month=month).update(
             numerator=F("numerator") + num, denominator=F("denominator") + den
         )
     missing = [uid for uid in per_unit if uid not in have]
