@@ -9,7 +9,8 @@ Public figure functions other modules (dashboard, assessment) may call:
 
 * ``founding_rate(user, unit) -> Rate``: the node's subtree in the user's scope.
 * ``rate_by_children(user, unit) -> ChildrenTable``: one row per child (and a direct row), a total.
-* ``rate_by_ownership(user, unit) -> list[Rate]`` and ``rate_by_industry(user, unit) -> list[Rate]``.
+* ``rate_by_ownership(user, unit) -> list[Rate]`` and ``rate_by_industry(user, unit) -> list[Rate]``
+  (live; pages read ``kept_breakdowns(user, unit, month)``, the kept indicators of each group).
 * ``target_overview(user, unit, year) -> TargetOverview`` and ``target_problems(user, unit, year)``.
 * ``three_year_series(user, unit, year) -> dict``: monthly founded against target, for a chart.
 """
