@@ -46,7 +46,7 @@ class SectionForm(BootstrapMixin, forms.Form):
 
 
 def _indicator_choices():
-    return [("", "—")] + [(i.key, f"{i.label}（{i.key}）") for i in indicators.all_indicators()]
+    return [("", "—")] + [(i.key, f"{i.label}（{i.key}）") for i in indicators.listed()]
 
 
 def parse_steps(raw: str) -> list[list[float]]:

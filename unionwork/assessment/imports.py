@@ -36,7 +36,7 @@ def _drafts(user: Any):
 
 
 def _indicator_choices():
-    return [(i.key, str(i.label)) for i in indicators.all_indicators()]
+    return [(i.key, str(i.label)) for i in indicators.listed()]
 
 
 @imports.register

@@ -35,6 +35,13 @@ from unionwork.core.registry import Registry
 
 RATE = "%"
 COUNT = "count"
+# Tags of indicators kept for one module's own pages rather than read as key figures:
+# "detail" keeps an indicator off the dashboard, the statistical tables and the organisation
+# pages' figures; "breakdown" (a figure of one group of a breakdown, one indicator per group:
+# by ownership, by industry) keeps it off every list a person picks indicators from as well
+# (see :func:`listed`).
+DETAIL = "detail"
+BREAKDOWN = "breakdown"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,10 @@ class Indicator:
     deadline: datetime.date | None = None
     description: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # Several indicators counted by one scan of the module's records: ``family()`` returns the own
+    # counts of each of them ({key: [(path, ipath, numerator, denominator), ...]}), and
+    # :func:`rebuild_many` calls it once for all the indicators that share it.
+    family: Callable[[], dict[str, list[tuple[str, str, int, int]]]] | None = None
 
 
 INDICATORS = Registry("indicator")
@@ -95,6 +106,13 @@ def get(key: str) -> Indicator:
 
 def all_indicators() -> list[Indicator]:
     return INDICATORS.values()
+
+
+def listed() -> list[Indicator]:
+    """The indicators a person picks or reads by name (an assessment item, a supervised item, the
+    API's list): every registered one except the groups of a module's breakdowns (tag
+    ``breakdown``), which only that module's pages read."""
+    return [i for i in all_indicators() if BREAKDOWN not in i.tags]
 
 
 def month_of(when: datetime.date | datetime.datetime | None = None) -> datetime.date:
@@ -203,9 +221,12 @@ def bump_many(key: str, deltas: Iterable[tuple[str, str, int, int]], when=None) 
             "unit_id", flat=True
         )
     )
+    # One update per distinct delta (a single record moves every level above it by the same).
+    by_delta: dict[tuple[int, int], list[int]] = defaultdict(list)
     for uid in have:
-        num, den = per_unit[uid]
-        IndicatorValue.objects.filter(indicator=key, unit_id=uid, month=month).update(
+        by_delta[tuple(per_unit[uid])].append(uid)
+    for (num, den), uids in by_delta.items():
+        IndicatorValue.objects.filter(indicator=key, unit_id__in=uids, month=month).update(
             numerator=F("numerator") + num, denominator=F("denominator") + den
         )
     missing = [uid for uid in per_unit if uid not in have]
@@ -380,9 +401,19 @@ def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | 
     if counts is None and ind.own_counts is None:
         raise ValueError(f"indicator {key} declares no own_counts")
     month = month_of(month)
+    # Summed by place first: the records of one unit (a community's thousand enterprises) walk
+    # up the tree once, not once each.
+    by_place: dict[tuple[str, str], list] = {}
+    for path, ipath, num, den in counts if counts is not None else ind.own_counts():
+        place = by_place.get((path, ipath))
+        if place is None:
+            by_place[(path, ipath)] = [num, den]
+        else:
+            place[0] += num
+            place[1] += den
     totals: dict[int, list] = {}
     meta: dict[int, tuple[str, int | None, str]] = {}
-    for path, ipath, num, den in counts if counts is not None else ind.own_counts():
+    for (path, ipath), (num, den) in by_place.items():
         for uid, (upath, parent) in _ancestors(path, ipath).items():
             t = totals.setdefault(uid, [0, 0])
             t[0] += num
@@ -426,6 +457,28 @@ def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | 
             )
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def rebuild_many(keys: Iterable[str] | None = None, month=None, on_each=None) -> dict[str, int]:
+    """Recount several indicators (by default every one that can be recounted): what
+    :func:`rebuild` does for each, the indicators of one ``family`` sharing one scan of their
+    records. ``on_each(indicator, rows)`` is told of each one rebuilt. Returns rows per key."""
+    if keys is None:
+        chosen = [i for i in all_indicators() if i.own_counts is not None or i.family is not None]
+    else:
+        chosen = [get(k) for k in keys]
+    scanned: dict = {}
+    out: dict[str, int] = {}
+    for ind in chosen:
+        counts = None
+        if ind.family is not None:
+            if ind.family not in scanned:
+                scanned[ind.family] = ind.family()
+            counts = scanned[ind.family].get(ind.key, [])
+        out[ind.key] = rebuild(ind.key, month, counts=counts)
+        if on_each is not None:
+            on_each(ind, out[ind.key])
+    return out
 
 
 @transaction.atomic

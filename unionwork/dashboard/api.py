@@ -82,7 +82,7 @@ def _fig(f) -> dict:
 
 @router.get("/", response={200: list[IndicatorOut], **READ_ERRORS}, summary="已登记的指标")
 def list_indicators(request: HttpRequest):
-    return [_ind_out(i) for i in indicators.all_indicators()]
+    return [_ind_out(i) for i in indicators.listed()]
 
 
 @router.get(

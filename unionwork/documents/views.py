@@ -370,7 +370,7 @@ class ItemCreateView(DocumentsForm):
 
     def form_kwargs(self):
         units = queries.recipient_units(self.object)
-        choices = [(i.key, f"{i.label}（{i.key}）") for i in indicators.all_indicators()]
+        choices = [(i.key, f"{i.label}（{i.key}）") for i in indicators.listed()]
         return {"recipients": units, "indicator_choices": choices}
 
     def perform(self, form):

@@ -408,15 +408,17 @@ def found_union(
         is_demo=is_demo,
         reason=reason or _("建会"),
     )
-    record = GrassrootsUnion.objects.create(
-        unit=unit,
-        founded_on=founded_on,
-        chairman_name=(chairman_name or "").strip()[:50],
-        chairman_directly_elected=chairman_directly_elected,
-        chairman_elected_on=chairman_elected_on,
-        is_project_union=is_project_union,
-        is_demo=is_demo,
-    )
+    with founding_indicators.union_tracking() as tracked:
+        record = GrassrootsUnion.objects.create(
+            unit=unit,
+            founded_on=founded_on,
+            chairman_name=(chairman_name or "").strip()[:50],
+            chairman_directly_elected=chairman_directly_elected,
+            chairman_elected_on=chairman_elected_on,
+            is_project_union=is_project_union,
+            is_demo=is_demo,
+        )
+        tracked.add(record.pk)
     audit.record(record, "found", None, audit.snapshot(record), note=reason)
     _cover(locked, unit, founded_on, _("%(d)s 建立“%(u)s”") % {"d": founded_on, "u": unit.name})
     return record
@@ -652,7 +654,9 @@ def update_union(
     _clean_chairman(union.founded_on, union.chairman_directly_elected, union.chairman_elected_on)
     after = audit.snapshot(union)
     if audit.diff(before, after):
-        union.save()
+        # (A new industrial union moved the union's kept figures already, with update_unit.)
+        with founding_indicators.union_tracking([union.pk]):
+            union.save()
         audit.record(union, "update", before, audit.snapshot(union), note=reason)
     union.unit.refresh_from_db()
     return union
@@ -691,7 +695,8 @@ def _end_record(
     before = audit.snapshot(record)
     record.status, record.ended_on, record.end_reason = status, on, (reason or "")[:500]
     record.merged_into = merged_into
-    record.save()
+    with founding_indicators.union_tracking([record.pk]):
+        record.save()
     audit.record(record, "merge" if merged_into else "dissolve", before, audit.snapshot(record), note=reason)
 
 

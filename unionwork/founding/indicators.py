@@ -4,18 +4,35 @@ Numerator: enterprises expected to have a union (by the founding rule) that are 
 active union; denominator: enterprises expected to have one. An enterprise counts where it lies
 (its community). Industrial unions are not attributed a founding rate here: an uncovered
 enterprise has no union to link it to one; their own founding page (by industry) shows theirs.
+
+Beside the rate the module keeps, by the same tracker and recount (one scan of the enterprises
+for all of them), the columns of its tables (tag ``detail``), the rate and the operating
+enterprises of each ownership type and GB/T 4754 section (tags ``detail`` and ``breakdown``: one
+indicator per group, read only by the founding page), and the counts of joint unions, project
+unions and directly elected chairmen (kept around each change of a founding record,
+:func:`union_tracking`; counted where the union lies and in its industrial union).
 """
 
 import datetime
 from collections.abc import Iterable
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core import indicators
-from unionwork.core.indicators import RATE, Indicator, register
-from unionwork.founding.models import Enterprise, EnterpriseStatus, FoundingRule
+from unionwork.core.classifications import Industry
+from unionwork.core.indicators import BREAKDOWN, COUNT, DETAIL, RATE, Indicator, register
+from unionwork.founding.models import (
+    Enterprise,
+    EnterpriseStatus,
+    FoundingRule,
+    GrassrootsUnion,
+    Ownership,
+    UnionStatus,
+)
 from unionwork.founding.queries import covered_q, expected_q, own_expected_q
+from unionwork.orgs.models import OrgKind
 
 KEY = "founding.rate"
 # Kept beside the rate so that a node's founding table reads every column from the roll-up
@@ -23,7 +40,39 @@ KEY = "founding.rate"
 OWN_KEY = "founding.own"  # expected to found their own union: covered / expected
 EMPLOYEES_KEY = "founding.employees"  # employees of expected enterprises: covered / all
 OPERATING_KEY = "founding.operating"  # enterprises: operating / all registered
-KEYS = (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)
+TABLE_KEYS = (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)
+
+
+# The founding page's breakdowns, one kept indicator per group (tag "breakdown"): for each
+# ownership type and each GB/T 4754 section, the rate (founded / expected, as founding.rate) and
+# the enterprises (operating / all registered, as founding.operating).
+def ownership_keys(code: str) -> tuple[str, str]:
+    """(rate key, operating key) of an ownership type."""
+    return f"founding.ownership.{code}", f"founding.ownership_operating.{code}"
+
+
+def industry_keys(code: str) -> tuple[str, str]:
+    """(rate key, operating key) of a GB/T 4754 section."""
+    return f"founding.industry.{code}", f"founding.industry_operating.{code}"
+
+
+OWNERSHIP_KEYS = {code: ownership_keys(code) for code in Ownership.values}
+INDUSTRY_KEYS = {code: industry_keys(code) for code in Industry.values}
+BREAKDOWN_KEYS = tuple(k for pair in [*OWNERSHIP_KEYS.values(), *INDUSTRY_KEYS.values()] for k in pair)
+ENTERPRISE_KEYS = TABLE_KEYS + BREAKDOWN_KEYS
+# Keys whose numerator counts what a union covers (the rest count operating enterprises).
+COVERED_KEYS = (KEY, OWN_KEY, EMPLOYEES_KEY) + tuple(
+    pair[0] for pair in [*OWNERSHIP_KEYS.values(), *INDUSTRY_KEYS.values()]
+)
+
+# The counts of the founding page's union card: active founding records with the trait / all
+# active founding records (the records' status, as the union list shows it).
+JOINT_KEY = "founding.unions.joint"
+PROJECT_KEY = "founding.unions.project"
+DIRECT_KEY = "founding.unions.direct_election"
+UNION_KEYS = (JOINT_KEY, PROJECT_KEY, DIRECT_KEY)
+
+KEYS = ENTERPRISE_KEYS + UNION_KEYS
 
 
 def _flags(qs, rule=None):
@@ -48,29 +97,72 @@ def _parts(qs, rule=None):
         is_own=flag(own_expected_q(rule)),
         is_covered=flag(covered_q()),
         is_operating=flag(Q(status=EnterpriseStatus.OPERATING)),
-    ).values_list("pk", "community__path", "is_expected", "is_own", "is_covered", "is_operating", "employees")
+    ).values_list(
+        "pk",
+        "community__path",
+        "is_expected",
+        "is_own",
+        "is_covered",
+        "is_operating",
+        "employees",
+        "ownership",
+        "industry",
+    )
 
 
-def _split(pk, path, expected, own, covered, operating, employees, out: dict) -> None:
+def _split(pk, path, expected, own, covered, operating, employees, ownership, industry, out: dict) -> None:
     """One enterprise's contribution to each kept founding figure (``out[key][pk]``)."""
     if not path:
         return
-    out[OPERATING_KEY][pk] = (path, "", 1 if operating else 0, 1)
+    founded = 1 if covered else 0
+    working = 1 if operating else 0
+    out[OPERATING_KEY][pk] = (path, "", working, 1)
+    for pair in (OWNERSHIP_KEYS.get(ownership), INDUSTRY_KEYS.get(industry)):
+        if pair is None:
+            continue  # a code outside the classification: in no group (as on the page)
+        out[pair[1]][pk] = (path, "", working, 1)
+        if expected:
+            out[pair[0]][pk] = (path, "", founded, 1)
     if expected:
-        out[KEY][pk] = (path, "", 1 if covered else 0, 1)
+        out[KEY][pk] = (path, "", founded, 1)
         out[EMPLOYEES_KEY][pk] = (path, "", employees if covered else 0, employees)
         if own:
-            out[OWN_KEY][pk] = (path, "", 1 if covered else 0, 1)
+            out[OWN_KEY][pk] = (path, "", founded, 1)
 
 
 def all_contributions(ids: Iterable[int]) -> dict[str, dict[int, tuple[str, str, int, int]]]:
     """Each enterprise's (path, ipath, numerator, denominator), per kept founding figure."""
     ids = list(ids)
-    out: dict[str, dict] = {k: {} for k in KEYS}
+    out: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
     rule = FoundingRule.current()
     for start in range(0, len(ids), 2000):
         for row in _parts(Enterprise.objects.filter(pk__in=ids[start : start + 2000]), rule):
             _split(*row, out)
+    return out
+
+
+def _union_rows(qs):
+    return qs.filter(status=UnionStatus.ACTIVE).values_list(
+        "pk", "unit__path", "unit__ipath", "unit__kind", "is_project_union", "chairman_directly_elected"
+    )
+
+
+def _union_split(pk, path, ipath, kind, project, direct, out: dict) -> None:
+    """An active founding record's contribution to each kept union count (where its union lies,
+    and in its industrial union through the industrial path)."""
+    ipath = ipath or ""
+    out[JOINT_KEY][pk] = (path, ipath, 1 if kind == OrgKind.JOINT else 0, 1)
+    out[PROJECT_KEY][pk] = (path, ipath, 1 if project else 0, 1)
+    out[DIRECT_KEY][pk] = (path, ipath, 1 if direct else 0, 1)
+
+
+def union_contributions(ids: Iterable[int]) -> dict[str, dict[int, tuple[str, str, int, int]]]:
+    """Each founding record's (path, ipath, numerator, denominator), per kept union count."""
+    ids = list(ids)
+    out: dict[str, dict] = {k: {} for k in UNION_KEYS}
+    for start in range(0, len(ids), 2000):
+        for row in _union_rows(GrassrootsUnion.objects.filter(pk__in=ids[start : start + 2000])):
+            _union_split(*row, out)
     return out
 
 
@@ -81,18 +173,20 @@ def contributions(ids: Iterable[int]) -> dict[int, tuple[str, str, int, int]]:
 
 class Tracker:
     """Keeps every founding figure right around a change of enterprises (one read before and one
-    after for all of them, see ``core.indicators.Tracker``)."""
+    after for all of them, see ``core.indicators.Tracker``); with ``keys`` and ``contributions``
+    of the union counts, around a change of founding records."""
 
-    def __init__(self, ids: Iterable = ()):
+    def __init__(self, ids: Iterable = (), keys=ENTERPRISE_KEYS, contributions=all_contributions):
+        self.keys, self.contributions = keys, contributions
         self.ids = set(ids)
-        self.before = all_contributions(self.ids) if self.ids else {k: {} for k in KEYS}
+        self.before = contributions(self.ids) if self.ids else {k: {} for k in keys}
 
     def add(self, *ids) -> None:
         self.ids.update(ids)
 
     def finish(self) -> None:
-        after = all_contributions(self.ids) if self.ids else {k: {} for k in KEYS}
-        for key in KEYS:
+        after = self.contributions(self.ids) if self.ids else {k: {} for k in self.keys}
+        for key in self.keys:
             deltas = []
             for pk in self.ids:
                 b, a = self.before[key].get(pk), after[key].get(pk)
@@ -110,7 +204,11 @@ class tracking:  # noqa: N801 - used as a context manager, like transaction.atom
     """Use around any change of enterprises or of the unions covering them."""
 
     def __init__(self, ids: Iterable[int] = ()):
-        self.tracker = Tracker(ids)
+        self.tracker = self._tracker(ids)
+
+    @staticmethod
+    def _tracker(ids) -> Tracker:
+        return Tracker(ids)
 
     def __enter__(self) -> Tracker:
         return self.tracker
@@ -120,13 +218,35 @@ class tracking:  # noqa: N801 - used as a context manager, like transaction.atom
             self.tracker.finish()
 
 
-def rebuild_all(month=None, keys: tuple[str, ...] = KEYS) -> None:
-    """Recount this month's kept founding figures from the register (one scan for all of them)."""
-    out: dict[str, dict] = {k: {} for k in KEYS}
+class union_tracking(tracking):  # noqa: N801
+    """Use around any change of founding records (founded, changed, dissolved or merged):
+    ``with union_tracking([record.pk]) as t: ...; t.add(new_record.pk)``."""
+
+    @staticmethod
+    def _tracker(ids) -> Tracker:
+        return Tracker(ids, UNION_KEYS, union_contributions)
+
+
+def _enterprise_family() -> dict[str, list]:
+    """The own counts of every kept enterprise figure, from one scan of the register."""
+    out: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
     for row in _parts(Enterprise.objects.all()).iterator(chunk_size=5000):
         _split(*row, out)
-    for key in keys:
-        indicators.rebuild(key, month, counts=list(out[key].values()))
+    return {k: list(v.values()) for k, v in out.items()}
+
+
+def _union_family() -> dict[str, list]:
+    """The own counts of every kept union count, from one scan of the founding records."""
+    out: dict[str, dict] = {k: {} for k in UNION_KEYS}
+    for row in _union_rows(GrassrootsUnion.objects.all()).iterator(chunk_size=5000):
+        _union_split(*row, out)
+    return {k: list(v.values()) for k, v in out.items()}
+
+
+def rebuild_all(month=None, keys: tuple[str, ...] = KEYS) -> None:
+    """Recount this month's kept founding figures from the register and the founding records
+    (one scan of each for all of them)."""
+    indicators.rebuild_many(keys, month)
 
 
 def _own():
@@ -153,6 +273,7 @@ FOUNDING_RATE = register(
         module="founding",
         own_counts=_own,
         live_subtree=_live,
+        family=_enterprise_family,
         deadline=datetime.date(datetime.date.today().year, 9, 30),
         description=_(
             "应建会企业中已被正常状态的基层工会或联合工会覆盖的比例（三年建会任务 9 月 30 日前完成）。"
@@ -161,34 +282,33 @@ FOUNDING_RATE = register(
 )
 
 
-def _own_of(key: str):
+def _own_of(key: str, family=_enterprise_family):
     def own():
-        out: dict[str, dict] = {k: {} for k in KEYS}
-        for row in _parts(Enterprise.objects.all()).iterator(chunk_size=5000):
-            _split(*row, out)
-        return list(out[key].values())
+        return family()[key]
 
     return own
 
 
+def _split_all(path: str) -> dict[str, tuple[int, int]]:
+    """Every kept enterprise figure of a subtree by a plain read of its enterprises (checks)."""
+    out: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
+    for row in _parts(Enterprise.objects.filter(community__path__startswith=path)).iterator():
+        _split(*row, out)
+    return {
+        key: (sum(c[2] for c in got.values()), sum(c[3] for c in got.values())) for key, got in out.items()
+    }
+
+
 def _live_of(key: str):
     def live(path: str) -> tuple[int, int]:
-        num = den = 0
-        for row in _parts(Enterprise.objects.filter(community__path__startswith=path)).iterator():
-            out: dict[str, dict] = {k: {} for k in KEYS}
-            _split(*row, out)
-            for _p, _i, n, d in out[key].values():
-                num, den = num + n, den + d
-        return num, den
+        return _split_all(path)[key]
 
     return live
 
 
-DETAIL = "detail"  # not a key figure of the dashboard: the columns of the founding tables
-
-
-def _detail(key: str, label, numerator_label, denominator_label) -> Indicator:
-    """A column of the founding tables, kept by the same tracker as the founding rate."""
+def _detail(key: str, label, numerator_label, denominator_label, tags=(DETAIL,)) -> Indicator:
+    """A column of the founding tables (tag ``detail``: not a key figure of the dashboard), or a
+    group of its breakdowns, kept by the same tracker as the founding rate."""
     return register(
         Indicator(
             key=key,
@@ -199,7 +319,8 @@ def _detail(key: str, label, numerator_label, denominator_label) -> Indicator:
             module="founding",
             own_counts=_own_of(key),
             live_subtree=_live_of(key),
-            tags=(DETAIL,),
+            family=_enterprise_family,
+            tags=tags,
         )
     )
 
@@ -209,6 +330,61 @@ FOUNDING_EMPLOYEES = _detail(
     EMPLOYEES_KEY, _("应建会企业职工覆盖率"), _("已建会企业职工"), _("应建会企业职工")
 )
 FOUNDING_OPERATING = _detail(OPERATING_KEY, _("在营企业"), _("在营企业"), _("登记企业"))
+
+for _groups, _label_of in (
+    (OWNERSHIP_KEYS, dict(Ownership.choices)),
+    (INDUSTRY_KEYS, {code: format_lazy("{} {}", code, label) for code, label in Industry.choices}),
+):
+    for _code, (_rate_key, _operating_key) in _groups.items():
+        _detail(
+            _rate_key,
+            format_lazy(_("建会率（{}）"), _label_of[_code]),
+            _("已建会企业"),
+            _("应建会企业"),
+            tags=(DETAIL, BREAKDOWN),
+        )
+        _detail(
+            _operating_key,
+            format_lazy(_("在营企业（{}）"), _label_of[_code]),
+            _("在营企业"),
+            _("登记企业"),
+            tags=(DETAIL, BREAKDOWN),
+        )
+
+
+def _union_live_of(key: str):
+    def live(path: str) -> tuple[int, int]:
+        out: dict[str, dict] = {k: {} for k in UNION_KEYS}
+        qs = GrassrootsUnion.objects.filter(Q(unit__path__startswith=path) | Q(unit__ipath__startswith=path))
+        for row in _union_rows(qs):
+            _union_split(*row, out)
+        got = out[key].values()
+        return sum(c[2] for c in got), sum(c[3] for c in got)
+
+    return live
+
+
+def _union_count(key: str, label, numerator_label) -> Indicator:
+    """A count of the founding page's union card, kept around each change of a founding record."""
+    return register(
+        Indicator(
+            key=key,
+            label=label,
+            numerator_label=numerator_label,
+            denominator_label=_("正常状态的建会记录"),
+            unit=COUNT,
+            module="founding",
+            own_counts=_own_of(key, _union_family),
+            live_subtree=_union_live_of(key),
+            family=_union_family,
+            tags=(DETAIL,),
+        )
+    )
+
+
+UNIONS_JOINT = _union_count(JOINT_KEY, _("联合工会数"), _("正常状态的联合工会"))
+UNIONS_PROJECT = _union_count(PROJECT_KEY, _("项目工会数"), _("正常状态的项目工会"))
+UNIONS_DIRECT = _union_count(DIRECT_KEY, _("主席直选的基层工会数"), _("主席直选的正常状态工会"))
 
 
 def on_unit_status_changed(sender, unit, old_status, new_status, **kwargs) -> None:
@@ -221,8 +397,8 @@ def on_unit_status_changed(sender, unit, old_status, new_status, **kwargs) -> No
         return
     now = all_contributions(ids)  # already reflects the new status
     sign = 1 if new_status == OrgStatus.ACTIVE else -1  # uncovered -> covered, or the reverse
-    for key in (KEY, OWN_KEY):
-        deltas = [(path, ipath, sign, 0) for path, ipath, _num, _den in now[key].values()]
-        indicators.bump_many(key, deltas)
-    deltas = [(path, ipath, sign * den, 0) for path, ipath, _num, den in now[EMPLOYEES_KEY].values()]
-    indicators.bump_many(EMPLOYEES_KEY, deltas)
+    # Every figure counting what a union covers moves by the whole of each enterprise's weight.
+    for key in COVERED_KEYS:
+        deltas = [(path, ipath, sign * den, 0) for path, ipath, _num, den in now[key].values()]
+        if deltas:
+            indicators.bump_many(key, deltas)

@@ -9,7 +9,8 @@ Public figure functions other modules (dashboard, assessment) may call:
 
 * ``founding_rate(user, unit) -> Rate``: the node's subtree in the user's scope.
 * ``rate_by_children(user, unit) -> ChildrenTable``: one row per child (and a direct row), a total.
-* ``rate_by_ownership(user, unit) -> list[Rate]`` and ``rate_by_industry(user, unit) -> list[Rate]``.
+* ``rate_by_ownership(user, unit) -> list[Rate]`` and ``rate_by_industry(user, unit) -> list[Rate]``
+  (live; pages read ``kept_breakdowns(user, unit, month)``, the kept indicators of each group).
 * ``target_overview(user, unit, year) -> TargetOverview`` and ``target_problems(user, unit, year)``.
 * ``three_year_series(user, unit, year) -> dict``: monthly founded against target, for a chart.
 """
@@ -298,6 +299,43 @@ def rate_breakdowns(
     return ownership, industry
 
 
+def kept_breakdowns(user, unit: OrgUnit, month: datetime.date | None = None) -> tuple[list[Rate], list[Rate]]:
+    """The founding figure by ownership type and by GB/T 4754 section, read from the kept
+    indicators at ``month`` (``founding.ownership.<code>`` / ``founding.ownership_operating.<code>``
+    and the same by industry: founded / expected and operating / all) in one indexed read,
+    whatever the size; a group appears when the subtree registers any enterprise in it (as in
+    :func:`rate_breakdowns`). Only ``operating``, ``enterprises``, ``expected`` and ``founded`` are
+    filled. A node's kept figures are its whole subtree, as in :func:`kept_table`.
+
+    An industrial union's enterprises are those of its linked unions or of its industries, which
+    the kept figures (counted where an enterprise lies) do not hold: for it the live
+    :func:`rate_breakdowns`.
+    """
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import INDUSTRY_KEYS, OWNERSHIP_KEYS
+
+    if unit.kind == OrgKind.INDUSTRIAL:
+        return rate_breakdowns(user, unit)
+    keys = [k for pair in [*OWNERSHIP_KEYS.values(), *INDUSTRY_KEYS.values()] for k in pair]
+    got = indicators.unit_values(keys, unit, month)
+
+    def groups(pairs: dict, labels) -> list[Rate]:
+        out = []
+        for code, label in labels:
+            rate_key, operating_key = pairs[code]
+            r = Rate(key=code, label=label, unit=unit)
+            r.operating, r.enterprises = got[operating_key].numerator, got[operating_key].denominator
+            r.founded, r.expected = got[rate_key].numerator, got[rate_key].denominator
+            if r.enterprises:
+                out.append(r)
+        return out
+
+    return (
+        groups(OWNERSHIP_KEYS, [(v, str(label)) for v, label in Ownership.choices]),
+        groups(INDUSTRY_KEYS, [(v, f"{v} {label}") for v, label in Industry.choices]),
+    )
+
+
 def rate_by_ownership(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> list[Rate]:
     """The founding figure by ownership type, in the classification's order (one query)."""
     return rate_breakdowns(user, unit, rule=rule)[0]
@@ -520,6 +558,41 @@ def union_counts(user, unit: OrgUnit, year: int | None = None) -> UnionCounts:
     return UnionCounts(**{k: int(v or 0) for k, v in values.items()})
 
 
+def kept_union_card(unit: OrgUnit, month=None, founded_this_year: int = 0) -> UnionCounts:
+    """The counts of a node's union card: joint unions, project unions and directly elected
+    chairmen from the kept indicators at ``month`` (``founding.unions.*``: a node's whole subtree,
+    for an industrial union its linked unions; one indexed read), ``active`` their denominator.
+    The unions founded in the year are the caller's (the target overview counts them live)."""
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import DIRECT_KEY, JOINT_KEY, PROJECT_KEY
+
+    got = indicators.unit_values((JOINT_KEY, PROJECT_KEY, DIRECT_KEY), unit, month)
+    return UnionCounts(
+        active=got[JOINT_KEY].denominator,
+        joint=got[JOINT_KEY].numerator,
+        project=got[PROJECT_KEY].numerator,
+        direct_election=got[DIRECT_KEY].numerator,
+        founded_this_year=founded_this_year,
+    )
+
+
+def founded_by_child(user, unit: OrgUnit, year: int | None = None) -> dict[str, int]:
+    """Unions founded in ``year`` (not dissolved) per child path of the node's breakdown: one
+    GROUP BY over that year's records only (the founding page's 本年新建 column)."""
+    year = year or timezone.localdate().year
+    base, _by = _breakdown_base(unit)
+    rows = (
+        union_subtree(user, unit)
+        .filter(founded_on__gte=datetime.date(year, 1, 1), founded_on__lte=datetime.date(year, 12, 31))
+        .exclude(status=UnionStatus.DISSOLVED)
+        .annotate(child=child_prefix("unit__path", base.path))
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+    )
+    return {r["child"]: r["n"] for r in rows}
+
+
 def union_counts_by_child(user, unit: OrgUnit, year: int | None = None) -> dict[str, UnionCounts]:
     """The same counts per child path of the node's breakdown (one GROUP BY)."""
     year = year or timezone.localdate().year
@@ -606,6 +679,9 @@ class TargetOverview:
     node: TargetRow
     rows: list[TargetRow]
     problems: list[str] = field(default_factory=list)
+    # Unions founded in the year (not dissolved) under each child of the node, by the child's
+    # path (the node's own path: those at the node itself), whatever the child's kind or status.
+    founded_by_child: dict[str, int] = field(default_factory=dict)
 
     @property
     def children_total(self) -> int:
@@ -717,7 +793,13 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
         counts=_founded_in(user, unit, year, node_target.deadline if node_target else None),
     )
     rows = [row_for(c, splittable=c.pk in grandchildren) for c in children]
-    overview = TargetOverview(unit=unit, year=year, node=node, rows=rows)
+    overview = TargetOverview(
+        unit=unit,
+        year=year,
+        node=node,
+        rows=rows,
+        founded_by_child={path: int(r.get("n") or 0) for path, r in founded.items()},
+    )
     # Children that keep their target whole (not split further) are normal at the lowest level
     # a district works with; only the node's own unsplit target is worth a warning here.
     overview.problems = [
@@ -878,8 +960,11 @@ __all__ = [
     "expected_q",
     "expectation_filter",
     "founding_rate",
+    "founded_by_child",
+    "kept_breakdowns",
     "kept_figure",
     "kept_table",
+    "kept_union_card",
     "kept_union_counts",
     "missing_q",
     "node_q",

@@ -93,16 +93,21 @@ def home(request, pk: int | None = None):
         if table.by != "children":  # an industrial union: by district, for reference (see kept_table)
             table.total.label = _("合计（参考，不计入建会率指标）")
         return exports.xlsx_response(f"{title}.xlsx", title, EXPORT_COLUMNS, [*table.all_rows, table.total])
-    unions_by_child = queries.union_counts_by_child(user, unit, year)
+    overview = queries.target_overview(user, unit, year)
     child_units = [r.unit for r in table.rows if r.unit is not None]
     unions_total, unions_kept = queries.kept_union_counts(unit, child_units, month)
     linkable = queries.units_in_scope(user, [r.unit for r in table.rows])
     by_children = table.by == "children"
+    # Unions founded in the year (live: a count of that year's records), by child: the target
+    # overview's for a node's children; an industrial union's rows are the city's districts.
+    founded_by_child = (
+        overview.founded_by_child if by_children else queries.founded_by_child(user, unit, year)
+    )
     linked = {} if by_children else queries.linked_union_units_by_district(unit)
     rows = [
         (
             r,
-            unions_by_child.get(r.unit.path),
+            founded_by_child.get(r.unit.path, 0),
             r.unit.pk in linkable,
             # An industrial union's rows: its linked unions in each district (they add up to its figure).
             unions_kept.get(r.unit.pk, 0) if by_children else linked.get(r.unit.path, 0),
@@ -112,10 +117,12 @@ def home(request, pk: int | None = None):
     ]
     if table.direct:
         direct_unions = unions_total - sum(unions_kept.get(u.pk, 0) for u in child_units)
-        rows.append((table.direct, unions_by_child.get(table.direct.unit.path), False, direct_unions, False))
-    overview = queries.target_overview(user, unit, year)
+        rows.append(
+            (table.direct, founded_by_child.get(table.direct.unit.path, 0), False, direct_unions, False)
+        )
     series = queries.three_year_series(user, unit, year)
-    by_ownership, by_industry = queries.rate_breakdowns(user, unit, rule=rule)
+    # Kept by group at the month (an industrial union's: live, see kept_breakdowns).
+    by_ownership, by_industry = queries.kept_breakdowns(user, unit, month)
     charts = {
         "children": {
             "labels": [r.label for r in table.all_rows],
@@ -149,7 +156,7 @@ def home(request, pk: int | None = None):
         "total": table.total if by_children else queries.kept_figure(unit, month, table.total),
         "table": table,
         "rows": rows,
-        "unions": queries.union_counts(user, unit, year),
+        "unions": queries.kept_union_card(unit, month, founded_this_year=overview.node.founded),
         "unions_total": unions_total,
         "month": month,
         "is_current_month": month == indicators.month_of(),

@@ -29,7 +29,5 @@ def seed_module_demos():
         building_demo.seed_small()
         culture_demo.seed_small()
         with audit.acting_as(None, "test"):
-            for ind in indicators.all_indicators():
-                if ind.own_counts is not None:
-                    indicators.rebuild(ind.key)
+            indicators.rebuild_many()
         assessment_demo.seed_small()  # scores the other modules' kept figures: after their rebuild

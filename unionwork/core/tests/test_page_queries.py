@@ -32,9 +32,7 @@ def add_members(n: int, seed: int) -> None:
     with audit.acting_as(None, "test"):
         rows = _rows(demo_people(n, seed=seed), unions, pii.hasher(), random.Random(seed))
         _write(rows, {u.pk: u for u in unions}, "test")
-        for ind in indicators.all_indicators():
-            if ind.own_counts is not None and not ind.key.startswith("test."):
-                indicators.rebuild(ind.key)
+        indicators.rebuild_many()
 
 
 def add_enterprises(per: int) -> None:

@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.db.models import F
 
 from unionwork.core import audit, indicators
 from unionwork.core.tests.factories import demo_user, unit
-from unionwork.founding import actions
+from unionwork.founding import actions, queries
 from unionwork.founding.indicators import KEY, KEYS, rebuild_all
 from unionwork.founding.models import Enterprise
 from unionwork.orgs import actions as org_actions
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def agree(*codes):
     """Roll-up equals the plain aggregate at each level named, for every kept founding figure
-    (the rate, the own-union split, employees, operating enterprises: the founding table's columns)."""
+    (the rate, the own-union split, employees, operating enterprises: the founding table's columns;
+    each group of the breakdowns; the union card's counts)."""
     for code in codes:
         u = unit(code)
         for key in KEYS:
@@ -83,3 +85,173 @@ def test_rebuild_equals_the_kept_figures(admin):
     kept = {(c, k): indicators.value(k, unit(c)) for c in codes for k in KEYS}
     rebuild_all()
     assert kept == {(c, k): indicators.value(k, unit(c)) for c in codes for k in KEYS}
+
+
+# -- the founding page's breakdowns and union card, kept ------------------------------------------
+def same_page_figures(*codes):
+    """The kept breakdowns by ownership and by industry equal the live GROUP BY over the subtree's
+    enterprises, and the kept union card equals the live count of founding records, at each node."""
+    city = demo_user("city_admin")
+    for code in codes:
+        u = unit(code)
+        kept, live = queries.kept_breakdowns(city, u), queries.rate_breakdowns(city, u)
+        for k, v in zip(kept, live, strict=True):
+            shape = [(r.key, r.label, r.enterprises, r.operating, r.expected, r.founded, r.rate) for r in v]
+            assert [
+                (r.key, r.label, r.enterprises, r.operating, r.expected, r.founded, r.rate) for r in k
+            ] == shape, code
+        card, counted = queries.kept_union_card(u), queries.union_counts(city, u)
+        assert (card.active, card.joint, card.project, card.direct_election) == (
+            counted.active,
+            counted.joint,
+            counted.project,
+            counted.direct_election,
+        ), code
+
+
+LEVELS = ("210211001001", "210211001", "210211", "2102")
+
+
+def test_the_breakdowns_and_union_counts_are_kept_through_every_change(admin):
+    same_page_figures(*LEVELS, "210202")
+    e = register(admin, 11)
+    same_page_figures(*LEVELS)
+    # Edits that move an enterprise between groups, in and out of the expected, and status.
+    actions.update_enterprise(admin, e, ownership="state_owned")
+    same_page_figures(*LEVELS)
+    actions.update_enterprise(admin, e, industry="F")
+    same_page_figures(*LEVELS)
+    actions.update_enterprise(admin, e, employees=1)
+    same_page_figures(*LEVELS)
+    actions.update_enterprise(admin, e, employees=80)
+    actions.close_enterprise(admin, e, reason="测试")
+    same_page_figures(*LEVELS)
+    actions.reopen_enterprise(admin, e, reason="测试")
+    same_page_figures(*LEVELS)
+    # Unions founded (a joint one, a project union, a directly elected chairman), changed, merged
+    # and dissolved; a union deregistered on the organisation pages.
+    key_project = register(admin, 12)
+    others = [register(admin, n) for n in (13, 14)]
+    joint = actions.found_union(
+        admin, enterprises=others, founded_on=datetime.date(2026, 3, 1), kind="joint", name="演示联合工会"
+    )
+    own = actions.found_union(
+        admin,
+        enterprises=[e],
+        founded_on=datetime.date(2026, 3, 1),
+        chairman_directly_elected=True,
+        chairman_elected_on=datetime.date(2026, 3, 1),
+    )
+    same_page_figures(*LEVELS)
+    actions.update_union(admin, own, chairman_directly_elected=False, chairman_elected_on=None)
+    same_page_figures(*LEVELS)
+    third = actions.found_union(
+        admin,
+        enterprises=[key_project],
+        founded_on=datetime.date(2026, 3, 1),
+        kind="joint",
+        name="演示联合工会二",
+    )
+    actions.merge_unions(admin, third, joint, on=datetime.date(2026, 4, 1), reason="测试")
+    same_page_figures(*LEVELS)
+    org_actions.deregister_unit(admin, own.unit, reason="测试")
+    same_page_figures(*LEVELS)
+    org_actions.reactivate_unit(admin, own.unit, reason="测试")
+    actions.dissolve_union(admin, joint, on=datetime.date(2026, 4, 2), reason="测试")
+    same_page_figures(*LEVELS)
+    agree(*LEVELS)
+
+
+def test_a_project_union_and_an_industrial_link_are_kept(admin):
+    city = demo_user("city_admin")
+    e = register(admin, 21)
+    Enterprise.objects.filter(pk=e.pk).update(is_key_project=True)
+    record = actions.found_union(
+        admin, enterprises=[e], founded_on=datetime.date(2026, 3, 1), is_project_union=True
+    )
+    same_page_figures(*LEVELS)
+    # Linked to an industrial union: the union counts there too (its figures follow the link).
+    iu = unit("I01")
+    before = queries.kept_union_card(iu)
+    actions.update_union(city, record, industrial_union=iu)
+    card = queries.kept_union_card(iu)
+    assert (card.active, card.project) == (before.active + 1, before.project + 1)
+    counted = queries.union_counts(city, iu)
+    assert (card.active, card.joint, card.project, card.direct_election) == (
+        counted.active,
+        counted.joint,
+        counted.project,
+        counted.direct_election,
+    )
+    actions.update_union(admin, record, is_project_union=False)
+    assert queries.kept_union_card(iu).project == before.project
+    same_page_figures(*LEVELS)
+    # An industrial union's breakdowns stay the live figure of its unions and industries.
+    assert queries.kept_breakdowns(city, iu) == queries.rate_breakdowns(city, iu)
+
+
+def test_moves_and_imports_keep_the_breakdowns(admin):
+    from unionwork.core.imports.testing import run_upload
+    from unionwork.founding.tests.test_imports import row, xlsx
+
+    e = register(admin, 31)
+    actions.found_union(admin, enterprises=[e], founded_on=datetime.date(2026, 3, 1))
+    community, other = unit("210211001001"), unit("210211002")
+    org_actions.move_unit(admin, community, other, reason="区划调整")
+    same_page_figures("210211001", "210211002", "210211", "2102", "210211001001")
+    agree("210211001", "210211002")
+    from unionwork.founding.tests.factories import code
+
+    job = run_upload(
+        admin,
+        "founding.enterprises",
+        xlsx([row(code(), ownership="外商投资企业", industry="I"), row(code(), employees=5, industry="A")]),
+    )
+    assert job.status == "done", job.errors
+    same_page_figures("210211001", "210211", "2102")
+
+
+def test_the_page_reads_the_kept_breakdowns(client, admin):
+    """The ownership and industry tables show the kept figures (a kept value changed by hand
+    shows), and the union card the kept counts."""
+    from unionwork.core.models import IndicatorValue
+    from unionwork.founding.indicators import DIRECT_KEY, ownership_keys
+
+    e = register(admin, 41)
+    actions.found_union(admin, enterprises=[e], founded_on=datetime.date(2026, 3, 1))
+    city = demo_user("city_admin")
+    gjz = unit("210211")
+    by_ownership, _by_industry = queries.kept_breakdowns(city, gjz)
+    first = by_ownership[0]
+    rate_key, _operating = ownership_keys(first.key)
+    IndicatorValue.objects.filter(indicator=rate_key, unit_id=gjz.pk).update(
+        denominator=F("denominator") + 7000
+    )
+    IndicatorValue.objects.filter(indicator=DIRECT_KEY, unit_id=gjz.pk).update(numerator=4321)
+    client.force_login(city)
+    html = client.get(f"/founding/unit/{gjz.pk}/").content.decode()
+    table = html.split('data-testid="ownership-table"')[1].split("</table>")[0]
+    assert f">{first.expected + 7000}<" in table.replace(",", "")
+    assert "直选 4321" in html
+
+
+def test_breakdown_figures_stay_off_the_lists_people_pick_from():
+    from unionwork.assessment.forms import _indicator_choices
+    from unionwork.dashboard.queries import shown_indicators
+    from unionwork.founding.indicators import BREAKDOWN_KEYS, OWN_KEY
+
+    listed = {i.key for i in indicators.listed()}
+    assert OWN_KEY in listed and not listed & set(BREAKDOWN_KEYS)
+    assert not {k for k, _label in _indicator_choices()} & set(BREAKDOWN_KEYS)
+    assert not {i.key for i in shown_indicators()} & set(BREAKDOWN_KEYS)
+
+
+def test_one_scan_recounts_every_founding_figure(admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        rebuild_all()
+    scans = [q["sql"] for q in ctx.captured_queries]  # (PostgreSQL: DECLARE … CURSOR FOR SELECT)
+    assert len([s for s in scans if 'FROM "founding_enterprise"' in s]) == 1
+    assert len([s for s in scans if 'FROM "founding_grassrootsunion"' in s]) == 1
