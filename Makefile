@@ -48,9 +48,10 @@ serve: venv
 	deploy/serve.sh all $(wildcard $(ENV_FILE))
 
 # SQLite in the foreground; where PostgreSQL answers, every test runs on it too, beside SQLite
-# (the two suites share no database, port or file; side by side on two cores, 1,784 tests take
-# about 12 minutes: SQLite 9 min 15 s, PostgreSQL 11 min 58 s, measured by make test on this
-# machine after the assessment joined; one after the other they would take about 19). Its output
+# (the two suites share no database, port or file; side by side on two cores, 1,806 tests take
+# about 14 minutes: SQLite 10 min, PostgreSQL 13 min 22 s, measured by .ci/run on a clean clone of
+# this machine after the founding breakdowns joined; one after the other they would take about
+# 23). Its output
 # follows SQLite's.
 PG_LOG := test-artifacts/pytest-postgresql.log
 test: venv lint

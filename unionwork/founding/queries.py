@@ -21,8 +21,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import ExtractMonth, ExtractYear, Left, StrIndex, Substr
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from unionwork.core.text import is_digits
@@ -346,15 +346,8 @@ def rate_by_industry(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -
     return rate_breakdowns(user, unit, rule=rule)[1]
 
 
-def child_prefix(field_name: str, parent_path: str):
-    """SQL: the path of the child of ``parent_path`` that a record's path lies under.
-
-    ``/1/10/106/1371/`` under ``/1/10/`` gives ``/1/10/106/``; a record at the parent itself
-    gives the parent's path.
-    """
-    n = len(parent_path)
-    rest = Substr(field_name, n + 1)
-    return Left(field_name, Value(n, output_field=IntegerField()) + StrIndex(rest, Value("/")))
+# The path of the child a record lies under, in SQL (one definition, in the tree's module).
+child_prefix = org_queries.child_prefix
 
 
 @dataclass
