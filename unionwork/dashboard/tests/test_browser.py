@@ -1,7 +1,7 @@
 """In Debian's chromium: the dashboard draws its charts, and a click on a child opens its dashboard."""
 
 from unionwork.core import audit, indicators
-from unionwork.core.testing import ARTIFACTS, browser_marks, login
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
 from unionwork.orgs.models import OrgUnit
 
 pytestmark = browser_marks
@@ -24,6 +24,10 @@ def test_dashboard_draws_its_charts_and_drills_down(page, live_server, seeded):
     name = first.inner_text()
     first.click()
     page.get_by_test_id("dashboard-title").wait_for()
+    # The child's page has loaded its charts and badge before the test's data is flushed (on
+    # SQLite the live server shares the test's connection: a request still running at teardown
+    # broke the flush).
+    settle(page)
     assert page.get_by_test_id("dashboard-title").inner_text() == name
     assert OrgUnit.objects.filter(name=name, parent__code="210211").exists()
 
