@@ -18,7 +18,13 @@ def pytest_configure(config):
     ("bad parameter or other API misuse"): serve one request at a time there."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        # Tests need no durability: a commit does not wait for the WAL to reach the disk (the
+        # live-server, transactional and restore tests commit thousands of times).
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()
+    if db["ENGINE"].endswith("sqlite3"):
         from django.core.servers.basehttp import WSGIServer
         from django.test.testcases import LiveServerThread
 
