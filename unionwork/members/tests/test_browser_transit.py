@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search, settle
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions, pii
 from unionwork.members.models import Member, MemberStatus, Transit, TransitStatus
@@ -47,6 +47,7 @@ def test_release_then_accept_by_another_district(page, live_server, member):
     page.context.clear_cookies()
     login(page, live_server.url, "gjz_admin")
     page.goto(live_server.url + "/members/add/")
+    settle(page)  # its pickers set up and the badge answered before typing (one request at a time on SQLite)
     page.fill("#id_name", "上官婉儿")
     page.fill("#id_id_number", number)
     page.select_option("#id_employment_form", "contract")
