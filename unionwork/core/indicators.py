@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Concat, RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -326,11 +326,45 @@ def unit_values(keys: Iterable[str], unit, month=None) -> dict[str, Figure]:
     return {k: Figure(*got.get(k, (0, 0)), unit=get(k).unit) for k in keys}
 
 
+def _latest_figures(
+    keys: list[str], unit_ids: list[int], month: datetime.date
+) -> dict[tuple[str, int], tuple]:
+    """(key, unit id) -> (numerator, denominator) of the latest row at or before ``month``.
+
+    The database picks each unit's latest row (a window over the unique index's order), so only
+    one row per key and unit crosses to Python, however many months of history it has: fetching
+    every month's row and keeping the first cost seconds for 1,800 units × 40 indicators.
+    """
+    if not keys or not unit_ids:
+        return {}
+    latest = (
+        IndicatorValue.objects.filter(indicator__in=keys, unit_id__in=unit_ids, month__lte=month)
+        .annotate(
+            n=Window(RowNumber(), partition_by=[F("indicator"), F("unit_id")], order_by=F("month").desc())
+        )
+        .filter(n=1)
+        .values_list("indicator", "unit_id", "numerator", "denominator")
+    )
+    return {(k, uid): (num, den) for k, uid, num, den in latest}
+
+
 def values(key: str, unit_ids: Iterable[int], month=None) -> dict[int, Figure]:
     """The figures of several units at once (one query)."""
     ind = get(key)
-    rows = _latest_rows(key, unit_ids, month_of(month))
-    return {uid: Figure(r.numerator, r.denominator, ind.unit) for uid, r in rows.items()}
+    got = _latest_figures([key], list(unit_ids), month_of(month))
+    return {uid: Figure(num, den, ind.unit) for (_k, uid), (num, den) in got.items()}
+
+
+def values_many(keys: Iterable[str], unit_ids: Iterable[int], month=None) -> dict[str, dict[int, Figure]]:
+    """``values`` of several indicators for the same units, in one query: key -> unit id -> figure
+    (a unit without records is absent, as in ``values``)."""
+    keys = list(keys)
+    out: dict[str, dict[int, Figure]] = {k: {} for k in keys}
+    got = _latest_figures(keys, list(unit_ids), month_of(month))
+    units = {k: get(k).unit for k in keys}
+    for (k, uid), (num, den) in got.items():
+        out[k][uid] = Figure(num, den, units[k])
+    return out
 
 
 def children_values(key: str, children: Iterable, month=None) -> list[tuple[object, Figure]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import xlsxwriter
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from unionwork.core import indicators
 from unionwork.core.indicators import Figure, Indicator
 from unionwork.dashboard import queries
 
+PAGE_ROWS = 100  # units on one screen page of a statistical table
+
 
 @dataclass
 class StatRow:
@@ -23,6 +26,7 @@ class StatRow:
     cells: list[tuple[Indicator, Figure]]  # one figure per indicator
     unit_id: int | None = None  # the unit whose indicator value the row shows (None: a sum)
     kind: str = "row"  # row, header (a group's title), subtotal, note, own
+    group: str = ""  # the group (queries.GROUPS) the row belongs to; "" for the node's own row
 
     @property
     def figures(self) -> list[Figure]:
@@ -42,8 +46,10 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
     its subtotal; the total is the node's own indicator value, which the non-overlapping groups
     (and the node's own records) add up to."""
     children = queries.children_for(user, node, month)
-    per_ind = [dict((c.pk, f) for c, f in indicators.children_values(i.key, children, month)) for i in inds]
-    totals = [indicators.value(i.key, node, month) for i in inds]
+    got = indicators.values_many([i.key for i in inds], [c.pk for c in children], month)
+    per_ind = [{c.pk: got[i.key].get(c.pk, Figure(0, 0, i.unit)) for c in children} for i in inds]
+    node_figures = indicators.unit_values([i.key for i in inds], node, month)
+    totals = [node_figures[i.key] for i in inds]
     by_group: dict[str, list] = {}
     for c in children:
         by_group.setdefault(queries.group_key(node, c), []).append(c)
@@ -53,14 +59,16 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
         members = by_group.get(key)
         if not members:
             continue
-        rows.append(StatRow(str(label), [], kind="header"))
+        rows.append(StatRow(str(label), [], kind="header", group=key))
         sub = [Figure(0, 0, i.unit) for i in inds]
         for c in members:
             figs = [per_ind[k][c.pk] for k in range(len(inds))]
             sub = [a + b for a, b in zip(sub, figs, strict=True)]
-            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=c.pk))
+            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=c.pk, group=key))
         rows.append(
-            StatRow(_("%(l)s小计") % {"l": label}, list(zip(inds, sub, strict=True)), kind="subtotal")
+            StatRow(
+                _("%(l)s小计") % {"l": label}, list(zip(inds, sub, strict=True)), kind="subtotal", group=key
+            )
         )
         overlaps = key == "industrial" and node.kind != "industrial"
         if overlaps:
@@ -73,6 +81,7 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
                     % {"n": n},
                     [],
                     kind="note",
+                    group=key,
                 )
             )
         else:
@@ -84,6 +93,21 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
     if any(f.numerator or f.denominator for f in own) and node.kind != "industrial":
         rows.append(StatRow(_("本级直属"), list(zip(inds, own, strict=True)), kind="own"))
     return StatTable(inds, rows, totals, month)
+
+
+def page_of(data: StatTable, number) -> tuple[list[StatRow], Page]:
+    """One screen page of the table: at most ``PAGE_ROWS`` units (an industrial union has
+    thousands of linked units, a page of every one would hold some 100,000 figures), with the
+    header, subtotal and note of each group they belong to. Subtotals and the total are always
+    the whole group's and the whole node's; the .xlsx holds every row."""
+    units = [r for r in data.rows if r.kind == "row"]
+    page = Paginator(units, PAGE_ROWS).get_page(number)
+    shown = {id(r) for r in page.object_list}
+    groups = {r.group for r in page.object_list} if units else {r.group for r in data.rows}
+    rows = [
+        r for r in data.rows if (id(r) in shown if r.kind == "row" else (r.group in groups or not r.group))
+    ]
+    return rows, page
 
 
 def columns_of(ind: Indicator) -> list[str]:

@@ -81,9 +81,12 @@ def stat_table(request, pk=None):
     data = tables.build(request.user, node, chosen, month)
     if request.GET.get("export") == "xlsx":
         return tables.xlsx_response(node, data)
+    rows, page = tables.page_of(data, request.GET.get("page"))
     context = {
         "node": node,
         "data": data,
+        "rows": rows,
+        "page": page,
         "all": shown,
         "keys": keys,
         "month": month,

@@ -136,6 +136,35 @@ def test_a_units_figures_read_at_once_are_each_indicators_value(registered):
     assert indicators.unit_values(keys, unit("210211"), datetime.date(2026, 2, 1))[second].numerator == 5
 
 
+def test_several_units_figures_are_each_units_latest_month(registered):
+    """``values`` and ``values_many`` (a table's figures of many units in one query) read, for each
+    unit, the latest month at or before the asked one, as ``value`` does; units without records
+    are absent."""
+    import datetime
+
+    first, second = declare(registered, {}), declare(registered, {})
+    g, other = unit("G0002"), unit("210202")
+    indicators.bump(first, g.path, g.ipath, 2, 4, when=datetime.date(2026, 1, 15))
+    indicators.bump(first, g.path, g.ipath, 1, 0, when=datetime.date(2026, 3, 2))
+    indicators.bump(second, g.path, g.ipath, 5, 5, when=datetime.date(2026, 2, 10))
+    units = [g, unit("210211"), unit("2102"), other]
+    ids = [u.pk for u in units]
+    for month in (datetime.date(2025, 12, 1), datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), None):
+        many = indicators.values_many([first, second], ids, month)
+        for key in (first, second):
+            single = indicators.values(key, ids, month)
+            assert many[key] == single, (key, month)
+            for u in units:
+                expected = indicators.value(key, u, month)
+                if expected.numerator or expected.denominator:
+                    assert single[u.pk] == expected, (key, u.code, month)
+                else:
+                    assert u.pk not in single
+    feb = indicators.values_many([first, second], ids, datetime.date(2026, 2, 28))
+    assert (feb[first][g.pk].numerator, feb[second][g.pk].numerator) == (2, 5)
+    assert indicators.values(first, ids)[g.pk].numerator == 3
+
+
 def test_a_moved_subtree_carries_its_figures(registered):
     records = {}
     key = declare(registered, records)

@@ -89,3 +89,49 @@ def test_each_ranked_row_links_to_its_units_dashboard_with_the_indicator_and_mon
     assert seen == children.count()
     for numbers in places.values():  # each group ranked 1, 2, 3 … in itself
         assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_statistical_table_pages_its_units_and_keeps_whole_subtotals(client, monkeypatch):
+    """A node with more units than a screen page holds (an industrial union's 1,800 linked units)
+    shows them page by page; each page's subtotal and total are the whole group's and node's, and
+    the .xlsx still holds every unit."""
+    from unionwork.dashboard import tables
+
+    monkeypatch.setattr(tables, "PAGE_ROWS", 3)
+    client.force_login(demo_user("gjz_admin"))
+    gjz = unit("210211")
+    url = f"/dashboard/{gjz.pk}/table/"
+    children = list(OrgUnit.objects.filter(parent=gjz, status="active").exclude(kind="industrial"))
+    assert len(children) > 6  # the district's streets: at least three pages
+
+    def unit_rows(html):
+        return [c.name for c in children if f"<td>{c.name}</td>" in html]
+
+    seen = []
+    first = client.get(url, {"i": GRASSROOTS_UNITS.key}).content.decode()
+    assert len(unit_rows(first)) == 3
+    assert "下一页" in first and "合计" in first
+    page = 1
+    html = first
+    while True:
+        shown = unit_rows(html)
+        assert 1 <= len(shown) <= 3
+        assert not set(shown) & set(seen)  # no unit on two pages
+        seen += shown
+        assert "小计" in html and "合计" in html  # on every page
+        if "下一页" not in html:
+            break
+        page += 1
+        html = client.get(url, {"i": GRASSROOTS_UNITS.key, "page": page}).content.decode()
+    assert sorted(seen) == sorted(c.name for c in children)
+    # The subtotal on a page is the whole group's: the same on the first and the last page.
+    data = tables.build(demo_user("gjz_admin"), gjz, [indicators.get(GRASSROOTS_UNITS.key)])
+    subtotal = next(r for r in data.rows if r.kind == "subtotal")
+    whole = sum(r.cells[0][1].numerator for r in data.rows if r.kind == "row" and r.group == subtotal.group)
+    assert subtotal.cells[0][1].numerator == whole
+    xlsx = client.get(url, {"i": GRASSROOTS_UNITS.key, "export": "xlsx"})
+    names = {
+        r[0]
+        for r in CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
+    }
+    assert {c.name for c in children} <= names
