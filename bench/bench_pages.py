@@ -174,6 +174,10 @@ def setup(args) -> None:
         call_command("demo", scale=args.scale)
         print(f"built the {args.scale}-scale database in {time.monotonic() - started:.0f} s", flush=True)
     street_account()
+    if not args.default_gc:  # the garbage collector as the WSGI application sets it (core/runtime.py)
+        from unionwork.core.runtime import tune_gc
+
+        tune_gc()
 
 
 def street_account():
@@ -708,6 +712,12 @@ def main() -> None:
     parser.add_argument("--skip-concurrent", action="store_true")
     parser.add_argument("--skip-one", action="store_true")
     parser.add_argument("--only", default="", help="page kinds matching this regular expression only")
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="Python's own garbage-collector settings in the one-user walk (the server's are set by "
+        "unionwork/wsgi.py; UNIONWORK_GC_THRESHOLD=0 keeps Python's there too)",
+    )
     parser.add_argument("--who", default="", help="users, e.g. city,district (default: all four)")
     parser.add_argument("--baseline", help="an earlier run's JSON line: report ratios against it")
     args = parser.parse_args()

@@ -2,6 +2,7 @@
 
 DATABASE_URL   sqlite:///path (default: db.sqlite3 in the project) or postgres://user@host/db
 UNIONWORK_PG_JIT  1 leaves PostgreSQL's JIT on (default: off for the platform's connections, see DATABASES)
+UNIONWORK_GC_THRESHOLD  allocations between garbage-collector runs in the web processes (default 50000; 0: Python's; core/runtime.py)
 SECRET_KEY     required when DEBUG is off
 DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated

@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from unionwork.core.runtime import tune_gc
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionwork.settings")
 application = get_wsgi_application()
+tune_gc()  # fewer passes of the garbage collector, and none over what start-up loaded (core/runtime.py)

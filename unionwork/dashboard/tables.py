@@ -17,7 +17,7 @@ from unionwork.core import indicators
 from unionwork.core.indicators import Figure, Indicator
 from unionwork.dashboard import queries
 
-PAGE_ROWS = 100  # units on one screen page of a statistical table
+PAGE_ROWS = 50  # units on one screen page of a statistical table
 
 
 @dataclass
@@ -47,7 +47,8 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
     (and the node's own records) add up to."""
     children = queries.children_for(user, node, month)
     got = indicators.values_many([i.key for i in inds], [c.pk for c in children], month)
-    per_ind = [{c.pk: got[i.key].get(c.pk, Figure(0, 0, i.unit)) for c in children} for i in inds]
+    per_ind = [got[i.key] for i in inds]
+    zeros = [Figure(0, 0, i.unit) for i in inds]  # a child without records (never changed in place)
     node_figures = indicators.unit_values([i.key for i in inds], node, month)
     totals = [node_figures[i.key] for i in inds]
     by_group: dict[str, list] = {}
@@ -60,11 +61,15 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
         if not members:
             continue
         rows.append(StatRow(str(label), [], kind="header", group=key))
-        sub = [Figure(0, 0, i.unit) for i in inds]
+        nums, dens = [0] * len(inds), [0] * len(inds)
         for c in members:
-            figs = [per_ind[k][c.pk] for k in range(len(inds))]
-            sub = [a + b for a, b in zip(sub, figs, strict=True)]
-            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=c.pk, group=key))
+            pk = c.pk
+            figs = [got.get(pk, zero) for got, zero in zip(per_ind, zeros, strict=True)]
+            for k, f in enumerate(figs):
+                nums[k] += f.numerator
+                dens[k] += f.denominator
+            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=pk, group=key))
+        sub = [Figure(n, d, i.unit) for n, d, i in zip(nums, dens, inds, strict=True)]
         rows.append(
             StatRow(
                 _("%(l)s小计") % {"l": label}, list(zip(inds, sub, strict=True)), kind="subtotal", group=key

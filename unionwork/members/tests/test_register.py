@@ -11,6 +11,7 @@ from unionwork.core.models import AuditEvent
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.members import actions, pii, queries
 from unionwork.members.models import CardStatus, Member, MemberCard, Membership, MemberStatus
+from unionwork.orgs.models import OrgUnit
 
 from .helpers import new_id, register
 
@@ -197,6 +198,20 @@ def test_coverage_roll_up_equals_the_sum_of_children(acting):
     assert sub.total.members == sum(r.members for r in sub.all_rows) == gjz.members
     rows = queries.card_deadline_table(city_admin)
     assert {r.unit.code for r in rows} >= {"210211", "210202", "I01"}
+    # an industrial union's rows are the districts its linked units lie in, and add up too
+    jx = demo_user("jx_admin")
+    by_district = queries.children_figures(jx, jx.org)
+    assert by_district.by == "districts"
+    in_jx = Member.objects.restrict(jx).filter(status="active")
+    assert {r.unit.code for r in by_district.rows} == {
+        u.code
+        for u in OrgUnit.objects.filter(parent=city)
+        if in_jx.filter(org_path__startswith=u.path).exists()
+    }
+    assert len(by_district.rows) >= 2  # G0001 and G0003 lie in two districts
+    for row in by_district.rows:
+        assert row.members == in_jx.filter(org_path__startswith=row.unit.path).count(), row.label
+    assert by_district.total.members == sum(r.members for r in by_district.all_rows) == in_jx.count()
 
 
 def test_a_district_sees_none_of_another_districts_members(acting):
