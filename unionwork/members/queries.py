@@ -291,14 +291,13 @@ def children_figures(user, unit: OrgUnit) -> FiguresTable:
 
 
 def _kept(unit_ids: list[int], month) -> dict[int, Figures]:
-    """Members' figures of units from the kept indicators (five indexed reads, whatever the size)."""
+    """Members' figures of units from the kept indicators (one indexed read, whatever the size)."""
     from unionwork.core import indicators
     from unionwork.members import indicators as keys
 
-    got = {
-        k: indicators.values(k, unit_ids, month)
-        for k in (keys.ACTIVE_KEY, keys.COVERAGE_KEY, keys.ACTIVATED_KEY, keys.INACTIVE_KEY)
-    }
+    got = indicators.values_many(
+        (keys.ACTIVE_KEY, keys.COVERAGE_KEY, keys.ACTIVATED_KEY, keys.INACTIVE_KEY), unit_ids, month
+    )
     out = {}
     for uid in unit_ids:
 
@@ -326,11 +325,7 @@ def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
     """
     base, by = _breakdown_base(unit)
     if by == "districts":
-        table = children_figures(user, unit)
-        kept = _kept([unit.pk], month)[unit.pk]
-        kept.unit, kept.label, kept.employees = unit, _("合计"), table.total.employees
-        table.total = kept
-        return table
+        return _kept_by_district(user, unit, base, month)
     # The children it had at the end of ``month`` (the as-of tree), with their status then.
     children = list(
         org_queries.children_as_of(user, unit, month, include_inactive=True)
@@ -368,6 +363,68 @@ def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
         if has_direct:
             direct.employees = max(total.employees - sum(r.employees or 0 for r in rows), 0)
     return FiguresTable(unit=unit, rows=rows, total=total, direct=direct if has_direct else None, by=by)
+
+
+def _kept_by_district(user, unit: OrgUnit, city: OrgUnit, month=None) -> FiguresTable:
+    """An industrial union's table: one row per district its linked units lie in, each the sum of
+    those units' kept figures (less their descendants linked to another industrial union, which
+    the union does not count), and the union's own units as the rest of its kept total, so the rows
+    add up to the total exactly. A few indexed reads instead of a GROUP BY over the 200,000 members
+    of 1,800 units spread over the city."""
+    linked = list(
+        org_queries.children_as_of(user, unit, month, linked=True).exclude(path__startswith=unit.path)
+    )
+    linked_ids = {u.pk for u in linked}
+    # Units under a linked unit but linked elsewhere: in the linked unit's figure, not the union's.
+    holders = [
+        u.pk for u in linked if u.kind != OrgKind.GRASSROOTS
+    ]  # a grassroots union has no units under it
+    elsewhere = list(
+        OrgUnit.objects.filter(parent_id__in=holders).exclude(ipath__startswith=unit.path).only("pk", "path")
+    )
+    figs = _kept([unit.pk, *linked_ids, *(u.pk for u in elsewhere)], month)
+    depth = len(city.path.strip("/").split("/"))
+
+    def district_of(u: OrgUnit) -> int | None:
+        ids = u.path.strip("/").split("/")
+        return int(ids[depth]) if u.path.startswith(city.path) and len(ids) > depth else None
+
+    per: dict[int, Figures] = {}
+    for sign, units in ((1, linked), (-1, elsewhere)):
+        for u in units:
+            d = district_of(u)
+            if d is None:
+                continue
+            row, fig = per.setdefault(d, Figures()), figs[u.pk]
+            row.members += sign * fig.members
+            row.carded += sign * fig.carded
+            row.activated += sign * fig.activated
+            row.inactive += sign * fig.inactive
+    total = figs[unit.pk]
+    total.unit, total.label = unit, _("合计")
+    districts = OrgUnit.objects.filter(pk__in=per).order_by("kind", "code", "pinyin")
+    rows = []
+    for district in districts:
+        fig = per[district.pk]
+        if fig.members or fig.inactive:
+            fig.unit, fig.label = district, district.name
+            rows.append(fig)
+    own = Figures(
+        unit=unit,
+        label=unit.name,
+        members=total.members - sum(r.members for r in rows),
+        carded=total.carded - sum(r.carded for r in rows),
+        activated=total.activated - sum(r.activated for r in rows),
+        inactive=total.inactive - sum(r.inactive for r in rows),
+    )
+    if own.members or own.inactive:  # the union's own grassroots unions, under its own path
+        rows.append(own)
+    employees = employees_of(user, unit)
+    if employees is not None:
+        for row in rows:
+            row.employees = employees.get(row.unit.pk, 0)
+        total.employees = employees.get(unit.pk, sum(r.employees or 0 for r in rows))
+    return FiguresTable(unit=unit, rows=rows, total=total, by="districts")
 
 
 def employees_of(user, unit: OrgUnit) -> dict[int, int] | None:

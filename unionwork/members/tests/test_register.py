@@ -214,6 +214,53 @@ def test_coverage_roll_up_equals_the_sum_of_children(acting):
     assert by_district.total.members == sum(r.members for r in by_district.all_rows) == in_jx.count()
 
 
+def test_an_industrial_unions_districts_from_kept_figures_are_its_members_there(acting):
+    """The page's table (kept figures of the linked units, summed by district) counts what the
+    register counts, also when a unit under a linked unit is linked to another industrial union
+    (its members are that union's, not this one's) and when a card is issued."""
+    from unionwork.orgs import actions as org_actions
+
+    register("G0001", 3)
+    register("G0003", 2)
+    joint = org_actions.create_unit(
+        None,
+        parent=unit("210211001001"),
+        name="演示联合工会",
+        kind="joint",
+        code="TJ001",
+        industrial_union=unit("I01"),
+    )
+    mine = org_actions.create_unit(
+        None, parent=joint, name="演示联合工会成员一", kind="grassroots", code="TJ002"
+    )
+    inner = org_actions.create_unit(
+        None,
+        parent=joint,
+        name="演示联合工会成员二（另属产业工会）",
+        kind="grassroots",
+        code="TJ003",
+        industrial_union=unit("I02"),
+    )
+    register(mine.code, 2)
+    register(inner.code, 4)
+    actions.issue_cards(None, unit("G0003"))
+    jx = demo_user("jx_admin")
+    table = queries.kept_figures(jx, jx.org)
+    in_jx = Member.objects.restrict(jx)
+    assert in_jx.filter(org_path=mine.path).count() == 2
+    assert not in_jx.filter(org_path__startswith=inner.path).exists()
+    assert len(table.rows) >= 2
+    for row in table.rows:
+        here = in_jx.filter(org_path__startswith=row.unit.path)
+        assert row.members == here.filter(status="active").count(), row.label
+        assert row.carded == here.filter(status="active", card_status__in=["issued", "active"]).count(), (
+            row.label
+        )
+    assert (
+        table.total.members == sum(r.members for r in table.all_rows) == in_jx.filter(status="active").count()
+    )
+
+
 def test_a_district_sees_none_of_another_districts_members(acting):
     mine = register("G0001", 2)
     theirs = register("G0003", 2)
