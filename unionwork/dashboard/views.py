@@ -21,6 +21,9 @@ def _label(ind, fig):
     )
 
 
+RANKING_SHOWN = 100  # ranked units shown per group; an industrial union ranks 1,800 (the table has all)
+
+
 def dashboard(request, pk=None):
     node = _node(request, pk)
     user = request.user
@@ -32,17 +35,19 @@ def dashboard(request, pk=None):
     tbl = queries.table(user, node, current, month) if current else None
     trend = indicators.trend(current.key, node, 12, until=month) if current else []
     unit = "%" if current and current.unit == indicators.RATE else ""
+    # Each group's first places; a longer ranking is read in the statistical table (paged, .xlsx).
+    shown = [(g, g.rows[:RANKING_SHOWN]) for g in (tbl.groups if tbl else [])]
     chart = {
         "rankings": [
             {
                 "id": f"chart-ranking-{g.key}",
-                "labels": [r.label for r in g.rows],
-                "values": [r.figure.rate for r in g.rows],
-                "ids": [r.unit.pk for r in g.rows],
+                "labels": [r.label for r in rows],
+                "values": [r.figure.rate for r in rows],
+                "ids": [r.unit.pk for r in rows],
                 "target": current.target if current else None,
                 "unit": unit,
             }
-            for g in (tbl.groups if tbl else [])
+            for g, rows in shown
         ],
         # A month before the figure had data is a gap (null), never a zero.
         "trend": {
@@ -62,9 +67,8 @@ def dashboard(request, pk=None):
         "current": current,
         "table": tbl,
         "chart": chart,
-        "ranking_groups": [
-            (g, min(1600, max(120, 26 * len(g.rows) + 40))) for g in (tbl.groups if tbl else [])
-        ],
+        "ranking_groups": [(g, min(1600, max(120, 26 * len(rows) + 40))) for g, rows in shown],
+        "groups": [(g, rows, len(g.rows) - len(rows)) for g, rows in shown],
         "month": month,
         "today": timezone.localdate(),
     }

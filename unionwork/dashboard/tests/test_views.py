@@ -91,6 +91,42 @@ def test_each_ranked_row_links_to_its_units_dashboard_with_the_indicator_and_mon
         assert numbers == list(range(1, len(numbers) + 1))
 
 
+def test_a_long_ranking_shows_its_first_places_and_leads_to_the_whole_table(gjz, monkeypatch):
+    """An industrial union ranks 1,800 units: the dashboard lists each group's first places (chart
+    and table) and says how many more there are, linking to the statistical table of the same
+    indicator and month; the group's subtotal is still the whole group's."""
+    import datetime
+    import json
+    import re
+
+    from unionwork.dashboard import views
+
+    monkeypatch.setattr(views, "RANKING_SHOWN", 4)
+    district = unit("210211")
+    n = OrgUnit.objects.filter(parent=district, status="active").exclude(kind="industrial").count()
+    assert n > 4
+    html = gjz.get("/dashboard/", {"indicator": GRASSROOTS_UNITS.key, "month": "2026-01"}).content.decode()
+    table = html[html.index('data-testid="ranking-table"') :]
+    table = table[: table.index("</table>")]
+    places = [int(p) for p in re.findall(r"<tr><td>(\d+)</td><td><a ", table)]
+    assert places == [1, 2, 3, 4]
+    more = re.search(r'data-testid="ranking-more">(.*?)</td>', table).group(1)
+    assert f"另有 {n - 4} 个单位" in more
+    assert f"/dashboard/{district.pk}/table/?i={GRASSROOTS_UNITS.key}&amp;month=2026-01" in more
+    data = json.loads(
+        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert [len(r["labels"]) for r in data["rankings"]] == [4]
+    from unionwork.dashboard import queries
+
+    january = datetime.date(2026, 1, 1)
+    whole = queries.table(demo_user("gjz_admin"), district, indicators.get(GRASSROOTS_UNITS.key), january)
+    whole = whole.groups[0]
+    assert len(whole.rows) == n
+    subtotal_row = re.search(r"<td>[^<]*小计</td>(.*?)</tr>", table).group(1)
+    assert f">{whole.subtotal.numerator:,}<" in subtotal_row
+
+
 def test_statistical_table_pages_its_units_and_keeps_whole_subtotals(client, monkeypatch):
     """A node with more units than a screen page holds (an industrial union's 1,800 linked units)
     shows them page by page; each page's subtotal and total are the whole group's and node's, and
