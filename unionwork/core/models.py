@@ -54,6 +54,10 @@ class AuditEvent(models.Model):
             models.Index(
                 fields=["id"], condition=Q(seq__isnull=True, seal__isnull=False), name="core_audit_unlinked"
             ),
+            # The trail's filters by kind of change and of record, newest first: a rare verb was
+            # looked for among a district's 500,000 events (0.8-2.6 s at city scale).
+            models.Index(fields=["verb", "-id"], name="core_audit_verb_newest"),
+            models.Index(fields=["model", "-id"], name="core_audit_model_newest"),
         ]
         constraints = [
             models.UniqueConstraint(
