@@ -183,16 +183,24 @@ def tripartite_meetings(user, action: str = "view") -> QuerySet[TripartiteMeetin
 def standard_rows(user) -> QuerySet[StandardEnterprise]:
     """Foreign- and HMT-invested operating enterprises in scope, with how many active checklist
     items they meet of how many there are."""
-    from django.db.models import Count, IntegerField, Value
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
     total = StandardItem.objects.filter(active=True).count()
+    # Counted for each shown row (a subquery), not by grouping every enterprise of the scope with
+    # its checks before the page is cut (a district's list: 64 ms of SQL at city scale).
+    met = (
+        StandardCheck.objects.filter(enterprise=OuterRef("pk"), met=True, item__active=True)
+        .order_by()
+        .values("enterprise")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         StandardEnterprise.objects.restrict(user)
         .filter(ownership__in=FOREIGN, status="operating")
         .annotate(
-            met_count=Count(
-                "standard_checks", filter=Q(standard_checks__met=True, standard_checks__item__active=True)
-            ),
+            met_count=Coalesce(Subquery(met, output_field=IntegerField()), 0),
             items_total=Value(total, output_field=IntegerField()),
         )
     )
