@@ -269,18 +269,30 @@ def founding_rate(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> R
     return _rate_from(values, key=str(unit.pk), label=unit.name, unit=unit)
 
 
-def rate_breakdowns(
-    user, unit: OrgUnit, *, rule: FoundingRule | None = None
-) -> tuple[list[Rate], list[Rate]]:
-    """The founding figure by ownership type and by GB/T 4754 section: one scan of the subtree,
-    grouped by both (at most 11 x 20 groups), folded in Python."""
+def live_groups(user, unit: OrgUnit, rule: FoundingRule | None = None) -> list[dict]:
+    """The node's enterprises in scope counted by (child of the breakdown base, ownership,
+    industry) in one scan. The live breakdowns by child, by ownership and by industry all fold
+    these groups: a page that shows the three (an industrial union's, whose scope, an OR over its
+    linked unions and industries, is the costly part) scans once and passes them on (``groups=``)."""
     rule = rule or FoundingRule.current()
+    base, _by = _breakdown_base(unit)
+    return list(
+        subtree_enterprises(user, unit)
+        .annotate(child=child_prefix("community__path", base.path))
+        .order_by()
+        .values("child", "ownership", "industry")
+        .annotate(**_measures(rule))
+    )
+
+
+def rate_breakdowns(
+    user, unit: OrgUnit, *, rule: FoundingRule | None = None, groups: list[dict] | None = None
+) -> tuple[list[Rate], list[Rate]]:
+    """The founding figure by ownership type and by GB/T 4754 section: one scan of the subtree
+    (:func:`live_groups`, or the ``groups`` a page already has), folded in Python."""
     by_ownership: dict[str, Rate] = {}
     by_industry: dict[str, Rate] = {}
-    qs = (
-        subtree_enterprises(user, unit).order_by().values("ownership", "industry").annotate(**_measures(rule))
-    )
-    for r in qs:
+    for r in groups if groups is not None else live_groups(user, unit, rule):
         cell = _rate_from(r)
         by_ownership[r["ownership"]] = by_ownership.get(r["ownership"], Rate()) + cell
         by_industry[r["industry"]] = by_industry.get(r["industry"], Rate()) + cell
@@ -299,7 +311,9 @@ def rate_breakdowns(
     return ownership, industry
 
 
-def kept_breakdowns(user, unit: OrgUnit, month: datetime.date | None = None) -> tuple[list[Rate], list[Rate]]:
+def kept_breakdowns(
+    user, unit: OrgUnit, month: datetime.date | None = None, *, groups: list[dict] | None = None
+) -> tuple[list[Rate], list[Rate]]:
     """The founding figure by ownership type and by GB/T 4754 section, read from the kept
     indicators at ``month`` (``founding.ownership.<code>`` / ``founding.ownership_operating.<code>``
     and the same by industry: founded / expected and operating / all) in one indexed read,
@@ -315,7 +329,7 @@ def kept_breakdowns(user, unit: OrgUnit, month: datetime.date | None = None) -> 
     from unionwork.founding.indicators import INDUSTRY_KEYS, OWNERSHIP_KEYS
 
     if unit.kind == OrgKind.INDUSTRIAL:
-        return rate_breakdowns(user, unit)
+        return rate_breakdowns(user, unit, groups=groups)
     keys = [k for pair in [*OWNERSHIP_KEYS.values(), *INDUSTRY_KEYS.values()] for k in pair]
     got = indicators.unit_values(keys, unit, month)
 
@@ -379,16 +393,19 @@ def territorial_children(
     return list(qs.filter(kind__in=TERRITORIAL_KINDS).order_by("code", "pinyin"))
 
 
-def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -> ChildrenTable:
+def rate_by_children(
+    user, unit: OrgUnit, *, rule: FoundingRule | None = None, groups: list[dict] | None = None
+) -> ChildrenTable:
     """The founding figure of each child of a node and their total: one GROUP BY query.
 
     For an industrial union the rows are the districts its enterprises lie in. Rows add up to
     the total (numerators and denominators), the direct row holding what lies at the node itself.
     """
-    rule = rule or FoundingRule.current()
     base, by = _breakdown_base(unit)
-    qs = subtree_enterprises(user, unit).annotate(child=child_prefix("community__path", base.path))
-    grouped = {r["child"]: r for r in qs.order_by().values("child").annotate(**_measures(rule))}
+    sums: dict[str, Rate] = {}
+    for r in groups if groups is not None else live_groups(user, unit, rule):
+        sums[r["child"]] = sums.get(r["child"], Rate()) + _rate_from(r)
+    grouped = {child: {m: getattr(rate, m) for m in _MEASURES} for child, rate in sums.items()}
     children = territorial_children(user, base) if by == "children" else []
     by_path = {c.path: c for c in children}
     unknown_ids = [int(p.strip("/").split("/")[-1]) for p in grouped if p not in by_path and p != base.path]
@@ -412,7 +429,9 @@ def rate_by_children(user, unit: OrgUnit, *, rule: FoundingRule | None = None) -
     return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by=by)
 
 
-def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=None) -> ChildrenTable:
+def kept_table(
+    user, unit: OrgUnit, month: datetime.date | None = None, *, rule=None, groups: list[dict] | None = None
+) -> ChildrenTable:
     """The children table of a node read from the kept indicators at ``month``: the founding rate
     (``founding.rate``: expected, founded), the own-union split (``founding.own``), employees
     (``founding.employees``) and enterprises (``founding.operating``) of the node and of each
@@ -429,7 +448,7 @@ def kept_table(user, unit: OrgUnit, month: datetime.date | None = None, *, rule=
 
     base, by = _breakdown_base(unit)
     if by != "children":
-        return rate_by_children(user, unit, rule=rule)
+        return rate_by_children(user, unit, rule=rule, groups=groups)
     children = territorial_children(user, unit, include_inactive=True, month=month)
     ids = [unit.pk, *[c.pk for c in children]]
     got = {key: indicators.values(key, ids, month) for key in (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)}

@@ -32,7 +32,7 @@ from unionwork.founding.models import (
     SubmissionState,
 )
 from unionwork.orgs import queries as org_queries
-from unionwork.orgs.models import OrgUnit
+from unionwork.orgs.models import OrgKind, OrgUnit
 
 IMPORTERS = ("founding.enterprises", "founding.enterprises_full")
 
@@ -87,7 +87,9 @@ def home(request, pk: int | None = None):
     month = indicators.month_from_request(request)
     rule = FoundingRule.current()
     # The founding figure and 基层工会数 are the kept indicators (as on the dashboard).
-    table = queries.kept_table(user, unit, month, rule=rule)
+    # An industrial union's table and breakdowns are live (see kept_table): one scan for both.
+    groups = queries.live_groups(user, unit, rule) if unit.kind == OrgKind.INDUSTRIAL else None
+    table = queries.kept_table(user, unit, month, rule=rule, groups=groups)
     if request.GET.get("export") == "xlsx":
         title = _("%(n)s 基层工会组建情况（截至 %(d)s 末）") % {"n": unit.name, "d": month.strftime("%Y-%m")}
         if table.by != "children":  # an industrial union: by district, for reference (see kept_table)
@@ -122,7 +124,7 @@ def home(request, pk: int | None = None):
         )
     series = queries.three_year_series(user, unit, year)
     # Kept by group at the month (an industrial union's: live, see kept_breakdowns).
-    by_ownership, by_industry = queries.kept_breakdowns(user, unit, month)
+    by_ownership, by_industry = queries.kept_breakdowns(user, unit, month, groups=groups)
     charts = {
         "children": {
             "labels": [r.label for r in table.all_rows],
