@@ -110,6 +110,12 @@ def test_an_industrial_union_sees_its_unions_enterprises_by_district(data):
     assert list(queries.enterprises(jx)) == [e]
     table = queries.rate_by_children(jx, unit("I01"))
     assert [r.unit.code for r in table.rows] == ["210202"] and table.total.founded == 1
+    # The page scans once for its table and its breakdowns: the same figures as scanning for each.
+    groups = queries.live_groups(jx, unit("I01"))
+    assert queries.rate_by_children(jx, unit("I01"), groups=groups) == table
+    assert queries.kept_breakdowns(jx, unit("I01"), groups=groups) == queries.rate_breakdowns(jx, unit("I01"))
+    by_ownership, _by_industry = queries.rate_breakdowns(jx, unit("I01"), groups=groups)
+    assert sum(r.founded for r in by_ownership) == table.total.founded
     counts = queries.union_counts(jx, unit("I01"), 2025)
     assert counts.active == 1 and counts.founded_this_year == 1
 
