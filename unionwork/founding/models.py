@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.classifications import Industry  # noqa: F401 - re-exported for the module
-from unionwork.core.scope import ScopedQuerySet
+from unionwork.core.scope import ScopedQuerySet, in_subquery_q, prefix_q
 
 
 class Ownership(models.TextChoices):
@@ -76,6 +76,27 @@ class EnterpriseQuerySet(ScopedQuerySet):
     # An industrial union sees the enterprises covered by the unions linked to it, anywhere.
     scope_ipath_field = "union__ipath"
 
+    # The paths lie on the community and the union: below the root they are tested as "the
+    # community (union) is one of the units under the prefix", on the enterprise's own indexed
+    # columns. An OR of the two joined paths made PostgreSQL read every enterprise for a street's
+    # list (58 ms against 1.4 ms at city scale). The root's prefix holds every unit: there the
+    # joined test is cheaper than a list of 30,000 ids.
+    def path_q(self, prefix: str) -> Q:
+        if _is_root(prefix):
+            return prefix_q(self.scope_path_field, prefix)
+        return in_subquery_q("community_id", _units_under("path", prefix))
+
+    def ipath_q(self, prefix: str) -> Q:
+        # The unions linked under the prefix are read first: a territorial prefix has none or a
+        # few (a list of ids, indexed and hashed), an industrial union's some thousands (a hashed
+        # subquery: compared row by row, an array of 1,800 ids cost 40 ms more on its work list).
+        if _is_root(prefix):
+            return prefix_q(self.scope_ipath_field, prefix)
+        ids = list(_units_under("ipath", prefix).values_list("pk", flat=True)[: _LINKED_LISTED + 1])
+        if len(ids) <= _LINKED_LISTED:
+            return Q(union_id__in=ids) if ids else Q(pk__in=[])
+        return Q(union_id__in=_units_under("ipath", prefix))
+
     def extra_scope_q(self, user, action: str) -> Q | None:
         """An industrial union's user also sees the enterprises of its industries in every
         district (DOMAIN.md), when the city has declared them. Seeing only: the register is kept
@@ -87,6 +108,19 @@ class EnterpriseQuerySet(ScopedQuerySet):
 
     def operating(self):
         return self.filter(status=EnterpriseStatus.OPERATING)
+
+
+_LINKED_LISTED = 500  # linked unions named in the query as a list of ids, at most
+
+
+def _is_root(prefix: str) -> bool:
+    return prefix.count("/") <= 2  # "" or "/1/"
+
+
+def _units_under(field: str, prefix: str):
+    from unionwork.orgs.models import OrgUnit
+
+    return OrgUnit.objects.filter(prefix_q(field, prefix)).order_by().values("pk")
 
 
 def _user_industries(user) -> list[str]:

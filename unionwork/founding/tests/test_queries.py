@@ -120,6 +120,39 @@ def test_an_industrial_union_sees_its_unions_enterprises_by_district(data):
     assert counts.active == 1 and counts.founded_this_year == 1
 
 
+def test_the_enterprise_scope_in_its_indexed_form_is_the_path_rule(data, monkeypatch):
+    """Enterprises are scoped by "the community (the union) is one of the units under the path"
+    on their own columns, an index scan where the joined paths made the database read every
+    enterprise: the same enterprises as the plain rule (the community's path, the union's
+    industrial path), for every kind of account, a linked union (a list of ids) and an industrial
+    union's many (a subquery)."""
+    from django.db.models import Q
+
+    from unionwork.core.scope import prefix_q
+    from unionwork.founding import models as founding_models
+    from unionwork.founding.models import _user_industries
+
+    with audit.acting_as(None, "test"):
+        linked = Enterprise.objects.filter(community__in=data["zs"]).order_by("pk").first()
+        actions.found_union(
+            None, enterprises=[linked], founded_on=datetime.date(2025, 5, 5), industrial_union=unit("I01")
+        )
+    users = [demo_user(n) for n in ("city_admin", "gjz_admin", "zs_admin", "jx_admin")]
+    for listed in (founding_models._LINKED_LISTED, 0):
+        monkeypatch.setattr(founding_models, "_LINKED_LISTED", listed)
+        for user in users:
+            plain = prefix_q("community__path", user.org_path) | prefix_q("union__ipath", user.org_path)
+            industries = _user_industries(user)
+            if industries:
+                plain |= Q(industry__in=industries)
+            expected = set(Enterprise.objects.filter(plain).values_list("pk", flat=True))
+            got = set(Enterprise.objects.restrict(user).values_list("pk", flat=True))
+            assert got == expected, (user.username, listed)
+            assert got, user.username
+    jx = set(Enterprise.objects.restrict(demo_user("jx_admin")).values_list("pk", flat=True))
+    assert linked.pk in jx  # in 中山区, seen by the industrial union through its union
+
+
 def test_union_counts_by_child_add_up(data):
     city = demo_user("city_admin")
     by_child = queries.union_counts_by_child(city, unit("2102"), 2025)
