@@ -1,8 +1,8 @@
 """Hostile spreadsheets cannot take the platform down (issue 10, point 1).
 
 Each hostile file is built here (small in the test's own memory) and read by ``open_sheet``, the
-way an import job reads it, in a separate Python process whose address space is capped at
-1 GiB above its start; the process reports whether the file was refused, with which message, and
+way an import job reads it, in a separate Python process (forked from one started for the module)
+whose address space is capped at 1 GiB above its start; the process reports whether the file was refused, with which message, and
 how much its peak resident memory grew while reading. The bound asserted is ``MEMORY_BOUND_MB``.
 Before the limits, the far cell made calamine ask for 512 GiB (the capped process died), the zip
 bomb inflated gigabytes and the .xls far cell, the long CSV line and the over-limit CSVs were read.
@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import select
 import signal
 import struct
 import subprocess
@@ -36,10 +37,14 @@ from .factories import demo_user
 
 MEMORY_BOUND_MB = 64  # growth of peak RSS while a hostile file is checked and refused
 
+# One reader process per module, started once (``reader``): Django set up, calamine, openpyxl and the
+# translation catalogues loaded. Each file is read in a child forked from it (a second or so of
+# start-up saved per file), which caps its own address space, sets the test's limits and reports.
 _READ = r"""
 import json, os, resource, sys
 import django
 django.setup()
+from django.conf import settings
 from unionwork.core.imports.readers import ImportFileError, open_sheet
 
 def hwm_kb():
@@ -48,45 +53,95 @@ def hwm_kb():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
 
-with open("/proc/self/statm") as fh:
-    present = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-resource.setrlimit(resource.RLIMIT_AS, (present + (1 << 30), resource.RLIM_INFINITY))
-# Warm up (lazy imports, translation catalogues): what is measured is the hostile file's share.
-import io, openpyxl
-from django.utils.translation import gettext
-gettext("文件是空的，请检查后重新上传。")
-warm = io.BytesIO()
-openpyxl.Workbook().save(warm)
-for name, data in (("w.xlsx", warm), ("w.csv", io.BytesIO(b"a,b\n1,2\n"))):
+def warm_up():
+    # Lazy imports, translation catalogues: what is measured is the hostile file's share.
+    import io, openpyxl
+    from django.utils.translation import gettext
+    gettext("文件是空的，请检查后重新上传。")
+    warm = io.BytesIO()
+    openpyxl.Workbook().save(warm)
+    for name, data in (("w.xlsx", warm), ("w.csv", io.BytesIO(b"a,b\n1,2\n"))):
+        try:
+            list(open_sheet(data, name).rows())
+        except ImportFileError:
+            pass
+
+def read(request):
+    with open("/proc/self/statm") as fh:
+        present = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (present + (1 << 30), resource.RLIM_INFINITY))
+    for name, value in request["limits"].items():
+        setattr(settings, f"UNIONWORK_IMPORT_{name.upper()}", int(value))
+    warm_up()
+    before = hwm_kb()
+    out = {"refused": False, "message": "", "rows": 0}
     try:
-        list(open_sheet(data, name).rows())
-    except ImportFileError:
-        pass
-before = hwm_kb()
-out = {"refused": False, "message": "", "rows": 0}
-try:
-    with open(sys.argv[1], "rb") as fh:
-        sheet = open_sheet(fh, sys.argv[1])
-        for _row in sheet.rows():
-            out["rows"] += 1
-except ImportFileError as exc:
-    out["refused"], out["message"] = True, exc.message
-# VmHWM, not ru_maxrss: after fork and exec, ru_maxrss starts from the parent's (pytest's) peak.
-out["grew_mb"] = (hwm_kb() - before) / 1024
-out["peak_mb"] = hwm_kb() / 1024
-print(json.dumps(out))
+        with open(request["path"], "rb") as fh:
+            sheet = open_sheet(fh, request["path"])
+            for _row in sheet.rows():
+                out["rows"] += 1
+    except ImportFileError as exc:
+        out["refused"], out["message"] = True, exc.message
+    # VmHWM, not ru_maxrss: a forked child's ru_maxrss starts from its parent's peak; its VmHWM
+    # starts from what it holds at the fork, and "before" is read after the warm-up anyway.
+    out["grew_mb"] = (hwm_kb() - before) / 1024
+    out["peak_mb"] = hwm_kb() / 1024
+    with open(request["report"], "w") as fh:
+        json.dump(out, fh)
+
+warm_up()
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(err, 2)
+            read(request)
+            code = 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), flush=True)
 """
 
 
-def read_capped(path: Path, **limits: int) -> dict:
-    """Read ``path`` as an import does, in a capped process; its report (see the module docstring)."""
+@pytest.fixture(scope="module")
+def reader():
+    """The reader process of this module's files (see ``_READ``)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionwork.settings", "PYTHONPATH": str(settings.BASE_DIR)}
-    env.update({f"UNIONWORK_IMPORT_{k.upper()}": str(v) for k, v in limits.items()})
-    done = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", _READ, str(path)], capture_output=True, text=True, env=env, timeout=300
+    env = {k: v for k, v in env.items() if not k.startswith("UNIONWORK_IMPORT_")}
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", _READ], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
     )
-    assert done.returncode == 0, f"the reading process died ({done.returncode}): {done.stderr[-2000:]}"
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    yield proc
+    proc.stdin.close()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def read_capped(reader, path: Path, **limits: int) -> dict:
+    """Read ``path`` as an import does, in a capped process; its report (see the module docstring)."""
+    report, stderr = path.with_name(path.name + ".report"), path.with_name(path.name + ".stderr")
+    request = {"path": str(path), "limits": limits, "report": str(report), "stderr": str(stderr)}
+    reader.stdin.write(json.dumps(request) + "\n")
+    reader.stdin.flush()
+    ready, _w, _x = select.select([reader.stdout], [], [], 300)
+    assert ready, "the reading process did not answer within 300 s"
+    line = reader.stdout.readline()
+    assert line, f"the reader process ended ({reader.poll()})"
+    status = json.loads(line)["status"]
+    errors = stderr.read_text() if stderr.exists() else ""
+    assert status == 0, f"the reading process died ({status}): {errors[-2000:]}"
+    report = json.loads(report.read_text())
     print(path.name, report)  # the figures of the closing note (pytest -s)
     return report
 
@@ -185,91 +240,91 @@ def far_cell_xls(path: Path) -> Path:
 # -- refused before reading, in bounded memory ------------------------------------------------
 
 
-def test_a_far_cell_xlsx_is_refused_in_bounded_memory(tmp_path):
+def test_a_far_cell_xlsx_is_refused_in_bounded_memory(tmp_path, reader):
     path = far_cell_xlsx(tmp_path / "far.xlsx")
     assert path.stat().st_size < 10_000
-    assert_refused(read_capped(path), "1,048,576", "500,000", "请删除")
+    assert_refused(read_capped(reader, path), "1,048,576", "500,000", "请删除")
 
 
-def test_a_declared_dimension_alone_is_refused(tmp_path):
+def test_a_declared_dimension_alone_is_refused(tmp_path, reader):
     path = tmp_path / "declared.xlsx"
     book = openpyxl.Workbook()
     book.active["A1"] = "姓名"
     book.save(path)
     rewrite_sheet(path, lambda xml: re.sub(rb"<dimension [^>]*>", b'<dimension ref="A1:XFD1048576"/>', xml))
     assert b"A1:XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
-    assert_refused(read_capped(path), "1,048,576")
+    assert_refused(read_capped(reader, path), "1,048,576")
 
 
-def test_a_lying_dimension_does_not_hide_the_far_cell(tmp_path):
+def test_a_lying_dimension_does_not_hide_the_far_cell(tmp_path, reader):
     path = far_cell_xlsx(tmp_path / "lying.xlsx")
     rewrite_sheet(path, lambda xml: xml.replace(b'ref="A1:XFD1048576"', b'ref="A1:B2"'))
     sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     assert b'ref="A1:B2"' in sheet_xml and b'r="XFD1048576"' in sheet_xml
-    assert_refused(read_capped(path), "1,048,576")
+    assert_refused(read_capped(reader, path), "1,048,576")
 
 
-def test_a_far_column_alone_is_refused(tmp_path):
+def test_a_far_column_alone_is_refused(tmp_path, reader):
     book = openpyxl.Workbook()
     book.active["A1"], book.active["XFD1"] = "姓名", "x"
     book.save(tmp_path / "wide.xlsx")
-    assert_refused(read_capped(tmp_path / "wide.xlsx"), "16,384", "200 列")
+    assert_refused(read_capped(reader, tmp_path / "wide.xlsx"), "16,384", "200 列")
 
 
-def test_a_zip_bomb_xlsx_is_refused_in_bounded_memory(tmp_path):
+def test_a_zip_bomb_xlsx_is_refused_in_bounded_memory(tmp_path, reader):
     path = zip_bomb_xlsx(tmp_path / "bomb.xlsx")
     assert path.stat().st_size < 3 * 1024 * 1024
     assert sum(i.file_size for i in zipfile.ZipFile(path).infolist()) > 1.5 * (1 << 30)
-    assert_refused(read_capped(path), "解压后", "512.0 MB")
+    assert_refused(read_capped(reader, path), "解压后", "512.0 MB")
 
 
-def test_a_zip_bomb_under_the_size_limit_is_refused_for_its_ratio(tmp_path):
+def test_a_zip_bomb_under_the_size_limit_is_refused_for_its_ratio(tmp_path, reader):
     path = zip_bomb_xlsx(tmp_path / "ratio.xlsx", gib=0.25)
-    assert_refused(read_capped(path), "压缩比异常")
+    assert_refused(read_capped(reader, path), "压缩比异常")
 
 
-def test_an_xls_with_a_far_cell_is_refused(tmp_path):
+def test_an_xls_with_a_far_cell_is_refused(tmp_path, reader):
     path = far_cell_xls(tmp_path / "far.xls")
-    assert_refused(read_capped(path), "16,384", "200 列")
+    assert_refused(read_capped(reader, path), "16,384", "200 列")
 
 
-def test_an_xls_over_the_byte_limit_is_refused(tmp_path):
+def test_an_xls_over_the_byte_limit_is_refused(tmp_path, reader):
     path = far_cell_xls(tmp_path / "big.xls")
-    assert_refused(read_capped(path, max_file_bytes=4096), "文件大小", "超过上限")
+    assert_refused(read_capped(reader, path, max_file_bytes=4096), "文件大小", "超过上限")
 
 
-def test_a_csv_over_the_row_limit_is_refused(tmp_path):
+def test_a_csv_over_the_row_limit_is_refused(tmp_path, reader):
     path = tmp_path / "rows.csv"
     path.write_bytes(b"name,phone\n" + b"a,1\n" * 600_000)
-    assert_refused(read_capped(path), "500,000")
+    assert_refused(read_capped(reader, path), "500,000")
 
 
-def test_a_csv_over_the_column_limit_is_refused(tmp_path):
+def test_a_csv_over_the_column_limit_is_refused(tmp_path, reader):
     path = tmp_path / "cols.csv"
     path.write_bytes(",".join(f"c{i}" for i in range(300)).encode() + b"\n1,2\n")
-    assert_refused(read_capped(path), "300", "200 列")
+    assert_refused(read_capped(reader, path), "300", "200 列")
 
 
-def test_a_csv_of_one_endless_line_is_refused_in_bounded_memory(tmp_path):
+def test_a_csv_of_one_endless_line_is_refused_in_bounded_memory(tmp_path, reader):
     path = tmp_path / "line.csv"
     with path.open("wb") as fh:
         for _ in range(64):
             fh.write(b"," * (1 << 20))
-    assert_refused(read_capped(path), "字节")
+    assert_refused(read_capped(reader, path), "字节")
 
 
-def test_a_csv_over_the_byte_limit_is_refused(tmp_path):
+def test_a_csv_over_the_byte_limit_is_refused(tmp_path, reader):
     path = tmp_path / "bytes.csv"
     path.write_bytes(b"name,phone\n" + b"a,1\n" * 3000)
-    assert_refused(read_capped(path, max_file_bytes=10_000), "文件大小", "超过上限")
+    assert_refused(read_capped(reader, path, max_file_bytes=10_000), "文件大小", "超过上限")
 
 
-def test_an_ordinary_file_is_still_read(tmp_path):
+def test_an_ordinary_file_is_still_read(tmp_path, reader):
     book = openpyxl.Workbook()
     for i in range(2000):
         book.active.append([f"姓名{i}", "13800000000", "2020-01-01"])
     book.save(tmp_path / "ok.xlsx")
-    report = read_capped(tmp_path / "ok.xlsx")
+    report = read_capped(reader, tmp_path / "ok.xlsx")
     assert not report["refused"] and report["rows"] == 2000
 
 
