@@ -445,6 +445,9 @@ def employees_of(user, unit: OrgUnit) -> dict[int, int] | None:
         out = kept(user, unit)
         out.setdefault(unit.pk, 0)
         return out
+    by_child = getattr(founding, "employees_by_child", None)
+    if by_child is not None:  # an industrial union: its districts, live (one measure, one scan)
+        return by_child(user, unit)
     fn = getattr(founding, "rate_by_children", None)
     if fn is None:
         return None

@@ -116,6 +116,17 @@ def test_an_industrial_union_sees_its_unions_enterprises_by_district(data):
     assert queries.kept_breakdowns(jx, unit("I01"), groups=groups) == queries.rate_breakdowns(jx, unit("I01"))
     by_ownership, _by_industry = queries.rate_breakdowns(jx, unit("I01"), groups=groups)
     assert sum(r.founded for r in by_ownership) == table.total.founded
+    # The members' 入会率 reads the employees alone: the table's, district by district.
+    employees = {r.unit.pk: r.employees_covered for r in table.rows if r.employees_covered}
+    employees[unit("I01").pk] = table.total.employees_covered
+    assert queries.employees_by_child(jx, unit("I01")) == employees
+    for code in ("2102", "210211"):
+        whole = queries.rate_by_children(demo_user("city_admin"), unit(code))
+        got = queries.employees_by_child(demo_user("city_admin"), unit(code))
+        assert got[unit(code).pk] == whole.total.employees_covered
+        assert {r.unit.pk: r.employees_covered for r in whole.rows if r.employees_covered} == {
+            k: v for k, v in got.items() if k != unit(code).pk and v
+        }
     counts = queries.union_counts(jx, unit("I01"), 2025)
     assert counts.active == 1 and counts.founded_this_year == 1
 
