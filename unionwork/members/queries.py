@@ -173,11 +173,15 @@ class Figures:
             return None
         return round(self.members * 100.0 / self.employees, 1)
 
+    def add_counts(self, other: Figures, sign: int = 1) -> None:
+        """Add (``sign`` -1: take away) another row's member counts, not its employees."""
+        self.members += sign * other.members
+        self.carded += sign * other.carded
+        self.activated += sign * other.activated
+        self.inactive += sign * other.inactive
+
     def add(self, other: Figures) -> None:
-        self.members += other.members
-        self.carded += other.carded
-        self.activated += other.activated
-        self.inactive += other.inactive
+        self.add_counts(other)
         if other.employees is not None:
             self.employees = (self.employees or 0) + other.employees
 
@@ -320,7 +324,7 @@ def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
 
     Children are the node's territorial children (industrial unions apart: their members lie in
     the territorial tree too); the node's own members are the rest of its total. An industrial
-    union's rows, by district, are a live breakdown of its linked units that adds up to its total.
+    union's rows, by district, sum its linked units' kept figures (:func:`_kept_by_district`).
     Employees (入会率's denominator) come from the enterprise register, as of today.
     """
     base, by = _breakdown_base(unit)
@@ -352,10 +356,7 @@ def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
         fig.unit, fig.label = child, child.name
         if employees is not None:
             fig.employees = employees.get(child.pk, 0)
-        direct.members -= fig.members
-        direct.carded -= fig.carded
-        direct.activated -= fig.activated
-        direct.inactive -= fig.inactive
+        direct.add_counts(fig, -1)
         rows.append(fig)
     has_direct = direct.members or direct.inactive
     if employees is not None:
@@ -395,11 +396,7 @@ def _kept_by_district(user, unit: OrgUnit, city: OrgUnit, month=None) -> Figures
             d = district_of(u)
             if d is None:
                 continue
-            row, fig = per.setdefault(d, Figures()), figs[u.pk]
-            row.members += sign * fig.members
-            row.carded += sign * fig.carded
-            row.activated += sign * fig.activated
-            row.inactive += sign * fig.inactive
+            per.setdefault(d, Figures()).add_counts(figs[u.pk], sign)
     total = figs[unit.pk]
     total.unit, total.label = unit, _("合计")
     districts = OrgUnit.objects.filter(pk__in=per).order_by("kind", "code", "pinyin")
@@ -409,14 +406,10 @@ def _kept_by_district(user, unit: OrgUnit, city: OrgUnit, month=None) -> Figures
         if fig.members or fig.inactive:
             fig.unit, fig.label = district, district.name
             rows.append(fig)
-    own = Figures(
-        unit=unit,
-        label=unit.name,
-        members=total.members - sum(r.members for r in rows),
-        carded=total.carded - sum(r.carded for r in rows),
-        activated=total.activated - sum(r.activated for r in rows),
-        inactive=total.inactive - sum(r.inactive for r in rows),
-    )
+    own = Figures(unit=unit, label=unit.name)
+    own.add_counts(total)
+    for row in rows:
+        own.add_counts(row, -1)
     if own.members or own.inactive:  # the union's own grassroots unions, under its own path
         rows.append(own)
     employees = employees_of(user, unit)
