@@ -56,8 +56,9 @@ def test_release_then_accept_by_another_district(page, live_server, member):
     option.wait_for()
     option.click()
     page.click("form.card button.btn-primary")
+    page.wait_for_url(f"{live_server.url}/members/transits/*/accept/")
     transit = Transit.objects.get(member=member)
-    page.wait_for_url(f"{live_server.url}/members/transits/{transit.pk}/accept/")
+    assert page.url == f"{live_server.url}/members/transits/{transit.pk}/accept/"
     assert "大连中山演示重工有限公司工会" in page.content()
     page.screenshot(path=str(ARTIFACTS / "transit-accept-form.png"), full_page=True)
     page.click("form.card button.btn-primary")

@@ -82,4 +82,6 @@ def test_the_station_pages_in_a_browser(page, live_server, modules):
     page.goto(base + "/stations/")
     assert page.locator("[data-testid=coverage-rate]").inner_text().endswith("%")
     page.click("[data-testid=missing-link]")
+    page.wait_for_url(base + "/stations/missing/")
+    settle(page)
     assert "应建未建服务站的企业" in page.content()
