@@ -8,6 +8,8 @@ DEBUG          1 for development (default 1 when SECRET_KEY is not set)
 ALLOWED_HOSTS  comma-separated
 UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
 UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are kept (default 7)
+UNIONWORK_EXPORT_INLINE_ROWS  larger list exports are written by the worker (default 5000)
+UNIONWORK_EXPORT_FILE_DAYS  days the worker's export files are kept (default 7)
 UNIONWORK_IMPORT_MAX_*  bounds of an upload (rows, columns, cells, bytes, zip members/ratio; see below)
 UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
 UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
@@ -238,6 +240,11 @@ UNIONWORK_MONTH_CLOSES_ON_DAY = int(os.environ.get("UNIONWORK_MONTH_CLOSES_ON_DA
 # task/command imports_purge_files deletes older ones. A later successful import of the same kind
 # by the same user deletes them at once.
 UNIONWORK_IMPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_IMPORT_FILE_DAYS", "7"))
+# A list's export of up to this many rows is written inside the request; a larger one by the
+# worker, with its progress on a page of its own (core/export_jobs.py). Its file is kept
+# UNIONWORK_EXPORT_FILE_DAYS days (task purge_export_files).
+UNIONWORK_EXPORT_INLINE_ROWS = int(os.environ.get("UNIONWORK_EXPORT_INLINE_ROWS", "5000"))
+UNIONWORK_EXPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_EXPORT_FILE_DAYS", "7"))
 # Bounds an upload must keep before it is read (core/imports/limits.py): a hostile spreadsheet
 # (a far cell, a zip bomb) is refused with a message instead of taking the worker down.
 # A district's roster fits; a larger one is split, or the limit raised (bench/ raises it).

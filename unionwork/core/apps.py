@@ -29,6 +29,8 @@ class CoreConfig(AppConfig):
         schedule.register_daily("core.deadline_reminders", tasks.send_deadline_reminders)
         # Uploaded and error files of imports hold personal data: gone after UNIONWORK_IMPORT_FILE_DAYS.
         schedule.register_daily("core.purge_import_files", tasks.purge_import_files, at=datetime.time(3, 0))
+        # Exports written by the worker hold what their user sees: gone after UNIONWORK_EXPORT_FILE_DAYS.
+        schedule.register_daily("core.purge_export_files", tasks.purge_export_files, at=datetime.time(3, 10))
         # The audit chain's head, anchored outside the database (docs/keys.md).
         from unionwork.core.audit import tasks as audit_tasks
 

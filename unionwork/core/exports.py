@@ -115,8 +115,12 @@ def write_xlsx(
     *,
     sheet_name: str | None = None,
     title_row: bool = True,
+    progress: Callable[[int], None] | None = None,
+    every: int = CHUNK_SIZE,
 ) -> int:
     """Write rows to an .xlsx file or binary file object; return the number of rows written.
+
+    ``progress(n)`` is called after every ``every`` rows with the number written so far.
 
     A bold title row (``title``, if ``title_row``), a bold header row, frozen under the header,
     an autofilter over the data, columns sized from the header and the first rows.
@@ -148,6 +152,8 @@ def write_xlsx(
         for c, value in enumerate(values):
             w.write_cell(c, value)
         count += 1
+        if progress is not None and count % every == 0:
+            progress(count)
     w.ws.freeze_panes(header_row + 1, 0)
     if headers:
         w.ws.autofilter(header_row, 0, header_row + count, len(headers) - 1)

@@ -190,6 +190,62 @@ class ImportJob(models.Model):
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR, self.Status.MAPPING}
 
 
+class ExportJob(models.Model):
+    """An export too large to write inside the request: the list it exports, its progress, its file.
+
+    The list is named by its URL path and query string and read again in the worker as the user
+    who asked (``core.exports.run_export``), so the file holds what that user's scope holds when
+    it is written. Only that user downloads it; it is encrypted like an import's files and
+    deleted after ``UNIONWORK_EXPORT_FILE_DAYS``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("导出人"))
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    title = models.CharField(_("名称"), max_length=200)
+    filename = models.CharField(_("文件名"), max_length=255)
+    path = models.CharField(max_length=500)
+    query = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    written_rows = models.PositiveIntegerField(_("已写入"), default=0)
+    # Encrypted (core.crypto): a roster's export holds personal data.
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    files_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="core_export_user_newest")]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(self.written_rows * 100 / self.total_rows))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
 class ImportMapping(models.Model):
     """How a node's files of one layout map to an importer's columns, remembered for next time.
 

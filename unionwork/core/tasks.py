@@ -131,6 +131,30 @@ def purge_import_files(now_iso: str | None = None) -> int:
 
 
 @task
+def process_export(job_id: int) -> str:
+    """Write one queued export as the user who asked for it (core.export_jobs); its final status."""
+    from unionwork.core import export_jobs
+    from unionwork.core.models import ExportJob
+
+    job = ExportJob.objects.select_related("user__org").get(pk=job_id)
+    if job.finished:
+        return job.status
+    with audit.acting_as(job.user, "export"):
+        export_jobs.run_export(job)
+    return job.status
+
+
+@task
+def purge_export_files(now_iso: str | None = None) -> int:
+    """Delete the files of exports older than ``UNIONWORK_EXPORT_FILE_DAYS``."""
+    import datetime
+
+    from unionwork.core import export_jobs
+
+    return export_jobs.purge_expired(datetime.datetime.fromisoformat(now_iso) if now_iso else None)
+
+
+@task
 def purge_security_events(now_iso: str | None = None) -> int:
     """Delete security events older than ``UNIONWORK_SECURITY_EVENT_DAYS`` (never under 180 days)."""
     import datetime

@@ -254,18 +254,28 @@ class ScopedListView(View):
     def export_filename(self) -> str:
         return f"{self.title or self.model._meta.verbose_name}-{timezone.localdate():%Y%m%d}.xlsx"
 
-    def get(self, request, *args, **kwargs):
-        filterset, qs = self.filtered()
-        if request.GET.get("export") == "xlsx":
-            from unionwork.core import exports
+    def export_columns(self) -> list[tuple[str, Any]]:
+        return [
+            (str(c.label), (lambda obj, a=c.accessor: _cell(resolve(obj, a))))
+            for c in self.columns
+            if c.export
+        ]
 
-            cols = [c for c in self.columns if c.export]
-            return exports.xlsx_response(
-                self.export_filename(),
-                str(self.title),
-                [(str(c.label), (lambda obj, a=c.accessor: _cell(resolve(obj, a)))) for c in cols],
-                qs,
-            )
+    def export_spec(self):
+        """What ``?export=xlsx`` writes: every row the list shows, filtered and sorted as shown.
+        The worker asks this too, as the same user, for an export too large for the request
+        (:mod:`unionwork.core.export_jobs`)."""
+        from unionwork.core.export_jobs import ExportSpec
+
+        _filterset, qs = self.filtered()
+        return ExportSpec(self.export_filename(), str(self.title), self.export_columns(), qs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            from unionwork.core import export_jobs
+
+            return export_jobs.respond(request, self)
+        filterset, qs = self.filtered()
         page = BoundedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         labels = [str(c.label) for c in self.columns]  # lazy labels translated once, not per row
         rows = [
@@ -654,6 +664,36 @@ def home(request):
         except NoReverseMatch:
             pass
     return render(request, "core/home.html", {"unit": request.user.org})
+
+
+def export_job(request, pk: int):
+    """An export the worker writes: its progress, then its download (its user only)."""
+    from unionwork.core import export_jobs
+
+    job = export_jobs.job_for(request.user, pk)
+    return render(request, "core/export_job.html", export_jobs.page_context(job))
+
+
+def export_progress(request, pk: int):
+    """The fragment the export's page polls every second until the file is written."""
+    from unionwork.core import export_jobs
+
+    job = export_jobs.job_for(request.user, pk)
+    return render(request, "core/_export_progress.html", export_jobs.page_context(job))
+
+
+def export_file(request, pk: int):
+    """The written export, decrypted as it is sent."""
+    from django.http import StreamingHttpResponse
+    from django.utils.http import content_disposition_header
+
+    from unionwork.core import export_jobs, exports
+
+    chunks, filename = export_jobs.open_file(request.user, pk)
+    response = StreamingHttpResponse(chunks, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz(request):

@@ -898,6 +898,10 @@ def replace_card(user, card: MemberCard, note: str = "") -> MemberCard:
 # -- full ID numbers and keys ----------------------------------------------------------------
 
 
+# An export with full ID numbers names every member in one audit event: at most this many at once.
+PII_EXPORT_MAX = 100_000
+
+
 def export_with_ids(user, members: Iterable[Member], query: str = "") -> list[Member]:
     """The members of an export that shows full ID numbers, audited as one ``view_pii`` event.
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from unionwork.core import exports, indicators, masking
+from unionwork.core import export_jobs, exports, indicators, masking
 from unionwork.core.errors import ActionError
 from unionwork.core.views import ActionFormView, Column, ScopedListView, history_of
 from unionwork.members import actions, queries
@@ -137,21 +137,24 @@ class MemberListView(ScopedListView):
     def create_url(self):
         return reverse("members:add") if self.request.user.may("change") else None
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx" and request.GET.get("pii") == "1":
-            return self.export_with_ids()
-        return super().get(request, *args, **kwargs)
-
-    def export_with_ids(self):
-        """The export with full ID numbers: administrators only, each member shown is audited."""
-        _filterset, qs = self.filtered()
-        try:
-            members = actions.export_with_ids(self.request.user, qs, self.request.GET.urlencode())
-        except ActionError as exc:
-            raise PermissionDenied(" ".join(exc.messages)) from exc
-        cols = [(str(c.label), c.accessor) for c in self.columns if c.export]
+    def export_spec(self):
+        """With ``pii=1`` (administrators only), the export shows full ID numbers and every member
+        it shows is audited, just before the file is written (``actions.export_with_ids``)."""
+        spec = super().export_spec()
+        if self.request.GET.get("pii") != "1":
+            return spec
+        user, query = self.request.user, export_jobs.list_query(self.request)
+        if not actions.may_see_pii(user):
+            raise PermissionDenied(_("只有管理员可以导出完整身份证号。"))
+        cols = list(spec.columns)
         cols[1] = (_("身份证号"), lambda m: m.id_number)
-        return exports.xlsx_response(self.export_filename(), str(self.title), cols, members)
+        spec.columns = cols
+        spec.prepare = lambda qs: actions.export_with_ids(user, qs, query)
+        spec.max_rows = actions.PII_EXPORT_MAX
+        spec.max_rows_message = _("含完整身份证号的导出一次最多 %(n)s 人，请先按组织或条件筛选后再导出。") % {
+            "n": f"{actions.PII_EXPORT_MAX:,}"
+        }
+        return spec
 
     def extra_context(self):
         return {"may_see_pii": actions.may_see_pii(self.request.user)}

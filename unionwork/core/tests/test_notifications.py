@@ -192,6 +192,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
     daily = {
         "core.deadline_reminders",
         "core.purge_import_files",
+        "core.purge_export_files",
         "core.purge_security_events",
         "members.hand_over_floating",
         "stability.reminders",
