@@ -101,7 +101,8 @@ HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
 
 def _env(args) -> dict:
     env = {
-        "TASKS_BACKEND": "immediate",
+        # As in production: a task (a large export) is queued for the worker, not run in the request.
+        "TASKS_BACKEND": "database",
         "DJANGO_SETTINGS_MODULE": "unionwork.settings",
         "UNIONWORK_PII_KEY": os.environ.get("UNIONWORK_PII_KEY", ""),
     }
@@ -178,6 +179,16 @@ def setup(args) -> None:
         from unionwork.core.runtime import tune_gc
 
         tune_gc()
+
+
+def forget_queued_exports(users) -> None:
+    """The exports the walk queued (a large list's "export" page kind) are not left for a worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    from unionwork.core.models import ExportJob
+
+    ExportJob.objects.filter(user__in=[u for _label, u in users], status=ExportJob.Status.PENDING).delete()
+    DBTaskResult.objects.filter(task_path="unionwork.core.tasks.process_export", status="READY").delete()
 
 
 def street_account():
@@ -736,6 +747,7 @@ def main() -> None:
     print(f"database: {connection.vendor}, {n_members:,} members", flush=True)
 
     kinds = {} if args.skip_one else measure_one_user(users, args.repeat, args.budget, args.only)
+    forget_queued_exports(users)
     calibration = kinds.pop("(calibration: /healthz/)", None)
     if calibration:
         print(f"calibration, /healthz/ (no query): p50 {calibration['p50']} ms, p95 {calibration['p95']} ms")
