@@ -29,7 +29,7 @@ from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic.edit import FormView
@@ -77,24 +77,38 @@ def labelled(model, columns: list[Column]) -> list[Column]:
     return [c if c.label is not None else replace(c, label=field_label(model, c.accessor)) for c in columns]
 
 
-_CHOICES: dict[Any, dict] = {}
+_CHOICES: dict[tuple, tuple[str, dict] | None] = {}
 
 
 def _display(obj: Any, name: str) -> Any:
     """``obj.get_X_display()`` without rebuilding the field's choices for every call (Django's
     method hashes every lazy label of the field on each row: a quarter of a list page's time).
-    Returns None when ``name`` is not a choice field's display of ``obj``."""
+    The labels are translated once per model, field and language, not once per row (an export
+    of 300,000 members reads 1.2 million of them). Returns None when ``name`` is not a choice
+    field's display of ``obj``."""
+    key = (type(obj), name, get_language())
+    known = _CHOICES.get(key, False)
+    if known is False:
+        known = _CHOICES[key] = _choice_labels(obj, name)
+    if known is None:
+        return None
+    attname, labels = known
+    value = getattr(obj, attname)
+    try:
+        return labels.get(value, value)
+    except TypeError:  # an unhashable value (a list in a JSON field)
+        return labels.get(make_hashable(value), value)
+
+
+def _choice_labels(obj: Any, name: str) -> tuple[str, dict] | None:
     try:
         field = obj._meta.get_field(name[4:-8])
     except Exception:  # noqa: BLE001 - not a model field: let getattr find the method
         return None
     if not field.choices or callable(field.choices):
         return None
-    choices = _CHOICES.get(field)
-    if choices is None:
-        choices = _CHOICES[field] = dict(make_hashable(field.flatchoices))
-    value = getattr(obj, field.attname)
-    return force_str(choices.get(make_hashable(value), value), strings_only=True)
+    labels = {k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)}
+    return field.attname, labels
 
 
 def resolve(obj: Any, accessor: str) -> Any:
