@@ -60,6 +60,7 @@ DISTRIBUTED = {
     "core.AuditEvent",
     "core.IndicatorValue",
     "core.ImportJob",
+    "core.ExportJob",
     "core.SecurityEvent",
     "core.Notice",
     "orgs.OrgEvent",
