@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = exports.CHUNK_SIZE  # rows between two progress writes
 # Query parameters that are not the list's: the export switch and the page shown.
 NOT_THE_LIST = ("export", "page")
+# A click on a list whose export the user queued this recently returns that job; an older one
+# still unfinished (a worker stopped with it) does not block a new export.
+SAME_JOB_WINDOW = datetime.timedelta(minutes=15)
 
 
 @dataclass
@@ -99,8 +102,8 @@ def list_query(request) -> str:
 
 def start_export(request, spec: ExportSpec) -> ExportJob:
     """Queue the export of the list ``request`` shows (its filters, its sort and any switch such
-    as ``pii``; not its page); a job the user already has queued or running for the same list is
-    returned instead of a second one (a double click)."""
+    as ``pii``; not its page); a job the user queued for the same list in the last
+    ``SAME_JOB_WINDOW`` and still unfinished is returned instead of a second one (a double click)."""
     from unionwork.core import tasks
 
     user = request.user
@@ -110,6 +113,7 @@ def start_export(request, spec: ExportSpec) -> ExportJob:
         path=request.path,
         query=query,
         status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING],
+        created_at__gte=timezone.now() - SAME_JOB_WINDOW,
     ).first()
     if same is not None:
         return same

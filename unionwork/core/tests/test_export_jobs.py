@@ -100,8 +100,13 @@ def test_the_worker_reads_the_list_as_the_user_is_when_it_runs(client, module_de
     assert job.status == ExportJob.Status.PENDING
     page = client.get(reverse("core:export-progress", args=[job.pk])).content.decode()
     assert "hx-trigger" in page and "排队中" in page
-    # A second click on the same list, while it is queued, is the same job.
+    # A second click on the same list, while it is queued, is the same job; a job left unfinished
+    # long ago (a worker stopped with it) does not stand in the way of a new one.
     assert _export_in_background(client, reverse("members:list") + "?export=xlsx").pk == job.pk
+    old = timezone.now() - export_jobs.SAME_JOB_WINDOW - datetime.timedelta(minutes=1)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=old)
+    newer = _export_in_background(client, reverse("members:list") + "?export=xlsx")
+    assert newer.pk != job.pk and newer.status == ExportJob.Status.PENDING
     admin.is_active = False
     admin.save()
     from unionwork.core.tasks import process_export
@@ -161,3 +166,19 @@ def test_files_past_their_days_are_deleted(client, module_demos, settings):
     assert not job.file and job.files_purged_at and not storage.exists(name)
     assert client.get(reverse("core:export-file", args=[job.pk])).status_code == 404
     assert "已过保留期限" in client.get(reverse("core:export-job", args=[job.pk])).content.decode()
+
+
+@pytest.mark.parametrize("username", ["gjz_admin", "gjz_editor", "gjz_reviewer", "gjz_viewer", "jx_admin"])
+def test_every_role_exports_what_its_list_shows(client, module_demos, settings, username):
+    """Each demo role, past the inline limit: its job page, its progress and its file answer, and
+    the file holds the rows its member list holds, no more."""
+    settings.UNIONWORK_EXPORT_INLINE_ROWS = 1
+    user = demo_user(username)
+    client.force_login(user)
+    job = _export_in_background(client, reverse("members:list") + "?export=xlsx")
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.message
+    for name in ("core:export-job", "core:export-progress"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 200
+    rows = _sheet(_body(client.get(reverse("core:export-file", args=[job.pk]))))
+    assert len(rows) - 2 == job.written_rows == Member.objects.restrict(user).count() > 1
