@@ -3,7 +3,7 @@ its streets, and the street's contract coverage on the bargaining page moves at 
 
 from unionwork.bargaining import indicators as bi
 from unionwork.core import indicators
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_choose
 
 from .helpers import bare_enterprise
 
@@ -29,8 +29,8 @@ def test_recording_a_contract_moves_the_streets_coverage(page, live_server, seed
     page.screenshot(path=str(ARTIFACTS / "bargaining-street-before.png"), full_page=True)
 
     page.goto(base + "/bargaining/contracts/new/")
-    picker_search(page, "id_org", e.union.name[:8]).locator(".option", has_text=e.union.name).first.click()
-    picker_search(page, "id_enterprises", e.uscc).locator(".option", has_text=e.name).click()
+    picker_choose(page, "id_org", e.union.name[:8], e.union.name)
+    picker_choose(page, "id_enterprises", e.uscc, e.name)
     page.keyboard.press("Escape")
     page.fill("#id_title", "浏览器测试集体合同（演示）")
     page.select_option("#id_kind", "wage")

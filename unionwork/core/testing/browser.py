@@ -84,15 +84,40 @@ def login(page, base: str, username: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
 
 
-def picker_search(page, select_id: str, typed: str):
-    """Open the picker of ``select_id`` and type into its search box, as a user would; the dropdown."""
-    wrapper = page.locator(f"#{select_id}").locator(
+def _picker(page, select_id: str):
+    return page.locator(f"#{select_id}").locator(
         "xpath=following-sibling::div[contains(@class,'ts-wrapper')]"
     )
+
+
+def picker_search(page, select_id: str, typed: str):
+    """Open the picker of ``select_id`` and type into its search box, as a user would; the dropdown."""
+    wrapper = _picker(page, select_id)
     wrapper.locator(".ts-control").click()
     # a single picker searches in its dropdown's box, a multiple one in the control itself
     multiple = "multi" in (wrapper.get_attribute("class") or "")
     box = wrapper.locator(".ts-control input" if multiple else ".ts-dropdown input.dropdown-input")
     box.wait_for()
+    box.fill("")
     box.press_sequentially(typed, delay=50)
     return wrapper.locator(".ts-dropdown")
+
+
+def picker_choose(page, select_id: str, typed: str, option_text: str, attempts: int = 3) -> None:
+    """Search the picker of ``select_id`` for ``typed`` and click the first option showing
+    ``option_text``. Under a loaded CI machine an answer can come after the drop-down has closed
+    (the control lost focus while the server answered); a user then opens it again, and so does
+    this, up to ``attempts`` times, leaving a screenshot of each miss in test-artifacts."""
+    for attempt in range(1, attempts + 1):
+        option = picker_search(page, select_id, typed).locator(".option", has_text=option_text).first
+        try:
+            option.wait_for(timeout=15000 if attempt == attempts else 6000)
+        except Exception:
+            if attempt == attempts:
+                raise
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"picker-miss-{select_id}-{attempt}.png"), full_page=True)
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        return

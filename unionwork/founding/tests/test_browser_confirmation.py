@@ -4,7 +4,7 @@ badge, confirms it, and the founding rate moves only then; on a phone the badge 
 import re
 
 from unionwork.core import audit, indicators
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_choose
 from unionwork.core.tests.factories import unit
 from unionwork.founding.indicators import KEY
 from unionwork.founding.models import FoundingSubmission
@@ -31,7 +31,7 @@ def test_clerk_records_reviewer_confirms_through_the_badge(page, live_server, se
     login(page, base, "gjz_editor")
     page.goto(base + "/founding/unions/new/")
     page.get_by_test_id("needs-confirmation").wait_for()
-    picker_search(page, "id_enterprises", e.uscc).locator(".option", has_text=e.name).click()
+    picker_choose(page, "id_enterprises", e.uscc, e.name)
     page.fill("#id_chairman_name", "王演示")
     page.get_by_role("button", name="登记建会").click()
     page.get_by_test_id("submission-state").wait_for()

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search, settle
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_choose, picker_search, settle
 from unionwork.core.testing.browser import SharedBrowser, close_page, new_page
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions
@@ -159,8 +159,7 @@ def test_cards_one_by_one_and_in_bulk_with_a_preview(page, live_server, member):
         )
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/members/cards/issue/")
-    dropdown = picker_search(page, "id_unit", "xhysjc")  # 大连星海演示机床有限公司工会
-    dropdown.locator(".option", has_text="大连星海演示机床有限公司工会").click()
+    picker_choose(page, "id_unit", "xhysjc", "大连星海演示机床有限公司工会")
     page.click("[data-testid=preview]")
     page.locator("[data-testid=issue-preview]").wait_for()
     assert MemberCard.objects.filter(member=member, status=CardStatus.ISSUED).count() == 1

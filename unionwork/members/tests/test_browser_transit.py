@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_search, settle
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_choose, settle
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions, pii
 from unionwork.members.models import Member, MemberStatus, Transit, TransitStatus
@@ -51,10 +51,7 @@ def test_release_then_accept_by_another_district(page, live_server, member):
     page.fill("#id_name", "上官婉儿")
     page.fill("#id_id_number", number)
     page.select_option("#id_employment_form", "contract")
-    dropdown = picker_search(page, "id_union", "星海")
-    option = dropdown.locator(".option", has_text="星海").first
-    option.wait_for()
-    option.click()
+    picker_choose(page, "id_union", "星海", "星海")
     page.click("form.card button.btn-primary")
     page.wait_for_url(f"{live_server.url}/members/transits/*/accept/")
     transit = Transit.objects.get(member=member)
