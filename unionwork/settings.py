@@ -10,6 +10,7 @@ UNIONWORK_PII_KEY  key for personal data (see docs/keys.md)
 UNIONWORK_IMPORT_FILE_DAYS  days import files (uploads, marked error files) are kept (default 7)
 UNIONWORK_EXPORT_INLINE_ROWS  larger list exports are written by the worker (default 5000)
 UNIONWORK_EXPORT_FILE_DAYS  days the worker's export files are kept (default 7)
+UNIONWORK_EXPORT_STALE_MINUTES  a running export without progress this long is marked failed (default 15)
 UNIONWORK_IMPORT_MAX_*  bounds of an upload (rows, columns, cells, bytes, zip members/ratio; see below)
 UNIONWORK_AUDIT_KEY  key of the audit chain (see docs/keys.md; required when DEBUG is off)
 UNIONWORK_AUDIT_ANCHOR_FILE  append-only file of the audit chain's anchors (default var/audit-anchors.jsonl)
@@ -245,6 +246,8 @@ UNIONWORK_IMPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_IMPORT_FILE_DAYS", "7
 # UNIONWORK_EXPORT_FILE_DAYS days (task purge_export_files).
 UNIONWORK_EXPORT_INLINE_ROWS = int(os.environ.get("UNIONWORK_EXPORT_INLINE_ROWS", "5000"))
 UNIONWORK_EXPORT_FILE_DAYS = int(os.environ.get("UNIONWORK_EXPORT_FILE_DAYS", "7"))
+# A running export without progress this long lost its worker: marked failed (task recover_exports).
+UNIONWORK_EXPORT_STALE_MINUTES = int(os.environ.get("UNIONWORK_EXPORT_STALE_MINUTES", "15"))
 # Bounds an upload must keep before it is read (core/imports/limits.py): a hostile spreadsheet
 # (a far cell, a zip bomb) is refused with a message instead of taking the worker down.
 # A district's roster fits; a larger one is split, or the limit raised (bench/ raises it).

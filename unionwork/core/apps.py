@@ -44,3 +44,5 @@ class CoreConfig(AppConfig):
         )
         # Import jobs a dead worker left running are marked failed (each new import checks too).
         schedule.register_hourly("core.recover_imports", tasks.recover_imports)
+        # Exports a stopped worker left running likewise (each new export checks too).
+        schedule.register_hourly("core.recover_exports", tasks.recover_exports)

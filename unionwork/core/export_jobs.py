@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.test import RequestFactory
@@ -172,7 +172,7 @@ def run_export(job: ExportJob) -> None:
 def _write(job: ExportJob) -> None:
     if not job.user.is_active:
         raise ExportGone(_("账号已停用，导出未生成。"))
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now())
     job.status = ExportJob.Status.RUNNING
     spec = spec_for(job)
     total = count_upto(spec.rows, 10**9)
@@ -182,7 +182,7 @@ def _write(job: ExportJob) -> None:
         raise ExportGone(spec.max_rows_message or _("导出行数超过上限，请先筛选后再导出。"))
 
     def progress(written: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(written_rows=written)
+        ExportJob.objects.filter(pk=job.pk).update(written_rows=written, heartbeat_at=timezone.now())
 
     with tempfile.TemporaryFile(prefix="uw-export-") as plain:
         written = exports.write_xlsx(
@@ -201,6 +201,29 @@ def _finish(job: ExportJob, status: str, message: str) -> None:
     job.message = message
     job.finished_at = timezone.now()
     job.save()
+
+
+def stale_minutes() -> int:
+    return int(getattr(settings, "UNIONWORK_EXPORT_STALE_MINUTES", 15))
+
+
+def recover_stale(now: datetime.datetime | None = None) -> int:
+    """Exports left running by a worker that stopped (no progress for
+    ``UNIONWORK_EXPORT_STALE_MINUTES``): marked failed, and their users told to export again.
+    Queued ones are left alone: they wait for a worker, they did not lose one."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=stale_minutes())
+    stale = ExportJob.objects.filter(status=ExportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    n = 0
+    for job in stale.select_related("user"):
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _finish(
+                job, ExportJob.Status.FAILED, _("后台任务在生成文件时中断，导出未完成；请回到列表重新导出。")
+            )
+            _notify(job)
+        n += 1
+    return n
 
 
 def _notify(job: ExportJob) -> None:
@@ -223,6 +246,21 @@ def job_for(user, pk: int) -> ExportJob:
     if job is None:
         raise Http404
     return job
+
+
+LIST_SHOWN = 100  # the newest of a user's exports "我的导出" shows
+
+
+def list_context(user) -> dict:
+    """ "我的导出": the user's own export jobs, newest first (their index: user, -id)."""
+    jobs = list(ExportJob.objects.restrict(user).filter(user=user).order_by("-id")[: LIST_SHOWN + 1])
+    return {
+        "jobs": jobs[:LIST_SHOWN],
+        "more": len(jobs) > LIST_SHOWN,
+        "shown": LIST_SHOWN,
+        "inline": inline_rows(),
+        "keep_days": int(getattr(settings, "UNIONWORK_EXPORT_FILE_DAYS", 7)),
+    }
 
 
 def page_context(job: ExportJob) -> dict:

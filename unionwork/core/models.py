@@ -221,6 +221,9 @@ class ExportJob(models.Model):
     files_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Written with each progress step: a running job whose heartbeat stopped lost its worker
+    # (``core.export_jobs.recover_stale`` marks it failed).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

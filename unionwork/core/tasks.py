@@ -136,6 +136,8 @@ def process_export(job_id: int) -> str:
     from unionwork.core import export_jobs
     from unionwork.core.models import ExportJob
 
+    with audit.acting_as(None, "task"):
+        export_jobs.recover_stale()
     job = ExportJob.objects.select_related("user__org").get(pk=job_id)
     if job.finished:
         return job.status
@@ -162,6 +164,17 @@ def purge_security_events(now_iso: str | None = None) -> int:
     from unionwork.core import security
 
     return security.purge(datetime.datetime.fromisoformat(now_iso) if now_iso else None)
+
+
+@task
+def recover_exports(now_iso: str | None = None) -> int:
+    """Exports left running by a stopped worker, marked failed (see export_jobs.recover_stale)."""
+    import datetime
+
+    from unionwork.core import export_jobs
+
+    with audit.acting_as(None, "task"):
+        return export_jobs.recover_stale(datetime.datetime.fromisoformat(now_iso) if now_iso else None)
 
 
 @task

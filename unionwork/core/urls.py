@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/badge/", views.notification_badge, name="notification-badge"),
     path("notifications/<int:pk>/read/", views.notice_read, name="notice-read"),
     path("notifications/read/", views.notices_read_all, name="notices-read-all"),
+    path("exports/", views.export_list, name="exports"),
     path("exports/<int:pk>/", views.export_job, name="export-job"),
     path("exports/<int:pk>/progress/", views.export_progress, name="export-progress"),
     path("exports/<int:pk>/file/", views.export_file, name="export-file"),

@@ -680,6 +680,13 @@ def home(request):
     return render(request, "core/home.html", {"unit": request.user.org})
 
 
+def export_list(request):
+    """The user's own exports written by the worker, newest first: their state and files."""
+    from unionwork.core import export_jobs
+
+    return render(request, "core/export_list.html", export_jobs.list_context(request.user))
+
+
 def export_job(request, pk: int):
     """An export the worker writes: its progress, then its download (its user only)."""
     from unionwork.core import export_jobs

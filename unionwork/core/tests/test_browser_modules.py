@@ -80,3 +80,10 @@ def test_a_large_export_shows_its_progress_and_downloads(page, live_server, modu
     active = Member.objects.restrict(demo_user("gjz_admin")).filter(status="active").count()
     assert len(rows) - 2 == active > 5
     assert info.value.suggested_filename.endswith(".xlsx")
+    # "我的导出" in the navigation bar lists it, with its file.
+    page.click("[data-testid=nav-exports]")
+    page.wait_for_url(base + "/exports/")
+    row = page.locator("[data-testid=export-row]")
+    assert row.count() == 1 and "已生成" in row.inner_text()
+    assert row.locator("[data-testid=export-download]").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "export-list.png"), full_page=True)

@@ -182,3 +182,57 @@ def test_every_role_exports_what_its_list_shows(client, module_demos, settings, 
         assert client.get(reverse(name, args=[job.pk])).status_code == 200
     rows = _sheet(_body(client.get(reverse("core:export-file", args=[job.pk]))))
     assert len(rows) - 2 == job.written_rows == Member.objects.restrict(user).count() > 1
+
+
+def test_an_export_whose_worker_stopped_is_marked_failed_and_its_user_told(client, module_demos, settings):
+    """A job left running without progress past UNIONWORK_EXPORT_STALE_MINUTES lost its worker:
+    the hourly task marks it failed and its user gets a notice; a job still writing, and one
+    still queued, are left alone."""
+    from unionwork.core.tasks import recover_exports
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.UNIONWORK_EXPORT_INLINE_ROWS = 1
+    admin = demo_user("gjz_admin")
+    client.force_login(admin)
+    stopped = _export_in_background(client, reverse("members:list") + "?export=xlsx")
+    writing = _export_in_background(client, reverse("members:list") + "?export=xlsx&sort=pk")
+    queued = _export_in_background(client, reverse("members:list") + "?export=xlsx&sort=-pk")
+    now = timezone.now()
+    long_ago = now - datetime.timedelta(minutes=settings.UNIONWORK_EXPORT_STALE_MINUTES + 1)
+    ExportJob.objects.filter(pk=stopped.pk).update(status=ExportJob.Status.RUNNING, heartbeat_at=long_ago)
+    ExportJob.objects.filter(pk=writing.pk).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=now - datetime.timedelta(minutes=1)
+    )
+    ExportJob.objects.filter(pk=queued.pk).update(created_at=long_ago)
+    assert recover_exports.call() == 1
+    states = dict(ExportJob.objects.filter(user=admin).values_list("pk", "status"))
+    assert states[stopped.pk] == ExportJob.Status.FAILED
+    assert states[writing.pk] == ExportJob.Status.RUNNING and states[queued.pk] == ExportJob.Status.PENDING
+    stopped.refresh_from_db()
+    assert "中断" in stopped.message and stopped.finished_at is not None
+    notice = Notice.objects.get(user=admin, key=f"export-{stopped.pk}")
+    assert "未能生成" in notice.title
+    # The page says so and polls no more; a new click on that list queues a new job.
+    page = client.get(reverse("core:export-progress", args=[stopped.pk])).content.decode()
+    assert "重新导出" in page and "生成失败" in page and "hx-trigger" not in page
+    assert recover_exports.call() == 0
+
+
+def test_my_exports_lists_the_users_own_jobs_with_their_files(client, module_demos, settings):
+    settings.UNIONWORK_EXPORT_INLINE_ROWS = 1
+    admin, other = demo_user("gjz_admin"), demo_user("gjz_viewer")
+    client.force_login(other)
+    theirs = _export_in_background(client, reverse("members:list") + "?export=xlsx")
+    client.force_login(admin)
+    empty = client.get(reverse("core:exports")).content.decode()
+    assert 'data-testid="export-list-empty"' in empty and theirs.title not in empty
+    done = _export_in_background(client, reverse("members:list") + "?export=xlsx")
+    failed = _export_in_background(client, reverse("members:list") + "?export=xlsx&sort=pk")
+    ExportJob.objects.filter(pk=failed.pk).update(status=ExportJob.Status.FAILED, message="演示：失败原因")
+    page = client.get(reverse("core:exports")).content.decode()
+    assert page.count('data-testid="export-row"') == 2
+    assert reverse("core:export-file", args=[done.pk]) in page
+    assert reverse("core:export-file", args=[failed.pk]) not in page and "演示：失败原因" in page
+    assert reverse("core:export-job", args=[theirs.pk]) not in page
+    # The navigation bar leads there from every page.
+    assert reverse("core:exports") in client.get(reverse("core:home"), follow=True).content.decode()
