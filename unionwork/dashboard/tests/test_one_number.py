@@ -214,10 +214,14 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
         with audit.acting_as(None, "test"):
             token = issue_token(demo_user(username), "figure walk")[1]
         bearer = {"Authorization": f"Bearer {token}"}
-        for month in world["months"]:
+        for i, month in enumerate(world["months"]):
             m = f"month={month:%Y-%m}"
+            # Each indicator's own pages (its dashboard, its column of the table's .xlsx, its API
+            # answer) at one of the two months, in turn: every indicator read at a month, both
+            # months read, in half the requests of reading every indicator at both.
+            mine = shown_keys[i :: len(world["months"])]
             # The dashboard, once per indicator (its ranking table shows the chosen one).
-            for key in shown_keys:
+            for key in mine:
                 ind = indicators.get(key)
                 parts = ["rate", "numerator", "denominator"] if ind.unit == indicators.RATE else ["numerator"]
                 walk.page(
@@ -230,7 +234,7 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
             )
             # The statistical table's .xlsx, one indicator at a time: each child's row and the total.
             children = {c.name: c for c in dq.children_for(demo_user(username), node)}
-            for key in shown_keys:
+            for key in mine:
                 rows = xlsx_rows(client.get(f"/dashboard/{node.pk}/table/?i={key}&export=xlsx&{m}"))
                 body = [r for r in rows[4:] if r and r[0] in children or r and r[0] == "合计"]
                 assert body and body[-1][0] == "合计"
@@ -241,7 +245,7 @@ def test_every_figure_on_every_page_is_the_indicators_value(client, world):
                         walk.compare(f"table.xlsx {key}", key, uid, "denominator", int(r[2]), month)
                         walk.compare(f"table.xlsx {key}", key, uid, "rate", r[3], month)
             # The API.
-            for key in shown_keys:
+            for key in mine:
                 body = client.get(f"/api/v1/indicators/{key}/units/{node.pk}?{m}", headers=bearer).json()
                 assert body["month"] == f"{month:%Y-%m}-01"
                 for uid, fig in [(node.pk, body["total"])] + [(c["unit_id"], c) for c in body["children"]]:
