@@ -47,22 +47,33 @@ ENV_FILE ?= /etc/unionwork/environment
 serve: venv
 	deploy/serve.sh all $(wildcard $(ENV_FILE))
 
-# SQLite in the foreground; where PostgreSQL answers, every test runs on it too, beside SQLite
-# (the two suites share no database, port or file; side by side on two cores, about 1,870 tests
-# took 14 min 45 s on 2026-12-01: SQLite 10 min 54 s, PostgreSQL 14 min 9 s, measured by .ci/run
-# on a clean clone of this machine with nothing else running, the machine about 1.5x slower than
-# on 2026-11-30, when 1,815 tests took 10 min 43 s). Its output follows SQLite's.
+# Where PostgreSQL answers (the production database), every test runs on it, and every test but
+# the browser tests on SQLite too; three runs share the two cores, each on a database of its own:
+#   background: PostgreSQL, all but the browser tests      (test database test_postgres)
+#   foreground: SQLite, all but the browser tests, then the browser tests on PostgreSQL
+#               (test database test_postgres_browser)
+# The browser tests drive pages, scripts and the live server, which do not differ by database; on
+# SQLite's in-memory test database the live server serves one request at a time anyway. Without
+# PostgreSQL every test, browser tests included, runs on SQLite. Measured by .ci/run on a clean
+# clone (2026-12-01, this machine about 1.6x slower than on 2026-11-30): see docs/engineering.md.
 PG_LOG := test-artifacts/pytest-postgresql.log
+PG_BROWSER_URL ?= $(PG_TEST_URL)_browser
 test: venv lint
-	@mkdir -p test-artifacts; pg=0; \
+	@mkdir -p test-artifacts; \
 	if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		pg=1; echo "== PostgreSQL reachable: every test runs on it too, beside SQLite (output below) =="; \
-		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -p no:cacheprovider >$(PG_LOG) 2>&1 & pgpid=$$!; \
+		echo "== PostgreSQL reachable: every test runs on it; on SQLite every test but the browser tests =="; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -p no:cacheprovider -m "not browser" >$(PG_LOG) 2>&1 & pgpid=$$!; \
+		echo "== SQLite, all but the browser tests =="; \
+		$(PY) -m pytest -m "not browser"; sqlite=$$?; \
+		echo; echo "== browser tests on PostgreSQL ($(PG_BROWSER_URL)) =="; \
+		DATABASE_URL=$(PG_BROWSER_URL) $(PY) -m pytest -p no:cacheprovider -m browser; browser=$$?; \
+		wait $$pgpid; pgrc=$$?; echo; echo "== PostgreSQL ($(PG_TEST_URL)), all but the browser tests =="; cat $(PG_LOG); \
+	else \
+		echo "== PostgreSQL not reachable at $(PG_TEST_URL): every test runs on SQLite only =="; \
+		$(PY) -m pytest; sqlite=$$?; browser=0; pgrc=0; \
 	fi; \
-	$(PY) -m pytest; sqlite=$$?; pgrc=0; \
-	if [ $$pg = 1 ]; then wait $$pgpid; pgrc=$$?; echo; echo "== PostgreSQL ($(PG_TEST_URL)) =="; cat $(PG_LOG); \
-	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): tests ran on SQLite only =="; fi; \
-	if [ $$sqlite != 0 ] || [ $$pgrc != 0 ]; then echo "== FAILED: SQLite exit $$sqlite, PostgreSQL exit $$pgrc =="; exit 1; fi
+	if [ $$sqlite != 0 ] || [ $$browser != 0 ] || [ $$pgrc != 0 ]; then \
+		echo "== FAILED: SQLite exit $$sqlite, browser tests exit $$browser, PostgreSQL exit $$pgrc =="; exit 1; fi
 
 bench: venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
