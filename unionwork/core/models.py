@@ -185,6 +185,17 @@ class ImportJob(models.Model):
         return min(100, int(self.processed_rows * 100 / self.total_rows))
 
     @property
+    def bar(self) -> str:
+        """How the progress bar (core/_progress_bar.html) draws the job's state."""
+        return {
+            self.Status.WRITING: "busy",
+            self.Status.FAILED: "failed",
+            self.Status.ERROR: "failed",
+            self.Status.MAPPING: "warning",
+            self.Status.DONE: "done",
+        }.get(self.status, "percent")
+
+    @property
     def finished(self) -> bool:
         """Nothing more happens without the user (a job awaiting its column mapping included)."""
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.ERROR, self.Status.MAPPING}
@@ -243,6 +254,14 @@ class ExportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(99, int(self.written_rows * 100 / self.total_rows))
+
+    @property
+    def bar(self) -> str:
+        """How the progress bar (core/_progress_bar.html) draws the job's state: a full striped bar
+        while no row is written yet (counting, or waiting in the queue)."""
+        if self.status in {self.Status.DONE, self.Status.FAILED}:
+            return self.status
+        return "percent" if self.percent else "busy"
 
     @property
     def finished(self) -> bool:

@@ -202,7 +202,7 @@ def test_the_scheduler_enqueues_each_daily_job_once(settings):
         "building.expire_grades",
         "visits.overdue_deeds",
     }
-    hourly = {"core.audit_anchor", "core.recover_imports"}
+    hourly = {"core.audit_anchor", "core.recover_imports", "core.recover_exports"}
 
     def runs(slot_prefix):
         return set(ScheduledRun.objects.filter(slot__startswith=slot_prefix).values_list("job", flat=True))
