@@ -49,8 +49,9 @@ serve: venv
 
 # Where PostgreSQL answers (the production database), every test runs on it, and every test but
 # the browser tests on SQLite too; three runs share the two cores, each on a database of its own:
-#   background: PostgreSQL, all but the browser tests      (test database test_postgres)
-#   foreground: SQLite, all but the browser tests, then the browser tests on PostgreSQL
+#   background: PostgreSQL, all but the browser tests, then a quarter of the browser tests
+#               (marked browser_beside by conftest.py; test database test_postgres)
+#   foreground: SQLite, all but the browser tests, then the other browser tests on PostgreSQL
 #               (test database test_postgres_browser)
 # The browser tests drive pages, scripts and the live server, which do not differ by database; on
 # SQLite's in-memory test database the live server serves one request at a time anyway. Without
@@ -62,12 +63,12 @@ test: venv lint
 	@mkdir -p test-artifacts; \
 	if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL reachable: every test runs on it; on SQLite every test but the browser tests =="; \
-		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -p no:cacheprovider -m "not browser" >$(PG_LOG) 2>&1 & pgpid=$$!; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -p no:cacheprovider -m "not browser or browser_beside" >$(PG_LOG) 2>&1 & pgpid=$$!; \
 		echo "== SQLite, all but the browser tests =="; \
 		$(PY) -m pytest -m "not browser"; sqlite=$$?; \
-		echo; echo "== browser tests on PostgreSQL ($(PG_BROWSER_URL)) =="; \
-		DATABASE_URL=$(PG_BROWSER_URL) $(PY) -m pytest -p no:cacheprovider -m browser; browser=$$?; \
-		wait $$pgpid; pgrc=$$?; echo; echo "== PostgreSQL ($(PG_TEST_URL)), all but the browser tests =="; cat $(PG_LOG); \
+		echo; echo "== browser tests on PostgreSQL ($(PG_BROWSER_URL)); a quarter of them run in the background run =="; \
+		DATABASE_URL=$(PG_BROWSER_URL) $(PY) -m pytest -p no:cacheprovider -m "browser and not browser_beside"; browser=$$?; \
+		wait $$pgpid; pgrc=$$?; echo; echo "== PostgreSQL ($(PG_TEST_URL)), all but three quarters of the browser tests =="; cat $(PG_LOG); \
 	else \
 		echo "== PostgreSQL not reachable at $(PG_TEST_URL): every test runs on SQLite only =="; \
 		$(PY) -m pytest; sqlite=$$?; browser=0; pgrc=0; \

@@ -80,8 +80,20 @@ def _order(item) -> int:
     return 1 if "module_demos" in item.fixturenames else 0
 
 
+BESIDE_EVERY = 4  # one browser test in this many is marked ``browser_beside`` (see the Makefile)
+
+
 def pytest_collection_modifyitems(config, items):
+    """Order the tests (``_order``), and mark one browser test in ``BESIDE_EVERY`` by its place
+    among them ``browser_beside``: ``make test`` runs those in the PostgreSQL run beside SQLite's,
+    the others after SQLite's, so the two halves of the machine finish about together."""
     items.sort(key=_order)
+    browser = sorted(
+        (i for i in items if i.get_closest_marker("browser") is not None), key=lambda i: i.nodeid
+    )
+    for n, item in enumerate(browser):
+        if n % BESIDE_EVERY == 0:
+            item.add_marker(pytest.mark.browser_beside)
 
 
 @pytest.hookimpl(tryfirst=True)
