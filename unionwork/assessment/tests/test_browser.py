@@ -2,7 +2,7 @@
 sees the hard requirements counting down, the scheme, the ranking with its chart and a score
 sheet; a district files an appeal from its own score sheet."""
 
-from unionwork.core.testing.browser import ARTIFACTS, browser_marks, login
+from unionwork.core.testing.browser import ARTIFACTS, browser_marks, login, switch_user
 
 pytestmark = browser_marks
 
@@ -47,8 +47,7 @@ def test_the_city_reads_the_ranking_and_a_district_appeals_from_its_sheet(live_s
     _shot(page, "sheet-city")
     assert page.evaluate("window.__csp") == []
 
-    page.context.clear_cookies()
-    login(page, base, "gjz_admin")
+    switch_user(page, base, "gjz_admin")
     mine = UnitResult.objects.get(
         computation__scheme=scheme, computation__kind="provisional", unit__code="210211"
     )

@@ -11,7 +11,16 @@ contract holds it).
 - ``scope``: the scope test every module subclasses (``ScopeTest``).
 """
 
-from .browser import ARTIFACTS, CHROMIUM, browser_marks, login, picker_choose, picker_search, settle
+from .browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    browser_marks,
+    login,
+    picker_choose,
+    picker_search,
+    settle,
+    switch_user,
+)
 from .demo import seed_module_demos
 from .forms import form_data
 
@@ -25,4 +34,5 @@ __all__ = [
     "picker_search",
     "seed_module_demos",
     "settle",
+    "switch_user",
 ]

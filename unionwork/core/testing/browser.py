@@ -81,7 +81,26 @@ def login(page, base: str, username: str) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/dashboard/")
+    _assert_signed_in_as(page, username)
     ARTIFACTS.mkdir(exist_ok=True)
+
+
+def _assert_signed_in_as(page, username: str) -> None:
+    """The navigation bar names the account just signed in (not one whose session came back)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    shown = page.inner_text("[data-testid=scope]")
+    assert (user.full_name or user.username) in shown, f"signed in as {username}, the page shows {shown!r}"
+
+
+def switch_user(page, base: str, username: str) -> None:
+    """Sign in as another account in the same page. The page is left first (about:blank): a
+    request of it still in flight (the badge) would otherwise bring the old session's refreshed
+    cookie back after the cookies are cleared, and the next page would be the old user's."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    login(page, base, username)
 
 
 def _picker(page, select_id: str):

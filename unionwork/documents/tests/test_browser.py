@@ -2,7 +2,7 @@
 
 import pytest
 
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, settle, switch_user
 
 pytestmark = browser_marks
 
@@ -34,8 +34,7 @@ def test_the_documents_pages_as_the_city_and_as_a_district(page, live_server, mo
     _shot(page, "city-figures")
     page.goto(f"{base}/documents/new/")
     _shot(page, "city-draft")
-    page.context.clear_cookies()
-    login(page, base, "gjz_admin")
+    switch_user(page, base, "gjz_admin")
     for url, name in (
         ("/documents/", "gjz-home"),
         ("/documents/inbox/", "gjz-inbox"),

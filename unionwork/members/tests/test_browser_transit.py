@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from unionwork.core import audit
-from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_choose, settle
+from unionwork.core.testing import ARTIFACTS, browser_marks, login, picker_choose, settle, switch_user
 from unionwork.core.tests.factories import unit
 from unionwork.members import actions, pii
 from unionwork.members.models import Member, MemberStatus, Transit, TransitStatus
@@ -44,8 +44,7 @@ def test_release_then_accept_by_another_district(page, live_server, member):
     assert "上官婉儿" in page.content()
     page.screenshot(path=str(ARTIFACTS / "transit-list.png"), full_page=True)
 
-    page.context.clear_cookies()
-    login(page, live_server.url, "gjz_admin")
+    switch_user(page, live_server.url, "gjz_admin")
     page.goto(live_server.url + "/members/add/")
     settle(page)  # its pickers set up and the badge answered before typing (one request at a time on SQLite)
     page.fill("#id_name", "上官婉儿")
