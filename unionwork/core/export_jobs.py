@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.test import RequestFactory
@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from unionwork.core import crypto, exports
-from unionwork.core.models import ExportJob
+from unionwork.core.models import ExportJob, lost_worker
 
 logger = logging.getLogger(__name__)
 
@@ -211,10 +211,7 @@ def recover_stale(now: datetime.datetime | None = None) -> int:
     """Exports left running by a worker that stopped (no progress for
     ``UNIONWORK_EXPORT_STALE_MINUTES``): marked failed, and their users told to export again.
     Queued ones are left alone: they wait for a worker, they did not lose one."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=stale_minutes())
-    stale = ExportJob.objects.filter(status=ExportJob.Status.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    )
+    stale = lost_worker(ExportJob, [ExportJob.Status.RUNNING], stale_minutes(), now)
     n = 0
     for job in stale.select_related("user"):
         with translation.override(job.language or settings.LANGUAGE_CODE):
@@ -251,24 +248,24 @@ def job_for(user, pk: int) -> ExportJob:
 LIST_SHOWN = 100  # the newest of a user's exports "我的导出" shows
 
 
+def keep_days() -> int:
+    """How many days an export's file is kept (``UNIONWORK_EXPORT_FILE_DAYS``)."""
+    return int(getattr(settings, "UNIONWORK_EXPORT_FILE_DAYS", 7))
+
+
+def _limits() -> dict:
+    """What the export pages tell of the settings: the inline limit and how long files are kept."""
+    return {"inline": inline_rows(), "keep_days": keep_days()}
+
+
 def list_context(user) -> dict:
     """ "我的导出": the user's own export jobs, newest first (their index: user, -id)."""
     jobs = list(ExportJob.objects.restrict(user).filter(user=user).order_by("-id")[: LIST_SHOWN + 1])
-    return {
-        "jobs": jobs[:LIST_SHOWN],
-        "more": len(jobs) > LIST_SHOWN,
-        "shown": LIST_SHOWN,
-        "inline": inline_rows(),
-        "keep_days": int(getattr(settings, "UNIONWORK_EXPORT_FILE_DAYS", 7)),
-    }
+    return {"jobs": jobs[:LIST_SHOWN], "more": len(jobs) > LIST_SHOWN, "shown": LIST_SHOWN, **_limits()}
 
 
 def page_context(job: ExportJob) -> dict:
-    return {
-        "job": job,
-        "inline": inline_rows(),
-        "keep_days": int(getattr(settings, "UNIONWORK_EXPORT_FILE_DAYS", 7)),
-    }
+    return {"job": job, **_limits()}
 
 
 def open_file(user, pk: int) -> tuple[Iterator[bytes], str]:
@@ -289,8 +286,7 @@ def open_file(user, pk: int) -> tuple[Iterator[bytes], str]:
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
     """Delete the files of export jobs older than ``UNIONWORK_EXPORT_FILE_DAYS`` (7 by default)."""
-    days = int(getattr(settings, "UNIONWORK_EXPORT_FILE_DAYS", 7))
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days())
     n = 0
     for job in ExportJob.objects.filter(created_at__lt=cutoff).exclude(file=""):
         job.file.delete(save=False)

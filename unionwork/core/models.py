@@ -118,6 +118,19 @@ class AuditHead(models.Model):
         return f"{self.count} events, last {self.last_hash[:12]}"
 
 
+def lost_worker(model, statuses, minutes: int, now=None):
+    """The jobs of ``model`` (an import or an export) in one of ``statuses`` whose worker stopped:
+    no heartbeat for ``minutes``, or none at all since they were created that long ago."""
+    import datetime
+
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=minutes)
+    return model.objects.filter(status__in=statuses).filter(
+        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
 class ImportJob(models.Model):
     """One upload through the import mechanism: its file, progress and outcome."""
 

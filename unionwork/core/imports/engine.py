@@ -47,7 +47,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,7 +74,7 @@ from unionwork.core.imports.normalize import (
 )
 from unionwork.core.imports.readers import ImportFileError, Sheet, open_sheet
 from unionwork.core.imports.report import ERROR_NOTE_HEADER, write_marked_workbook
-from unionwork.core.models import ImportJob, ImportMapping
+from unionwork.core.models import ImportJob, ImportMapping, lost_worker
 
 logger = logging.getLogger(__name__)
 
@@ -623,11 +623,7 @@ def mark_interrupted(job_id: int) -> bool:
 
 def recover_stale(now=None) -> int:
     """Jobs left checking or writing by a dead worker (stale heartbeat), marked failed."""
-    minutes = getattr(settings, "UNIONWORK_IMPORT_STALE_MINUTES", 15)
-    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=minutes)
-    stale = ImportJob.objects.filter(status__in=RUNNING).filter(
-        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    )
+    stale = lost_worker(ImportJob, RUNNING, getattr(settings, "UNIONWORK_IMPORT_STALE_MINUTES", 15), now)
     return sum(mark_interrupted(pk) for pk in stale.values_list("pk", flat=True))
 
 

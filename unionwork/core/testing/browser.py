@@ -122,21 +122,15 @@ def picker_search(page, select_id: str, typed: str):
     return wrapper.locator(".ts-dropdown")
 
 
-def picker_choose(page, select_id: str, typed: str, option_text: str, attempts: int = 3) -> None:
+def picker_choose(page, select_id: str, typed: str, option_text: str) -> None:
     """Search the picker of ``select_id`` for ``typed`` and click the first option showing
-    ``option_text``. Under a loaded CI machine an answer can come after the drop-down has closed
-    (the control lost focus while the server answered); a user then opens it again, and so does
-    this, up to ``attempts`` times, leaving a screenshot of each miss in test-artifacts."""
-    for attempt in range(1, attempts + 1):
-        option = picker_search(page, select_id, typed).locator(".option", has_text=option_text).first
-        try:
-            option.wait_for(timeout=15000 if attempt == attempts else 6000)
-        except Exception:
-            if attempt == attempts:
-                raise
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"picker-miss-{select_id}-{attempt}.png"), full_page=True)
-            page.keyboard.press("Escape")
-            continue
-        option.click()
-        return
+    ``option_text``. A miss leaves a screenshot in test-artifacts (the page shows whose session
+    it is and what the picker offered) before it fails the test."""
+    option = picker_search(page, select_id, typed).locator(".option", has_text=option_text).first
+    try:
+        option.wait_for(timeout=15000)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"picker-miss-{select_id}.png"), full_page=True)
+        raise
+    option.click()
