@@ -301,11 +301,11 @@ def ranking(request, pk):
 
 
 def _pdf(request, template: str, context: dict, name: str) -> HttpResponse:
-    from weasyprint import HTML
+    from unionwork.core import pdf
 
-    html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp = HttpResponse(
+        pdf.render(render_to_string(template, context, request=request)), content_type="application/pdf"
+    )
     from urllib.parse import quote
 
     resp["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(name + '.pdf')}"

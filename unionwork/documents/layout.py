@@ -94,9 +94,9 @@ def render_html(doc, main_text: str, copy_text: str) -> str:
 
 
 def render_pdf(doc, main_text: str, copy_text: str) -> bytes:
-    from weasyprint import HTML
+    from unionwork.core import pdf
 
-    return HTML(string=render_html(doc, main_text, copy_text)).write_pdf()
+    return pdf.render(render_html(doc, main_text, copy_text))
 
 
 def render_docx(doc, main_text: str, copy_text: str) -> bytes:

@@ -169,6 +169,6 @@ def report_html(report, recommendations) -> str:
 
 
 def report_pdf(report, recommendations) -> bytes:
-    from weasyprint import HTML
+    from unionwork.core import pdf
 
-    return HTML(string=report_html(report, recommendations)).write_pdf()
+    return pdf.render(report_html(report, recommendations))
