@@ -9,7 +9,8 @@ The database: ``--db`` (a ``postgres://`` URL or a SQLite path); by default a SQ
 **One user at a time.** The pages come from the URL resolver, as the scope test finds them: every
 list view (a ``ScopedListView``) with no filter, with each of its filters alone, with each kind of
 search its ``q`` accepts (a name's first character, a name's start, pinyin, initials, an ID
-number), and its ``.xlsx`` export of a page of rows (the list narrowed by a search); every other
+number), and its ``.xlsx`` export of a page of rows (the list narrowed by a search to a page at
+most, ``export_probe``); every other
 page without arguments (home and figure pages); detail and figure pages with arguments, filled
 from the links of the pages already seen (each list's first rows, each figure page's children).
 Each is requested, through the Django test client in this process, as the administrators of the
@@ -287,6 +288,35 @@ def search_probes(obj, model) -> dict[str, str]:
     return probes
 
 
+def export_probe(view_cls, user, url: str, obj) -> str | None:
+    """A search that narrows the list to a page of rows at most, for its export (the issue's
+    "exports of a page of rows"): the first of the name's start, its pinyin, the whole name and
+    the other searches that does. An export of a whole list is a matter of rows a second
+    (``bench_exports.py``); an export of more than ``UNIONWORK_EXPORT_INLINE_ROWS`` is queued."""
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    probes = search_probes(obj, view_cls.model)
+    whole = str(getattr(obj, "name", "") or getattr(obj, "title", "") or getattr(obj, "enterprise_name", ""))
+    page = settings.UNIONWORK_PAGE_SIZE
+    for q in dict.fromkeys(
+        [probes.get("name_prefix"), probes.get("pinyin"), whole or None, *probes.values()]
+    ):
+        if not q:
+            continue
+        request = RequestFactory().get(url, {"q": q})
+        request.user = user
+        view = view_cls()
+        view.setup(request)
+        try:
+            _fs, qs = view.filtered()
+            if qs[: page + 1].count() <= page:
+                return q
+        except Exception:  # noqa: BLE001 - a search this list refuses
+            continue
+    return None
+
+
 def filter_probes(view_cls, request, first_obj, child) -> dict[str, dict]:
     """One query string per filter of the list (its first choice, a child unit for a subtree)."""
     import datetime
@@ -365,8 +395,7 @@ def plan(user) -> list[tuple[str, str]]:
         if first:
             for kind, value in search_probes(first[0], cls.model).items():
                 pages.append((f"{name} ?q={kind}", url + "?" + urlencode({"q": value})))
-            probes = search_probes(first[0], cls.model)
-            q = probes.get("name_prefix") or probes.get("pinyin") or next(iter(probes.values()), None)
+            q = export_probe(cls, user, url, first[0])
             if q:
                 pages.append((f"{name} export", url + "?" + urlencode({"q": q, "export": "xlsx"})))
             for obj in first[:2]:
