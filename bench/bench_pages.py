@@ -292,7 +292,8 @@ def export_probe(view_cls, user, url: str, obj) -> str | None:
     """A search that narrows the list to a page of rows at most, for its export (the issue's
     "exports of a page of rows"): the first of the name's start, its pinyin, the whole name and
     the other searches that does. An export of a whole list is a matter of rows a second
-    (``bench_exports.py``); an export of more than ``UNIONWORK_EXPORT_INLINE_ROWS`` is queued."""
+    (``bench_exports.py``); an export of more than ``UNIONWORK_EXPORT_INLINE_ROWS`` is queued.
+    A list that no search narrows so far keeps its export, of whatever the search leaves."""
     from django.conf import settings
     from django.test import RequestFactory
 
@@ -314,7 +315,8 @@ def export_probe(view_cls, user, url: str, obj) -> str | None:
                 return q
         except Exception:  # noqa: BLE001 - a search this list refuses
             continue
-    return None
+    # A list no search narrows (it has none): its export as the walk met it before.
+    return probes.get("name_prefix") or probes.get("pinyin") or next(iter(probes.values()), None)
 
 
 def filter_probes(view_cls, request, first_obj, child) -> dict[str, dict]:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.bargaining.models import (
+    FOREIGN,
     BargainingRound,
     Congress,
     CongressKind,
@@ -15,10 +16,11 @@ from unionwork.bargaining.models import (
     ContractStatus,
     Instructor,
     RoundOutcome,
+    StandardEnterprise,
     TripartiteMeeting,
 )
 from unionwork.core.filters import SubtreeFilter
-from unionwork.founding.models import Enterprise
+from unionwork.founding.models import Enterprise, Ownership
 
 YES_NO = [("1", _("是")), ("0", _("否"))]
 
@@ -87,6 +89,27 @@ LACKING = [
 ]
 
 
+def enterprise_search(qs, value):
+    """Enterprises by a part of their name or the start of their unified social credit code."""
+    value = (value or "").strip()
+    return qs.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper())) if value else qs
+
+
+class StandardFilter(_Styled):
+    q = django_filters.CharFilter(label=_("企业名称或信用代码"), method="search")
+    under = SubtreeFilter(label=_("所在地区（含下级）"), path_field="community__path")
+    ownership = django_filters.ChoiceFilter(
+        label=_("登记注册类型"), choices=[c for c in Ownership.choices if c[0] in FOREIGN]
+    )
+
+    class Meta:
+        model = StandardEnterprise
+        fields = ["q", "under", "ownership"]
+
+    def search(self, qs, name, value):
+        return enterprise_search(qs, value)
+
+
 class ThreeAtOnceFilter(_Styled):
     q = django_filters.CharFilter(label=_("企业名称或信用代码"), method="search")
     under = SubtreeFilter(label=_("所在地区（含下级）"), path_field="community__path")
@@ -97,8 +120,7 @@ class ThreeAtOnceFilter(_Styled):
         fields = ["q", "under", "lacking"]
 
     def search(self, qs, name, value):
-        value = (value or "").strip()
-        return qs.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper())) if value else qs
+        return enterprise_search(qs, value)
 
     def filter_lacking(self, qs, name, value):
         field = {

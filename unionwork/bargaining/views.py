@@ -13,6 +13,7 @@ from unionwork.bargaining.filters import (
     ContractFilter,
     InstructorFilter,
     RoundFilter,
+    StandardFilter,
     ThreeAtOnceFilter,
     TripartiteFilter,
 )
@@ -442,6 +443,7 @@ class TripartiteCreateView(BargainingForm):
 class StandardListView(ScopedListView):
     model = StandardEnterprise
     title = _lazy("外资企业规范化")
+    filterset_class = StandardFilter
     select_related = ("community", "union")
     default_sort = "name"
     columns = [

@@ -43,3 +43,33 @@ def test_city_sets_items_districts_check_their_enterprises(client, module_demos)
     with as_user(city):
         actions.retire_standard_item(city, item)
     assert StandardItem.objects.filter(pk=item.pk, active=False).exists()
+
+
+def test_the_list_finds_an_enterprise_by_name_or_code_and_filters_by_place_and_type(client, module_demos):
+    gjz = demo_user("gjz_admin")
+    client.force_login(gjz)
+    rows = list(queries.standard_rows(gjz).order_by("pk"))
+    assert len(rows) >= 2
+    e = rows[0]
+
+    def names(**params):
+        resp = client.get("/bargaining/standard/", params)
+        assert resp.status_code == 200
+        return {row.obj.name for row in resp.context["rows"]}
+
+    assert e.name in names(q=e.name)
+    assert names(q=e.name) <= {r.name for r in rows if e.name in r.name}
+    assert names(q=e.uscc.lower()) == {e.name}
+    assert names(q="不存在的外资企业") == set()
+    other = next(o for o in FOREIGN if o != e.ownership)
+    assert e.name not in names(ownership=other)
+    assert e.name in names(ownership=e.ownership)
+    street = e.community.parent
+    in_street = names(under=street.code)
+    assert e.name in in_street
+    assert in_street <= {r.name for r in rows if r.community.path.startswith(street.path)}
+    # 中山区's enterprises are not found by searching for them.
+    zs = Enterprise.objects.filter(
+        community__path__startswith=unit("210202").path, ownership__in=FOREIGN
+    ).first()
+    assert names(q=zs.uscc) == set()
