@@ -176,7 +176,9 @@ def setup(args) -> None:
         call_command("demo", scale=args.scale)
         print(f"built the {args.scale}-scale database in {time.monotonic() - started:.0f} s", flush=True)
     street_account()
-    if not args.default_gc:  # the garbage collector as the WSGI application sets it (core/runtime.py)
+    if not getattr(
+        args, "default_gc", False
+    ):  # the garbage collector as the WSGI application sets it (core/runtime.py)
         from unionwork.core.runtime import tune_gc
 
         tune_gc()
