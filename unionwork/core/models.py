@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.masking import redact_tree
@@ -121,13 +124,9 @@ class AuditHead(models.Model):
 def lost_worker(model, statuses, minutes: int, now=None):
     """The jobs of ``model`` (an import or an export) in one of ``statuses`` whose worker stopped:
     no heartbeat for ``minutes``, or none at all since they were created that long ago."""
-    import datetime
-
-    from django.utils import timezone
-
     cutoff = (now or timezone.now()) - datetime.timedelta(minutes=minutes)
     return model.objects.filter(status__in=statuses).filter(
-        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
 
 
