@@ -68,8 +68,21 @@ def _session(cookie: tuple[str, str]):
     """A keep-alive client with the user's session, speaking as the reverse proxy does."""
     import requests
 
-    s = requests.Session()
-    s.cookies.set(*cookie)
+    class BehindProxy(requests.Session):
+        # The run speaks plain HTTP on loopback in place of the TLS proxy. The production
+        # settings' cookies are Secure, which a client sends over HTTPS only: keep them sendable,
+        # as a browser's are behind the proxy. (A cookie policy does not do: requests prepares
+        # each request from a fresh jar with the default policy.)
+        def send(self, request, **kwargs):
+            response = super().send(request, **kwargs)
+            for kept in self.cookies:
+                kept.secure = False
+            return response
+
+    s = BehindProxy()
+    # The host the server's own Set-Cookie names, so a renewed session replaces this one
+    # instead of standing beside it.
+    s.cookies.set(*cookie, domain="127.0.0.1", path="/")
     s.headers["X-Forwarded-Proto"] = "https"
     return s
 
@@ -449,6 +462,10 @@ def main() -> None:
             ensure_ascii=False,
         )
     )
+    if errors or import_result.get("status") != "done":
+        # The goal is 0 errors and the roster imported: say so in the exit status, so that
+        # `make bench` stops here instead of reporting a run in which nothing was filed.
+        sys.exit(f"bench_load: {errors} failed requests, import {import_result.get('status')}")
 
 
 if __name__ == "__main__":
