@@ -27,6 +27,12 @@ class Item:
     action: str = "view"  # what the user's roles must allow (``user.may``)
     order: int = 100  # left to right in the menu
     description: str = ""  # shown on the plain start page (no UNIONWORK_HOME); empty: not there
+    # ``ADMIN``: under the menu's "管理" entry (the administrators' pages), so the work modules
+    # keep one line of the bar at 1,280 pixels; empty: an entry of its own
+    group: str = ""
+
+
+ADMIN = "admin"
 
 
 @functools.cache
@@ -66,6 +72,11 @@ def menu(user, path: str = "") -> list[tuple[str, Item, bool]]:
     return entries
 
 
+def split(entries: list[tuple[str, Item, bool]]) -> tuple[list, list]:
+    """The menu's entries of their own, and those under "管理" (``group=ADMIN``)."""
+    return [e for e in entries if not e[1].group], [e for e in entries if e[1].group == ADMIN]
+
+
 def account_links() -> dict[str, str]:
     """The user's own pages by role ("profile", "logout"), as URLs."""
     return {key: url for key, name in _declared()[1].items() if (url := _url(name))}
@@ -74,12 +85,13 @@ def account_links() -> dict[str, str]:
 # Core's own pages (imports, audit, security events).
 ITEMS = [
     Item("imports:jobs", _("导入记录"), "change", order=60),
-    Item("core:audit", _("审计"), "manage", order=80, description=_("谁在何时改了什么")),
+    Item("core:audit", _("审计"), "manage", order=80, description=_("谁在何时改了什么"), group=ADMIN),
     Item(
         "core:security-events",
         _("安全事件"),
         "manage",
         order=90,
         description=_("登录、锁定、拒绝访问、令牌使用、查看身份证号"),
+        group=ADMIN,
     ),
 ]

@@ -61,6 +61,24 @@ def test_the_menu_shows_what_the_roles_allow(client):
     assert f'href="{links["profile"]}"' in html and f'action="{links["logout"]}"' in html
 
 
+def test_the_administrators_pages_are_under_one_entry(client):
+    """Accounts, audit and security events sit under "管理", so the work modules keep one line of
+    the bar; a data-entry user has no such entry (none of them is theirs)."""
+    admin = _user("city_admin")
+    client.force_login(admin)
+    html = client.get("/audit/").text
+    dropdown = re.search(r'data-testid="nav-admin">(.*?)</li>\s*</ul>\s*</li>', html, re.S)
+    assert dropdown is not None
+    inside = dropdown.group(1)
+    assert 'class="nav-link dropdown-toggle active"' in inside  # the audit is open: 管理 is marked
+    for label in ("账号", "审计", "安全事件"):
+        assert f">{label}</a>" in inside
+    assert ">导入记录</a>" not in inside and ">导入记录</a>" in html
+    client.force_login(_user("gjz_editor"))
+    html = client.get("/dashboard/").text
+    assert 'data-testid="nav-admin"' not in html and ">导入记录</a>" in html
+
+
 @override_settings(UNIONWORK_HOME="")
 def test_the_plain_start_page_lists_the_entries_that_describe_themselves(client):
     client.force_login(_user("gjz_viewer"))
