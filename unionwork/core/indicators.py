@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Concat, RowNumber, Substr
 from django.utils import timezone
@@ -337,15 +337,41 @@ def _latest_figures(
     """
     if not keys or not unit_ids:
         return {}
-    latest = (
+    latest = _latest_qs(keys, unit_ids, month).values_list("indicator", "unit_id", "numerator", "denominator")
+    return {(k, uid): (num, den) for k, uid, num, den in latest}
+
+
+def _latest_qs(keys: list[str], unit_ids: list[int], month: datetime.date):
+    """Each (key, unit)'s latest row at or before ``month`` (a window over the unique index's order)."""
+    return (
         IndicatorValue.objects.filter(indicator__in=keys, unit_id__in=unit_ids, month__lte=month)
         .annotate(
             n=Window(RowNumber(), partition_by=[F("indicator"), F("unit_id")], order_by=F("month").desc())
         )
         .filter(n=1)
-        .values_list("indicator", "unit_id", "numerator", "denominator")
     )
-    return {(k, uid): (num, den) for k, uid, num, den in latest}
+
+
+def sums_many(keys: Iterable[str], unit_ids: Iterable[int], month=None) -> dict[str, Figure]:
+    """Each indicator's figures of several units at ``month`` added up: what summing ``values_many``
+    gives, summed by the database (a group's subtotal over an industrial union's 1,800 linked units
+    without carrying their 60,000 rows to Python). One query."""
+    keys, unit_ids = list(keys), list(unit_ids)
+    out = {k: Figure(0, 0, get(k).unit) for k in keys}
+    if not keys or not unit_ids:
+        return out
+    latest = _latest_qs(keys, unit_ids, month_of(month)).values_list("indicator", "numerator", "denominator")
+    sql, params = latest.query.get_compiler(using=latest.db).as_sql()
+    # Summed over the latest rows themselves: a join back to the table by key cost twice as much.
+    with connections[latest.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT indicator, SUM(numerator), SUM(denominator) FROM ({sql}) latest GROUP BY indicator",  # noqa: S608 - the ORM's own SQL, values as parameters
+            params,
+        )
+        rows = cursor.fetchall()
+    for key, num, den in rows:
+        out[key] = Figure(int(num or 0), int(den or 0), out[key].unit)  # PostgreSQL sums to numeric
+    return out
 
 
 def values(key: str, unit_ids: Iterable[int], month=None) -> dict[int, Figure]:

@@ -39,37 +39,55 @@ class StatTable:
     rows: list[StatRow]  # group by group: a header, the group's children, its subtotal, a note
     total: list[Figure]
     month: datetime.date | None = None
+    page: Page | None = None  # the screen page the rows are (None: every row, for the .xlsx)
 
 
-def build(user, node, inds: list[Indicator], month: datetime.date | None = None) -> StatTable:
+def build(user, node, inds: list[Indicator], month: datetime.date | None = None, page=False) -> StatTable:
     """Children grouped by kind (districts, zones, lower units, industrial unions), each group with
     its subtotal; the total is the node's own indicator value, which the non-overlapping groups
-    (and the node's own records) add up to."""
+    (and the node's own records) add up to.
+
+    With ``page`` (a page number, or None for the first) the table is one screen page: at most
+    ``PAGE_ROWS`` units (an industrial union has 1,800 linked units: a page of every one would
+    hold some 60,000 figures), with the header, subtotal and note of each group they belong to.
+    Only the shown units' figures are read; subtotals and the total are always the whole group's
+    and the whole node's, summed by the database (``indicators.sums_many``). Without it, every
+    row (the .xlsx)."""
+    keys = [i.key for i in inds]
     children = queries.children_for(user, node, month)
-    got = indicators.values_many([i.key for i in inds], [c.pk for c in children], month)
-    per_ind = [got[i.key] for i in inds]
-    zeros = [Figure(0, 0, i.unit) for i in inds]  # a child without records (never changed in place)
-    node_figures = indicators.unit_values([i.key for i in inds], node, month)
-    totals = [node_figures[i.key] for i in inds]
     by_group: dict[str, list] = {}
     for c in children:
         by_group.setdefault(queries.group_key(node, c), []).append(c)
+    ordered = [c for key, _label, _kinds in queries.GROUPS for c in by_group.get(key, ())]
+    shown_page = None
+    if page is not False:
+        shown_page = Paginator(ordered, PAGE_ROWS).get_page(page)
+        shown = {c.pk for c in shown_page.object_list}
+    else:
+        shown = {c.pk for c in ordered}
+    got = indicators.values_many(keys, list(shown), month)
+    per_ind = [got[k] for k in keys]
+    zeros = [Figure(0, 0, i.unit) for i in inds]  # a child without records (never changed in place)
+    node_figures = indicators.unit_values(keys, node, month)
+    totals = [node_figures[k] for k in keys]
+    # Each group's subtotal over all its units, whatever the page shows (one query a group).
+    group_sums = {
+        key: indicators.sums_many(keys, [c.pk for c in units], month) for key, units in by_group.items()
+    }
     rows: list[StatRow] = []
     summed = [Figure(0, 0, i.unit) for i in inds]
     for key, label, _kinds in queries.GROUPS:
         members = by_group.get(key)
         if not members:
             continue
+        on_page = [c for c in members if c.pk in shown]
+        if shown_page is not None and not on_page and ordered:
+            continue  # a group with none of its units on this page
         rows.append(StatRow(str(label), [], kind="header", group=key))
-        nums, dens = [0] * len(inds), [0] * len(inds)
-        for c in members:
-            pk = c.pk
-            figs = [got.get(pk, zero) for got, zero in zip(per_ind, zeros, strict=True)]
-            for k, f in enumerate(figs):
-                nums[k] += f.numerator
-                dens[k] += f.denominator
-            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=pk, group=key))
-        sub = [Figure(n, d, i.unit) for n, d, i in zip(nums, dens, inds, strict=True)]
+        for c in on_page:
+            figs = [got.get(c.pk, zero) for got, zero in zip(per_ind, zeros, strict=True)]
+            rows.append(StatRow(c.name, list(zip(inds, figs, strict=True)), unit_id=c.pk, group=key))
+        sub = [group_sums[key][k] for k in keys]
         rows.append(
             StatRow(
                 _("%(l)s小计") % {"l": label}, list(zip(inds, sub, strict=True)), kind="subtotal", group=key
@@ -89,30 +107,17 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None)
                     group=key,
                 )
             )
-        else:
-            summed = [a + b for a, b in zip(summed, sub, strict=True)]
+    # What the groups that do not overlap add up to, on every page (not only the groups shown).
+    for key, sums in group_sums.items():
+        if not (key == "industrial" and node.kind != "industrial"):
+            summed = [a + sums[k] for a, k in zip(summed, keys, strict=True)]
     own = [
         Figure(t.numerator - s.numerator, t.denominator - s.denominator, i.unit)
         for t, s, i in zip(totals, summed, inds, strict=True)
     ]
     if any(f.numerator or f.denominator for f in own) and node.kind != "industrial":
         rows.append(StatRow(_("本级直属"), list(zip(inds, own, strict=True)), kind="own"))
-    return StatTable(inds, rows, totals, month)
-
-
-def page_of(data: StatTable, number) -> tuple[list[StatRow], Page]:
-    """One screen page of the table: at most ``PAGE_ROWS`` units (an industrial union has
-    thousands of linked units, a page of every one would hold some 100,000 figures), with the
-    header, subtotal and note of each group they belong to. Subtotals and the total are always
-    the whole group's and the whole node's; the .xlsx holds every row."""
-    units = [r for r in data.rows if r.kind == "row"]
-    page = Paginator(units, PAGE_ROWS).get_page(number)
-    shown = {id(r) for r in page.object_list}
-    groups = {r.group for r in page.object_list} if units else {r.group for r in data.rows}
-    rows = [
-        r for r in data.rows if (id(r) in shown if r.kind == "row" else (r.group in groups or not r.group))
-    ]
-    return rows, page
+    return StatTable(inds, rows, totals, month, shown_page)
 
 
 def columns_of(ind: Indicator) -> list[str]:

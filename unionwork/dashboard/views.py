@@ -82,15 +82,14 @@ def stat_table(request, pk=None):
     keys = request.GET.getlist("i") or [i.key for i in shown]
     chosen = [i for i in shown if i.key in keys]
     month = indicators.month_from_request(request)
-    data = tables.build(request.user, node, chosen, month)
     if request.GET.get("export") == "xlsx":
-        return tables.xlsx_response(node, data)
-    rows, page = tables.page_of(data, request.GET.get("page"))
+        return tables.xlsx_response(node, tables.build(request.user, node, chosen, month))
+    data = tables.build(request.user, node, chosen, month, page=request.GET.get("page"))
     context = {
         "node": node,
         "data": data,
-        "rows": rows,
-        "page": page,
+        "rows": data.rows,
+        "page": data.page,
         "all": shown,
         "keys": keys,
         "month": month,

@@ -165,6 +165,33 @@ def test_several_units_figures_are_each_units_latest_month(registered):
     assert indicators.values(first, ids)[g.pk].numerator == 3
 
 
+def test_a_groups_sum_is_the_sum_of_its_units_latest_figures(registered):
+    """``sums_many`` (a statistical table's subtotal, summed by the database) equals adding up
+    ``values_many`` of the same units, month by month; units without records add nothing."""
+    import datetime
+
+    first, second = declare(registered, {}), declare(registered, {})
+    g, h = unit("G0002"), unit("210202")
+    indicators.bump(first, g.path, g.ipath, 2, 4, when=datetime.date(2026, 1, 15))
+    indicators.bump(first, g.path, g.ipath, 1, 0, when=datetime.date(2026, 3, 2))
+    indicators.bump(first, h.path, h.ipath, 7, 9, when=datetime.date(2026, 2, 3))
+    indicators.bump(second, h.path, h.ipath, 5, 5, when=datetime.date(2026, 2, 10))
+    ids = [g.pk, h.pk, unit("2102").pk]
+    for month in (datetime.date(2025, 12, 1), datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), None):
+        sums = indicators.sums_many([first, second], ids, month)
+        many = indicators.values_many([first, second], ids, month)
+        for key in (first, second):
+            added = sum(many[key].values(), indicators.Figure(0, 0, sums[key].unit))
+            assert (sums[key].numerator, sums[key].denominator) == (added.numerator, added.denominator)
+            assert type(sums[key].numerator) is int
+    # Before any record, and for no units, the sum is zero (not absent).
+    before = indicators.sums_many([first, second], ids, datetime.date(2025, 12, 1))
+    assert (before[first].numerator, before[second].denominator) == (0, 0)
+    assert indicators.sums_many([first], [], None)[first].numerator == 0
+    jan = indicators.sums_many([first, second], [g.pk], datetime.date(2026, 1, 31))
+    assert (jan[first].numerator, jan[first].denominator, jan[second].numerator) == (2, 4, 0)
+
+
 def test_a_moved_subtree_carries_its_figures(registered):
     records = {}
     key = declare(registered, records)
