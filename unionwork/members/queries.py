@@ -76,8 +76,11 @@ def search_members(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
         # A specific spelling matches few people: find them by each index first, then scope them.
         ids: list[int] = []
         for name in ("pinyin", "initials"):
+            # No order (the model's own is by pinyin): the index's first rows, not a sort of all.
             part = list(
-                Member.objects.filter(prefix_q(name, latin)).values_list("pk", flat=True)[: SEARCH_PROBE + 1]
+                Member.objects.filter(prefix_q(name, latin))
+                .order_by()
+                .values_list("pk", flat=True)[: SEARCH_PROBE + 1]
             )
             if len(part) > SEARCH_PROBE:  # a common prefix: the scope's own rows find it fast
                 return qs.filter(either)
