@@ -62,7 +62,24 @@ def children_for(user, node: OrgUnit, month: datetime.date | None = None) -> lis
     Territorial children for every node; for an industrial union, the units linked to it.
     """
     qs = org_queries.children_as_of(user, node, month, linked=node.kind == OrgKind.INDUSTRIAL)
-    return list(qs.order_by("kind", "code", "pk"))
+    # What figure pages show of a unit: an industrial union has 1,800 linked units, and loading
+    # their names and codes alone takes half the time of loading whole rows.
+    return list(qs.order_by("kind", "code", "pk").only(*CHILD_FIELDS))
+
+
+CHILD_FIELDS = (
+    "id",
+    "parent_id",
+    "path",
+    "ipath",
+    "depth",
+    "kind",
+    "name",
+    "code",
+    "industrial_union_id",
+    "status",
+    "is_demo",
+)
 
 
 def ranked(indicator: Indicator, rows: list[Row]) -> list[Row]:
