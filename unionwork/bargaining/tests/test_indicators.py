@@ -144,3 +144,25 @@ def test_instructor_team_met_and_lost(module_demos):
     with as_user(None):
         actions.end_instructor(None, third, reason="调离")
     assert fig(bi.TEAM, zs) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "flag", "want"),
+    [
+        ("contract", "has_contract", 0),
+        ("wage", "has_wage", 0),
+        ("congress", "has_congress", 0),
+        ("three", "is_three", 0),
+        ("held", "is_three", 1),
+    ],
+)
+def test_the_lacking_filter_keeps_exactly_the_rows_whose_flags_say_so(module_demos, value, flag, want):
+    """The three-at-once list filtered by what is lacking (a NOT EXISTS on the condition, which
+    the planner estimates) keeps the same enterprises as the flags its rows show (0/1)."""
+    from unionwork.bargaining import queries
+    from unionwork.bargaining.filters import ThreeAtOnceFilter
+
+    rows = queries.three_at_once_rows(demo_user("city_admin"))
+    expected = set(rows.filter(**{flag: want}).values_list("pk", flat=True))
+    got = set(ThreeAtOnceFilter({"lacking": value}, queryset=rows).qs.values_list("pk", flat=True))
+    assert expected and got == expected
