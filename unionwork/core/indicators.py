@@ -356,21 +356,47 @@ def sums_many(keys: Iterable[str], unit_ids: Iterable[int], month=None) -> dict[
     """Each indicator's figures of several units at ``month`` added up: what summing ``values_many``
     gives, summed by the database (a group's subtotal over an industrial union's 1,800 linked units
     without carrying their 60,000 rows to Python). One query."""
-    keys, unit_ids = list(keys), list(unit_ids)
-    out = {k: Figure(0, 0, get(k).unit) for k in keys}
+    keys = list(keys)
+    got = _summed(keys, list(unit_ids), month, None)
+    return {k: got.get((k, None), Figure(0, 0, get(k).unit)) for k in keys}
+
+
+def sums_by(keys: Iterable[str], unit_ids: Iterable[int], by, month=None) -> dict[str, dict[object, Figure]]:
+    """``sums_many`` in groups: ``by`` is an expression over the figure rows' own columns, for
+    example the district each unit's path lies in (``orgs.queries.child_prefix("unit_path",
+    city.path)``): key -> group -> summed figure (a group without rows is absent). One query."""
+    keys = list(keys)
+    out: dict[str, dict[object, Figure]] = {k: {} for k in keys}
+    for (key, group), fig in _summed(keys, list(unit_ids), month, by).items():
+        out[key][group] = fig
+    return out
+
+
+def _summed(keys: list[str], unit_ids: list[int], month, by) -> dict[tuple[str, object], Figure]:
     if not keys or not unit_ids:
-        return out
-    latest = _latest_qs(keys, unit_ids, month_of(month)).values_list("indicator", "numerator", "denominator")
+        return {}
+    latest = _latest_qs(keys, unit_ids, month_of(month))
+    if by is not None:
+        latest = latest.annotate(sum_group=by)
+    latest = latest.values_list(
+        "indicator", *(["sum_group"] if by is not None else []), "numerator", "denominator"
+    )
     sql, params = latest.query.get_compiler(using=latest.db).as_sql()
+    group = ", sum_group" if by is not None else ""
     # Summed over the latest rows themselves: a join back to the table by key cost twice as much.
     with connections[latest.db].cursor() as cursor:
         cursor.execute(
-            f"SELECT indicator, SUM(numerator), SUM(denominator) FROM ({sql}) latest GROUP BY indicator",  # noqa: S608 - the ORM's own SQL, values as parameters
+            f"SELECT indicator{group}, SUM(numerator), SUM(denominator) FROM ({sql}) latest "  # noqa: S608 - the ORM's own SQL, values as parameters
+            f"GROUP BY indicator{group}",
             params,
         )
         rows = cursor.fetchall()
-    for key, num, den in rows:
-        out[key] = Figure(int(num or 0), int(den or 0), out[key].unit)  # PostgreSQL sums to numeric
+    units = {k: get(k).unit for k in keys}
+    out = {}
+    for row in rows:
+        key, num, den = row[0], row[-2], row[-1]
+        grp = row[1] if by is not None else None
+        out[key, grp] = Figure(int(num or 0), int(den or 0), units[key])  # PostgreSQL sums to numeric
     return out
 
 

@@ -321,6 +321,26 @@ def _kept(unit_ids: list[int], month) -> dict[int, Figures]:
     return out
 
 
+def _kept_by(unit_ids: list[int], by, month) -> dict[str, Figures]:
+    """Members' figures of units from the kept indicators, summed by the database in groups of
+    ``by`` (an expression over the figure rows, such as the district their path lies in)."""
+    from unionwork.core import indicators
+    from unionwork.members import indicators as keys
+
+    names = {
+        keys.ACTIVE_KEY: "members",
+        keys.COVERAGE_KEY: "carded",
+        keys.ACTIVATED_KEY: "activated",
+        keys.INACTIVE_KEY: "inactive",
+    }
+    got = indicators.sums_by(names, unit_ids, by, month)
+    out: dict[str, Figures] = {}
+    for key, attr in names.items():
+        for group, fig in got[key].items():
+            setattr(out.setdefault(group, Figures()), attr, fig.numerator)
+    return out
+
+
 def kept_figures(user, unit: OrgUnit, month=None) -> FiguresTable:
     """The node's table with every count read from the kept indicators at ``month`` (the same
     numbers as the dashboard, the statistical tables and the API; fast at city scale).
@@ -378,30 +398,28 @@ def _kept_by_district(user, unit: OrgUnit, city: OrgUnit, month=None) -> Figures
     linked = list(
         org_queries.children_as_of(user, unit, month, linked=True)
         .exclude(path__startswith=unit.path)
-        .only("id", "path", "kind")  # 1,800 units: their path and kind are all this needs
+        .values_list("pk", "kind")  # 1,800 units: their ids and kinds are all this needs
     )
-    linked_ids = {u.pk for u in linked}
     # Units under a linked unit but linked elsewhere: in the linked unit's figure, not the union's.
-    holders = [
-        u.pk for u in linked if u.kind != OrgKind.GRASSROOTS
-    ]  # a grassroots union has no units under it
+    holders = [pk for pk, kind in linked if kind != OrgKind.GRASSROOTS]  # a grassroots union has none
     elsewhere = list(
-        OrgUnit.objects.filter(parent_id__in=holders).exclude(ipath__startswith=unit.path).only("pk", "path")
+        OrgUnit.objects.filter(parent_id__in=holders)
+        .exclude(ipath__startswith=unit.path)
+        .values_list("pk", flat=True)
     )
-    figs = _kept([unit.pk, *linked_ids, *(u.pk for u in elsewhere)], month)
-    depth = len(city.path.strip("/").split("/"))
-
-    def district_of(u: OrgUnit) -> int | None:
-        ids = u.path.strip("/").split("/")
-        return int(ids[depth]) if u.path.startswith(city.path) and len(ids) > depth else None
-
+    # Each district's sum of those units' kept figures, added up by the database (grouped by the
+    # district the figure rows' paths lie in), less the units linked elsewhere.
+    in_district = org_queries.child_prefix("unit_path", city.path)
+    added = _kept_by([pk for pk, _kind in linked], in_district, month)
+    taken = _kept_by(elsewhere, in_district, month)
     per: dict[int, Figures] = {}
-    for sign, units in ((1, linked), (-1, elsewhere)):
-        for u in units:
-            d = district_of(u)
-            if d is None:
+    for sign, sums in ((1, added), (-1, taken)):
+        for prefix, fig in sums.items():
+            if not prefix.startswith(city.path) or prefix == city.path:
                 continue
-            per.setdefault(d, Figures()).add_counts(figs[u.pk], sign)
+            d = int(prefix.strip("/").split("/")[-1])
+            per.setdefault(d, Figures()).add_counts(fig, sign)
+    figs = _kept([unit.pk], month)
     total = figs[unit.pk]
     total.unit, total.label = unit, _("合计")
     districts = OrgUnit.objects.filter(pk__in=per).order_by("kind", "code", "pinyin")

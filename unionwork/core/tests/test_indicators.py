@@ -190,6 +190,14 @@ def test_a_groups_sum_is_the_sum_of_its_units_latest_figures(registered):
     assert indicators.sums_many([first], [], None)[first].numerator == 0
     jan = indicators.sums_many([first, second], [g.pk], datetime.date(2026, 1, 31))
     assert (jan[first].numerator, jan[first].denominator, jan[second].numerator) == (2, 4, 0)
+    # In groups: grouped by the unit itself, each group is that unit's own latest figure.
+    from django.db.models import F
+
+    for month in (datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), None):
+        by_unit = indicators.sums_by([first, second], ids, F("unit_id"), month)
+        many = indicators.values_many([first, second], ids, month)
+        for key in (first, second):
+            assert by_unit[key] == many[key], (key, month)
 
 
 def test_a_moved_subtree_carries_its_figures(registered):
