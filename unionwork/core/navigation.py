@@ -74,7 +74,7 @@ def menu(user, path: str = "") -> list[tuple[str, Item, bool]]:
 
 def split(entries: list[tuple[str, Item, bool]]) -> tuple[list, list]:
     """The menu's entries of their own, and those under "管理" (``group=ADMIN``)."""
-    return [e for e in entries if not e[1].group], [e for e in entries if e[1].group == ADMIN]
+    return [e for e in entries if e[1].group != ADMIN], [e for e in entries if e[1].group == ADMIN]
 
 
 def account_links() -> dict[str, str]:

@@ -101,6 +101,12 @@ def group_key(node: OrgUnit, child: OrgUnit) -> str:
     return "units"
 
 
+def overlaps(node: OrgUnit, key: str) -> bool:
+    """Whether a node's group of children is also counted in its other groups (so it stays out
+    of the total): a territorial node's industrial unions, whose units lie in its districts."""
+    return key == "industrial" and node.kind != OrgKind.INDUSTRIAL
+
+
 def overlap_count(node: OrgUnit, industrial_ids: list[int]) -> int:
     """Units of the node's subtree linked to one of these industrial unions: each is counted both
     in its territorial group and in its industrial union's."""
@@ -122,14 +128,14 @@ def grouped(node: OrgUnit, indicator: Indicator, pairs: list[tuple[OrgUnit, Figu
         if not rows:
             continue
         subtotal = sum((r.figure for r in rows), Figure(0, 0, indicator.unit))
-        overlaps = key == "industrial" and node.kind != OrgKind.INDUSTRIAL
+        overlapping = overlaps(node, key)
         note = ""
-        if overlaps:
+        if overlapping:
             n = overlap_count(node, [r.unit.pk for r in rows])
             note = _(
                 "产业工会的数字不另计入合计：其 %(n)s 个关联单位已按所在地计入上方各组，同一单位在两组各计一次。"
             ) % {"n": n}
-        groups.append(Group(key, str(label), ranked(indicator, rows), subtotal, overlaps, note))
+        groups.append(Group(key, str(label), ranked(indicator, rows), subtotal, overlapping, note))
     return groups
 
 

@@ -81,7 +81,7 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None,
         if not members:
             continue
         on_page = [c for c in members if c.pk in shown]
-        if shown_page is not None and not on_page and ordered:
+        if shown_page is not None and not on_page:
             continue  # a group with none of its units on this page
         rows.append(StatRow(str(label), [], kind="header", group=key))
         for c in on_page:
@@ -93,8 +93,7 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None,
                 _("%(l)s小计") % {"l": label}, list(zip(inds, sub, strict=True)), kind="subtotal", group=key
             )
         )
-        overlaps = key == "industrial" and node.kind != "industrial"
-        if overlaps:
+        if queries.overlaps(node, key):
             n = queries.overlap_count(node, [c.pk for c in members])
             rows.append(
                 StatRow(
@@ -109,7 +108,7 @@ def build(user, node, inds: list[Indicator], month: datetime.date | None = None,
             )
     # What the groups that do not overlap add up to, on every page (not only the groups shown).
     for key, sums in group_sums.items():
-        if not (key == "industrial" and node.kind != "industrial"):
+        if not queries.overlaps(node, key):
             summed = [a + sums[k] for a, k in zip(summed, keys, strict=True)]
     own = [
         Figure(t.numerator - s.numerator, t.denominator - s.denominator, i.unit)

@@ -297,45 +297,40 @@ def children_figures(user, unit: OrgUnit) -> FiguresTable:
     return FiguresTable(unit=unit, rows=rows, total=total, direct=direct if has_direct else None, by=by)
 
 
-def _kept(unit_ids: list[int], month) -> dict[int, Figures]:
-    """Members' figures of units from the kept indicators (one indexed read, whatever the size)."""
-    from unionwork.core import indicators
+def _kept_fields() -> dict[str, str]:
+    """The kept indicators a members' table reads, and the ``Figures`` field each fills."""
     from unionwork.members import indicators as keys
 
-    got = indicators.values_many(
-        (keys.ACTIVE_KEY, keys.COVERAGE_KEY, keys.ACTIVATED_KEY, keys.INACTIVE_KEY), unit_ids, month
-    )
-    out = {}
-    for uid in unit_ids:
-
-        def n(key, part="numerator", uid=uid):
-            f = got[key].get(uid)
-            return getattr(f, part) if f else 0
-
-        out[uid] = Figures(
-            members=n(keys.ACTIVE_KEY),
-            carded=n(keys.COVERAGE_KEY),
-            activated=n(keys.ACTIVATED_KEY),
-            inactive=n(keys.INACTIVE_KEY),
-        )
-    return out
-
-
-def _kept_by(unit_ids: list[int], by, month) -> dict[str, Figures]:
-    """Members' figures of units from the kept indicators, summed by the database in groups of
-    ``by`` (an expression over the figure rows, such as the district their path lies in)."""
-    from unionwork.core import indicators
-    from unionwork.members import indicators as keys
-
-    names = {
+    return {
         keys.ACTIVE_KEY: "members",
         keys.COVERAGE_KEY: "carded",
         keys.ACTIVATED_KEY: "activated",
         keys.INACTIVE_KEY: "inactive",
     }
-    got = indicators.sums_by(names, unit_ids, by, month)
+
+
+def _kept(unit_ids: list[int], month) -> dict[int, Figures]:
+    """Members' figures of units from the kept indicators (one indexed read, whatever the size)."""
+    from unionwork.core import indicators
+
+    fields = _kept_fields()
+    got = indicators.values_many(fields, unit_ids, month)
+    out = {uid: Figures() for uid in unit_ids}
+    for key, attr in fields.items():
+        for uid, fig in got[key].items():
+            setattr(out[uid], attr, fig.numerator)
+    return out
+
+
+def _kept_by(unit_ids: list[int], by, month) -> dict[str, Figures]:
+    """``_kept`` summed by the database in groups of ``by`` (an expression over the figure rows,
+    such as the district their path lies in): group -> figures."""
+    from unionwork.core import indicators
+
+    fields = _kept_fields()
+    got = indicators.sums_by(fields, unit_ids, by, month)
     out: dict[str, Figures] = {}
-    for key, attr in names.items():
+    for key, attr in fields.items():
         for group, fig in got[key].items():
             setattr(out.setdefault(group, Figures()), attr, fig.numerator)
     return out

@@ -93,3 +93,13 @@ def test_core_templates_link_to_no_module():
     for template in (CORE / "templates").rglob("*.html"):
         for namespace in re.findall(r"\{%\s*url\s+['\"](\w+):", template.read_text()):
             assert namespace in own, f"{template.relative_to(CORE)} links to the module {namespace}"
+
+
+def test_only_the_administrators_group_leaves_the_bar():
+    """An entry declared with another group stays in the bar rather than vanishing from the menu."""
+    own = navigation.Item("x:own", "甲")
+    admin = navigation.Item("x:admin", "乙", group=navigation.ADMIN)
+    other = navigation.Item("x:other", "丙", group="reports")
+    entries = [("/a/", own, False), ("/b/", admin, True), ("/c/", other, False)]
+    bar, under = navigation.split(entries)
+    assert [e[1] for e in bar] == [own, other] and [e[1] for e in under] == [admin]
