@@ -241,6 +241,13 @@ class ScopedListView(View):
         if cls.model is not None and isinstance(cls.__dict__.get("columns"), list):
             cls.columns = labelled(cls.model, cls.columns)  # labels default to the model's
 
+    def dispatch(self, request, *args, **kwargs):
+        # A role that may not do the list's action is refused, as ``may_open`` (the menu, the
+        # links) already says: not shown a list that its scope leaves empty.
+        if request.user.is_authenticated and not request.user.may(self.action):
+            raise PermissionDenied(_("您的角色无权执行此操作。"))
+        return super().dispatch(request, *args, **kwargs)
+
     def base_queryset(self):
         return self.model.objects.restrict(self.request.user, self.action)
 

@@ -103,3 +103,14 @@ def test_only_the_administrators_group_leaves_the_bar():
     entries = [("/a/", own, False), ("/b/", admin, True), ("/c/", other, False)]
     bar, under = navigation.split(entries)
     assert [e[1] for e in bar] == [own, other] and [e[1] for e in under] == [admin]
+
+
+@pytest.mark.parametrize("path", ["/audit/", "/security/", "/accounts/"])
+def test_an_administrators_list_refuses_other_roles_as_the_menu_does(client, path):
+    """Opened by its address, a list whose action the role lacks answers 403 (the menu does not
+    offer it), not an empty list; an administrator gets it."""
+    for username in ("gjz_viewer", "gjz_editor", "gjz_reviewer"):
+        client.force_login(_user(username))
+        assert client.get(path).status_code == 403, username
+    client.force_login(_user("gjz_admin"))
+    assert client.get(path).status_code == 200
