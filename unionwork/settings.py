@@ -200,7 +200,11 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The interface's own strings are written in Chinese (the msgids) and no other catalog exists
+# yet: a browser asking for English got Django's and django-filter's words in English among
+# Chinese ones ("username", "Unknown"). A language is offered once its catalog is complete
+# (unionwork/locale/<lang>/); until then every request is served in Chinese.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "unionwork" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -116,3 +116,13 @@ def test_audit_filters_choose_and_show_by_chinese_name(client):
     html = resp.content.decode()
     assert '<option value="password" selected>修改密码</option>' in html
     assert len(resp.context["rows"]) >= 1
+
+
+def test_a_browser_asking_for_english_gets_one_language_not_a_mix(client):
+    """The interface's strings are Chinese and no English catalog exists: a browser that prefers
+    English (Chromium's default) must not get Django's and django-filter's own words in English
+    among the Chinese ones (the account list's "username" heading, "Unknown" in a yes/no filter)."""
+    client.force_login(demo_user("city_admin"))
+    page = client.get("/accounts/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "用户名" in page and ">未知<" in page
+    assert ">username<" not in page and "Unknown" not in page
