@@ -37,6 +37,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,6 +207,8 @@ LANGUAGE_CODE = "zh-hans"
 # (unionwork/locale/<lang>/); until then every request is served in Chinese.
 LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "unionwork" / "locale"]
+# A list filter's choice left unset reads 全部 (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

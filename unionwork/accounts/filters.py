@@ -3,10 +3,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.accounts.models import Role, User
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("用户名/姓名"), method="search")
     role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, method="by_role")
     under = SubtreeFilter(path_field="org__path")
@@ -22,11 +22,3 @@ class UserFilter(django_filters.FilterSet):
     def by_role(self, qs, name, value):
         # Roles are a short JSON list; match the quoted role name, which works on SQLite and PostgreSQL.
         return qs.filter(roles__icontains=f'"{value}"')
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)

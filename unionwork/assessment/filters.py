@@ -4,18 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.assessment.models import Appeal, AppealState, Claim
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class ClaimFilter(_Styled):
+class ClaimFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"), path_field="unit__path")
     q = django_filters.CharFilter(label=_("项目或说明"), method="filter_q")
 
@@ -34,7 +26,7 @@ class ClaimFilter(_Styled):
         )
 
 
-class AppealFilter(_Styled):
+class AppealFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"), path_field="unit__path")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=AppealState.choices)
 

@@ -20,21 +20,13 @@ from unionwork.bargaining.models import (
     StandardEnterprise,
     TripartiteMeeting,
 )
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.founding.models import Enterprise, Ownership
 
 YES_NO = [("1", _("是")), ("0", _("否"))]
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class ContractFilter(_Styled):
+class ContractFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("合同名称或企业方"), method="search")
     under = SubtreeFilter(label=_("签约工会（含下级）"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ContractStatus.choices)
@@ -50,7 +42,7 @@ class ContractFilter(_Styled):
         return qs.filter(Q(title__icontains=value) | Q(employer_party__icontains=value)) if value else qs
 
 
-class CongressFilter(_Styled):
+class CongressFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("工会（含下级）"))
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=CongressKind.choices)
     overdue = django_filters.ChoiceFilter(label=_("逾期未召开"), choices=YES_NO, method="filter_overdue")
@@ -64,7 +56,7 @@ class CongressFilter(_Styled):
         return qs.filter(next_due_on__lt=today) if value == "1" else qs.filter(next_due_on__gte=today)
 
 
-class InstructorFilter(_Styled):
+class InstructorFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("姓名或工作单位"), method="search")
     under = SubtreeFilter(label=_("所属工会（含下级）"))
     serving = django_filters.ChoiceFilter(label=_("在任"), choices=YES_NO, method="filter_serving")
@@ -96,7 +88,7 @@ def enterprise_search(qs, value):
     return qs.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper())) if value else qs
 
 
-class StandardFilter(_Styled):
+class StandardFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("企业名称或信用代码"), method="search")
     under = SubtreeFilter(label=_("所在地区（含下级）"), path_field="community__path")
     ownership = django_filters.ChoiceFilter(
@@ -111,7 +103,7 @@ class StandardFilter(_Styled):
         return enterprise_search(qs, value)
 
 
-class ThreeAtOnceFilter(_Styled):
+class ThreeAtOnceFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("企业名称或信用代码"), method="search")
     under = SubtreeFilter(label=_("所在地区（含下级）"), path_field="community__path")
     lacking = django_filters.ChoiceFilter(label=_("情况"), choices=LACKING, method="filter_lacking")
@@ -140,7 +132,7 @@ class ThreeAtOnceFilter(_Styled):
         return qs.filter(lacking[value]) if value in lacking else qs
 
 
-class RoundFilter(_Styled):
+class RoundFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("协商事项"), field_name="subject", lookup_expr="icontains")
     under = SubtreeFilter(label=_("协商工会（含下级）"))
     level = django_filters.ChoiceFilter(label=_("层级"), choices=ContractLevel.choices)
@@ -151,7 +143,7 @@ class RoundFilter(_Styled):
         fields = ["q", "under", "level", "outcome"]
 
 
-class TripartiteFilter(_Styled):
+class TripartiteFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("议题"), field_name="topics", lookup_expr="icontains")
     under = SubtreeFilter(label=_("工会（含下级）"))
 

@@ -15,20 +15,12 @@ from unionwork.building.models import (
     Survey,
     UnionProfile,
 )
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 
 YES_NO = [("1", _("是")), ("0", _("否"))]
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class CommitteeFilter(_Styled):
+class CommitteeFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     method = django_filters.ChoiceFilter(label=_("选举方式"), choices=ElectionMethod.choices)
     current = django_filters.ChoiceFilter(label=_("现任"), choices=YES_NO, method="filter_current")
@@ -46,7 +38,7 @@ class CommitteeFilter(_Styled):
         return qs.filter(superseded_at__isnull=True, term_end__lte=until)
 
 
-class ProfileFilter(_Styled):
+class ProfileFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     subsidy_in_budget = django_filters.BooleanFilter(label=_("补贴列入财政预算"))
     grievance_agency = django_filters.BooleanFilter(label=_("建立诉求代理制度"))
@@ -57,7 +49,7 @@ class ProfileFilter(_Styled):
         fields = ["under", "subsidy_in_budget", "grievance_agency", "legal_adviser"]
 
 
-class SurveyFilter(_Styled):
+class SurveyFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     year = django_filters.NumberFilter(label=_("年度"))
 
@@ -66,7 +58,7 @@ class SurveyFilter(_Styled):
         fields = ["under", "year"]
 
 
-class ApplicationFilter(_Styled):
+class ApplicationFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     campaign = django_filters.ModelChoiceFilter(label=_("创建评级活动"), queryset=Campaign.objects.all())
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ApplicationState.choices)

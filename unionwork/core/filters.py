@@ -1,9 +1,26 @@
 """Filters shared by every module's filter sets (pages and API alike)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.text import is_digits
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """The base of every list's filter set: Bootstrap's small controls, and a yes/no filter that
+    reads 全部 / 是 / 否 (Django's own widget for it offers 未知, "unknown", where a reader means
+    "either")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            select = hasattr(field, "choices")
+            if isinstance(field, forms.NullBooleanField):
+                field.widget = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+                select = True
+            css = "form-select form-select-sm" if select else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
 
 
 class SubtreeFilter(django_filters.CharFilter):

@@ -132,6 +132,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, list | tuple):  # an account's roles: 填报员、查看员, not ['填报员', '查看员']
+        return "、".join(str(v) for v in value)
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return value

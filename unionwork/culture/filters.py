@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.culture.models import (
     Base,
     BaseKind,
@@ -23,15 +23,7 @@ from unionwork.culture.models import (
 YES_NO = [("1", _("是")), ("0", _("否"))]
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class _Open(_Styled):
+class _Open(StyledFilterSet):
     open = django_filters.ChoiceFilter(label=_("在用"), choices=YES_NO, method="filter_open")
 
     def filter_open(self, qs, name, value):
@@ -65,7 +57,7 @@ class BaseFilter(_Open):
         fields = ["under", "kind", "open"]
 
 
-class NominationFilter(_Styled):
+class NominationFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     state = django_filters.ChoiceFilter(label=_("状态"), choices=NominationState.choices)
 
@@ -74,7 +66,7 @@ class NominationFilter(_Styled):
         fields = ["under", "state", "round"]
 
 
-class TalentFilter(_Styled):
+class TalentFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     level = django_filters.ChoiceFilter(label=_("级别"), choices=TalentLevel.choices)
 
@@ -83,7 +75,7 @@ class TalentFilter(_Styled):
         fields = ["under", "level"]
 
 
-class ExperienceFilter(_Styled):
+class ExperienceFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     topic = django_filters.ChoiceFilter(label=_("主题"), choices=Topic.choices)
     year = django_filters.NumberFilter(label=_("年度"))
@@ -93,7 +85,7 @@ class ExperienceFilter(_Styled):
         fields = ["under", "topic", "year"]
 
 
-class MeetingFilter(_Styled):
+class MeetingFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     topic = django_filters.ChoiceFilter(label=_("主题"), choices=Topic.choices)
     year = django_filters.NumberFilter(label=_("年度"), field_name="held_on__year")

@@ -4,19 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.documents.models import Dispatch, DocKind, DocState, Document, SupervisionItem
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class DocumentFilter(_Styled):
+class DocumentFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("文号或标题"), method="filter_q")
     under = SubtreeFilter(label=_("发文机关（含下级）"), path_field="issuer__path")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=DocState.choices)
@@ -31,7 +23,7 @@ class DocumentFilter(_Styled):
         return qs.filter(Q(number__icontains=value) | Q(title__icontains=value))
 
 
-class DispatchFilter(_Styled):
+class DispatchFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("文号或标题"), method="filter_q")
     status = django_filters.ChoiceFilter(
         label=_("签收情况"),
@@ -62,7 +54,7 @@ class DispatchFilter(_Styled):
         return qs.filter(acknowledged_at__isnull=False)
 
 
-class ItemFilter(_Styled):
+class ItemFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("事项或文号"), method="filter_q")
     open = django_filters.ChoiceFilter(
         label=_("状态"), choices=[("1", _("办理中")), ("0", _("已关闭"))], method="filter_open"

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.founding import queries
 from unionwork.founding.models import (
     Enterprise,
@@ -25,15 +25,9 @@ YES_NO = [("yes", _("是")), ("no", _("否"))]
 FOUNDING_CHOICES = [("expected", _("应建会")), ("founded", _("已建会")), ("missing", _("未建会"))]
 
 
-class _Compact(django_filters.FilterSet):
+class _Compact(StyledFilterSet):
     def filter_yes_no(self, qs, name, value):
         return qs.filter(**{name: value == "yes"}) if value in ("yes", "no") else qs
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
 
 
 class EnterpriseFilter(_Compact):

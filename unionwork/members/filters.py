@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from unionwork.core.filters import StyledFilterSet
 from unionwork.core.filters import SubtreeFilter as CoreSubtreeFilter
 from unionwork.members import queries
 from unionwork.members.models import CardStatus, EmploymentForm, Member, MemberStatus, Transit, TransitStatus
@@ -18,7 +19,7 @@ class SubtreeFilter(CoreSubtreeFilter):
         return qs.none() if unit is None else qs.under(unit)
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("姓名/拼音/身份证号"), method="search")
     under = SubtreeFilter(label=_("所属组织（含下级）"))
     status = django_filters.ChoiceFilter(label=_("会籍状态"), choices=MemberStatus.choices)
@@ -31,14 +32,6 @@ class MemberFilter(django_filters.FilterSet):
 
     def search(self, qs, name, value):
         return queries.search_members(qs, value)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)
 
 
 class TransitSubtreeFilter(CoreSubtreeFilter):
@@ -53,7 +46,7 @@ class TransitSubtreeFilter(CoreSubtreeFilter):
         return qs.none() if unit is None else qs.filter(prefix_q("from_path", unit.path))
 
 
-class TransitFilter(django_filters.FilterSet):
+class TransitFilter(StyledFilterSet):
     """Members in transit and floating: by state, releasing subtree, age, and what awaits us."""
 
     q = django_filters.CharFilter(label=_("姓名/拼音"), method="search")
@@ -100,11 +93,3 @@ class TransitFilter(django_filters.FilterSet):
             return qs
         user = getattr(self.request, "user", None)
         return qs.filter(pk__in=queries.pending_acceptances(user).values("pk"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)

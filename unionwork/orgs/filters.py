@@ -1,12 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.orgs import queries
 from unionwork.orgs.models import OrgKind, OrgStatus, OrgUnit
 
 
-class OrgUnitFilter(django_filters.FilterSet):
+class OrgUnitFilter(StyledFilterSet):
     """Filters of the unit list: one set for the page and the API."""
 
     q = django_filters.CharFilter(label=_("名称/拼音/代码"), method="search")
@@ -21,11 +21,3 @@ class OrgUnitFilter(django_filters.FilterSet):
 
     def search(self, qs, name, value):
         return queries.search_units(qs, value)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)

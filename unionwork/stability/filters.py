@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.stability.models import (
     OPEN_STATES,
     AccountabilityDecision,
@@ -30,14 +30,6 @@ from unionwork.stability.models import (
 YES_NO = [("1", _("是")), ("0", _("否"))]
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
 def _date_widget():
     from unionwork.core.forms import DateInput
 
@@ -52,7 +44,7 @@ def _day_end(value: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time.max))
 
 
-class ReportFilter(_Styled):
+class ReportFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     period_kind = django_filters.ChoiceFilter(label=_("报告类型"), choices=PeriodKind.choices)
     month = django_filters.CharFilter(label=_("月份（如 2026-03）"), method="filter_month")
@@ -77,7 +69,7 @@ class ReportFilter(_Styled):
         return qs.filter(**{name: value == "1"})
 
 
-class IncidentFilter(_Styled):
+class IncidentFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("企业名称"), field_name="enterprise_name", lookup_expr="icontains")
     under = SubtreeFilter(label=_("单位（含下级）"))
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=IncidentKind.choices)
@@ -111,7 +103,7 @@ class IncidentFilter(_Styled):
         return qs.filter(reported_at__lte=_day_end(value))
 
 
-class CaseFilter(_Styled):
+class CaseFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("案件名称"), field_name="title", lookup_expr="icontains")
     under = SubtreeFilter(label=_("单位（含下级）"))
     kind = django_filters.ChoiceFilter(label=_("案件类型"), choices=CaseKind.choices)
@@ -145,7 +137,7 @@ class CaseFilter(_Styled):
         return qs.filter(opened_at__lte=_day_end(value))
 
 
-class PetitionFilter(_Styled):
+class PetitionFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     channel = django_filters.ChoiceFilter(label=_("方式"), choices=PetitionChannel.choices)
     kind = django_filters.ChoiceFilter(label=_("诉求类型"), choices=IncidentKind.choices)
@@ -165,7 +157,7 @@ class PetitionFilter(_Styled):
         return qs.filter(is_first=value == "1")
 
 
-class ReceptionFilter(_Styled):
+class ReceptionFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     since = django_filters.DateFilter(
         label=_("日期起"), field_name="date", lookup_expr="gte", widget=_date_widget()
@@ -179,7 +171,7 @@ class ReceptionFilter(_Styled):
         fields = ["under", "since", "until"]
 
 
-class AccountabilityFilter(_Styled):
+class AccountabilityFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     kind = django_filters.ChoiceFilter(label=_("处理方式"), choices=AccountabilityKind.choices)
     since = django_filters.DateFilter(

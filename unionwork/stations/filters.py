@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from unionwork.core.classifications import Industry
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.founding.models import Enterprise
 from unionwork.stations.models import (
     Consultation,
@@ -23,15 +23,7 @@ from unionwork.stations.models import (
 )
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class StationFilter(_Styled):
+class StationFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("名称"), method="search")
     under = SubtreeFilter(label=_("单位（含下级）"))
     host_kind = django_filters.ChoiceFilter(label=_("依托单位类型"), choices=HostKind.choices)
@@ -46,7 +38,7 @@ class StationFilter(_Styled):
         return qs.filter(Q(name__icontains=value) | Q(enterprise__name__icontains=value)) if value else qs
 
 
-class MissingFilter(_Styled):
+class MissingFilter(StyledFilterSet):
     """The missing list: by street (a unit, with its subtree) and industry."""
 
     q = django_filters.CharFilter(label=_("企业名称"), method="search")
@@ -61,7 +53,7 @@ class MissingFilter(_Styled):
         return qs.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper())) if value else qs
 
 
-class ServiceRecordFilter(_Styled):
+class ServiceRecordFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"), path_field="station__org__path")
     on_from = django_filters.DateFilter(label=_("服务日期起"), field_name="on", lookup_expr="gte")
     on_to = django_filters.DateFilter(label=_("服务日期止"), field_name="on", lookup_expr="lte")
@@ -74,7 +66,7 @@ class ServiceRecordFilter(_Styled):
         fields = []
 
 
-class ConsultationFilter(_Styled):
+class ConsultationFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("职工或企业"), method="search")
     under = SubtreeFilter(label=_("单位（含下级）"))
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=ConsultationKind.choices)
@@ -90,7 +82,7 @@ class ConsultationFilter(_Styled):
         )
 
 
-class HardshipFilter(_Styled):
+class HardshipFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("姓名"), method="search")
     under = SubtreeFilter(label=_("单位（含下级）"))
     cause = django_filters.ChoiceFilter(label=_("致困原因"), choices=HardshipCause.choices)

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.visits.models import (
     Deed,
     DeedState,
@@ -17,15 +17,7 @@ from unionwork.visits.models import (
 )
 
 
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm"
-            f.widget.attrs.setdefault("class", css)
-
-
-class VisitFilter(_Styled):
+class VisitFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     kind = django_filters.ChoiceFilter(label=_("走访类型"), choices=VisitKind.choices)
     q = django_filters.CharFilter(label=_("企业名称"), method="filter_q")
@@ -39,7 +31,7 @@ class VisitFilter(_Styled):
         return qs.filter(enterprise__name__icontains=value) if value else qs
 
 
-class DeedFilter(_Styled):
+class DeedFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     state = django_filters.ChoiceFilter(label=_("状态"), choices=DeedState.choices)
     overdue = django_filters.ChoiceFilter(
@@ -59,7 +51,7 @@ class DeedFilter(_Styled):
         return qs.filter(Q(title__icontains=value)) if value else qs
 
 
-class FindingFilter(_Styled):
+class FindingFilter(StyledFilterSet):
     under = SubtreeFilter(label=_("单位（含下级）"))
     category = django_filters.ChoiceFilter(label=_("类别"), choices=FindingCategory.choices)
     severity = django_filters.ChoiceFilter(label=_("程度"), choices=FindingSeverity.choices)

@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from unionwork.accounts import actions
+from unionwork.accounts.models import User
 from unionwork.core import audit, scope
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.core.views import history_of, may_open
@@ -121,8 +122,35 @@ def test_audit_filters_choose_and_show_by_chinese_name(client):
 def test_a_browser_asking_for_english_gets_one_language_not_a_mix(client):
     """The interface's strings are Chinese and no English catalog exists: a browser that prefers
     English (Chromium's default) must not get Django's and django-filter's own words in English
-    among the Chinese ones (the account list's "username" heading, "Unknown" in a yes/no filter)."""
+    among the Chinese ones (the account list's "username" heading, "---------" or "Unknown" in its
+    filters)."""
     client.force_login(demo_user("city_admin"))
     page = client.get("/accounts/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
-    assert "用户名" in page and ">未知<" in page
-    assert ">username<" not in page and "Unknown" not in page
+    assert "用户名" in page and ">全部<" in page and ">是<" in page
+    assert ">username<" not in page and "Unknown" not in page and ">Yes<" not in page
+
+
+def test_list_filters_read_all_yes_no_and_a_cell_of_several_values_reads_as_words(client):
+    """A yes/no filter reads 全部 / 是 / 否 and filters by either; a choice left unset reads 全部;
+    an account's roles read 填报员、查看员 (not a Python list)."""
+    admin = demo_user("gjz_admin")
+    with audit.acting_as(admin, "web"):
+        actions.create_account(
+            admin,
+            username="wang_wu",
+            full_name="王五",
+            org=unit("210211"),
+            roles=["editor", "viewer"],
+            password="Xin#Mima2026",
+        )
+        actions.update_account(admin, User.objects.get(username="gjz_viewer"), is_active=False)
+    client.force_login(admin)
+    page = client.get("/accounts/").content.decode()
+    assert "填报员、查看员" in page and "['" not in page
+    assert '<option value="" selected>全部</option>' in page  # 启用, and the role left unset
+    assert "---------" not in page and "未知" not in page
+    assert 'name="is_active" class="form-select form-select-sm"' in page
+    off = client.get("/accounts/", {"is_active": "false"}).content.decode()
+    assert "gjz_viewer" in off and "wang_wu" not in off
+    on = client.get("/accounts/", {"is_active": "true"}).content.decode()
+    assert "wang_wu" in on and ">gjz_viewer<" not in on
