@@ -1,20 +1,33 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from unionwork.core import audit, indicators
 from unionwork.demo.foundation import DEMO_PASSWORD, seed_foundation
+
+# The volumes of the large scales. A province's are about ten times a city's; they are spread over
+# the one real tree the project holds (Dalian's), so a district holds ten times as much: the
+# growth of every cost with the data is what the province scale measures (docs/benchmarks.md).
+SCALES = {
+    "city": {"enterprises": 100_000, "unions": 30_000, "members": 2_000_000},
+    "province": {"enterprises": 1_000_000, "unions": 300_000, "members": 20_000_000},
+}
+SCALE_LABELS = {"city": "城市规模", "province": "省级规模"}
 
 
 class Command(BaseCommand):
     help = (
         "载入大连真实行政区划与演示数据（演示数据均标明“演示”）。可重复运行，不会重复添加。"
-        " --scale small 用于开发与测试；--scale city 生成城市规模数据（约 10 万企业、3 万基层工会、200 万会员）。"
+        " --scale small 用于开发与测试；--scale city 生成城市规模数据（约 10 万企业、3 万基层工会、200 万会员）；"
+        "--scale province 生成省级规模的数据量（约 100 万企业、30 万基层工会、2,000 万会员，"
+        "分布在大连的真实行政区划上，用于测量规模增长）。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["small", "city"], default="small")
-        parser.add_argument("--members", type=int, default=2_000_000, help="城市规模时的会员数")
+        parser.add_argument("--scale", choices=["small", "city", "province"], default="small")
+        parser.add_argument("--members", type=int, help="会员数（city 默认 200 万，province 默认 2,000 万）")
+        parser.add_argument("--enterprises", type=int, help="企业数（city 默认 10 万，province 默认 100 万）")
+        parser.add_argument("--unions", type=int, help="基层工会数（city 默认 3 万，province 默认 30 万）")
 
     @staticmethod
     def analyze():
@@ -36,6 +49,15 @@ class Command(BaseCommand):
         self.stdout.write(f"{label}：{result}（{time.monotonic() - started:.1f} 秒）")
         return result
 
+    @staticmethod
+    def volumes(opts) -> dict[str, int]:
+        """The generated volumes of a large scale: its preset, each overridable by an option."""
+        preset = SCALES[opts["scale"]]
+        out = {k: opts.get(k) if opts.get(k) is not None else v for k, v in preset.items()}
+        if min(out.values()) < 1 or out["unions"] > out["enterprises"]:
+            raise CommandError("数量须为正数，且基层工会数不能多于企业数。")
+        return out
+
     def handle(self, *args, **opts):
         from unionwork.assessment import demo as assessment_demo
         from unionwork.bargaining import demo as bargaining_demo
@@ -48,17 +70,33 @@ class Command(BaseCommand):
         from unionwork.stations import demo as stations_demo
         from unionwork.visits import demo as visits_demo
 
+        large = opts["scale"] in SCALES
+        volumes = self.volumes(opts) if large else {}
         self.step("组织树与演示账号", seed_foundation)
-        if opts["scale"] == "city":
-            self.step("企业与基层工会（城市规模）", founding_demo.seed_city, self.stdout)
-            self.step("会员（城市规模）", members_demo.seed_city, n=opts["members"], stdout=self.stdout)
+        if large:
+            self.step(
+                f"企业与基层工会（{SCALE_LABELS[opts['scale']]}）",
+                founding_demo.seed_city,
+                self.stdout,
+                enterprises=volumes["enterprises"],
+                unions=volumes["unions"],
+            )
+            self.step(
+                f"会员（{SCALE_LABELS[opts['scale']]}）",
+                members_demo.seed_city,
+                n=volumes["members"],
+                stdout=self.stdout,
+            )
         else:
             self.step("企业与基层工会", founding_demo.seed_small, self.stdout)
             self.step("会员", members_demo.seed_small)
         self.step("维稳工作", stability_demo, self.stdout)
         self.step("集体协商与职代会", bargaining_demo.seed_small, self.stdout)
         self.step("职工服务站", stations_demo.seed_small, self.stdout)
-        if opts["scale"] == "city":
+        city_register = {k: volumes.get(k) for k in ("enterprises", "unions")} == {
+            k: SCALES["city"][k] for k in ("enterprises", "unions")
+        }
+        if opts["scale"] == "city" and city_register:  # the source document's city figure, exactly
             self.step("职工服务站（原文 8,620 / 8,865）", stations_demo.seed_city, self.stdout)
         self.step("公文督办", documents_demo.seed_small, self.stdout)
         self.step("双走双促", visits_demo.seed_small)
