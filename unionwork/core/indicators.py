@@ -350,10 +350,11 @@ def _latest_sql(keys: list[str], unit_ids: list[int], month: datetime.date, by=N
     LATERAL ``LIMIT 1``: its cost is the number of pairs, however many months of history the
     figures hold. Elsewhere a window over the keys' and units' rows, numbered by month within each
     pair: it reads every month's rows. ``bench/bench_history.py`` times both on the city: an
-    industrial union's 1,834 units × 4 indicators 19 ms by probes, 33 by the window with one month
-    of rows; 34 and 143 ms with twelve. Only a statistical table's subtotal over all of the union's
-    units × 34 indicators (62,000 pairs, most without a row) is dearer by probes while the figures
-    hold one month (80 against 58 ms); with twelve it is 165 against 412.
+    industrial union's 1,834 units × 4 indicators summed by district 19 ms by probes, 34 by the
+    window with one month of rows; 38 and 145 ms with twelve. Only a statistical table's subtotals
+    over all of the union's units × 34 indicators (62,000 pairs, most without a row) are dearer by
+    probes while the figures hold one month (the page 132 against 96 ms); with twelve months the
+    page is 166 against 431 ms.
     """
     if connections[IndicatorValue.objects.db].vendor == "postgresql":
         return _latest_sql_probe(keys, unit_ids, month, by)
