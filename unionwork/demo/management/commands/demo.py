@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 f"会员（{SCALE_LABELS[opts['scale']]}）",
                 members_demo.seed_city,
                 n=volumes["members"],
+                unions=min(2000, volumes["unions"]),  # the founding step made them
                 stdout=self.stdout,
             )
         else:
