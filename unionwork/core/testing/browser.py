@@ -98,8 +98,15 @@ def switch_user(page, base: str, username: str) -> None:
     """Sign in as another account in the same page. The page is left first (about:blank): a
     request of it still in flight (the badge) would otherwise bring the old session's refreshed
     cookie back after the cookies are cleared, and the next page would be the old user's."""
-    page.goto("about:blank")
-    page.context.clear_cookies()
+    for _attempt in range(3):
+        page.goto("about:blank")
+        page.context.clear_cookies()
+        # A response already on its way when the page was left can still set the old session's
+        # cookie (seen on a loaded machine): the login page then forwards to the old user's
+        # dashboard. Clear again until the login form is what comes.
+        page.goto(base + "/accounts/login/")
+        if page.locator("#id_username").count():
+            break
     login(page, base, username)
 
 
