@@ -128,9 +128,17 @@ def _survey(today: datetime.date) -> int:
         closes_on=today + datetime.timedelta(days=60),
         is_demo=True,
     )
+    from unionwork.members import queries as members_queries
+    from unionwork.members.models import Member
+
     n = 0
     for i, name in enumerate(VOTERS):
-        number = make_id("210211", datetime.date(1980 + i, 3, 1 + i), 700 + i)
+        # A number no member holds yet: the large demos draw millions of numbers from the same
+        # space (a province's 20,000,000 took one of these).
+        for seq in range(700 + i, 1000, 37):
+            number = make_id("210211", datetime.date(1980 + i, 3, 1 + i), seq)
+            if not members_queries.with_id_number(Member.objects.all(), number).exists():
+                break
         members_actions.register_member(
             None, union, name=name, id_number=number, employment_form="contract", is_demo=True
         )
