@@ -12,15 +12,22 @@ class StyledFilterSet(django_filters.FilterSet):
     reads 全部 / 是 / 否 (Django's own widget for it offers 未知, "unknown", where a reader means
     "either")."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            select = hasattr(field, "choices")
-            if isinstance(field, forms.NullBooleanField):
-                field.widget = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
-                select = True
-            css = "form-select form-select-sm" if select else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
+    @property
+    def form(self):
+        # Styled when first built, so that a subclass may still arrange its filters in __init__.
+        form = super().form
+        if not getattr(form, "styled", False):
+            for field in form.fields.values():
+                select = hasattr(field, "choices")
+                if isinstance(field, forms.NullBooleanField):
+                    field.widget = forms.Select(
+                        choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]
+                    )
+                    select = True
+                css = "form-select form-select-sm" if select else "form-control form-control-sm"
+                field.widget.attrs.setdefault("class", css)
+            form.styled = True
+        return form
 
 
 class SubtreeFilter(django_filters.CharFilter):

@@ -1,12 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
-from unionwork.core.filters import SubtreeFilter
+from unionwork.core.filters import StyledFilterSet, SubtreeFilter
 from unionwork.core.forms import DateInput
 from unionwork.core.models import AuditEvent, SecurityEvent
 
 
-class _EventFilter(django_filters.FilterSet):
+class _EventFilter(StyledFilterSet):
     """The period and the subtree, shared by the audit trail and the security events."""
 
     since = django_filters.DateFilter(
@@ -22,8 +23,6 @@ class _EventFilter(django_filters.FilterSet):
         # in Meta.fields' order (declared here, the shared ones would come first)
         order = [n for n in self._meta.fields if n in self.filters]
         self.filters = {n: self.filters[n] for n in [*order, *(n for n in self.filters if n not in order)]}
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class AuditEventFilter(_EventFilter):
@@ -53,8 +52,9 @@ class AuditEventFilter(_EventFilter):
             ),
             key=lambda c: c[1],
         )
-        self.form.fields["verb"].choices = [("", "---------"), *self.filters["verb"].extra["choices"]]
-        self.form.fields["model"].choices = [("", "---------"), *self.filters["model"].extra["choices"]]
+        unset = ("", filter_settings.EMPTY_CHOICE_LABEL)  # 全部, as on every list
+        self.form.fields["verb"].choices = [unset, *self.filters["verb"].extra["choices"]]
+        self.form.fields["model"].choices = [unset, *self.filters["model"].extra["choices"]]
 
 
 class SecurityEventFilter(_EventFilter):

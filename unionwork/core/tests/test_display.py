@@ -154,3 +154,17 @@ def test_list_filters_read_all_yes_no_and_a_cell_of_several_values_reads_as_word
     assert "gjz_viewer" in off and "wang_wu" not in off
     on = client.get("/accounts/", {"is_active": "true"}).content.decode()
     assert "wang_wu" in on and ">gjz_viewer<" not in on
+
+
+def test_the_audit_trails_filters_read_like_every_lists(client):
+    """The audit trail's filter set is a StyledFilterSet too: its choices left unset read 全部
+    (it wrote its own "---------"), its selects are selects, and its fields keep their order."""
+    import re
+
+    client.force_login(demo_user("city_admin"))
+    page = client.get("/audit/").content.decode()
+    assert "---------" not in page
+    assert page.count('<option value="" selected>全部</option>') == 2  # 对象类型 and 操作
+    assert 'name="verb" class="form-select form-select-sm"' in page
+    names = re.findall(r'name="(actor|q|model|verb|source|since|until|under)"', page)
+    assert names[:3] == ["actor", "q", "model"]
