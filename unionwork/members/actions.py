@@ -263,6 +263,7 @@ def register_member(
         employment_form=employment_form,
         union=union,
         org_path=union.path,
+        org_ipath=union.ipath,
         status=MemberStatus.ACTIVE,
         joined_on=joined_on,
         is_demo=is_demo,
@@ -297,7 +298,7 @@ def _rejoin(member: Member, union: OrgUnit, **fields) -> Member:
     for k, v in fields.items():
         setattr(member, k, v)
     member.pinyin, member.initials = person_pinyin(member.name)
-    member.union, member.org_path = union, union.path
+    member.place_in(union)
     member.status, member.left_on, member.updated_at = MemberStatus.ACTIVE, None, _now()
     with members_indicators.tracking([member.pk]):
         member.save()
@@ -475,7 +476,7 @@ def _release(member: Member, on: datetime.date, destination: OrgUnit | None, not
 
 def _accept(member: Member, transit: Transit, union: OrgUnit, on: datetime.date) -> None:
     before = _snapshot(transit)
-    member.union, member.org_path = union, union.path
+    member.place_in(union)
     member.status, member.left_on, member.updated_at = MemberStatus.ACTIVE, None, _now()
     member.save()
     _open_stint(member, union, on, Membership.Source.TRANSFER)
@@ -628,7 +629,7 @@ def _float(transit: Transit, today: datetime.date) -> None:
     holder = street_of(transit.from_union)
     member = transit.member
     before_m, before_t = _snapshot(member), _snapshot(transit)
-    member.union, member.org_path = holder, holder.path
+    member.place_in(holder)
     member.status, member.updated_at = MemberStatus.FLOATING, _now()
     member.save()
     MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=holder.path)
@@ -715,7 +716,8 @@ def _move_members(source: OrgUnit, target: OrgUnit) -> int:
             timezone.localdate(),
             _("“%(s)s”并入“%(t)s”") % {"s": source.name, "t": target.name},
         )
-        member.union, member.org_path, member.updated_at = target, target.path, _now()
+        member.place_in(target)
+        member.updated_at = _now()
         member.save()
         _open_stint(member, target, timezone.localdate(), Membership.Source.MERGE)
         MemberCard.objects.filter(member=member, status__in=CARD_HELD).update(org_path=target.path)

@@ -42,6 +42,7 @@ MEMBER_FIELDS = (
     "is_demo",
     "created_at",
     "updated_at",
+    "org_ipath",
 )
 MEMBERSHIP_FIELDS = (
     "id",
@@ -76,7 +77,8 @@ PACKED_FIELDS = (
     "joined_on",
 )
 CONSTANT_FIELDS = ("pii_key", "status", "left_on", "card_status", "is_demo", "created_at", "updated_at")
-WRITTEN_FIELDS = ("id", "name", "pinyin", "initials", *PACKED_FIELDS[1:], *CONSTANT_FIELDS)
+# The union's industrial path is added by the writer too (from the units it is given).
+WRITTEN_FIELDS = ("id", "name", "pinyin", "initials", *PACKED_FIELDS[1:], *CONSTANT_FIELDS, "org_ipath")
 # A packed row ends with the masked number, for the audit line only (it is not stored in the member).
 P_NAME, P_HASH, P_UNION, P_PATH, P_JOINED, P_MASKED = 0, 2, 8, 9, 10, -1
 
@@ -206,6 +208,7 @@ class RosterWriter:
             self.job_id,
         )
         paths = {pk: u.path for pk, u in units.items()}
+        ipaths = {pk: u.ipath for pk, u in units.items()}
         members, stints = [], []
         groups: dict[int, list] = defaultdict(list)
         audit_on = self.audit
@@ -243,6 +246,7 @@ class RosterWriter:
                     demo,
                     now,
                     now,
+                    ipaths[uid],
                 )
             )
             if not sqlite:
@@ -307,10 +311,11 @@ class RosterWriter:
         append = members.append
         pinyin = person_pinyin
         offset = 0
+        ipaths = {pk: u.ipath for pk, u in units.items()}
         for p in packs:  # the key that encrypted each pack is stored beside its rows
             tail = (p.key_id, active, None, no_card, demo, now, now)
             for mid, t in zip(member_ids[offset : offset + len(p.rows)], p.rows, strict=True):
-                append((mid, t[0], *pinyin(t[0]), *t[1:-1], *tail))
+                append((mid, t[0], *pinyin(t[0]), *t[1:-1], *tail, ipaths[t[P_UNION]]))
             offset += len(p.rows)
         fast.insert_rows(Member, WRITTEN_FIELDS, members, adapted=True)
         if sqlite:  # the first stints from the rows just written, in SQL

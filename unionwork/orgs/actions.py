@@ -289,6 +289,10 @@ def update_unit(
         _rewrite_ipaths(unit)
         unit.refresh_from_db()
         indicators.subtree_moved(unit.path, unit.path, old_ipath, unit.ipath)
+        if unit.ipath != old_ipath:
+            from unionwork.orgs.signals import ipaths_changed
+
+            ipaths_changed.send(sender=OrgUnit, path=unit.path)
     audit.record(unit, "update", before, audit.snapshot(unit), note=reason)
     kind = OrgEvent.Kind.RENAMED if changed == ["name"] else OrgEvent.Kind.UPDATED
     _log(unit, kind, "；".join(changes), reason)
@@ -374,9 +378,11 @@ def _move(unit: OrgUnit, new_parent: OrgUnit, reason: str, on: datetime.date) ->
     unit.refresh_from_db()
     indicators.subtree_moved(old_path, new_path, old_ipath, unit.ipath, when=on)
     # Records of other modules that carry the path denormalised follow through this signal.
-    from unionwork.orgs.signals import subtree_moved
+    from unionwork.orgs.signals import ipaths_changed, subtree_moved
 
     subtree_moved.send(sender=OrgUnit, old_path=old_path, new_path=new_path)
+    if unit.ipath != old_ipath:
+        ipaths_changed.send(sender=OrgUnit, path=unit.path)
     return unit
 
 
