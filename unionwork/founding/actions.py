@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -886,7 +887,12 @@ def may_edit_rule(user) -> bool:
     return user_may(user, "manage") and org is not None and org.parent_id is None
 
 
-@transaction.atomic
+# Enterprises whose founding figures are recounted inside the rule's change; with more, the
+# recount runs in a background task (a city's 100,000 took 20–30 s, a province's ten times that:
+# past the web server's timeout, which would undo the change itself).
+RULE_RECOUNT_INLINE_MAX = 20_000
+
+
 def update_rule(
     user,
     *,
@@ -896,7 +902,58 @@ def update_rule(
     confirmation_required: bool | None = None,
     note: str = "",
 ) -> FoundingRule:
-    """Change which enterprises are expected to found their own union, a joint one, or none."""
+    """Change which enterprises are expected to found their own union, a joint one, or none.
+
+    The kept founding figures are then recounted under the new rule: at once for a small register,
+    in a background task for a large one (``tasks.recount_founding_figures``; the rule page says
+    so until it is done, ``FoundingRule.recount_pending``). Inside a caller's transaction (a test,
+    a command) the recount is always done at once: a task would not see the uncommitted rule."""
+    outer = _in_outer_transaction()  # asked before this function's own transaction begins
+    with transaction.atomic():
+        rule = _save_rule(
+            user,
+            own_union_min_employees=own_union_min_employees,
+            joint_union_min_employees=joint_union_min_employees,
+            excluded_ownerships=excluded_ownerships,
+            confirmation_required=confirmation_required,
+            note=note,
+        )
+        asked = timezone.now()
+        FoundingRule.objects.filter(pk=rule.pk).update(recount_asked_at=asked)
+        background = not outer and Enterprise.objects.count() > RULE_RECOUNT_INLINE_MAX
+        if not background:
+            recount_for_rule(asked)
+    if background:
+        from unionwork.founding.tasks import recount_founding_figures
+
+        recount_founding_figures.enqueue(asked.isoformat())
+    rule.refresh_from_db()
+    return rule
+
+
+def recount_for_rule(asked: datetime.datetime) -> None:
+    """Recount this month's kept founding figures under the rule as it stands, and mark the
+    recount asked for at ``asked`` done (a later change asks for its own)."""
+    with transaction.atomic():
+        founding_indicators.rebuild_all()
+        FoundingRule.objects.filter(pk=1).filter(
+            Q(recounted_at__isnull=True) | Q(recounted_at__lt=asked)
+        ).update(recounted_at=asked)
+
+
+def _in_outer_transaction() -> bool:
+    return transaction.get_connection().in_atomic_block
+
+
+def _save_rule(
+    user,
+    *,
+    own_union_min_employees: int,
+    joint_union_min_employees: int,
+    excluded_ownerships: Sequence[str],
+    confirmation_required: bool | None,
+    note: str,
+) -> FoundingRule:
     if not may_edit_rule(user):
         raise ActionError(_("应建会规则由市总工会管理员设定。"), code="forbidden")
     if own_union_min_employees is None or joint_union_min_employees is None:
@@ -921,8 +978,6 @@ def update_rule(
     rule.note = (note or "").strip()
     rule.save()
     audit.record(rule, "update" if before else "create", before, audit.snapshot(rule))
-    # Which enterprises are expected changed everywhere: recount this month's founding rate.
-    founding_indicators.rebuild_all()
     return rule
 
 

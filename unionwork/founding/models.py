@@ -289,6 +289,13 @@ class FoundingRule(models.Model):
     )
     note = models.TextField(_("说明"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The kept founding figures are recounted after a change of the rule: inside the change for a
+    # small register, in a background task for a large one (``actions.update_rule``). A recount is
+    # pending while the last one asked for is later than the last one done.
+    recount_asked_at = models.DateTimeField(_("重新统计提交时间"), null=True, blank=True, editable=False)
+    recounted_at = models.DateTimeField(_("重新统计完成时间"), null=True, blank=True, editable=False)
+
+    audit_exclude = ("updated_at", "recount_asked_at", "recounted_at")
 
     class Meta:
         verbose_name = _("应建会规则")
@@ -310,6 +317,12 @@ class FoundingRule(models.Model):
     def current(cls) -> FoundingRule:
         rule = cls.objects.filter(pk=1).first()
         return rule if rule is not None else cls(pk=1)
+
+    @property
+    def recount_pending(self) -> bool:
+        """Whether the founding figures are still being recounted after the rule's last change."""
+        asked = self.recount_asked_at
+        return asked is not None and (self.recounted_at is None or self.recounted_at < asked)
 
     def expectation_of(self, employees: int, ownership: str, status: str) -> str:
         """The same rule as :func:`queries.expectation_case`, for one enterprise in memory."""

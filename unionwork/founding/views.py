@@ -707,7 +707,7 @@ def rule(request):
             try:
                 if which == "industries":
                     actions.set_industries(user, d["unit"], d["industries"])
-                else:
+                else:  # a recount left to the background is told on the page it returns to
                     actions.update_rule(user, **d)
             except ActionError as exc:
                 for m in exc.messages:

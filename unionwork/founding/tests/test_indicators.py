@@ -9,7 +9,7 @@ from unionwork.core import audit, indicators
 from unionwork.core.tests.factories import demo_user, unit
 from unionwork.founding import actions, queries
 from unionwork.founding.indicators import KEY, KEYS, rebuild_all
-from unionwork.founding.models import Enterprise
+from unionwork.founding.models import Enterprise, FoundingRule
 from unionwork.orgs import actions as org_actions
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,76 @@ def test_small_enterprises_and_rule_changes(admin):
     city_admin = demo_user("city_admin")
     actions.update_rule(city_admin, own_union_min_employees=100, joint_union_min_employees=50)
     agree("210211001", "210211", "2102")
+
+
+def test_a_small_registers_rule_change_recounts_at_once(admin):
+    city_admin = demo_user("city_admin")
+    rule = actions.update_rule(city_admin, own_union_min_employees=100, joint_union_min_employees=50)
+    assert rule.recounted_at == rule.recount_asked_at and not rule.recount_pending
+    agree("2102")
+
+
+class _Queue:
+    """Stands in for the task: keeps what would be enqueued, so the test sees the time between."""
+
+    def __init__(self):
+        self.asked = []
+
+    def enqueue(self, asked_iso):
+        self.asked.append(asked_iso)
+
+
+def test_a_large_registers_rule_change_is_recounted_in_the_background(admin, client, monkeypatch):
+    """With more enterprises than RULE_RECOUNT_INLINE_MAX the change is saved at once and the
+    recount is a background task: until it has run, the rule page says the figures are the old
+    rule's (and they are); after it, they agree with the new rule."""
+    from unionwork.founding import tasks
+
+    monkeypatch.setattr(actions, "RULE_RECOUNT_INLINE_MAX", -1)
+    monkeypatch.setattr(actions, "_in_outer_transaction", lambda: False)
+    queue = _Queue()
+    monkeypatch.setattr(tasks, "recount_founding_figures", queue)
+    register(admin, 7, employees=60)  # expected under the rule as it is, not under the new one
+    city = unit("2102")
+    before = indicators.value(KEY, city)
+    city_admin = demo_user("city_admin")
+    client.force_login(city_admin)
+    r = client.post(
+        "/founding/rule/",
+        {"form": "rule", "own_union_min_employees": "300", "joint_union_min_employees": "200", "note": ""},
+    )
+    assert r.status_code == 302, r.content.decode()[:300]
+    assert r.url.endswith("/founding/rule/"), r.url
+    assert len(queue.asked) == 1
+    page = client.get("/founding/rule/").content.decode()
+    assert 'data-testid="rule-recount-pending"' in page and "后台按新规则重新统计" in page
+    assert indicators.value(KEY, city) == before  # the old rule's figure until the recount
+    live = indicators.live_totals(KEY, city.path)
+    assert (live.numerator, live.denominator) != (before.numerator, before.denominator)
+    monkeypatch.undo()
+    tasks.recount_founding_figures.call(queue.asked[0])
+    agree("2102", "210211")
+    page = client.get("/founding/rule/").content.decode()
+    assert 'data-testid="rule-recount-pending"' not in page and 'data-testid="rule-recounted"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_any_transaction_the_change_commits_and_only_the_task_recounts(seeded, monkeypatch):
+    """As in a request (no transaction around the action): the change is committed, the recount
+    is enqueued and not also done inside the change (it was, once: the check for a caller's
+    transaction was asked inside the action's own)."""
+    from unionwork.founding import tasks
+
+    monkeypatch.setattr(actions, "RULE_RECOUNT_INLINE_MAX", -1)
+    queue = _Queue()
+    monkeypatch.setattr(tasks, "recount_founding_figures", queue)
+    recounts = []
+    monkeypatch.setattr(actions.founding_indicators, "rebuild_all", lambda *a, **k: recounts.append(a))
+    city_admin = demo_user("city_admin")
+    with audit.acting_as(city_admin, "test"):
+        rule = actions.update_rule(city_admin, own_union_min_employees=300, joint_union_min_employees=200)
+    assert rule.recount_pending and len(queue.asked) == 1 and recounts == []
+    assert FoundingRule.objects.get(pk=1).own_union_min_employees == 300  # committed
 
 
 def test_rebuild_equals_the_kept_figures(admin):
