@@ -12,6 +12,15 @@ from unionwork.core.models import ImportJob
 logger = logging.getLogger(__name__)
 
 
+def in_caller_transaction() -> bool:
+    """Whether the code runs inside a transaction someone opened around it (a test, a command, an
+    action calling another). Long work that would go to a background task is then done in place:
+    the task would not see the rows not yet committed (a re-zoning, a founding rule's recount)."""
+    from django.db import transaction
+
+    return transaction.get_connection().in_atomic_block
+
+
 @task
 def process_import(job_id: int) -> str:
     """Check and write one uploaded import job as its uploader; return its final status.

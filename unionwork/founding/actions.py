@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from unionwork.core import audit, identifiers, notifications, scope
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope, user_may
+from unionwork.core.tasks import in_caller_transaction
 from unionwork.founding import indicators as founding_indicators
 from unionwork.founding.models import (
     Enterprise,
@@ -941,8 +942,7 @@ def recount_for_rule(asked: datetime.datetime) -> None:
         ).update(recounted_at=asked)
 
 
-def _in_outer_transaction() -> bool:
-    return transaction.get_connection().in_atomic_block
+_in_outer_transaction = in_caller_transaction  # named here, so a test can stand in for it
 
 
 def _save_rule(

@@ -90,15 +90,18 @@ CARD_MOVES = {
 }
 
 
-def linked_paths(prefix: str, outside: str = "") -> list[str]:
-    """Paths of the units whose industrial path lies under ``prefix`` (linked to an industrial union);
-    with ``outside``, only those not under that path (the others are in a prefix range already)."""
+def _linked_units(prefix: str, outside: str = ""):
+    """The units whose industrial path lies under ``prefix`` (linked to an industrial union); with
+    ``outside``, only those not under that path (the others are in a prefix range already)."""
     from unionwork.orgs.models import OrgUnit
 
     qs = OrgUnit.objects.filter(prefix_q("ipath", prefix))
-    if outside:
-        qs = qs.exclude(prefix_q("path", outside))
-    return list(qs.values_list("path", flat=True))
+    return qs.exclude(prefix_q("path", outside)) if outside else qs
+
+
+def linked_paths(prefix: str, outside: str = "") -> list[str]:
+    """Paths of the units linked under the industrial ``prefix`` (see :func:`_linked_units`)."""
+    return list(_linked_units(prefix, outside).values_list("path", flat=True))
 
 
 class RegisterQuerySet(ScopedQuerySet):
@@ -156,13 +159,8 @@ class MemberQuerySet(RegisterQuerySet):
 
 
 def linked_exists(prefix: str, outside: str = "") -> bool:
-    """Whether any unit's industrial path lies under ``prefix`` (outside ``outside``'s range)."""
-    from unionwork.orgs.models import OrgUnit
-
-    qs = OrgUnit.objects.filter(prefix_q("ipath", prefix))
-    if outside:
-        qs = qs.exclude(prefix_q("path", outside))
-    return qs.exists()
+    """Whether any unit is linked under the industrial ``prefix`` (see :func:`_linked_units`)."""
+    return _linked_units(prefix, outside).exists()
 
 
 def _pattern_index(fields: list[str], name: str) -> models.Index:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from unionwork.core import audit, indicators, scope, security
 from unionwork.core.errors import ActionError
 from unionwork.core.scope import path_in_scope
+from unionwork.core.tasks import in_caller_transaction
 from unionwork.core.text import pinyin_of
 from unionwork.orgs.models import (
     ALLOWED_CHILDREN,
@@ -600,8 +601,7 @@ def confirm_rezoning(user, rezoning: Rezoning) -> Rezoning:
     return rz
 
 
-def _in_outer_transaction() -> bool:
-    return transaction.get_connection().in_atomic_block
+_in_outer_transaction = in_caller_transaction  # named here, so a test can stand in for it
 
 
 def rezone(user, units, new_parent: OrgUnit, reason: str, on: datetime.date | None = None) -> Rezoning:

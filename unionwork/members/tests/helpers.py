@@ -39,3 +39,20 @@ def register(union_code: str = "G0001", n: int = 1, *, name: str | None = None, 
                 )
             )
     return out
+
+
+def new_unit(
+    code: str, *, kind: str = "grassroots", parent=None, name: str | None = None, industrial_union=None
+):
+    """A union set up through the tree's action (by default a grassroots union in the first demo
+    community of 甘井子区, linked to no industrial union)."""
+    from unionwork.orgs import actions as org_actions
+
+    return org_actions.create_unit(
+        None,
+        parent=parent or unit("210211001001"),
+        name=name or f"演示工会{code}",
+        kind=kind,
+        code=code,
+        industrial_union=industrial_union,
+    )

@@ -15,7 +15,7 @@ from unionwork.members import actions
 from unionwork.members.models import Member
 from unionwork.orgs import actions as org_actions
 
-from .helpers import new_id, register
+from .helpers import new_id, new_unit, register
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,7 @@ def by_rule(user):
 
 def unlinked(code: str = "TJ201"):
     """A grassroots union no industrial union is linked to (every demo union is linked to one)."""
-    return org_actions.create_unit(
-        None, parent=unit("210211001001"), name=f"演示无产业工会{code}", kind="grassroots", code=code
-    )
+    return new_unit(code, name=f"演示无产业工会{code}")
 
 
 def test_every_way_into_the_register_writes_the_unions_industrial_path(acting):
@@ -110,23 +108,14 @@ def test_links_moves_and_merges_rewrite_the_members_industrial_paths(acting):
         assert set(Member.objects.filter(union=plain).values_list("org_ipath", flat=True)) == {""}
         assert_kept()
         # moved under a joint union linked to an industrial union: they inherit its link
-        joint = org_actions.create_unit(
-            None,
-            parent=unit("210211001001"),
-            name="演示联合工会",
-            kind="joint",
-            code="TJ101",
-            industrial_union=jx,
-        )
+        joint = new_unit("TJ101", kind="joint", name="演示联合工会", industrial_union=jx)
         org_actions.move_unit(None, plain, joint)
         plain.refresh_from_db()
         assert plain.ipath.startswith(joint.ipath)
         assert set(Member.objects.filter(union=plain).values_list("org_ipath", flat=True)) == {plain.ipath}
         assert_kept()
         # merged into an unlinked union: its members take the target's (none)
-        target = org_actions.create_unit(
-            None, parent=unit("210211001001"), name="演示合并目标工会", kind="grassroots", code="TJ102"
-        )
+        target = new_unit("TJ102", name="演示合并目标工会")
         org_actions.merge_units(None, plain, target, reason="测试")
     assert set(Member.objects.filter(union=target).values_list("org_ipath", flat=True)) == {""}
     assert Member.objects.filter(union=target).count() == 2

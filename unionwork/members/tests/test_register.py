@@ -13,7 +13,7 @@ from unionwork.members import actions, pii, queries
 from unionwork.members.models import CardStatus, Member, MemberCard, Membership, MemberStatus
 from unionwork.orgs.models import OrgUnit
 
-from .helpers import new_id, register
+from .helpers import new_id, new_unit, register
 
 pytestmark = pytest.mark.django_db
 
@@ -218,28 +218,13 @@ def test_an_industrial_unions_districts_from_kept_figures_are_its_members_there(
     """The page's table (kept figures of the linked units, summed by district) counts what the
     register counts, also when a unit under a linked unit is linked to another industrial union
     (its members are that union's, not this one's) and when a card is issued."""
-    from unionwork.orgs import actions as org_actions
 
     register("G0001", 3)
     register("G0003", 2)
-    joint = org_actions.create_unit(
-        None,
-        parent=unit("210211001001"),
-        name="演示联合工会",
-        kind="joint",
-        code="TJ001",
-        industrial_union=unit("I01"),
-    )
-    mine = org_actions.create_unit(
-        None, parent=joint, name="演示联合工会成员一", kind="grassroots", code="TJ002"
-    )
-    inner = org_actions.create_unit(
-        None,
-        parent=joint,
-        name="演示联合工会成员二（另属产业工会）",
-        kind="grassroots",
-        code="TJ003",
-        industrial_union=unit("I02"),
+    joint = new_unit("TJ001", kind="joint", name="演示联合工会", industrial_union=unit("I01"))
+    mine = new_unit("TJ002", parent=joint, name="演示联合工会成员一")
+    inner = new_unit(
+        "TJ003", parent=joint, name="演示联合工会成员二（另属产业工会）", industrial_union=unit("I02")
     )
     register(mine.code, 2)
     register(inner.code, 4)
