@@ -265,6 +265,10 @@ class EnterpriseEvent(models.Model):
         return f"{self.enterprise_id} {self.get_kind_display()}"
 
 
+# A province's recount takes a few minutes; one pending much longer than this is not running.
+RECOUNT_OVERDUE_AFTER = datetime.timedelta(minutes=30)
+
+
 class FoundingRule(models.Model):
     """Which enterprises are expected to found their own union, which a joint one, which are out.
 
@@ -323,6 +327,14 @@ class FoundingRule(models.Model):
         """Whether the founding figures are still being recounted after the rule's last change."""
         asked = self.recount_asked_at
         return asked is not None and (self.recounted_at is None or self.recounted_at < asked)
+
+    @property
+    def recount_overdue(self) -> bool:
+        """A recount still pending long after it was asked for: the task worker is not running, or
+        the task failed (its log says why); the figures stay the old rule's until one is done."""
+        from django.utils import timezone
+
+        return self.recount_pending and timezone.now() - self.recount_asked_at > RECOUNT_OVERDUE_AFTER
 
     def expectation_of(self, employees: int, ownership: str, status: str) -> str:
         """The same rule as :func:`queries.expectation_case`, for one enterprise in memory."""

@@ -120,6 +120,15 @@ def test_a_large_registers_rule_change_is_recounted_in_the_background(admin, cli
     page = client.get("/founding/rule/").content.decode()
     assert 'data-testid="rule-recount-pending"' in page and "后台按新规则重新统计" in page
     assert indicators.value(KEY, city) == before  # the old rule's figure until the recount
+    # Still pending long after (no worker running, or the task failed): the page says so.
+    FoundingRule.objects.filter(pk=1).update(
+        recount_asked_at=F("recount_asked_at") - datetime.timedelta(hours=1)
+    )
+    page = client.get("/founding/rule/").content.decode()
+    assert 'data-testid="rule-recount-overdue"' in page and "db_worker" in page
+    FoundingRule.objects.filter(pk=1).update(
+        recount_asked_at=F("recount_asked_at") + datetime.timedelta(hours=1)
+    )
     live = indicators.live_totals(KEY, city.path)
     assert (live.numerator, live.denominator) != (before.numerator, before.denominator)
     monkeypatch.undo()
