@@ -24,6 +24,10 @@ class CoreConfig(AppConfig):
         from unionwork.core.registry import declare
 
         declare(self)
+        # ``field__in`` of a long list as one array parameter on PostgreSQL (core/lookups.py).
+        from unionwork.core import lookups
+
+        lookups.install()
         from unionwork.core import schedule, tasks
 
         schedule.register_daily("core.deadline_reminders", tasks.send_deadline_reminders)

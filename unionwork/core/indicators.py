@@ -31,6 +31,7 @@ from django.db.models.functions import Concat, RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from unionwork.core.lookups import int_array
 from unionwork.core.models import IndicatorValue
 from unionwork.core.registry import Registry
 
@@ -376,7 +377,7 @@ def _latest_sql_probe(keys, unit_ids, month, by=None) -> tuple[str, list]:
         f"CROSS JOIN LATERAL (SELECT * FROM {table} iv WHERE iv.indicator = k.indicator "
         f'AND iv.unit_id = u.unit_id AND iv.month <= %s ORDER BY iv.month DESC LIMIT 1) "{table}"'
     )
-    return sql, [*group_params, list(keys), list(unit_ids), month]
+    return sql, [*group_params, list(keys), int_array(unit_ids), month]
 
 
 def _latest_by_window(keys, unit_ids, month):
