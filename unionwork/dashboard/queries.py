@@ -55,31 +55,48 @@ class Table:
         return [r for g in self.groups for r in g.rows]
 
 
-def children_for(user, node: OrgUnit, month: datetime.date | None = None) -> list[OrgUnit]:
+@dataclass(slots=True)
+class Child:
+    """A unit as the figure pages rank and tabulate it: what they read of it, without a model
+    instance. An industrial union ranks its 1,800 linked units; building 1,800 ``OrgUnit``
+    instances (even of a few fields) cost three times reading the same columns as rows."""
+
+    id: int
+    parent_id: int | None
+    path: str
+    ipath: str
+    depth: int
+    kind: str
+    name: str
+    code: str
+    industrial_union_id: int | None
+    status: str
+    is_demo: bool
+    as_of_status: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_kind_display(self) -> str:
+        return str(OrgKind(self.kind).label)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+CHILD_FIELDS = tuple(f for f in Child.__dataclass_fields__ if f != "as_of_status")
+
+
+def children_for(user, node: OrgUnit, month: datetime.date | None = None) -> list[Child]:
     """The units a node's figures break down into at the end of ``month`` (the as-of tree,
-    ``orgs.queries.children_as_of``), inside the user's scope.
+    ``orgs.queries.children_as_of``), inside the user's scope, as :class:`Child` rows.
 
     Territorial children for every node; for an industrial union, the units linked to it.
     """
     qs = org_queries.children_as_of(user, node, month, linked=node.kind == OrgKind.INDUSTRIAL)
-    # What figure pages show of a unit: an industrial union has 1,800 linked units, and loading
-    # their names and codes alone takes half the time of loading whole rows.
-    return list(qs.order_by("kind", "code", "pk").only(*CHILD_FIELDS))
-
-
-CHILD_FIELDS = (
-    "id",
-    "parent_id",
-    "path",
-    "ipath",
-    "depth",
-    "kind",
-    "name",
-    "code",
-    "industrial_union_id",
-    "status",
-    "is_demo",
-)
+    rows = qs.order_by("kind", "code", "pk").values_list(*CHILD_FIELDS, "as_of_status")
+    return [Child(*row) for row in rows]
 
 
 def ranked(indicator: Indicator, rows: list[Row]) -> list[Row]:
