@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "unionwork.accounts.middleware.SessionLifetimeMiddleware",
     "unionwork.core.middleware.AuditActorMiddleware",
+    "unionwork.core.middleware.BadgeFreshnessMiddleware",
     "unionwork.core.middleware.LoginRequiredMiddleware",
     "unionwork.accounts.middleware.SecondFactorMiddleware",
 ]
@@ -282,6 +283,9 @@ UNIONWORK_TRANSIT_HANDOVER_DAYS = int(os.environ.get("UNIONWORK_TRANSIT_HANDOVER
 # Pacing (core/pacing.py): a target warns when its share done lags the share of time gone by more
 # than this many percentage points (时间过半、任务过半).
 UNIONWORK_PACING_TOLERANCE = float(os.environ.get("UNIONWORK_PACING_TOLERANCE", "10"))
+# The 待办 badge of the top bar: a session keeps its count this many seconds (0: count on every
+# page); the user's own change and the notifications page count afresh (core/notifications.py).
+UNIONWORK_BADGE_FRESH_SECONDS = int(os.environ.get("UNIONWORK_BADGE_FRESH_SECONDS", "60"))
 UNIONWORK_AUDIT_KEY = os.environ.get("UNIONWORK_AUDIT_KEY", "")
 UNIONWORK_AUDIT_ANCHOR_FILE = os.environ.get(
     "UNIONWORK_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl")

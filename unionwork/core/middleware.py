@@ -20,6 +20,23 @@ class AuditActorMiddleware:
             return self.get_response(request)
 
 
+class BadgeFreshnessMiddleware:
+    """A change made by the user (any request but GET, HEAD and OPTIONS) forgets the session's
+    badge count, so the next page counts what awaits the user afresh (core/notifications.py)."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.SAFE and getattr(request, "session", None) is not None:
+            from unionwork.core.notifications import keep_session_badge
+
+            keep_session_badge(request, None)
+        return self.get_response(request)
+
+
 def _open_view(request) -> bool:
     """Whether the path resolves to a view marked ``login_not_required`` (``login_required`` False)."""
     from django.urls import Resolver404, resolve

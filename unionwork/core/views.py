@@ -735,6 +735,7 @@ def notifications(request):
     from unionwork.core import notifications as notes
 
     groups = notes.collect(request.user)
+    notes.keep_session_badge(request, sum(g.count for g in groups))  # the badge says what the page lists
     return render(
         request,
         "core/notifications.html",
@@ -747,11 +748,12 @@ def notifications(request):
 
 
 def notification_badge(request):
-    """The count in the top bar, loaded by htmx after the page: the page's own queries stay
-    what they were, and the count is fresh on every page (a few indexed counts, no cache)."""
+    """The count in the top bar, loaded by htmx after the page, so the page's own queries stay
+    what they were: counted at most once a minute per session, and afresh after the user's own
+    change (``notifications.session_badge_count``)."""
     from unionwork.core import notifications as notes
 
-    n = notes.badge_count(request.user)
+    n = notes.session_badge_count(request)
     return render(request, "core/_badge.html", {"n": n})
 
 

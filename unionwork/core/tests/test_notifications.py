@@ -4,6 +4,7 @@ the listed items; the scheduler enqueues each daily job once; deadline reminders
 import datetime
 import io
 import re
+from unittest import mock as unittest_mock
 
 import pytest
 from django.core.management import call_command
@@ -108,6 +109,48 @@ def test_the_badge_equals_the_listed_items_for_every_demo_account(client, both_d
     # The top bar loads the badge on every page.
     client.force_login(demo_user("gjz_admin"))
     assert 'hx-get="/notifications/badge/"' in client.get("/founding/").content.decode()
+
+
+def _badge(client) -> int:
+    return int(
+        re.search(r'data-count="(\d+)"', client.get("/notifications/badge/").content.decode()).group(1)
+    )
+
+
+def test_the_session_keeps_its_badge_a_minute_and_counts_afresh_after_its_own_change(
+    client, django_assert_max_num_queries, settings
+):
+    """The badge (loaded after every page) counts every module's items once a minute per session;
+    what others do shows within the minute, the user's own change and the notifications page at
+    once."""
+    settings.UNIONWORK_BADGE_FRESH_SECONDS = 60
+    admin = demo_user("gjz_admin")
+    client.force_login(admin)
+    first = _badge(client)
+    assert first == notifications.badge_count(admin)
+    with audit.acting_as(None, "test"):  # someone else's doing: a reminder for the admin
+        notifications.notify([admin], source="test", key="t:fresh", title="演示提醒", url="/founding/")
+    with django_assert_max_num_queries(6):  # the session and the user; no source is counted
+        assert _badge(client) == first
+    # The notifications page lists it, and the badge says what the page lists.
+    assert 'data-testid="notification-item"' in client.get("/notifications/").content.decode()
+    assert _badge(client) == first + 1
+    # The user's own change (any POST) counts afresh: reading the reminder takes it off at once.
+    note = Notice.objects.get(user=admin, key="t:fresh")
+    assert client.post(f"/notifications/{note.pk}/read/").status_code == 302
+    assert _badge(client) == first
+    # A minute later, what others did shows without a change of the user's own.
+    with audit.acting_as(None, "test"):
+        notifications.notify([admin], source="test", key="t:later", title="演示提醒", url="/founding/")
+    assert _badge(client) == first
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    with unittest_mock.patch("django.utils.timezone.now", return_value=later):
+        assert _badge(client) == first + 1
+    # 0 seconds: counted on every page.
+    settings.UNIONWORK_BADGE_FRESH_SECONDS = 0
+    with audit.acting_as(None, "test"):
+        notifications.notify([admin], source="test", key="t:zero", title="演示提醒", url="/founding/")
+    assert _badge(client) == first + 2
 
 
 def test_a_reminder_opens_once_and_belongs_to_its_user(client):
