@@ -10,7 +10,8 @@ it; ``runserver`` on SQLite) and the task worker as its own process (``manage.py
 - **browsing**: ``--users`` threads, each a keep-alive session of one of four administrators
   (city, 甘井子区, a street, an industrial union), requesting in turn the ten most used pages of
   ``bench_pages.ten_pages`` (dashboard, member and enterprise lists and searches, figure pages,
-  a member's page);
+  a member's page), each page followed by the top bar's request for its 待办 badge as a browser
+  sends it (``--no-badge``: without it, as the runs before 2026-12-01 late did);
 - **filing**: ``--filers`` threads, each filing this period's stability report for its own units
   in turn through the page a clerk uses (GET the form, POST it with its CSRF token), as at the
   deadline of a month;
@@ -208,7 +209,10 @@ class Tally:
         }
 
 
-def browse(base, cookie, pages, stop, tally, phase_of, seed, think=(0.0, 0.0)) -> None:
+BADGE_URL, BADGE_NAME = bench_pages.BADGE_URL, bench_pages.BADGE_NAME
+
+
+def browse(base, cookie, pages, stop, tally, phase_of, seed, think=(0.0, 0.0), badge=True) -> None:
     import random
 
     rnd = random.Random(seed)
@@ -225,6 +229,13 @@ def browse(base, cookie, pages, stop, tally, phase_of, seed, think=(0.0, 0.0)) -
         except Exception:  # noqa: BLE001 - any failure to answer is an error of the run
             ok = False
         tally.add(phase_of(), name, (time.perf_counter() - t0) * 1000, ok)
+        if badge and ok:  # what the browser asks next: the top bar's 待办 count (htmx)
+            t0 = time.perf_counter()
+            try:
+                ok = s.get(base + BADGE_URL, headers={"HX-Request": "true"}, timeout=30).status_code == 200
+            except Exception:  # noqa: BLE001 - any failure to answer is an error of the run
+                ok = False
+            tally.add(phase_of(), BADGE_NAME, (time.perf_counter() - t0) * 1000, ok)
         if think[1]:
             stop.wait(rnd.uniform(*think))  # reading the page before the next click
 
@@ -307,6 +318,9 @@ def main() -> None:
         default="1-3",
         help="seconds a cadre reads a page (or a clerk a form) before the next click, drawn evenly; 0: none",
     )
+    parser.add_argument(
+        "--no-badge", action="store_true", help="pages without the badge request that follows each"
+    )
     parser.add_argument("--baseline")
     args = parser.parse_args()
     bench_pages.setup(args)
@@ -361,6 +375,7 @@ def main() -> None:
             threading.Thread(
                 target=browse,
                 args=(base, cookies[i % 4][1], pages_of[i % 4], stop, tally, lambda: phase["now"], i, think),
+                kwargs={"badge": not args.no_badge},
             )
             for i in range(args.users)
         ]

@@ -24,8 +24,9 @@ queries is counted. Per page kind (the URL name plus the filter or search): p50,
 second factor; the client sends what the proxy adds, ``X-Forwarded-Proto: https``); on SQLite
 ``manage.py runserver`` as ``make run`` starts it (``--server``, ``--settings`` choose otherwise).
 20 users, each a keep-alive connection of one of the four accounts, request the ten most used
-pages in turn for 30 s; each reads a page for ``--think`` seconds (drawn evenly, default 1–3 s)
-before the next click. A second run without pauses (``--think 0``; skip it with
+pages in turn for 30 s, each page followed by the top bar's request for the 待办 badge as a browser
+sends it (``--no-badge``: without it, as runs before 2026-12-01 late did); each reads a page for
+``--think`` seconds (drawn evenly, default 1–3 s) before the next click. A second run without pauses (``--think 0``; skip it with
 ``--skip-saturation``) gives the server's throughput when every user clicks again the moment a
 page arrives (then the time per request is users ÷ throughput). A request over 30 s is an error;
 the runs are bounded. p50, p95, p99, requests per second and errors, per page and overall.
@@ -550,6 +551,10 @@ def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dic
 # -- concurrent ---------------------------------------------------------------------------------
 
 
+BADGE_URL = "/notifications/badge/"  # loaded by every page's top bar after the page (htmx)
+BADGE_NAME = "待办 badge (after every page)"
+
+
 def ten_pages(user) -> list[tuple[str, str]]:
     """The ten most used pages (the dashboard, the lists and searches cadres open all day, the
     figure pages of a node, a member's page), for one user (a member in the user's scope)."""
@@ -624,11 +629,14 @@ def parse_think(text: str) -> tuple[float, float]:
     return float(lo), float(hi or lo)
 
 
-def measure_concurrent(users, n_users: int, seconds: float, server: str, think=(0.0, 0.0)) -> dict:
+def measure_concurrent(
+    users, n_users: int, seconds: float, server: str, think=(0.0, 0.0), badge: bool = True
+) -> dict:
     """``n_users`` users at once against a real server, each in turn through the ten pages as
     one of ``users``; after each answer a user pauses for ``think`` seconds (drawn evenly between
     the two bounds: reading the page) before the next click. ``think=(0, 0)`` is the saturation
-    run: every user clicks again the moment a page arrives."""
+    run: every user clicks again the moment a page arrives. With ``badge`` each page is followed,
+    as in the browser, by the top bar's request for its 待办 count (reported as its own kind)."""
     import random
 
     from django.db import connection
@@ -678,6 +686,21 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str, think=(
             ms = (time.perf_counter() - t0) * 1000
             with lock:
                 results.append((name, ms, ok))
+            if badge and ok == 200:  # what the browser asks next: the top bar's 待办 count (htmx)
+                t0 = time.perf_counter()
+                try:
+                    conn.request(
+                        "GET", BADGE_URL, headers={"Cookie": cookie, "HX-Request": "true", **HEADERS}
+                    )
+                    resp = conn.getresponse()
+                    resp.read()
+                    ok = resp.status
+                except (OSError, http.client.HTTPException) as exc:
+                    ok = type(exc).__name__
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                with lock:
+                    results.append((BADGE_NAME, (time.perf_counter() - t0) * 1000, ok))
             if think[1]:
                 time.sleep(rnd.uniform(*think))
         conn.close()
@@ -710,7 +733,7 @@ def measure_concurrent(users, n_users: int, seconds: float, server: str, think=(
             proc.kill()
     all_ms = [ms for _n, ms, _ok in results]
     per_page = {}
-    for name, _url in pages:
+    for name in [n for n, _url in pages] + ([BADGE_NAME] if badge else []):
         ms = [m for n, m, _ok in results if n == name]
         per_page[name] = {
             "p50": round(pct(ms, 0.5), 1),
@@ -772,6 +795,11 @@ def main() -> None:
         help="seconds a user reads a page before the next click, drawn evenly (default 1-3); 0: none",
     )
     parser.add_argument("--skip-saturation", action="store_true", help="skip the run without pauses")
+    parser.add_argument(
+        "--no-badge",
+        action="store_true",
+        help="do not follow each page with the top bar's 待办 badge request (as runs before 2026-12-01 late did)",
+    )
     parser.add_argument("--skip-concurrent", action="store_true")
     parser.add_argument("--skip-one", action="store_true")
     parser.add_argument("--only", default="", help="page kinds matching this regular expression only")
@@ -827,10 +855,14 @@ def main() -> None:
     concurrent, saturation = {}, {}
     if not args.skip_concurrent:
         think = parse_think(args.think)
-        concurrent = measure_concurrent(users, args.users, args.seconds, args.server, think)
+        concurrent = measure_concurrent(
+            users, args.users, args.seconds, args.server, think, not args.no_badge
+        )
         report_concurrent(concurrent)
         if think[1] and not args.skip_saturation:
-            saturation = measure_concurrent(users, args.users, args.seconds, args.server)
+            saturation = measure_concurrent(
+                users, args.users, args.seconds, args.server, badge=not args.no_badge
+            )
             report_concurrent(saturation)
     print(
         json.dumps(
