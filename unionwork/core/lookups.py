@@ -75,7 +75,7 @@ class _ArrayInMixin:
         return sql if sql is not None else self.as_sql(compiler, connection)
 
     def _as_array(self, compiler, connection):
-        if not _long_list(self) and not self._plain_ints:
+        if not (self._plain_ints or _long_list(self)):  # plain ints were a long list when prepared
             return None
         if not self._plain_ints and any(
             hasattr(v, "resolve_expression") or isinstance(v, (list, tuple, set, dict)) for v in self.rhs

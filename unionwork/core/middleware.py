@@ -30,7 +30,7 @@ class BadgeFreshnessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in self.SAFE and getattr(request, "session", None) is not None:
+        if request.method not in self.SAFE:  # keep_session_badge asks whether there is a session
             from unionwork.core.notifications import keep_session_badge
 
             keep_session_badge(request, None)
