@@ -37,7 +37,7 @@ run: venv
 	@echo "工会工作平台: http://$(HOST):$(PORT)/"
 	@echo "演示账号（密码均为 Union#Demo2026）: city_admin 市总管理员, gjz_admin 甘井子区管理员, gjz_viewer 甘井子区查看员, jx_admin 机械冶金产业工会管理员"
 	@echo
-	@mkdir -p var; trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	@mkdir -p var; trap 'kill 0' EXIT; nice -n $${UNIONWORK_WORKER_NICE:-10} $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	$(PY) manage.py scheduler >var/scheduler.log 2>&1 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

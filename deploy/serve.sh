@@ -30,6 +30,8 @@ fi
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-unionwork.settings_production}"
 PY="${UNIONWORK_PYTHON:-.venv/bin/python}"
 BIN="$(dirname "$PY")"
+# The task worker (imports, exports) yields the cores to the web server: a page waits for no import.
+WORKER=(nice -n "${UNIONWORK_WORKER_NICE:-10}" "$PY" manage.py db_worker --queue-name '*' --no-reload)
 
 case "${DATABASE_URL:-}" in
   postgres://*|postgresql://*|postgis://*) ;;
@@ -47,14 +49,14 @@ case "$what" in
   prepare) prepare ;;
   manage) exec "$PY" manage.py "${manage_args[@]}" ;;
   web) exec "$BIN/gunicorn" -c deploy/gunicorn.conf.py ;;
-  worker) exec "$PY" manage.py db_worker --queue-name '*' --no-reload ;;
+  worker) exec "${WORKER[@]}" ;;
   scheduler) exec "$PY" manage.py scheduler ;;
   all)
     prepare
     pids=()
     trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT
     trap 'exit 0' INT TERM
-    "$PY" manage.py db_worker --queue-name '*' --no-reload & pids+=($!)
+    "${WORKER[@]}" & pids+=($!)
     "$PY" manage.py scheduler & pids+=($!)
     "$BIN/gunicorn" -c deploy/gunicorn.conf.py & pids+=($!)
     wait -n "${pids[@]}"  # one of them stopped: stop the others

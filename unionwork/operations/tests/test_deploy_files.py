@@ -44,3 +44,33 @@ def test_the_units_run_web_worker_and_scheduler_through_serve_sh():
     serve = (DEPLOY / "serve.sh").read_text()
     assert "db_worker --queue-name '*'" in serve and "manage.py scheduler" in serve
     assert "unionwork.settings_production" in serve
+
+
+def test_the_worker_runs_below_the_web_servers_priority(tmp_path):
+    """serve.sh starts the task worker under nice (UNIONWORK_WORKER_NICE, default 10): an import
+    or a large export leaves the cores to the web server's requests first."""
+    import os
+    import stat
+    import subprocess
+
+    fake = tmp_path / "python"  # stands in for the virtualenv's Python: says how it was started
+    fake.write_text('#!/bin/sh\necho "nice=$(nice) args=$*"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    base = os.nice(0)
+    for value, expected in ((None, base + 10), ("3", base + 3), ("0", base)):
+        env = {
+            "PATH": os.environ["PATH"],
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            "UNIONWORK_PYTHON": str(fake),
+            "UNIONWORK_ENV_FILE": str(tmp_path / "absent"),
+        }
+        if value is not None:
+            env["UNIONWORK_WORKER_NICE"] = value
+        out = subprocess.run(
+            ["bash", str(DEPLOY / "serve.sh"), "worker"], env=env, capture_output=True, text=True, timeout=30
+        )
+        assert out.returncode == 0, out.stderr
+        assert (
+            out.stdout.strip()
+            == f"nice={min(expected, 19)} args=manage.py db_worker --queue-name * --no-reload"
+        )
