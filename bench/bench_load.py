@@ -2,16 +2,17 @@
 
     .venv/bin/python bench/bench_load.py [--db URL_OR_PATH] [--scale small|city] [--users 50]
         [--filers 20] [--rows 100000] [--seconds 60] [--server auto|gunicorn|runserver]
-        [--baseline FILE]
+        [--worker-nice 10] [--baseline FILE]
 
 All at once, against a real server on loopback (gunicorn on PostgreSQL, as ``make serve`` runs
-it; ``runserver`` on SQLite) and the task worker as its own process (``manage.py db_worker``):
+it; ``runserver`` on SQLite) and the task worker as its own process (``manage.py db_worker``, at
+the CPU priority ``deploy/serve.sh`` gives it: ``nice`` 10, ``--worker-nice``):
 
 - **browsing**: ``--users`` threads, each a keep-alive session of one of four administrators
   (city, 甘井子区, a street, an industrial union), requesting in turn the ten most used pages of
   ``bench_pages.ten_pages`` (dashboard, member and enterprise lists and searches, figure pages,
-  a member's page), each page followed by the top bar's request for its 待办 badge as a browser
-  sends it (``--no-badge``: without it, as the runs before 2026-12-01 late did);
+  a member's page), each page followed by the top bar's request for its 待办 badge when the page
+  asks for it, as a browser does (``--no-badge``: never, as the runs before 2026-12-01 late did);
 - **filing**: ``--filers`` threads, each filing this period's stability report for its own units
   in turn through the page a clerk uses (GET the form, POST it with its CSRF token), as at the
   deadline of a month;
@@ -224,12 +225,14 @@ def browse(base, cookie, pages, stop, tally, phase_of, seed, think=(0.0, 0.0), b
         name, url = pages[j % len(pages)]
         j += 1
         t0 = time.perf_counter()
+        asks = False
         try:
-            ok = s.get(base + url, timeout=30, allow_redirects=False).status_code == 200
+            r = s.get(base + url, timeout=30, allow_redirects=False)
+            ok, asks = r.status_code == 200, bench_pages.BADGE_LOADER in r.content
         except Exception:  # noqa: BLE001 - any failure to answer is an error of the run
             ok = False
         tally.add(phase_of(), name, (time.perf_counter() - t0) * 1000, ok)
-        if badge and ok:  # what the browser asks next: the top bar's 待办 count (htmx)
+        if badge and ok and asks:  # what the browser asks next: the top bar's 待办 count (htmx)
             t0 = time.perf_counter()
             try:
                 ok = s.get(base + BADGE_URL, headers={"HX-Request": "true"}, timeout=30).status_code == 200
@@ -321,6 +324,12 @@ def main() -> None:
     parser.add_argument(
         "--no-badge", action="store_true", help="pages without the badge request that follows each"
     )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=int(os.environ.get("UNIONWORK_WORKER_NICE", "10")),
+        help="the task worker's nice value, as deploy/serve.sh runs it (default 10; 0: the web's priority)",
+    )
     parser.add_argument("--baseline")
     args = parser.parse_args()
     bench_pages.setup(args)
@@ -358,7 +367,8 @@ def main() -> None:
     os.environ["TASKS_BACKEND"] = "database"
     proc, label = bench_pages.start_server(server, port, {"TASKS_BACKEND": "database"})
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "db_worker", "--queue-name", "*"],
+        ["nice", "-n", str(args.worker_nice), str(ROOT / ".venv/bin/python"), "manage.py", "db_worker"]
+        + ["--queue-name", "*"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -467,6 +477,7 @@ def main() -> None:
                 "filers": args.filers,
                 "think_s": list(think),
                 "rows": args.rows,
+                "worker_nice": args.worker_nice,
                 "errors": errors,
                 "limit_ms": LIMIT_MS,
                 "over_limit": sorted(k for k, r in loaded.items() if r["p95"] > LIMIT_MS),

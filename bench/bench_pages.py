@@ -24,8 +24,9 @@ queries is counted. Per page kind (the URL name plus the filter or search): p50,
 second factor; the client sends what the proxy adds, ``X-Forwarded-Proto: https``); on SQLite
 ``manage.py runserver`` as ``make run`` starts it (``--server``, ``--settings`` choose otherwise).
 20 users, each a keep-alive connection of one of the four accounts, request the ten most used
-pages in turn for 30 s, each page followed by the top bar's request for the 待办 badge as a browser
-sends it (``--no-badge``: without it, as runs before 2026-12-01 late did); each reads a page for
+pages in turn for 30 s, each page followed by the top bar's request for the 待办 badge when the page
+asks for it as a browser does (a page rendered while the session's count is fresh carries it and
+asks nothing; ``--no-badge``: never, as runs before 2026-12-01 late did); each reads a page for
 ``--think`` seconds (drawn evenly, default 1–3 s) before the next click. A second run without pauses (``--think 0``; skip it with
 ``--skip-saturation``) gives the server's throughput when every user clicks again the moment a
 page arrives (then the time per request is users ÷ throughput). A request over 30 s is an error;
@@ -551,8 +552,9 @@ def measure_one_user(users, repeat: int, budget_s: float, only: str = "") -> dic
 # -- concurrent ---------------------------------------------------------------------------------
 
 
-BADGE_URL = "/notifications/badge/"  # loaded by every page's top bar after the page (htmx)
-BADGE_NAME = "待办 badge (after every page)"
+BADGE_URL = "/notifications/badge/"  # loaded by a page's top bar after the page (htmx) ...
+BADGE_LOADER = b'hx-get="/notifications/badge/"'  # ... when the page carries this (no fresh count)
+BADGE_NAME = "待办 badge (when the page asks)"
 
 
 def ten_pages(user) -> list[tuple[str, str]]:
@@ -675,7 +677,7 @@ def measure_concurrent(
             try:
                 conn.request("GET", url, headers={"Cookie": cookie, **HEADERS})
                 resp = conn.getresponse()
-                resp.read()
+                body = resp.read()
                 ok = resp.status
                 if resp.getheader("Connection", "").lower() == "close":
                     conn.close()
@@ -686,7 +688,7 @@ def measure_concurrent(
             ms = (time.perf_counter() - t0) * 1000
             with lock:
                 results.append((name, ms, ok))
-            if badge and ok == 200:  # what the browser asks next: the top bar's 待办 count (htmx)
+            if badge and ok == 200 and BADGE_LOADER in body:  # what the browser asks next (htmx)
                 t0 = time.perf_counter()
                 try:
                     conn.request(
@@ -798,7 +800,7 @@ def main() -> None:
     parser.add_argument(
         "--no-badge",
         action="store_true",
-        help="do not follow each page with the top bar's 待办 badge request (as runs before 2026-12-01 late did)",
+        help="never follow a page with the top bar's 待办 badge request (as runs before 2026-12-01 late did)",
     )
     parser.add_argument("--skip-concurrent", action="store_true")
     parser.add_argument("--skip-one", action="store_true")

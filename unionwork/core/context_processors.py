@@ -1,4 +1,4 @@
-from unionwork.core import navigation
+from unionwork.core import navigation, notifications
 
 
 def shell(request):
@@ -15,4 +15,7 @@ def shell(request):
         "nav_admin_active": any(active for _url, _item, active in admin),
         "account_links": navigation.account_links(),
         "scope_unit": getattr(user, "org", None),
+        # The 待办 count while the session's is fresh (the top bar shows it at once); None: the
+        # bar asks for it after the page loads (core:notification-badge counts it).
+        "badge_now": notifications.fresh_badge(request),
     }

@@ -132,13 +132,21 @@ def badge_fresh_seconds() -> int:
     return max(0, int(getattr(settings, "UNIONWORK_BADGE_FRESH_SECONDS", 60)))
 
 
+def fresh_badge(request) -> int | None:
+    """The session's badge while it is fresh, without counting; None when it must be counted.
+    A page rendered within the minute shows it in its top bar and asks nothing after it loads."""
+    session = getattr(request, "session", None)
+    kept = session.get(_BADGE_KEY) if session is not None else None
+    if kept and 0 <= timezone.now().timestamp() - kept[1] < badge_fresh_seconds():
+        return int(kept[0])
+    return None
+
+
 def session_badge_count(request) -> int:
     """The badge of the request's user: the session's count while it is fresh, else counted."""
-    session = getattr(request, "session", None)
-    stamp = timezone.now().timestamp()
-    kept = session.get(_BADGE_KEY) if session is not None else None
-    if kept and 0 <= stamp - kept[1] < badge_fresh_seconds():
-        return int(kept[0])
+    n = fresh_badge(request)
+    if n is not None:
+        return n
     n = badge_count(request.user)
     keep_session_badge(request, n)
     return n

@@ -153,6 +153,43 @@ def test_the_session_keeps_its_badge_a_minute_and_counts_afresh_after_its_own_ch
     assert _badge(client) == first + 2
 
 
+BADGE_LOADER = 'hx-get="/notifications/badge/"'
+
+
+def _top_bar_badge(html: str) -> int | None:
+    """The count a page's top bar shows as rendered, or None when it asks for it after loading."""
+    bell = html[html.index('data-testid="notification-badge"') :]
+    bell = bell[: bell.index("</a>")]
+    if BADGE_LOADER in bell:
+        return None
+    return int(re.search(r'data-count="(\d+)"', bell).group(1))
+
+
+def test_a_page_within_the_minute_shows_the_badge_without_asking_again(client, settings):
+    """While the session's count is fresh the top bar carries it (no request after the page);
+    once stale, or after the user's own change, the bar asks for it after the page loads."""
+    settings.UNIONWORK_BADGE_FRESH_SECONDS = 60
+    admin = demo_user("gjz_admin")
+    client.force_login(admin)
+    assert _top_bar_badge(client.get("/orgs/").content.decode()) is None  # nothing counted yet
+    counted = _badge(client)
+    assert counted == notifications.badge_count(admin)
+    page = client.get("/orgs/").content.decode()
+    assert _top_bar_badge(page) == counted and BADGE_LOADER not in page
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    with unittest_mock.patch("django.utils.timezone.now", return_value=later):
+        assert _top_bar_badge(client.get("/orgs/").content.decode()) is None
+    _badge(client)
+    with audit.acting_as(None, "test"):
+        notifications.notify([admin], source="test", key="t:own", title="演示提醒", url="/founding/")
+    notice = Notice.objects.get(user=admin, key="t:own")
+    assert client.post(f"/notifications/{notice.pk}/read/").status_code == 302  # the user's own change
+    assert _top_bar_badge(client.get("/orgs/").content.decode()) is None
+    settings.UNIONWORK_BADGE_FRESH_SECONDS = 0  # counted on every page: the bar always asks
+    _badge(client)
+    assert _top_bar_badge(client.get("/orgs/").content.decode()) is None
+
+
 def test_a_reminder_opens_once_and_belongs_to_its_user(client):
     admin = demo_user("gjz_admin")
     with audit.acting_as(None, "test"):
