@@ -666,16 +666,15 @@ def measure_concurrent(
         cookie = cookies[i % len(cookies)]
         mine = pages_of[i % len(pages_of)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        j = i
-        if think[1]:
-            time.sleep(rnd.uniform(0, think[1]))  # users do not all click at the same instant
-        while time.monotonic() < stop_at:
-            name, url = mine[j % len(mine)]
-            j += 1
+
+        def get(name: str, url: str, **extra) -> tuple[int | str, bytes]:
+            """One timed request on the user's keep-alive connection (opened again after a failure)."""
+            nonlocal conn
             t0 = time.perf_counter()
             ok: int | str = "no answer"
+            body = b""
             try:
-                conn.request("GET", url, headers={"Cookie": cookie, **HEADERS})
+                conn.request("GET", url, headers={"Cookie": cookie, **HEADERS, **extra})
                 resp = conn.getresponse()
                 body = resp.read()
                 ok = resp.status
@@ -685,24 +684,19 @@ def measure_concurrent(
                 ok = type(exc).__name__
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            ms = (time.perf_counter() - t0) * 1000
             with lock:
-                results.append((name, ms, ok))
+                results.append((name, (time.perf_counter() - t0) * 1000, ok))
+            return ok, body
+
+        j = i
+        if think[1]:
+            time.sleep(rnd.uniform(0, think[1]))  # users do not all click at the same instant
+        while time.monotonic() < stop_at:
+            name, url = mine[j % len(mine)]
+            j += 1
+            ok, body = get(name, url)
             if badge and ok == 200 and BADGE_LOADER in body:  # what the browser asks next (htmx)
-                t0 = time.perf_counter()
-                try:
-                    conn.request(
-                        "GET", BADGE_URL, headers={"Cookie": cookie, "HX-Request": "true", **HEADERS}
-                    )
-                    resp = conn.getresponse()
-                    resp.read()
-                    ok = resp.status
-                except (OSError, http.client.HTTPException) as exc:
-                    ok = type(exc).__name__
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                with lock:
-                    results.append((BADGE_NAME, (time.perf_counter() - t0) * 1000, ok))
+                get(BADGE_NAME, BADGE_URL, **{"HX-Request": "true"})
             if think[1]:
                 time.sleep(rnd.uniform(*think))
         conn.close()
