@@ -749,10 +749,17 @@ def entered_by(deadline: datetime.date) -> Q:
     return Q(founded_on__lte=deadline, created_at__lt=end)
 
 
-def _founded_by_child(user, unit: OrgUnit, year: int, deadlines: set[datetime.date]) -> dict[str, dict]:
+def _founded_by_child(
+    user, unit: OrgUnit, year: int, deadlines: set[datetime.date], node_deadline: datetime.date | None = None
+) -> tuple[dict[str, dict], tuple[int, int]]:
     """Unions founded in the year under each child of ``unit`` (by path, and for industrial
-    children by industrial path): counts in total and by each deadline. Two GROUP BYs at most."""
+    children by industrial path): counts in total and by each deadline; and the node's own
+    ``(founded, founded by node_deadline)``, the sum of the groups by path (what :func:`_founded_in`
+    counts for a territorial node; an industrial child's linked unions lie in the districts
+    already). Two GROUP BYs at most."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    node_deadline = node_deadline or end
+    deadlines = {*deadlines, node_deadline}
     base = (
         GrassrootsUnion.objects.restrict(user)
         .exclude(status=UnionStatus.DISSOLVED)
@@ -761,17 +768,22 @@ def _founded_by_child(user, unit: OrgUnit, year: int, deadlines: set[datetime.da
     measures = {"n": Count("pk")}
     for i, d in enumerate(sorted(deadlines)):
         measures[f"by_{i}"] = Count("pk", filter=entered_by(d))
+    on_time = f"by_{sorted(deadlines).index(node_deadline)}"
     out: dict[str, dict] = {}
+    node = [0, 0]
     for field_name in ("unit__path", "unit__ipath"):
         qs = base.filter(**{f"{field_name}__startswith": unit.path}).annotate(
             child=child_prefix(field_name, unit.path)
         )
         for r in qs.order_by().values("child").annotate(**measures):
             child = r.pop("child")
+            if field_name == "unit__path":
+                node[0] += int(r["n"] or 0)
+                node[1] += int(r[on_time] or 0)
             if field_name == "unit__ipath" and child in out:
                 continue  # a territorial path never equals an industrial one; keep the first
             out.setdefault(child, r)
-    return out
+    return out, (node[0], node[1])
 
 
 def _founded_in(user, unit: OrgUnit, year: int, deadline: datetime.date | None) -> tuple[int, int]:
@@ -806,9 +818,13 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
         .values_list("parent_id", flat=True)
         .distinct()
     )
+    node_target = tmap.get(unit.pk)
+    node_deadline = node_target.deadline if node_target else None
     deadlines = {t.deadline for t in tmap.values()}
-    founded = _founded_by_child(user, unit, year, deadlines)
-    order = sorted(deadlines)
+    founded, node_counts = _founded_by_child(user, unit, year, deadlines, node_deadline)
+    if unit.kind == OrgKind.INDUSTRIAL:  # its own unions are its linked ones, by industrial path
+        node_counts = _founded_in(user, unit, year, node_deadline)
+    order = sorted({*deadlines, node_deadline or datetime.date(year, 12, 31)})
 
     def row_for(u: OrgUnit, splittable: bool, counts: tuple[int, int] | None = None) -> TargetRow:
         t = tmap.get(u.pk)
@@ -828,12 +844,7 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
             row.founded_on_time = int(r.get(f"by_{order.index(t.deadline)}") or 0) if t else row.founded
         return row
 
-    node_target = tmap.get(unit.pk)
-    node = row_for(
-        unit,
-        splittable=bool(children),
-        counts=_founded_in(user, unit, year, node_target.deadline if node_target else None),
-    )
+    node = row_for(unit, splittable=bool(children), counts=node_counts)
     rows = [row_for(c, splittable=c.pk in grandchildren) for c in children]
     overview = TargetOverview(
         unit=unit,

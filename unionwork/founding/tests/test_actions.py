@@ -254,6 +254,42 @@ def test_target_progress_counts_unions_founded_in_the_year_by_the_deadline(gjz):
     assert series["plan"][-4] == pytest.approx(series["plan"][-1])  # reached by September
 
 
+def test_a_nodes_own_progress_is_its_subtrees_whatever_its_childrens_deadlines(gjz):
+    """The node's row counts every union founded in the year under it, credited by its own
+    deadline (not its children's), once: an industrial union's linked unions lie in a district."""
+    city_user = demo_user("city_admin")
+    city, gjz_unit = unit("2102"), unit("210211")
+    with audit.acting_as(city_user, "test"):
+        actions.set_target(city_user, unit=city, year=2025, target=5, deadline=datetime.date(2025, 12, 31))
+        actions.set_target(city_user, unit=gjz_unit, year=2025, target=2, deadline=datetime.date(2025, 6, 30))
+    founded = [
+        actions.found_union(gjz, enterprises=[enterprise(unit(code), user=gjz)], founded_on=day)
+        for code, day in (
+            ("210211001001", datetime.date(2025, 3, 1)),
+            ("210211001002", datetime.date(2025, 8, 1)),
+        )
+    ]
+    entered = (datetime.datetime(2025, 3, 2, 9, 0), datetime.datetime(2025, 8, 2, 9, 0))
+    for record, when in zip(founded, entered, strict=True):
+        GrassrootsUnion.objects.filter(pk=record.pk).update(created_at=timezone.make_aware(when))
+    overview = queries.target_overview(city_user, city, 2025)
+    district = next(r for r in overview.rows if r.unit.code == "210211")
+    assert (district.founded, district.founded_on_time) == (2, 1)  # by 30 June: the March one
+    # The city's own row: every union of the year under it, credited by 31 December.
+    expected = queries._founded_in(city_user, city, 2025, datetime.date(2025, 12, 31))
+    assert (overview.node.founded, overview.node.founded_on_time) == expected
+    assert overview.node.founded >= 2 and overview.node.founded_on_time >= 2
+    assert overview.node.founded == sum(
+        r.founded for r in overview.rows if r.unit.kind != OrgKind.INDUSTRIAL
+    ) + (overview.founded_by_child.get(city.path, 0))
+    # An industrial union's own row counts its linked unions (by industrial path).
+    jx = demo_user("jx_admin").org
+    jx_overview = queries.target_overview(city_user, jx, 2025)
+    assert (jx_overview.node.founded, jx_overview.node.founded_on_time) == queries._founded_in(
+        city_user, jx, 2025, None
+    )
+
+
 def test_a_target_sheet_is_saved_whole_or_not_at_all():
     """The node's own target and its split are one transaction: a refused line saves nothing."""
     from unionwork.founding.models import FoundingTarget
