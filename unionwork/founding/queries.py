@@ -753,36 +753,33 @@ def _founded_by_child(
     user, unit: OrgUnit, year: int, deadlines: set[datetime.date], node_deadline: datetime.date | None = None
 ) -> tuple[dict[str, dict], tuple[int, int]]:
     """Unions founded in the year under each child of ``unit`` (by path, and for industrial
-    children by industrial path): counts in total and by each deadline; and the node's own
-    ``(founded, founded by node_deadline)``, the sum of the groups by path (what :func:`_founded_in`
-    counts for a territorial node; an industrial child's linked unions lie in the districts
-    already). Two GROUP BYs at most."""
+    children by industrial path): ``{child path: (founded, {deadline: founded by it})}``; and the
+    node's own ``(founded, founded by node_deadline)``, the sum of the groups by path (what
+    :func:`_founded_in` counts for a territorial node; an industrial child's linked unions lie in
+    the districts already). Two GROUP BYs at most."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     node_deadline = node_deadline or end
-    deadlines = {*deadlines, node_deadline}
+    names = {d: f"by_{i}" for i, d in enumerate(sorted({*deadlines, node_deadline}))}
     base = (
         GrassrootsUnion.objects.restrict(user)
         .exclude(status=UnionStatus.DISSOLVED)
         .filter(founded_on__gte=start, founded_on__lte=end)
     )
-    measures = {"n": Count("pk")}
-    for i, d in enumerate(sorted(deadlines)):
-        measures[f"by_{i}"] = Count("pk", filter=entered_by(d))
-    on_time = f"by_{sorted(deadlines).index(node_deadline)}"
-    out: dict[str, dict] = {}
+    measures = {"n": Count("pk"), **{name: Count("pk", filter=entered_by(d)) for d, name in names.items()}}
+    out: dict[str, tuple[int, dict[datetime.date, int]]] = {}
     node = [0, 0]
     for field_name in ("unit__path", "unit__ipath"):
         qs = base.filter(**{f"{field_name}__startswith": unit.path}).annotate(
             child=child_prefix(field_name, unit.path)
         )
         for r in qs.order_by().values("child").annotate(**measures):
-            child = r.pop("child")
+            counts = (int(r["n"] or 0), {d: int(r[name] or 0) for d, name in names.items()})
             if field_name == "unit__path":
-                node[0] += int(r["n"] or 0)
-                node[1] += int(r[on_time] or 0)
-            if field_name == "unit__ipath" and child in out:
+                node[0] += counts[0]
+                node[1] += counts[1][node_deadline]
+            elif r["child"] in out:
                 continue  # a territorial path never equals an industrial one; keep the first
-            out.setdefault(child, r)
+            out.setdefault(r["child"], counts)
     return out, (node[0], node[1])
 
 
@@ -824,7 +821,6 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
     founded, node_counts = _founded_by_child(user, unit, year, deadlines, node_deadline)
     if unit.kind == OrgKind.INDUSTRIAL:  # its own unions are its linked ones, by industrial path
         node_counts = _founded_in(user, unit, year, node_deadline)
-    order = sorted({*deadlines, node_deadline or datetime.date(year, 12, 31)})
 
     def row_for(u: OrgUnit, splittable: bool, counts: tuple[int, int] | None = None) -> TargetRow:
         t = tmap.get(u.pk)
@@ -839,9 +835,9 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
         if counts is not None:
             row.founded, row.founded_on_time = counts
         else:
-            r = founded.get(u.path, {})
-            row.founded = int(r.get("n") or 0)
-            row.founded_on_time = int(r.get(f"by_{order.index(t.deadline)}") or 0) if t else row.founded
+            n, by_deadline = founded.get(u.path, (0, {}))
+            row.founded = n
+            row.founded_on_time = by_deadline.get(t.deadline, 0) if t else n
         return row
 
     node = row_for(unit, splittable=bool(children), counts=node_counts)
@@ -851,7 +847,7 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
         year=year,
         node=node,
         rows=rows,
-        founded_by_child={path: int(r.get("n") or 0) for path, r in founded.items()},
+        founded_by_child={path: n for path, (n, _by) in founded.items()},
     )
     # Children that keep their target whole (not split further) are normal at the lowest level
     # a district works with; only the node's own unsplit target is worth a warning here.
