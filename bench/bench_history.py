@@ -13,6 +13,8 @@ it are timed on the same data, side by side:
 
 * ``probe`` (what PostgreSQL runs): one backward probe of the unique index (indicator, unit,
   month) per key and unit, a LATERAL ``LIMIT 1``;
+* ``unit scan`` (what PostgreSQL runs for many keys at once, ``UNIT_SCAN_MIN_KEYS``): one
+  backward scan of the index (unit, indicator, month) per unit, keeping each key's latest row;
 * ``window`` (the portable way, SQLite's): every row of the keys and units up to the month,
   numbered by month within each (key, unit) by a window, the first kept.
 
@@ -23,7 +25,7 @@ members by district (its 1,834 linked units' figures summed by district, ``sums_
 units' figures read one by one (``values_many``, a statistical table's page), the city's districts
 × every listed indicator, and three pages in process (the union's members figures, its dashboard
 and statistical table). Prints p50 per case, way and history, and as its last line one JSON object
-with the ratios window / probe.
+with the ratios window / probe and probe / unit scan.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def main() -> None:
     districts = list(OrgUnit.objects.filter(parent=city).values_list("pk", flat=True))
     keys = list(_kept_fields())
     listed = [i.key for i in indicators.listed()]
+    table_keys = [k.key for k in indicators.listed() if indicators.DETAIL not in k.tags]
     by_district = child_prefix("unit_path", city.path)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
@@ -126,6 +129,15 @@ def main() -> None:
         f"union's {len(linked)} units one by one (values_many, {len(keys)} keys)": lambda: (
             indicators.values_many(keys, linked)
         ),
+        f"union's {len(linked)} units summed (sums_many, {len(table_keys)} keys: a table's subtotal)": lambda: (
+            indicators.sums_many(table_keys, linked)
+        ),
+        **{
+            f"union's {len(linked)} units one by one (values_many, {n} of the table's keys)": (
+                lambda n=n: indicators.values_many(table_keys[:n], linked)
+            )
+            for n in (1, 4, 8)
+        },
         f"city's {len(districts)} districts × {len(listed)} indicators (values_many)": lambda: (
             indicators.values_many(listed, districts)
         ),
@@ -133,7 +145,11 @@ def main() -> None:
         "page /dashboard/ (the union)": page("/dashboard/"),
         "page /dashboard/table/ (the union)": page("/dashboard/table/"),
     }
-    ways = {"probe": indicators._latest_sql_probe, "window": indicators._latest_sql_window}
+    ways = {
+        "probe": indicators._latest_sql_probe,
+        "unit scan": indicators._latest_sql_unit_scan,
+        "window": indicators._latest_sql_window,
+    }
     chosen = indicators._latest_sql
     results: dict[str, dict[str, float]] = {}
 
@@ -169,15 +185,20 @@ def main() -> None:
         transaction.set_rollback(True)
 
     history = f"{args.months + 1} months"
-    print(f"\n{'case':<62} {'probe 1 / ' + history:>22} {'window 1 / ' + history:>24}  window/probe")
+    head = "".join(f"{way + ' 1 / ' + history:>26}" for way in ways)
+    print(f"\n{'case':<62}{head}  window/probe  probe/unit scan")
     summary = {}
     for name, got in results.items():
-        ratio = got[f"window, {history}"] / got[f"probe, {history}"]
-        print(
-            f"{name:<62} {got['probe, 1 month']:>8.1f} / {got[f'probe, {history}']:>7.1f} ms"
-            f" {got['window, 1 month']:>9.1f} / {got[f'window, {history}']:>7.1f} ms  {ratio:>5.1f}×"
+        cells = "".join(
+            f"{got[f'{way}, 1 month']:>13.1f} / {got[f'{way}, {history}']:>7.1f} ms" for way in ways
         )
-        summary[name] = {k: round(v, 1) for k, v in got.items()} | {"ratio_window_probe": round(ratio, 2)}
+        window = got[f"window, {history}"] / got[f"probe, {history}"]
+        unit_scan = got[f"probe, {history}"] / got[f"unit scan, {history}"]
+        print(f"{name:<62}{cells}  {window:>11.1f}×  {unit_scan:>14.1f}×")
+        summary[name] = {k: round(v, 1) for k, v in got.items()} | {
+            "ratio_window_probe": round(window, 2),
+            "ratio_probe_unit_scan": round(unit_scan, 2),
+        }
     # The rolled-back rows leave the table and its indexes bloated: rewrite them as they were.
     connection.cursor().execute(f"VACUUM FULL ANALYZE {indicators.IndicatorValue._meta.db_table}")
     print(json.dumps({"benchmark": "history", "rows": rows, "months_added": args.months, "cases": summary}))

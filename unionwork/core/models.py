@@ -348,6 +348,13 @@ class IndicatorValue(models.Model):
         indexes = [
             models.Index(fields=["indicator", "parent_id", "month"]),
             models.Index(fields=["indicator", "unit_path"]),
+            # A unit's rows of many indicators at once (indicators._latest_sql_unit_scan); on
+            # PostgreSQL it covers what that reads.
+            models.Index(
+                fields=["unit_id", "indicator", "month"],
+                include=["numerator", "denominator", "id"],
+                name="indicatorvalue_unit_scan",
+            ),
         ]
 
     def __str__(self):

@@ -245,28 +245,33 @@ def test_the_grassroots_union_count_follows_the_tree():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the index probe is PostgreSQL's")
-def test_the_probe_and_the_window_find_the_same_latest_rows(registered):
+def test_the_probe_the_unit_scan_and_the_window_find_the_same_latest_rows(registered):
     """PostgreSQL finds each (key, unit)'s latest row by one index probe (its cost does not grow
-    with the months of history); the portable window must find exactly the same rows."""
+    with the months of history), or for many keys at once by one scan of each unit's rows; the
+    portable window must find exactly the same rows. A key not asked for is never among them."""
     import datetime
 
-    first, second = declare(registered, {}), declare(registered, {})
+    first, second, other = declare(registered, {}), declare(registered, {}), declare(registered, {})
     g, h = unit("G0002"), unit("210202")
     for month, n in ((1, 2), (3, 1), (5, 4)):
         indicators.bump(first, g.path, g.ipath, n, n + 1, when=datetime.date(2026, month, 9))
     indicators.bump(second, h.path, h.ipath, 5, 5, when=datetime.date(2026, 2, 10))
+    indicators.bump(other, g.path, g.ipath, 9, 9, when=datetime.date(2026, 4, 2))  # not asked for
+    ways = (indicators._latest_sql_probe, indicators._latest_sql_unit_scan, indicators._latest_sql_window)
     ids = [g.pk, h.pk, unit("2102").pk, unit("210211").pk]
     by = Substr(F("unit_path"), 1, 4)
     for month in (datetime.date(2025, 12, 1), datetime.date(2026, 2, 1), datetime.date(2026, 4, 1), None):
         m = indicators.month_of(month)
         for group in (None, by):
             got = {}
-            for way in (indicators._latest_sql_probe, indicators._latest_sql_window):
+            for way in ways:
                 sql, params = way([first, second], ids, m, group)
                 with connection.cursor() as cursor:
                     cursor.execute(sql, params)
                     got[way.__name__] = sorted(cursor.fetchall())
             assert got["_latest_sql_probe"] == got["_latest_sql_window"], (month, group)
+            assert got["_latest_sql_unit_scan"] == got["_latest_sql_probe"], (month, group)
+            assert other not in {r[0] for r in got["_latest_sql_probe"]}
     rows = {(r[0], r[1]): (r[-3], r[-2]) for r in got["_latest_sql_probe"]}  # the last: grouped
     assert rows[first, g.pk] == (7, 10) and rows[second, h.pk] == (5, 5)  # g: 2+1+4 over 3+2+5
     paths = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "path"))
