@@ -562,11 +562,15 @@ def month_from_request(request) -> datetime.date:
 
 
 @transaction.atomic
-def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | None = None) -> int:
+def rebuild(
+    key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | None = None, *, sparse: bool = False
+) -> int:
     """Recompute a month's rows of one indicator from the module's own counts; returns rows written.
 
     ``counts`` may carry the own counts already computed (one grouped query serving several
-    indicators); by default the indicator's ``own_counts()`` is read.
+    indicators); by default the indicator's ``own_counts()`` is read. With ``sparse`` a unit whose
+    figure equals its latest earlier row gets no row this month, as if its figure had not moved
+    (history written after the fact, month by month from the earliest: the demo's past months).
     """
     ind = get(key)
     if counts is None and ind.own_counts is None:
@@ -592,6 +596,14 @@ def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | 
             if uid not in meta or upath == path:
                 meta[uid] = (upath, parent, ipath if upath == path else "")
     IndicatorValue.objects.filter(indicator=key, month=month).delete()
+    counted = list(totals)
+    if sparse:
+        before = _latest_rows(key, list(totals), previous_month(month))
+        totals = {
+            uid: t
+            for uid, t in totals.items()
+            if uid not in before or [before[uid].numerator, before[uid].denominator] != t
+        }
     rows = [
         IndicatorValue(
             indicator=key,
@@ -609,7 +621,7 @@ def rebuild(key: str, month=None, counts: Iterable[tuple[str, str, int, int]] | 
     stale = _latest_rows(
         key,
         IndicatorValue.objects.filter(indicator=key, month__lt=month)
-        .exclude(unit_id__in=list(totals))
+        .exclude(unit_id__in=counted)
         .values_list("unit_id", flat=True)
         .distinct(),
         month,

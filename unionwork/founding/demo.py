@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from unionwork.core import audit, identifiers
+from unionwork.core import audit, identifiers, indicators
 from unionwork.core.text import pinyin_of
 from unionwork.founding import actions
 from unionwork.founding.models import (
@@ -499,3 +499,38 @@ def seed_pending(n: int = 2) -> int:
                 reason="演示数据",
             )
     return len(candidates)
+
+
+# -- the year's history of the kept union count ----------------------------------------------------
+def seed_union_history(today: datetime.date | None = None) -> str:
+    """The kept count of grassroots unions (``orgs.grassroots_units``) at the end of every month
+    from the end of last year to last month, as if each union had reached the platform on the day
+    it was founded.
+
+    The demo's records are all entered on the day it is built, so its kept figures hold only the
+    current month; the founding target's pace (the growth of that count since last year's end, as
+    it stood at the deadline: ``founding.pacing``) then read nothing at the deadline and showed 0 %
+    done beside the target card's count of unions founded by it. A union without a founding record
+    counts from the start. Written by the indicators' own rebuild, one month at a time, a row only
+    where the count moved."""
+    from unionwork.orgs.indicators import GRASSROOTS_UNITS, UNION_KINDS
+
+    today = today or timezone.localdate()
+    current = indicators.month_of(today)
+    first = datetime.date(today.year - 1, 12, 1)
+    founded = dict(GrassrootsUnion.objects.values_list("unit_id", "founded_on").iterator(chunk_size=20000))
+    units = list(
+        OrgUnit.objects.filter(kind__in=UNION_KINDS, status=OrgStatus.ACTIVE)
+        .values_list("pk", "path", "ipath")
+        .iterator(chunk_size=20000)
+    )
+    months, m = [], first
+    while m < current:
+        months.append(m)
+        m = (m + datetime.timedelta(days=32)).replace(day=1)
+    rows = 0
+    for month in months:
+        end = (month + datetime.timedelta(days=32)).replace(day=1)  # the first day after the month
+        counts = [(path, ipath, 1, 0) for pk, path, ipath in units if founded.get(pk, first) < end]
+        rows += indicators.rebuild(GRASSROOTS_UNITS.key, month, counts=counts, sparse=True)
+    return f"{len(months)} 个月，{rows} 行"

@@ -279,3 +279,30 @@ def test_the_probe_the_unit_scan_and_the_window_find_the_same_latest_rows(regist
     # The ids the probe finds for bump are the same latest rows.
     latest = indicators._latest_qs([first], [g.pk], indicators.month_of(None))
     assert [r.month for r in latest] == [datetime.date(2026, 5, 1)]
+
+
+def test_a_sparse_rebuild_of_past_months_writes_a_row_only_where_a_figure_moved(registered):
+    """History written after the fact (the demo's past months) keeps the rule of bumps: a month in
+    which a unit's figure did not move has no row of it, and every month reads what a full rebuild
+    would give; a unit whose records are gone falls to zero."""
+    import datetime
+
+    key = declare(registered, {})
+    g, h = unit("G0002"), unit("G0003")
+    months = [datetime.date(2026, m, 1) for m in (1, 2, 3)]
+    counts = {
+        months[0]: [(g.path, g.ipath, 2, 0), (h.path, h.ipath, 1, 0)],
+        months[1]: [(g.path, g.ipath, 2, 0), (h.path, h.ipath, 1, 0)],  # nothing moved
+        months[2]: [(g.path, g.ipath, 3, 0)],  # g grew, h's record is gone
+    }
+    for month in months:
+        indicators.rebuild(key, month, counts=counts[month], sparse=True)
+    rows = IndicatorValue.objects.filter(indicator=key)
+    assert not rows.filter(month=months[1]).exists()
+    assert set(rows.filter(month=months[2]).values_list("unit_id", "numerator")) >= {(g.pk, 3), (h.pk, 0)}
+    city = OrgUnit.objects.get(parent__isnull=True)
+    expected = {months[0]: (2, 1, 3), months[1]: (2, 1, 3), months[2]: (3, 0, 3)}
+    for month, (at_g, at_h, at_city) in expected.items():
+        assert indicators.value(key, g, month).numerator == at_g
+        assert indicators.value(key, h, month).numerator == at_h
+        assert indicators.value(key, city, month).numerator == at_city

@@ -334,3 +334,30 @@ def test_one_scan_recounts_every_founding_figure(admin):
     scans = [q["sql"] for q in ctx.captured_queries]  # (PostgreSQL: DECLARE … CURSOR FOR SELECT)
     assert len([s for s in scans if 'FROM "founding_enterprise"' in s]) == 1
     assert len([s for s in scans if 'FROM "founding_grassrootsunion"' in s]) == 1
+
+
+def test_the_demos_past_months_pace_the_target_as_the_target_card_counts(module_demos):
+    """The demo enters every union on the day it is built; its kept union count month by month
+    since last year's end (``demo.seed_union_history``) is what the target's pace reads at the
+    deadline, so the founding page's pacing box says what its target card says (it said 0 %
+    done beside 22 of 37 founded)."""
+    from django.utils import timezone
+
+    from unionwork.core import pacing
+    from unionwork.founding import demo
+    from unionwork.founding.pacing import FOUNDING_KEY
+    from unionwork.orgs.models import OrgUnit
+
+    city = OrgUnit.objects.get(parent__isnull=True)
+    user = demo_user("city_admin")
+    year = timezone.localdate().year
+    card = queries.target_overview(user, city, year).node
+    assert card.value, "the demo gives the city a founding target"
+    if timezone.localdate() > card.deadline:  # read at the deadline: before, nothing was there
+        assert pacing.pace(FOUNDING_KEY, city).done == 0 < card.founded_on_time
+    demo.seed_union_history()
+    assert pacing.pace(FOUNDING_KEY, city).done == card.founded_on_time
+    assert (
+        indicators.value("orgs.grassroots_units", city).numerator
+        == indicators.live_totals("orgs.grassroots_units", city.path).numerator
+    )  # the current month is untouched

@@ -112,6 +112,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"指标 {ind.label}（{ind.key}）：{rows} 行")
 
             self.step("指标", lambda: f"{len(indicators.rebuild_many(on_each=each))} 项")
+            # The kept union count month by month since last year's end, for the founding
+            # target's pace (otherwise it reads nothing at the deadline: founding/demo.py).
+            self.step("基层工会数的本年历史", founding_demo.seed_union_history)
         # The assessment scores the other modules' kept figures: after their rebuild.
         self.step("百分考核", assessment_demo.seed_small, self.stdout)
         # Fresh planner statistics and visibility maps of every table, as a running server's
