@@ -348,11 +348,11 @@ class IndicatorValue(models.Model):
         indexes = [
             models.Index(fields=["indicator", "parent_id", "month"]),
             models.Index(fields=["indicator", "unit_path"]),
-            # A unit's rows of many indicators at once (indicators._latest_sql_unit_scan); on
-            # PostgreSQL it covers what that reads.
+            # A unit's rows of many indicators at once (indicators._latest_sql_unit_scan), with
+            # what that reads as key columns (an index-only scan on PostgreSQL; SQLite has no
+            # INCLUDE columns).
             models.Index(
-                fields=["unit_id", "indicator", "month"],
-                include=["numerator", "denominator", "id"],
+                fields=["unit_id", "indicator", "month", "numerator", "denominator", "id"],
                 name="indicatorvalue_unit_scan",
             ),
         ]

@@ -111,7 +111,17 @@ class OrgUnit(models.Model):
         verbose_name = _("工会组织")
         verbose_name_plural = _("工会组织")
         ordering = ["path"]
-        indexes = [models.Index(fields=["parent", "status"]), models.Index(fields=["kind", "status"])]
+        indexes = [
+            models.Index(fields=["parent", "status"]),
+            models.Index(fields=["kind", "status"]),
+            # A subtree's unit ids, read by the scope of every record that names its unit
+            # (core.scope: ``unit_id = ANY(ARRAY(SELECT id … WHERE path LIKE '/1/5/%'))``): on
+            # PostgreSQL an index-only range scan, where a district's 5,000 units of the city's
+            # 32,000 were read by a scan of the whole table.
+            models.Index(
+                fields=["path", "id"], opclasses=["varchar_pattern_ops", "int8_ops"], name="orgunit_path_ids"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(name=""), name="orgunit_name_not_empty"),
             models.CheckConstraint(
