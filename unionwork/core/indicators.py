@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value, Window
+from django.db.models import DateField, F, Func, OuterRef, Q, Subquery, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, RowNumber, Substr
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -415,10 +416,25 @@ def _latest_sql_unit_scan(keys, unit_ids, month, by=None) -> tuple[str, list]:
     return sql, [*group_params, int_array(unit_ids), list(keys), month]
 
 
+def rows_until(month) -> Q:
+    """Kept rows of ``month`` and before, for a read that names many units (``unit_id IN (…)``).
+
+    On SQLite the month is compared through a unary plus, which keeps the index (indicator, unit,
+    month) from serving the range: SQLite 3.40's seek-scan over ``unit_id IN (…)`` followed by a
+    range on ``month`` returned rows past the month once the list held some 90 units (a figure
+    read as of last year gave this month's; Debian 12's SQLite is 3.40.1). The units are still
+    found by the index; each unit's few months are then tested row by row.
+    """
+    if connections[IndicatorValue.objects.db].vendor == "sqlite":
+        column = Func(F("month"), template="+%(expressions)s", output_field=DateField())
+        return Q(LessThanOrEqual(column, month))
+    return Q(month__lte=month)
+
+
 def _latest_by_window(keys, unit_ids, month):
-    return IndicatorValue.objects.filter(indicator__in=keys, unit_id__in=unit_ids, month__lte=month).annotate(
-        n=Window(RowNumber(), partition_by=[F("indicator"), F("unit_id")], order_by=F("month").desc())
-    )
+    return IndicatorValue.objects.filter(
+        rows_until(month), indicator__in=keys, unit_id__in=unit_ids
+    ).annotate(n=Window(RowNumber(), partition_by=[F("indicator"), F("unit_id")], order_by=F("month").desc()))
 
 
 def _latest_sql_window(keys, unit_ids, month, by=None) -> tuple[str, list]:

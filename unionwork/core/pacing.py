@@ -223,7 +223,7 @@ def with_trends(rows: list[Pace], months: int = 6) -> list[Pace]:
     ends = {p.unit.pk: indicators.month_of(min(p.day, p.window.deadline)) for p in rows}
     stored: dict[int, list[tuple[datetime.date, indicators.Figure]]] = {}
     qs = IndicatorValue.objects.filter(
-        indicator=rows[0].target.indicator, unit_id__in=list(ends), month__lte=max(ends.values())
+        indicators.rows_until(max(ends.values())), indicator=rows[0].target.indicator, unit_id__in=list(ends)
     ).order_by("unit_id", "month")
     unit_kind = indicators.get(rows[0].target.indicator).unit
     for uid, month, num, den in qs.values_list("unit_id", "month", "numerator", "denominator"):

@@ -306,3 +306,27 @@ def test_a_sparse_rebuild_of_past_months_writes_a_row_only_where_a_figure_moved(
         assert indicators.value(key, g, month).numerator == at_g
         assert indicators.value(key, h, month).numerator == at_h
         assert indicators.value(key, city, month).numerator == at_city
+
+
+def test_figures_of_many_units_as_of_a_month_hold_no_later_row(registered):
+    """A read of many units as of a month never takes a later month's row: SQLite 3.40 (Debian
+    12's) returned rows past the month for ``unit_id IN (…)`` with a range on ``month`` once the
+    list held some 90 units, so a past month's figures showed this month's."""
+    import datetime
+
+    key = declare(registered, {})
+    units = list(OrgUnit.objects.order_by("pk")[:300])
+    earlier, later = datetime.date(2026, 1, 1), datetime.date(2026, 6, 1)
+    indicators.bump_many(key, [(u.path, u.ipath, 1, 1) for u in units[:40]], when=later)
+    # A hundred other indicators, a few rows each: a database in use has about as many, which
+    # leads SQLite's planner to scan one indicator's range for the whole list of units.
+    for n in range(100):
+        other = declare(registered, {})
+        indicators.bump(other, units[n].path, units[n].ipath, 1, 1, when=later)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the statistics a running database has (the demo keeps them)
+    ids = [u.pk for u in units]
+    assert indicators.values(key, ids, earlier) == {}
+    assert indicators.sums_many([key], ids, earlier)[key] == indicators.Figure(0, 0)
+    assert indicators._latest_rows(key, ids, earlier) == {}
+    assert indicators.values(key, ids, later)[units[39].pk].numerator >= 1  # its own record, by then
