@@ -514,6 +514,7 @@ def seed_union_history(today: datetime.date | None = None) -> str:
     counts from the start. Written by the indicators' own rebuild, one month at a time, a row only
     where the count moved."""
     from unionwork.orgs.indicators import GRASSROOTS_UNITS, UNION_KINDS
+    from unionwork.orgs.queries import month_end
 
     today = today or timezone.localdate()
     current = indicators.month_of(today)
@@ -524,13 +525,10 @@ def seed_union_history(today: datetime.date | None = None) -> str:
         .values_list("pk", "path", "ipath")
         .iterator(chunk_size=20000)
     )
-    months, m = [], first
-    while m < current:
-        months.append(m)
-        m = (m + datetime.timedelta(days=32)).replace(day=1)
-    rows = 0
-    for month in months:
-        end = (month + datetime.timedelta(days=32)).replace(day=1)  # the first day after the month
+    month, months, rows = first, 0, 0
+    while month < current:
+        end = month_end(month)  # the first day after the month
         counts = [(path, ipath, 1, 0) for pk, path, ipath in units if founded.get(pk, first) < end]
         rows += indicators.rebuild(GRASSROOTS_UNITS.key, month, counts=counts, sparse=True)
-    return f"{len(months)} 个月，{rows} 行"
+        month, months = end, months + 1
+    return f"{months} 个月，{rows} 行"
