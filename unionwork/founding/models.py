@@ -186,7 +186,7 @@ class Enterprise(models.Model):
             models.Index(fields=["community", "status"]),
             models.Index(fields=["ownership"]),
             models.Index(fields=["industry"]),
-            models.Index(fields=["union"]),
+            # (The union's own index is the foreign key's: a second one on it cost every write.)
             # The list's order (by name): its first page is read off the index, not sorted.
             models.Index(fields=["name"], name="enterprise_name_order"),
         ]
