@@ -818,9 +818,12 @@ def target_overview(user, unit: OrgUnit, year: int) -> TargetOverview:
     node_target = tmap.get(unit.pk)
     node_deadline = node_target.deadline if node_target else None
     deadlines = {t.deadline for t in tmap.values()}
-    founded, node_counts = _founded_by_child(user, unit, year, deadlines, node_deadline)
-    if unit.kind == OrgKind.INDUSTRIAL:  # its own unions are its linked ones, by industrial path
-        node_counts = _founded_in(user, unit, year, node_deadline)
+    if unit.kind == OrgKind.INDUSTRIAL:
+        # Its own unions are its linked ones, by industrial path; it has no children to count for
+        # (its page counts its year's unions by district itself, ``founded_by_child``).
+        founded, node_counts = {}, _founded_in(user, unit, year, node_deadline)
+    else:
+        founded, node_counts = _founded_by_child(user, unit, year, deadlines, node_deadline)
 
     def row_for(u: OrgUnit, splittable: bool, counts: tuple[int, int] | None = None) -> TargetRow:
         t = tmap.get(u.pk)

@@ -131,6 +131,38 @@ def test_an_industrial_union_sees_its_unions_enterprises_by_district(data):
     assert counts.active == 1 and counts.founded_this_year == 1
 
 
+def test_an_industrial_unions_target_counts_its_linked_unions_of_the_year(
+    data, django_assert_max_num_queries
+):
+    """An industrial union's progress against its target is the unions linked to it that were
+    founded in the year (by its industrial path, wherever they lie), and its page's 本年新建 column
+    is the same unions by district. It has no children to split a target to, so the overview
+    counts nothing by child for it: the targets, the units below, and its own count."""
+    city = demo_user("city_admin")
+    iu = unit("I01")
+    operating = Enterprise.objects.filter(employees__gte=25, status=EnterpriseStatus.OPERATING).order_by("pk")
+    zs = operating.filter(community__in=data["zs"])
+    gjz = operating.filter(community__in=data["gjz"], union__isnull=True)
+    year = datetime.date.today().year
+    with audit.acting_as(city, "test"):
+        actions.set_target(city, unit=iu, year=year, target=5, deadline=datetime.date(year, 12, 31))
+        for e, founded_on in ((zs[0], datetime.date(year, 1, 5)), (gjz.first(), datetime.date(year, 1, 6))):
+            actions.found_union(city, enterprises=[e], founded_on=founded_on, industrial_union=iu)
+        actions.found_union(  # linked, but founded the year before: not this year's
+            city, enterprises=[zs[1]], founded_on=datetime.date(year - 1, 3, 1), industrial_union=iu
+        )
+        actions.found_union(city, enterprises=[zs[2]], founded_on=datetime.date(year, 2, 1))  # not linked
+    jx = demo_user("jx_admin")
+    for user in (city, jx):
+        with django_assert_max_num_queries(5):
+            overview = queries.target_overview(user, iu, year)
+        assert (overview.node.founded, overview.node.founded_on_time) == (2, 2)
+        assert overview.node.target.target == 5 and overview.rows == []
+        by_district = queries.founded_by_child(user, iu, year)
+        assert by_district == {unit("210202").path: 1, unit("210211").path: 1}
+        assert sum(by_district.values()) == overview.node.founded
+
+
 def test_the_enterprise_scope_in_its_indexed_form_is_the_path_rule(data, monkeypatch):
     """Enterprises are scoped by "the community (the union) is one of the units under the path"
     on their own columns, an index scan where the joined paths made the database read every
