@@ -140,3 +140,37 @@ def test_register_transfer_leave_and_cards_through_the_forms(client):
     member.refresh_from_db()
     card.refresh_from_db()
     assert member.status == "left" and card.status == "cancelled"
+
+
+def test_the_list_sorts_by_a_column_no_index_orders_only_when_few_rows_match(client, monkeypatch):
+    """Past the count limit (10,000 rows) the list does not sort by a column no index orders (a
+    status of a few values over two million members: seconds): it keeps its default order and says
+    so. A column an index orders (name, age, joining date) sorts however many rows match, both
+    ways, ties in the same direction."""
+    from unionwork.core.views import BoundedPaginator
+
+    register("G0001", 6)
+    user = demo_user("gjz_admin")
+    client.force_login(user)
+    url = reverse("members:list")
+    mine = Member.objects.restrict(user)
+
+    def shown(query):
+        resp = client.get(url + query)
+        assert resp.status_code == 200
+        return [m.pk for m in resp.context["page"].object_list], resp.content.decode()
+
+    by_form, page = shown("?sort=get_employment_form_display")
+    assert by_form == list(mine.order_by("employment_form", "pk").values_list("pk", flat=True))
+    assert 'data-testid="sort-refused"' not in page
+    monkeypatch.setattr(BoundedPaginator, "limit", 3)
+    refused, page = shown("?sort=get_employment_form_display")  # the page holds what was counted
+    assert (
+        len(refused) >= 3
+        and refused == list(mine.order_by("-pk").values_list("pk", flat=True))[: len(refused)]
+    )
+    assert 'data-testid="sort-refused"' in page and "用工形式" in page.split('data-testid="sort-refused"')[1]
+    for query, order in (("?sort=name", ("pinyin", "pk")), ("?sort=-name", ("-pinyin", "-pk"))):
+        got, page = shown(query)
+        assert len(got) >= 3 and got == list(mine.order_by(*order).values_list("pk", flat=True))[: len(got)]
+        assert 'data-testid="sort-refused"' not in page
