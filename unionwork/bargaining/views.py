@@ -257,7 +257,7 @@ class ThreeAtOnceListView(ScopedListView):
         Column("contract_ok", _lazy("生效集体合同")),
         Column("wage_ok", _lazy("工资专项合同")),
         Column("congress_ok", _lazy("职代会")),
-        Column("three_ok", _lazy("三同时"), sort="is_three"),
+        Column("three_ok", _lazy("三同时"), sort="is_three", sort_at_scale=False),  # computed per row
         Column("first_held_on", _lazy("首次实现日期")),
     ]
 

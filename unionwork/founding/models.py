@@ -189,6 +189,8 @@ class Enterprise(models.Model):
             # (The union's own index is the foreign key's: a second one on it cost every write.)
             # The list's order (by name): its first page is read off the index, not sorted.
             models.Index(fields=["name"], name="enterprise_name_order"),
+            # The largest first (the list sorted by employees).
+            models.Index(fields=["employees", "id"], name="enterprise_employees_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Exact(Length("uscc"), 18), name="enterprise_uscc_18"),
@@ -448,6 +450,8 @@ class GrassrootsUnion(models.Model):
             models.Index(fields=["status", "founded_on"]),
             # The union list's order (newest first): its first page is read off the index.
             models.Index(fields=["founded_on"], name="union_founded_on_order"),
+            # Sorted by the day it reached the platform (录入平台日期).
+            models.Index(fields=["created_at", "id"], name="union_entered_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -195,7 +195,7 @@ class EnterpriseListView(ScopedListView):
         Column("union_name", gettext_lazy("所在工会")),
         Column("expectation_label", gettext_lazy("应建会情况")),
         Column("is_key_project"),
-        Column("get_status_display", sort="status"),
+        Column("get_status_display", sort="status", sort_at_scale=False),  # two values: a filter
     ]
 
     def base_queryset(self):
@@ -321,7 +321,7 @@ class UnionListView(ScopedListView):
     default_sort = "-founded_on"
     columns = [
         Column("unit.name", gettext_lazy("工会名称"), sort="unit__pinyin", link=True),
-        Column("unit.get_kind_display", gettext_lazy("类型"), sort="unit__kind"),
+        Column("unit.get_kind_display", gettext_lazy("类型"), sort="unit__kind", sort_at_scale=False),
         Column("unit.parent.name", gettext_lazy("所在组织")),
         Column("founded_on", sort="founded_on"),
         Column("entered_on", gettext_lazy("录入平台日期"), sort="created_at"),
@@ -329,7 +329,8 @@ class UnionListView(ScopedListView):
         Column("chairman_directly_elected"),
         Column("is_project_union"),
         Column("unit.industrial_union.name", gettext_lazy("所属产业工会")),
-        Column("n_enterprises", gettext_lazy("覆盖企业"), sort="n_enterprises"),
+        # A count of each union's enterprises: every union counted before the first page.
+        Column("n_enterprises", gettext_lazy("覆盖企业"), sort="n_enterprises", sort_at_scale=False),
         Column("get_status_display", sort="status"),
     ]
 
