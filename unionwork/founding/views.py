@@ -331,7 +331,9 @@ class UnionListView(ScopedListView):
         Column("unit.industrial_union.name", gettext_lazy("所属产业工会")),
         # A count of each union's enterprises: every union counted before the first page.
         Column("n_enterprises", gettext_lazy("覆盖企业"), sort="n_enterprises", sort_at_scale=False),
-        Column("get_status_display", sort="status"),
+        # Four values over 30,000 unions: the (status, founded_on) index orders the status, not its
+        # ties (250-310 ms for the city).
+        Column("get_status_display", sort="status", sort_at_scale=False),
     ]
 
     def base_queryset(self):
