@@ -448,10 +448,10 @@ class StandardListView(ScopedListView):
     default_sort = "name"
     columns = [
         Column("name", link=True, sort="name"),
-        Column("get_ownership_display", sort="ownership"),
+        Column("get_ownership_display", sort="ownership", sort_at_scale=False),
         Column("community.name", _lazy("所在村（社区）")),
         Column("union.name", _lazy("所在工会")),
-        Column("met_count", _lazy("已达标项目"), sort="met_count"),
+        Column("met_count", _lazy("已达标项目"), sort="met_count", sort_at_scale=False),  # counted per row
         Column("items_total", _lazy("检查项目")),
     ]
 

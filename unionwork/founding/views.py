@@ -187,9 +187,12 @@ class EnterpriseListView(ScopedListView):
     importer_name = "founding.enterprises"
     columns = [
         Column("name", sort="name", link=True),
-        Column("uscc", sort="uscc"),
-        Column("get_ownership_display", sort="ownership"),
-        Column("get_industry_display", sort="industry"),
+        # A credit code carries its region: a district's enterprises lie together in its order, so
+        # the index walked for another district's sort passes the city's (2.1-3.4 s for 甘井子区).
+        Column("uscc", sort="uscc", sort_at_scale=False),
+        # Eleven and twenty values, each a filter of the list.
+        Column("get_ownership_display", sort="ownership", sort_at_scale=False),
+        Column("get_industry_display", sort="industry", sort_at_scale=False),
         Column("employees", gettext_lazy("从业人员"), sort="employees"),
         Column("community.name"),
         Column("union_name", gettext_lazy("所在工会")),

@@ -96,7 +96,7 @@ class MissingListView(StationsList):
         Column("uscc"),
         Column("community.parent.name", _lazy("街道（乡镇）")),
         Column("community.name", sort="community__path", sort_at_scale=False),
-        Column("get_industry_display", sort="industry"),
+        Column("get_industry_display", sort="industry", sort_at_scale=False),
         Column("employees", sort="employees"),
         Column("union_name", _lazy("所在工会")),
     ]
