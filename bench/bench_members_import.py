@@ -184,6 +184,7 @@ def bare_insert(path: Path, unions) -> float:
                     "contract",
                     unit.pk,
                     unit.path,
+                    unit.ipath,
                     "active",
                     joined,
                     None,
@@ -201,8 +202,8 @@ def bare_insert(path: Path, unions) -> float:
     con.execute("BEGIN IMMEDIATE")
     con.executemany(
         "INSERT INTO members_member (id, name, pinyin, initials, id_cipher, id_hash, pii_key, birth_year,"
-        " sex, phone, education, employment_form, union_id, org_path, status, joined_on, left_on, card_status,"
-        " is_demo, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " sex, phone, education, employment_form, union_id, org_path, org_ipath, status, joined_on, left_on,"
+        " card_status, is_demo, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     con.execute(
