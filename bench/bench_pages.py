@@ -7,7 +7,8 @@ The database: ``--db`` (a ``postgres://`` URL or a SQLite path); by default a SQ
 /tmp for the scale, built once with ``manage.py demo --scale SCALE`` and reused (``--rebuild``).
 
 **One user at a time.** The pages come from the URL resolver, as the scope test finds them: every
-list view (a ``ScopedListView``) with no filter, with each of its filters alone, with each kind of
+list view (a ``ScopedListView``) with no filter, with each of its filters alone, sorted by each of
+its sortable columns both ways, with each kind of
 search its ``q`` accepts (a name's first character, a name's start, pinyin, initials, an ID
 number), and its ``.xlsx`` export of a page of rows (the list narrowed by a search to a page at
 most, ``export_probe``); every other
@@ -420,6 +421,13 @@ def plan(user) -> list[tuple[str, str]]:
             first = []
         for fname, params in filter_probes(cls, request, first[0] if first else None, child).items():
             pages.append((f"{name} ?{fname}", url + "?" + urlencode(params)))
+        # Each column it sorts by, both ways (since 2026-12-02: the member list's sorts took 2 s).
+        for column in cls.columns:
+            if column.sort:
+                for way in ("", "-"):
+                    pages.append(
+                        (f"{name} ?sort={way}{column.accessor}", f"{url}?sort={way}{column.accessor}")
+                    )
         if first:
             for kind, value in search_probes(first[0], cls.model).items():
                 pages.append((f"{name} ?q={kind}", url + "?" + urlencode({"q": value})))
