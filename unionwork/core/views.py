@@ -268,9 +268,6 @@ class ScopedListView(View):
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         return filterset, qs.order_by(*self.ordering())
 
-    def sort_keys(self) -> dict[str, str]:
-        return {c.accessor: c.sort for c in self.columns if c.sort}
-
     def sort_column(self) -> Column | None:
         """The column the request sorts by (``?sort=`` its accessor, ``-`` before it descending)."""
         requested = self.request.GET.get("sort", "").lstrip("-")
@@ -304,7 +301,18 @@ class ScopedListView(View):
         from unionwork.core.export_jobs import ExportSpec
 
         _filterset, qs = self.filtered()
+        paginator = BoundedPaginator(qs, self.paginate_by)
+        if self.refuses_sort(paginator):
+            qs = qs.order_by(*self.default_ordering())
         return ExportSpec(self.export_filename(), str(self.title), self.export_columns(), qs)
+
+    def refuses_sort(self, paginator: BoundedPaginator) -> Column | None:
+        """The column asked to sort by, when the rows are too many to sort by it (past the count
+        limit, and no index orders it: ``Column.sort_at_scale``); the list keeps its default order."""
+        column = self.sort_column()
+        if column is not None and not column.sort_at_scale and paginator.bounded:
+            return column
+        return None
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -314,11 +322,9 @@ class ScopedListView(View):
         filterset, qs = self.filtered()
         paginator = BoundedPaginator(qs, self.paginate_by)
         sort, sort_refused = request.GET.get("sort", ""), None
-        column = self.sort_column()
-        if column is not None and not column.sort_at_scale and paginator.bounded:
-            # Too many rows to sort by a column no index orders: the default order (the count,
-            # already read, is the same rows').
-            sort, sort_refused = "", column.label
+        refused = self.refuses_sort(paginator)
+        if refused is not None:  # the default order (the count, already read, is the same rows')
+            sort, sort_refused = "", refused.label
             paginator.object_list = qs.order_by(*self.default_ordering())
         page = paginator.get_page(request.GET.get("page"))
         labels = [str(c.label) for c in self.columns]  # lazy labels translated once, not per row
