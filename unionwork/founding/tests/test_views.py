@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from unionwork.core import audit
@@ -197,3 +198,18 @@ def test_the_union_list_counts_each_unions_enterprises_and_sorts_by_them(client,
     assert rows[0].obj.unit.name == joint.unit.name
     counts = [r.obj.n_enterprises for r in rows]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_the_enterprise_list_offers_the_bureau_import_only_to_who_may_import(client, world):
+    """A viewer or a reviewer cannot import the statistics bureau's list: the list does not link
+    to it for them; an editor and an administrator see the link."""
+    url = reverse("founding:enterprises")
+    for username, offered in (
+        ("gjz_viewer", False),
+        ("gjz_reviewer", False),
+        ("gjz_editor", True),
+        ("gjz_admin", True),
+    ):
+        client.force_login(demo_user(username))
+        page = client.get(url).content.decode()
+        assert ('data-testid="bureau-import"' in page) is offered, username
