@@ -129,10 +129,60 @@ def _ids(path: str) -> list[int]:
     return [int(x) for x in path.strip("/").split("/") if x]
 
 
+# -- parts of a figure that no unit holds ------------------------------------------------------
+# An industrial union's enterprises lie in every district: its figure by district is no unit's
+# figure. Such a part is kept as rows of its own, under an id no org unit has (negative, made of
+# the whole's id and the child's), with the path "/<part id>/" and no parent: nothing in the
+# tree's moves, scopes or roll-ups reads it. A record counts in a part through one more chain in
+# its ``ipath``, after PART_SEP (several parts, several chains); :func:`part_ids_of` reads them
+# back for a whole. The module that declares parts recounts them when what they follow moves in
+# a way no record's tracker sees (see ``founding.indicators.recount_parts``).
+PART_SEP = ";"
+_PART_CHILD_BITS = 32
+
+
+def part_id(whole: int, child: int) -> int:
+    """The kept id of the part of ``whole``'s figure that lies under ``child``."""
+    if not (0 < whole < 1 << 30 and 0 < child < 1 << _PART_CHILD_BITS):
+        raise ValueError(f"no part id for ({whole}, {child})")
+    return -((whole << _PART_CHILD_BITS) | child)
+
+
+def part_of(uid: int) -> tuple[int, int] | None:
+    """(whole, child) of a part id, None for an org unit's id."""
+    if uid >= 0:
+        return None
+    return -uid >> _PART_CHILD_BITS, -uid & ((1 << _PART_CHILD_BITS) - 1)
+
+
+def part_chain(*part_ids: int) -> str:
+    """What a record adds to its ``ipath`` to count in these parts."""
+    return "".join(f"{PART_SEP}/{pid}/" for pid in part_ids)
+
+
+def part_ids_of(whole: int, children: Iterable[int]) -> dict[int, int]:
+    """child id -> part id, for the parts of ``whole`` under each of ``children``."""
+    return {child: part_id(whole, child) for child in children}
+
+
+def parts_kept(whole: int) -> list[int]:
+    """The ids of the parts of ``whole``'s figures that have rows (of any indicator, any month),
+    in order: one range read of the unit index."""
+    lo, hi = -((whole << _PART_CHILD_BITS) | ((1 << _PART_CHILD_BITS) - 1)), -(whole << _PART_CHILD_BITS)
+    return sorted(
+        IndicatorValue.objects.filter(unit_id__gte=lo, unit_id__lte=hi)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct(),
+        reverse=True,
+    )
+
+
 def _ancestors(path: str, ipath: str = "") -> dict[int, tuple[str, int | None]]:
-    """Every unit whose figure includes a record at ``path``: id -> (its path, its parent id)."""
+    """Every unit whose figure includes a record at ``path``: id -> (its path, its parent id);
+    and every part its ``ipath`` names after PART_SEP (its path, no parent)."""
     out: dict[int, tuple[str, int | None]] = {}
-    for chain in (path, ipath):
+    for chain in (path, *ipath.split(PART_SEP)):
         ids = _ids(chain)
         for i, uid in enumerate(ids):
             if uid in out:
@@ -610,7 +660,7 @@ def rebuild(
             t[0] += num
             t[1] += den
             if uid not in meta or upath == path:
-                meta[uid] = (upath, parent, ipath if upath == path else "")
+                meta[uid] = (upath, parent, ipath.split(PART_SEP)[0] if upath == path else "")
     IndicatorValue.objects.filter(indicator=key, month=month).delete()
     counted = list(totals)
     if sparse:

@@ -996,6 +996,7 @@ def set_industries(user, unit: OrgUnit, industries: Sequence[str]) -> Industrial
     obj = obj or IndustrialUnionScope(unit=unit)
     obj.industries = [i for i in Industry.values if i in set(industries)]
     obj.save()
+    founding_indicators.recount_parts([unit.pk])  # its parts by district now hold its industries
     after = audit.snapshot(obj)
     if audit.diff(before, after):
         audit.record(obj, "update" if before else "create", before, after)

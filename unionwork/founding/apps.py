@@ -31,3 +31,9 @@ class FoundingConfig(AppConfig):
         from unionwork.orgs.signals import unit_status_changed
 
         unit_status_changed.connect(on_unit_status_changed, dispatch_uid="founding.on_unit_status_changed")
+        from unionwork.founding.indicators import on_ipaths_changed, on_subtree_moved
+        from unionwork.orgs.signals import ipaths_changed, subtree_moved
+
+        # An industrial union's parts by district follow its links and the enterprises' places.
+        subtree_moved.connect(on_subtree_moved, dispatch_uid="founding.parts.subtree_moved")
+        ipaths_changed.connect(on_ipaths_changed, dispatch_uid="founding.parts.ipaths_changed")

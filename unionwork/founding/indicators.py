@@ -11,11 +11,21 @@ enterprises of each ownership type and GB/T 4754 section (tags ``detail`` and ``
 indicator per group, read only by the founding page), and the counts of joint unions, project
 unions and directly elected chairmen (kept around each change of a founding record,
 :func:`union_tracking`; counted where the union lies and in its industrial union).
+
+An industrial union's enterprises are those of the unions linked to it and those of its declared
+industries, in every district. Its page shows them by district, by ownership and by industry: each
+enterprise also counts, for every kept enterprise figure, in the part of each of its industrial
+unions that lies in its district (``core.indicators.part_id``; :class:`IndustrialParts`). The
+trackers keep the parts with the rest; a link made or undone, industries declared and a community
+moved to another district recount them (:func:`recount_parts`).
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +38,7 @@ from unionwork.founding.models import (
     EnterpriseStatus,
     FoundingRule,
     GrassrootsUnion,
+    IndustrialUnionScope,
     Ownership,
     UnionStatus,
 )
@@ -75,18 +86,56 @@ UNION_KEYS = (JOINT_KEY, PROJECT_KEY, DIRECT_KEY)
 KEYS = ENTERPRISE_KEYS + UNION_KEYS
 
 
-def _flags(qs, rule=None):
-    rule = rule or FoundingRule.current()
-    return qs.annotate(
-        is_expected=Case(
-            When(expected_q(rule), then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-        is_covered=Case(When(covered_q(), then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).values_list("pk", "community__path", "is_expected", "is_covered")
+@dataclass(frozen=True)
+class IndustrialParts:
+    """Which industrial unions' figures an enterprise counts in, and in which of their parts: the
+    unions its union is linked to (its industrial path names them) and those whose declared
+    industries hold its industry, each in the part of the district (the root's child) it lies
+    in. Read once for a batch of enterprises (two small queries)."""
+
+    unions: frozenset[int]
+    by_industry: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def now(cls, only: Iterable[int] | None = None) -> "IndustrialParts":
+        from unionwork.orgs.models import OrgUnit
+
+        unions = frozenset(OrgUnit.objects.filter(kind=OrgKind.INDUSTRIAL).values_list("pk", flat=True))
+        if only is not None:
+            unions &= frozenset(only)
+        by_industry: dict[str, list[int]] = defaultdict(list)
+        for uid, codes in IndustrialUnionScope.objects.filter(unit_id__in=unions).values_list(
+            "unit_id", "industries"
+        ):
+            for code in codes or ():
+                by_industry[code].append(uid)
+        return cls(unions, {code: tuple(sorted(ids)) for code, ids in by_industry.items()})
+
+    def of(self, union_ipath: str | None, industry: str) -> list[int]:
+        """The industrial unions an enterprise (its union's industrial path, its industry) is of."""
+        linked = [i for i in indicators._ids(union_ipath or "") if i in self.unions]
+        return linked + [i for i in self.by_industry.get(industry, ()) if i not in linked]
+
+    def chain(self, path: str, union_ipath: str | None, industry: str) -> str:
+        """What the enterprise's contributions carry as their ``ipath``: its parts."""
+        if not self.unions:
+            return ""
+        unions = self.of(union_ipath, industry)
+        if not unions:
+            return ""
+        child = _district_of(path)
+        return indicators.part_chain(*(indicators.part_id(u, child) for u in unions))
+
+
+def _district_of(path: str) -> int:
+    """The root's child a path lies under (its district), or the root for the root itself."""
+    ids = indicators._ids(path)
+    return ids[1] if len(ids) > 1 else ids[0]
 
 
 def _parts(qs, rule=None):
-    """(pk, path, expected, own expected, covered, operating, employees) of each enterprise."""
+    """(pk, path, expected, own expected, covered, operating, employees, ownership, industry, the
+    union's industrial path) of each enterprise."""
     rule = rule or FoundingRule.current()
 
     def flag(q):
@@ -107,37 +156,43 @@ def _parts(qs, rule=None):
         "employees",
         "ownership",
         "industry",
+        "union__ipath",
     )
 
 
-def _split(pk, path, expected, own, covered, operating, employees, ownership, industry, out: dict) -> None:
-    """One enterprise's contribution to each kept founding figure (``out[key][pk]``)."""
+def _split(row, out: dict, parts: IndustrialParts) -> None:
+    """One enterprise's contribution to each kept founding figure (``out[key][pk]``), where it
+    lies and in the parts of its industrial unions (``ipath``)."""
+    pk, path, expected, own, covered, operating, employees, ownership, industry, union_ipath = row
     if not path:
         return
+    ipath = parts.chain(path, union_ipath, industry)
     founded = 1 if covered else 0
     working = 1 if operating else 0
-    out[OPERATING_KEY][pk] = (path, "", working, 1)
+    out[OPERATING_KEY][pk] = (path, ipath, working, 1)
     for pair in (OWNERSHIP_KEYS.get(ownership), INDUSTRY_KEYS.get(industry)):
         if pair is None:
             continue  # a code outside the classification: in no group (as on the page)
-        out[pair[1]][pk] = (path, "", working, 1)
+        out[pair[1]][pk] = (path, ipath, working, 1)
         if expected:
-            out[pair[0]][pk] = (path, "", founded, 1)
+            out[pair[0]][pk] = (path, ipath, founded, 1)
     if expected:
-        out[KEY][pk] = (path, "", founded, 1)
-        out[EMPLOYEES_KEY][pk] = (path, "", employees if covered else 0, employees)
+        out[KEY][pk] = (path, ipath, founded, 1)
+        out[EMPLOYEES_KEY][pk] = (path, ipath, employees if covered else 0, employees)
         if own:
-            out[OWN_KEY][pk] = (path, "", founded, 1)
+            out[OWN_KEY][pk] = (path, ipath, founded, 1)
 
 
 def all_contributions(ids: Iterable[int]) -> dict[str, dict[int, tuple[str, str, int, int]]]:
     """Each enterprise's (path, ipath, numerator, denominator), per kept founding figure."""
     ids = list(ids)
     out: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
-    rule = FoundingRule.current()
+    if not ids:
+        return out
+    rule, parts = FoundingRule.current(), IndustrialParts.now()
     for start in range(0, len(ids), 2000):
         for row in _parts(Enterprise.objects.filter(pk__in=ids[start : start + 2000]), rule):
-            _split(*row, out)
+            _split(row, out, parts)
     return out
 
 
@@ -230,8 +285,9 @@ class union_tracking(tracking):  # noqa: N801
 def _enterprise_family() -> dict[str, list]:
     """The own counts of every kept enterprise figure, from one scan of the register."""
     out: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
+    parts = IndustrialParts.now()
     for row in _parts(Enterprise.objects.all()).iterator(chunk_size=5000):
-        _split(*row, out)
+        _split(row, out, parts)
     return {k: list(v.values()) for k, v in out.items()}
 
 
@@ -249,10 +305,11 @@ def rebuild_all(month=None, keys: tuple[str, ...] = KEYS) -> None:
     indicators.rebuild_many(keys, month)
 
 
-def _own():
-    for _pk, path, expected, covered in _flags(Enterprise.objects.all()).iterator(chunk_size=5000):
-        if expected:
-            yield path, "", 1 if covered else 0, 1
+def _own_of(key: str, family=_enterprise_family):
+    def own():
+        return family()[key]
+
+    return own
 
 
 def _live(path: str):
@@ -271,7 +328,7 @@ FOUNDING_RATE = register(
         unit=RATE,
         target=90.0,
         module="founding",
-        own_counts=_own,
+        own_counts=_own_of(KEY),
         live_subtree=_live,
         family=_enterprise_family,
         deadline=datetime.date(datetime.date.today().year, 9, 30),
@@ -282,18 +339,12 @@ FOUNDING_RATE = register(
 )
 
 
-def _own_of(key: str, family=_enterprise_family):
-    def own():
-        return family()[key]
-
-    return own
-
-
 def _split_all(path: str) -> dict[str, tuple[int, int]]:
     """Every kept enterprise figure of a subtree by a plain read of its enterprises (checks)."""
     out: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
+    parts = IndustrialParts(frozenset(), {})  # a territorial subtree's figures: no parts
     for row in _parts(Enterprise.objects.filter(community__path__startswith=path)).iterator():
-        _split(*row, out)
+        _split(row, out, parts)
     return {
         key: (sum(c[2] for c in got.values()), sum(c[3] for c in got.values())) for key, got in out.items()
     }
@@ -350,6 +401,106 @@ for _groups, _label_of in (
             _("登记企业"),
             tags=(DETAIL, BREAKDOWN),
         )
+
+
+def live_parts(unit_ids: Iterable[int] | None = None) -> dict[str, dict[int, tuple[int, int]]]:
+    """The parts of industrial unions' figures counted afresh from the register, for every kept
+    enterprise figure: key -> part id -> (numerator, denominator); the parts of ``unit_ids``, or
+    of every industrial union. One scan of their enterprises (recounts and checks)."""
+    from unionwork.core.scope import prefix_q
+    from unionwork.orgs.models import OrgUnit
+
+    parts = IndustrialParts.now(unit_ids)
+    out: dict[str, dict[int, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in ENTERPRISE_KEYS}
+    if not parts.unions:
+        return {}
+    q = Q(industry__in=list(parts.by_industry))
+    for path in OrgUnit.objects.filter(pk__in=parts.unions).values_list("path", flat=True):
+        q |= prefix_q("union__ipath", path)
+    chunk: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
+
+    def fold() -> None:
+        for key, got in chunk.items():
+            for _path, ipath, num, den in got.values():
+                for chain in ipath.split(indicators.PART_SEP)[1:]:
+                    cell = out[key][indicators._ids(chain)[0]]
+                    cell[0] += num
+                    cell[1] += den
+            got.clear()
+
+    for i, row in enumerate(_parts(Enterprise.objects.filter(q)).iterator(chunk_size=5000), 1):
+        _split(row, chunk, parts)
+        if i % 5000 == 0:
+            fold()
+    fold()
+    return {key: {pid: (n, d) for pid, (n, d) in got.items()} for key, got in out.items()}
+
+
+@transaction.atomic
+def recount_parts(unit_ids: Iterable[int] | None = None) -> int:
+    """Bring the kept parts of industrial unions' figures (of ``unit_ids``, or of all) to what the
+    register gives now, this month: after a change that moves many enterprises between parts and
+    that no enterprise's tracker sees (a union linked to another industrial union, industries
+    declared, a community moved to another district). Returns the part figures moved."""
+    unit_ids = None if unit_ids is None else list(unit_ids)
+    live = live_parts(unit_ids)
+    wholes = IndustrialParts.now(unit_ids).unions
+    ids = sorted(
+        {pid for whole in wholes for pid in indicators.parts_kept(whole)}
+        | {pid for got in live.values() for pid in got}
+    )
+    if not ids:
+        return 0
+    kept = indicators.values_many(ENTERPRISE_KEYS, ids)
+    moved = 0
+    for key in ENTERPRISE_KEYS:
+        deltas = []
+        for pid in ids:
+            now = live.get(key, {}).get(pid, (0, 0))
+            was = kept[key].get(pid)
+            was = (was.numerator, was.denominator) if was else (0, 0)
+            if now != was:
+                deltas.append(("", indicators.part_chain(pid), now[0] - was[0], now[1] - was[1]))
+        if deltas:
+            moved += indicators.bump_many(key, deltas)
+    return moved
+
+
+def on_ipaths_changed(
+    sender, path: str, old_ipath: str | None = None, new_ipath: str | None = None, **kwargs
+):
+    """A union linked to another industrial union (or unlinked, or moved under another link): its
+    enterprises count in the parts of other industrial unions now. Those named by the old and
+    the new industrial path are recounted (all, when the signal does not say)."""
+    named = None
+    if old_ipath is not None and new_ipath is not None:
+        named = set(indicators._ids(old_ipath)) | set(indicators._ids(new_ipath))
+    recount_parts(named)
+
+
+def on_subtree_moved(sender, old_path: str, new_path: str, **kwargs) -> None:
+    """A subtree moved to another district: its enterprises leave their industrial unions' parts
+    of the old district for those of the new one (their unions stay: a link that changed with the
+    move is recounted by :func:`on_ipaths_changed`, sent after this). A move within a district
+    changes no part."""
+    from unionwork.core.scope import prefix_q
+
+    if _district_of(old_path) == _district_of(new_path):
+        return
+    parts = IndustrialParts.now()
+    if not parts.unions:
+        return
+    now: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
+    was: dict[str, dict] = {k: {} for k in ENTERPRISE_KEYS}
+    qs = Enterprise.objects.filter(prefix_q("community__path", new_path))
+    for row in _parts(qs).iterator(chunk_size=5000):
+        _split(row, now, parts)
+        _split((row[0], old_path + row[1][len(new_path) :], *row[2:]), was, parts)
+    for key in ENTERPRISE_KEYS:
+        deltas = [("", ipath, num, den) for _path, ipath, num, den in now[key].values()]
+        deltas += [("", ipath, -num, -den) for _path, ipath, num, den in was[key].values()]
+        if deltas:
+            indicators.bump_many(key, deltas)
 
 
 def _union_live_of(key: str):

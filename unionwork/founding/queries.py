@@ -314,9 +314,7 @@ def rate_breakdowns(
     return ownership, industry
 
 
-def kept_breakdowns(
-    user, unit: OrgUnit, month: datetime.date | None = None, *, groups: list[dict] | None = None
-) -> tuple[list[Rate], list[Rate]]:
+def kept_breakdowns(user, unit: OrgUnit, month: datetime.date | None = None) -> tuple[list[Rate], list[Rate]]:
     """The founding figure by ownership type and by GB/T 4754 section, read from the kept
     indicators at ``month`` (``founding.ownership.<code>`` / ``founding.ownership_operating.<code>``
     and the same by industry: founded / expected and operating / all) in one indexed read,
@@ -324,17 +322,18 @@ def kept_breakdowns(
     :func:`rate_breakdowns`). Only ``operating``, ``enterprises``, ``expected`` and ``founded`` are
     filled. A node's kept figures are its whole subtree, as in :func:`kept_table`.
 
-    An industrial union's enterprises are those of its linked unions or of its industries, which
-    the kept figures (counted where an enterprise lies) do not hold: for it the live
-    :func:`rate_breakdowns`.
+    An industrial union's enterprises are those of its linked unions or of its industries: its
+    groups are the sums of its parts by district (:func:`industrial_parts`), the same figures as
+    the live :func:`rate_breakdowns`.
     """
     from unionwork.core import indicators
     from unionwork.founding.indicators import INDUSTRY_KEYS, OWNERSHIP_KEYS
 
-    if unit.kind == OrgKind.INDUSTRIAL:
-        return rate_breakdowns(user, unit, groups=groups)
     keys = [k for pair in [*OWNERSHIP_KEYS.values(), *INDUSTRY_KEYS.values()] for k in pair]
-    got = indicators.unit_values(keys, unit, month)
+    if unit.kind == OrgKind.INDUSTRIAL:
+        got = indicators.sums_many(keys, industrial_parts(unit).values(), month)
+    else:
+        got = indicators.unit_values(keys, unit, month)
 
     def groups(pairs: dict, labels) -> list[Rate]:
         out = []
@@ -459,9 +458,59 @@ def rate_by_children(
     return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by=by)
 
 
-def kept_table(
-    user, unit: OrgUnit, month: datetime.date | None = None, *, rule=None, groups: list[dict] | None = None
-) -> ChildrenTable:
+def industrial_parts(unit: OrgUnit) -> dict[int, int]:
+    """The kept parts of an industrial union's enterprise figures: the id of the district (the
+    root's child, or the root itself for what lies at the root) -> the part's id
+    (``founding.indicators.IndustrialParts``). One indexed read."""
+    from unionwork.core import indicators
+
+    return {indicators.part_of(pid)[1]: pid for pid in indicators.parts_kept(unit.pk)}
+
+
+def _parts_table(unit: OrgUnit, base: OrgUnit, month) -> ChildrenTable:
+    """An industrial union's table by district, from its kept parts (see :func:`kept_table`)."""
+    from unionwork.core import indicators
+    from unionwork.founding.indicators import TABLE_KEYS
+
+    parts = industrial_parts(unit)
+    got = indicators.values_many(TABLE_KEYS, parts.values(), month)
+    districts = OrgUnit.objects.filter(pk__in=[c for c in parts if c != base.pk]).order_by("code", "pinyin")
+    rows = []
+    for child in [*districts, base]:
+        if child.pk not in parts:
+            continue
+        row = _kept_rate(got, parts[child.pk], key=str(child.pk), label=child.name, unit=child)
+        if not any(getattr(row, name) for name in _MEASURES):
+            continue  # no enterprise of the union there (a part that emptied)
+        if child is base:
+            row.label = f"{base.name}（本级）"
+        rows.append(row)
+    direct = rows.pop() if rows and rows[-1].unit is base else None
+    total = Rate(key="total", label="合计", unit=unit)
+    for r in rows + ([direct] if direct else []):
+        total = total + r
+    total.key, total.label, total.unit = "total", "合计", unit
+    return ChildrenTable(unit=unit, rows=rows, total=total, direct=direct, by="districts")
+
+
+def _kept_rate(got: dict, uid: int, **kwargs) -> Rate:
+    """A row of a founding table from the kept figures of unit ``uid`` (``values_many`` of the
+    table's keys)."""
+    from unionwork.founding.indicators import EMPLOYEES_KEY, KEY, OPERATING_KEY, OWN_KEY
+
+    def part(key: str) -> tuple[int, int]:
+        f = got[key].get(uid)
+        return (f.numerator, f.denominator) if f else (0, 0)
+
+    out = Rate(**kwargs)
+    out.founded, out.expected = part(KEY)
+    out.founded_own, out.expected_own = part(OWN_KEY)
+    out.employees_covered, out.employees_expected = part(EMPLOYEES_KEY)
+    out.operating, out.enterprises = part(OPERATING_KEY)
+    return out
+
+
+def kept_table(user, unit: OrgUnit, month: datetime.date | None = None) -> ChildrenTable:
     """The children table of a node read from the kept indicators at ``month``: the founding rate
     (``founding.rate``: expected, founded), the own-union split (``founding.own``), employees
     (``founding.employees``) and enterprises (``founding.operating``) of the node and of each
@@ -469,37 +518,24 @@ def kept_table(
     statistical tables and the API. The node's own row (本级) is its total less its children's.
 
     An industrial union is not attributed a founding rate by the indicator (an uncovered
-    enterprise has no union to link it to one): its table, by district, stays the live figure of
-    its linked unions and industries, for reference; its page shows the indicator apart
-    (:func:`kept_figure`).
+    enterprise has no union to link it to one): its table, by district, is the kept parts of its
+    linked unions' and industries' enterprises (:func:`industrial_parts`), for reference; its
+    page shows the indicator apart (:func:`kept_figure`).
     """
     from unionwork.core import indicators
-    from unionwork.founding.indicators import EMPLOYEES_KEY, KEY, OPERATING_KEY, OWN_KEY
+    from unionwork.founding.indicators import TABLE_KEYS
 
     base, by = _breakdown_base(unit)
     if by != "children":
-        return rate_by_children(user, unit, rule=rule, groups=groups)
+        return _parts_table(unit, base, month)
     children = territorial_children(user, unit, include_inactive=True, month=month)
     ids = [unit.pk, *[c.pk for c in children]]
-    got = {key: indicators.values(key, ids, month) for key in (KEY, OWN_KEY, EMPLOYEES_KEY, OPERATING_KEY)}
-
-    def rate_of(uid: int, **kwargs) -> Rate:
-        def part(key: str) -> tuple[int, int]:
-            f = got[key].get(uid)
-            return (f.numerator, f.denominator) if f else (0, 0)
-
-        out = Rate(**kwargs)
-        out.founded, out.expected = part(KEY)
-        out.founded_own, out.expected_own = part(OWN_KEY)
-        out.employees_covered, out.employees_expected = part(EMPLOYEES_KEY)
-        out.operating, out.enterprises = part(OPERATING_KEY)
-        return out
-
-    total = rate_of(unit.pk, key="total", label="合计", unit=unit)
+    got = indicators.values_many(TABLE_KEYS, ids, month)
+    total = _kept_rate(got, unit.pk, key="total", label="合计", unit=unit)
     rows = []
     rest = Rate(key=str(unit.pk), label=f"{unit.name}（本级）", unit=unit) + total
     for child in children:
-        row = rate_of(child.pk, key=str(child.pk), label=child.name, unit=child)
+        row = _kept_rate(got, child.pk, key=str(child.pk), label=child.name, unit=child)
         if child.as_of_status != OrgStatus.ACTIVE and not (row.enterprises or row.expected):
             continue  # merged or deregistered, holding nothing
         rows.append(row)
@@ -513,10 +549,20 @@ def kept_table(
 
 def kept_employees(user, unit: OrgUnit, month=None) -> dict[int, int]:
     """Employees of the expected enterprises covered by a union (``founding.employees``'s
-    numerator), for the node and each of its territorial children: unit id -> employees."""
+    numerator), for the node and each of its territorial children (an industrial union: each
+    district its parts lie in, :func:`industrial_parts`): unit id -> employees."""
     from unionwork.core import indicators
     from unionwork.founding.indicators import EMPLOYEES_KEY
 
+    if unit.kind == OrgKind.INDUSTRIAL:
+        base, _by = _breakdown_base(unit)
+        parts = industrial_parts(unit)
+        got = indicators.values(EMPLOYEES_KEY, parts.values(), month)
+        out = {child: got[pid].numerator for child, pid in parts.items() if pid in got}
+        total = sum(out.values())  # what lies at the root itself too, as in employees_by_child
+        out.pop(base.pk, None)
+        out[unit.pk] = total
+        return out
     ids = [unit.pk, *[c.pk for c in territorial_children(user, unit, include_inactive=True, month=month)]]
     return {uid: f.numerator for uid, f in indicators.values(EMPLOYEES_KEY, ids, month).items()}
 

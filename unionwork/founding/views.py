@@ -32,7 +32,7 @@ from unionwork.founding.models import (
     SubmissionState,
 )
 from unionwork.orgs import queries as org_queries
-from unionwork.orgs.models import OrgKind, OrgUnit
+from unionwork.orgs.models import OrgUnit
 
 IMPORTERS = ("founding.enterprises", "founding.enterprises_full")
 
@@ -86,10 +86,9 @@ def home(request, pk: int | None = None):
     year = _year(request)
     month = indicators.month_from_request(request)
     rule = FoundingRule.current()
-    # The founding figure and 基层工会数 are the kept indicators (as on the dashboard).
-    # An industrial union's table and breakdowns are live (see kept_table): one scan for both.
-    groups = queries.live_groups(user, unit, rule) if unit.kind == OrgKind.INDUSTRIAL else None
-    table = queries.kept_table(user, unit, month, rule=rule, groups=groups)
+    # Every figure is the kept indicators' (as on the dashboard); an industrial union's table and
+    # breakdowns are the sums of its kept parts by district (see kept_table).
+    table = queries.kept_table(user, unit, month)
     if request.GET.get("export") == "xlsx":
         title = _("%(n)s 基层工会组建情况（截至 %(d)s 末）") % {"n": unit.name, "d": month.strftime("%Y-%m")}
         if table.by != "children":  # an industrial union: by district, for reference (see kept_table)
@@ -123,8 +122,8 @@ def home(request, pk: int | None = None):
             (table.direct, founded_by_child.get(table.direct.unit.path, 0), False, direct_unions, False)
         )
     series = queries.three_year_series(user, unit, year)
-    # Kept by group at the month (an industrial union's: live, see kept_breakdowns).
-    by_ownership, by_industry = queries.kept_breakdowns(user, unit, month, groups=groups)
+    # Kept by group at the month (an industrial union's: its parts' groups, see kept_breakdowns).
+    by_ownership, by_industry = queries.kept_breakdowns(user, unit, month)
     charts = {
         "children": {
             "labels": [r.label for r in table.all_rows],

@@ -450,15 +450,12 @@ def employees_of(user, unit: OrgUnit) -> dict[int, int] | None:
     except ImportError:
         return None
     kept = getattr(founding, "kept_employees", None)
-    if kept is not None and unit.kind != OrgKind.INDUSTRIAL:
-        # The kept figure (founding.employees): a few indexed reads instead of a scan of the
-        # subtree's enterprises (a second at city scale).
+    if kept is not None:
+        # The kept figure (founding.employees; an industrial union's parts by district): a few
+        # indexed reads instead of a scan of the subtree's enterprises (a second at city scale).
         out = kept(user, unit)
         out.setdefault(unit.pk, 0)
         return out
-    by_child = getattr(founding, "employees_by_child", None)
-    if by_child is not None:  # an industrial union: its districts, live (one measure, one scan)
-        return by_child(user, unit)
     fn = getattr(founding, "rate_by_children", None)
     if fn is None:
         return None

@@ -293,7 +293,7 @@ def update_unit(
         if unit.ipath != old_ipath:
             from unionwork.orgs.signals import ipaths_changed
 
-            ipaths_changed.send(sender=OrgUnit, path=unit.path)
+            ipaths_changed.send(sender=OrgUnit, path=unit.path, old_ipath=old_ipath, new_ipath=unit.ipath)
     audit.record(unit, "update", before, audit.snapshot(unit), note=reason)
     kind = OrgEvent.Kind.RENAMED if changed == ["name"] else OrgEvent.Kind.UPDATED
     _log(unit, kind, "；".join(changes), reason)
@@ -383,7 +383,7 @@ def _move(unit: OrgUnit, new_parent: OrgUnit, reason: str, on: datetime.date) ->
 
     subtree_moved.send(sender=OrgUnit, old_path=old_path, new_path=new_path)
     if unit.ipath != old_ipath:
-        ipaths_changed.send(sender=OrgUnit, path=unit.path)
+        ipaths_changed.send(sender=OrgUnit, path=unit.path, old_ipath=old_ipath, new_ipath=unit.ipath)
     return unit
 
 

@@ -167,6 +167,14 @@ def test_rebuild_equals_the_kept_figures(admin):
 
 
 # -- the founding page's breakdowns and union card, kept ------------------------------------------
+def shape(breakdowns):
+    """What the page shows of each group of the breakdowns (the kept groups hold these measures)."""
+    return [
+        [(r.key, r.label, r.enterprises, r.operating, r.expected, r.founded, r.rate) for r in groups]
+        for groups in breakdowns
+    ]
+
+
 def same_page_figures(*codes):
     """The kept breakdowns by ownership and by industry equal the live GROUP BY over the subtree's
     enterprises, and the kept union card equals the live count of founding records, at each node."""
@@ -265,8 +273,112 @@ def test_a_project_union_and_an_industrial_link_are_kept(admin):
     actions.update_union(admin, record, is_project_union=False)
     assert queries.kept_union_card(iu).project == before.project
     same_page_figures(*LEVELS)
-    # An industrial union's breakdowns stay the live figure of its unions and industries.
-    assert queries.kept_breakdowns(city, iu) == queries.rate_breakdowns(city, iu)
+    # An industrial union's breakdowns are its kept parts: the live figure of its unions and industries.
+    assert shape(queries.kept_breakdowns(city, iu)) == shape(queries.rate_breakdowns(city, iu))
+
+
+# -- an industrial union's figures by district, kept as parts --------------------------------------
+def parts_agree(*codes):
+    """Every kept part of every industrial union equals its recount from the register; and an
+    industrial union's table by district, its breakdowns and its employees by district, read from
+    its parts, equal the live scan of its linked unions' and industries' enterprises, for the city's
+    user and for its own."""
+    from unionwork.founding.indicators import ENTERPRISE_KEYS, live_parts
+    from unionwork.orgs.models import OrgKind, OrgUnit
+
+    live = live_parts()
+    ids = {pid for got in live.values() for pid in got}
+    for iu in OrgUnit.objects.filter(kind=OrgKind.INDUSTRIAL):
+        ids |= set(indicators.parts_kept(iu.pk))
+    kept = indicators.values_many(ENTERPRISE_KEYS, ids)
+    for key in ENTERPRISE_KEYS:
+        got = {
+            pid: (f.numerator, f.denominator) for pid, f in kept[key].items() if f.numerator or f.denominator
+        }
+        assert got == {pid: v for pid, v in live.get(key, {}).items() if v != (0, 0)}, key
+    for code in codes:
+        iu = unit(code)
+        for username in ("city_admin", "jx_admin" if code == "I01" else "city_viewer"):
+            user = demo_user(username)  # fresh: a user caches its industries
+            assert queries.kept_table(user, iu) == queries.rate_by_children(user, iu), (code, username)
+            kept_groups, live_groups = queries.kept_breakdowns(user, iu), queries.rate_breakdowns(user, iu)
+            assert shape(kept_groups) == shape(live_groups), (code, username)
+
+            def nonzero(got, iu=iu):
+                return {k: v for k, v in got.items() if v or k == iu.pk}
+
+            assert nonzero(queries.kept_employees(user, iu)) == nonzero(queries.employees_by_child(user, iu))
+    return live
+
+
+def test_an_industrial_unions_parts_by_district_follow_every_change(admin):
+    """The parts are kept by the enterprises' trackers (registered, founded, closed, a union
+    deregistered, an import) and recounted when what no tracker sees moves: industries declared,
+    a union linked to another industrial union, a community moved to another district, the rule."""
+    from django.db.models import Q
+
+    from unionwork.core.identifiers import uscc_with_check
+    from unionwork.core.imports.testing import run_upload
+    from unionwork.founding.indicators import OPERATING_KEY
+    from unionwork.founding.tests.factories import code
+    from unionwork.founding.tests.test_imports import row, xlsx
+
+    city = demo_user("city_admin")
+    i01, i02 = unit("I01"), unit("I02")
+    with audit.acting_as(city, "test"):
+        for n, industry in ((54, "C"), (55, "I")):  # in 中山区: of the industries, in no union
+            actions.register_enterprise(
+                city,
+                uscc=uscc_with_check(f"91210202MA{n:07d}"),
+                name=f"大连演示指标企业{n}有限公司",
+                ownership="private",
+                industry=industry,
+                community=unit("210202001002"),
+                employees=40,
+            )
+    linked = register(admin, 51)
+    record = actions.found_union(admin, enterprises=[linked], founded_on=datetime.date(2026, 3, 1))
+    actions.update_union(city, record, industrial_union=i01)  # linked: a recount (ipaths_changed)
+    live = parts_agree("I01", "I02")
+    assert live[KEY][indicators.part_id(i01.pk, unit("210211").pk)] == (1, 1)  # in 甘井子区's part
+    with audit.acting_as(city, "test"):
+        actions.set_industries(city, i01, ["C"])  # its industry: every enterprise of C, anywhere
+        actions.set_industries(city, i02, ["C", "I"])  # an enterprise may count in two unions
+    live = parts_agree("I01", "I02")
+    theirs = Enterprise.objects.filter(Q(industry="C") | Q(union__ipath__startswith=i01.path))
+    registered = sum(
+        den for pid, (_n, den) in live[OPERATING_KEY].items() if indicators.part_of(pid)[0] == i01.pk
+    )
+    assert registered == theirs.count() == 2
+    assert live[OPERATING_KEY][indicators.part_id(i02.pk, unit("210202").pk)] == (2, 2)  # 中山区's two
+    # Trackers: registered in the industry, founded, closed; a union deregistered and reactivated.
+    other = register(admin, 52)
+    actions.found_union(admin, enterprises=[other], founded_on=datetime.date(2026, 3, 2))
+    actions.close_enterprise(admin, register(admin, 53), reason="注销")
+    parts_agree("I01", "I02")
+    org_actions.deregister_unit(city, record.unit, reason="撤销")
+    parts_agree("I01", "I02")
+    org_actions.reactivate_unit(city, record.unit, reason="恢复")
+    # Relinked to the other industrial union, then unlinked.
+    actions.update_union(city, record, industrial_union=i02)
+    parts_agree("I01", "I02")
+    actions.update_union(city, record, industrial_union=None)
+    parts_agree("I01", "I02")
+    # An import: its enterprises of the industries count at once.
+    job = run_upload(
+        admin, "founding.enterprises", xlsx([row(code(), industry="C"), row(code(), industry="I")])
+    )
+    assert job.status == "done", job.errors
+    parts_agree("I01", "I02")
+    # A community moved to another district, with a union linked there: its enterprises' parts
+    # change district (a move within the district changes none).
+    actions.update_union(city, record, industrial_union=i01)
+    org_actions.move_unit(city, unit("210211001001"), unit("210202001"), reason="区划调整")
+    live = parts_agree("I01", "I02")
+    assert not any(indicators.part_of(pid)[1] == unit("210211").pk for pid in live[OPERATING_KEY])
+    # The rule changed: a recount of every founding figure, the parts with them.
+    actions.update_rule(city, own_union_min_employees=10, joint_union_min_employees=3)
+    parts_agree("I01", "I02")
 
 
 def test_moves_and_imports_keep_the_breakdowns(admin):
