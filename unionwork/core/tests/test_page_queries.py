@@ -44,7 +44,17 @@ def add_enterprises(per: int) -> None:
 
 
 def pages(user) -> list[str]:
-    gjz, city, g1 = unit("210211"), unit("2102"), unit("G0001")
+    gjz, city, g1, iu = unit("210211"), unit("2102"), unit("G0001"), unit("I01")
+    if user.org_id == iu.pk:  # an industrial union: its figures are sums of its parts by district
+        return [
+            f"/founding/unit/{iu.pk}/",
+            "/founding/",
+            f"/members/node/{iu.pk}/",
+            "/members/",
+            "/dashboard/",
+            "/members/list/",
+            "/founding/enterprises/",
+        ]
     first = Member.objects.order_by("pk").first()  # searches that find rows at both sizes
     urls = [
         # figure pages
@@ -73,6 +83,8 @@ def pages(user) -> list[str]:
     ]
     if user.org_id != city.pk:
         urls = [u for u in urls if f"/{city.pk}/" not in u]
+    else:
+        urls += [f"/founding/unit/{iu.pk}/", f"/members/node/{iu.pk}/"]
     return urls
 
 
@@ -86,8 +98,13 @@ def count_queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("username", ["city_admin", "gjz_admin"])
+@pytest.mark.parametrize("username", ["city_admin", "gjz_admin", "jx_admin"])
 def test_queries_do_not_grow_with_rows(client, username):
+    from unionwork.core.classifications import Industry
+    from unionwork.founding.actions import set_industries
+
+    with audit.acting_as(None, "test"):  # the industrial union's enterprises: every new one
+        set_industries(None, unit("I01"), Industry.values)
     user = demo_user(username)
     client.force_login(user)
     add_members(10, seed=501)

@@ -426,6 +426,29 @@ def test_the_page_reads_the_kept_breakdowns(client, admin):
     assert "直选 4321" in html
 
 
+def test_an_industrial_unions_pages_read_its_kept_parts(client, admin):
+    """The industrial union's founding table and its members' employees by district show its
+    kept parts (a part changed by hand shows on both pages)."""
+    from unionwork.core.models import IndicatorValue
+    from unionwork.founding.indicators import EMPLOYEES_KEY, OPERATING_KEY
+
+    city = demo_user("city_admin")
+    i01, gjz = unit("I01"), unit("210211")
+    with audit.acting_as(city, "test"):
+        actions.set_industries(city, i01, ["C"])
+    register(admin, 61)
+    part = indicators.part_id(i01.pk, gjz.pk)
+    assert IndicatorValue.objects.filter(indicator=OPERATING_KEY, unit_id=part).update(numerator=8765)
+    assert IndicatorValue.objects.filter(indicator=EMPLOYEES_KEY, unit_id=part).update(numerator=97531)
+    client.force_login(city)
+    html = client.get(f"/founding/unit/{i01.pk}/").content.decode()
+    table = html.split('data-testid="children-table"')[1].split("</table>")[0]
+    assert gjz.name in table and "8765" in table.replace(",", "")
+    html = client.get(f"/members/node/{i01.pk}/").content.decode()
+    table = html.split('data-testid="children"')[1].split("</table>")[0]
+    assert "97531" in table.replace(",", "")  # its employees (no members there yet: the total)
+
+
 def test_breakdown_figures_stay_off_the_lists_people_pick_from():
     from unionwork.assessment.forms import _indicator_choices
     from unionwork.dashboard.queries import shown_indicators
