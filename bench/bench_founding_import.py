@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_founding_import.py [--rows N]      (default 100,000)
 
-Sets up Django against a scratch SQLite database in /tmp (migrate, Dalian's divisions and the
-demo accounts), writes an .xlsx of N enterprises with valid credit codes over every community,
+Sets up Django against a scratch SQLite database in /tmp (migrate, Dalian's divisions, the
+demo accounts, the industrial unions' industries), writes an .xlsx of N enterprises with valid credit codes over every community,
 then in the same database:
 
 * baseline: a bare ``bulk_create`` of the same rows (no checks, no audit), then removed again;
@@ -43,13 +43,25 @@ def setup_django(workdir: Path) -> None:
     from unionwork.demo.foundation import seed_foundation
 
     seed_foundation()
+    # The industrial unions declare the demo's industries (as `manage.py demo` does): every
+    # enterprise of those industries counts in its union's part of its district too.
+    from unionwork.core import audit
+    from unionwork.founding import actions
+    from unionwork.founding.demo import INDUSTRIES_OF_UNION
+    from unionwork.orgs.models import OrgUnit
+
+    with audit.acting_as(None, "command:bench"):
+        for code, industries in INDUSTRIES_OF_UNION.items():
+            unit = OrgUnit.objects.filter(code=code).first()
+            if unit is not None:
+                actions.set_industries(None, unit, industries)
 
 
 def make_rows(n: int):
     """N enterprise rows as the bureau's file carries them (header first)."""
     import random
 
-    from unionwork.founding import uscc
+    from unionwork.core.identifiers import uscc_with_check
     from unionwork.founding.demo import INDUSTRY_WEIGHTS, OWNERSHIP_WEIGHTS
     from unionwork.founding.models import Industry, Ownership
     from unionwork.orgs.models import OrgKind, OrgUnit
@@ -79,7 +91,7 @@ def make_rows(n: int):
         community = communities[i % len(communities)]
         rows.append(
             [
-                uscc.with_check(f"91{community[:6]}BE{i:07d}"),
+                uscc_with_check(f"91{community[:6]}BE{i:07d}"),
                 f"大连基准测试企业{i}有限公司（演示）",
                 str(ownership_labels[ownerships[i]]),
                 str(industry_labels[industries[i]]),
