@@ -125,8 +125,12 @@ def month_of(when: datetime.date | datetime.datetime | None = None) -> datetime.
     return when.replace(day=1)
 
 
-def _ids(path: str) -> list[int]:
+def path_ids(path: str) -> list[int]:
+    """The ids a path names, from the root (a part's path names its part id)."""
     return [int(x) for x in path.strip("/").split("/") if x]
+
+
+_ids = path_ids
 
 
 # -- parts of a figure that no unit holds ------------------------------------------------------

@@ -113,7 +113,7 @@ class IndustrialParts:
 
     def of(self, union_ipath: str | None, industry: str) -> list[int]:
         """The industrial unions an enterprise (its union's industrial path, its industry) is of."""
-        linked = [i for i in indicators._ids(union_ipath or "") if i in self.unions]
+        linked = [i for i in indicators.path_ids(union_ipath or "") if i in self.unions]
         return linked + [i for i in self.by_industry.get(industry, ()) if i not in linked]
 
     def chain(self, path: str, union_ipath: str | None, industry: str) -> str:
@@ -129,7 +129,7 @@ class IndustrialParts:
 
 def _district_of(path: str) -> int:
     """The root's child a path lies under (its district), or the root for the root itself."""
-    ids = indicators._ids(path)
+    ids = indicators.path_ids(path)
     return ids[1] if len(ids) > 1 else ids[0]
 
 
@@ -423,7 +423,7 @@ def live_parts(unit_ids: Iterable[int] | None = None) -> dict[str, dict[int, tup
         for key, got in chunk.items():
             for _path, ipath, num, den in got.values():
                 for chain in ipath.split(indicators.PART_SEP)[1:]:
-                    cell = out[key][indicators._ids(chain)[0]]
+                    cell = out[key][indicators.path_ids(chain)[0]]
                     cell[0] += num
                     cell[1] += den
             got.clear()
@@ -474,7 +474,7 @@ def on_ipaths_changed(
     the new industrial path are recounted (all, when the signal does not say)."""
     named = None
     if old_ipath is not None and new_ipath is not None:
-        named = set(indicators._ids(old_ipath)) | set(indicators._ids(new_ipath))
+        named = set(indicators.path_ids(old_ipath)) | set(indicators.path_ids(new_ipath))
     recount_parts(named)
 
 
