@@ -138,8 +138,8 @@ _ids = path_ids
 # figure. Such a part is kept as rows of its own, under an id no org unit has (negative, made of
 # the whole's id and the child's), with the path "/<part id>/" and no parent: nothing in the
 # tree's moves, scopes or roll-ups reads it. A record counts in a part through one more chain in
-# its ``ipath``, after PART_SEP (several parts, several chains); :func:`part_ids_of` reads them
-# back for a whole. The module that declares parts recounts them when what they follow moves in
+# its ``ipath``, after PART_SEP (several parts, several chains); :func:`parts_kept` lists a
+# whole's parts, :func:`part_of` names the whole and the child of each. The module that declares parts recounts them when what they follow moves in
 # a way no record's tracker sees (see ``founding.indicators.recount_parts``).
 PART_SEP = ";"
 _PART_CHILD_BITS = 32
@@ -162,11 +162,6 @@ def part_of(uid: int) -> tuple[int, int] | None:
 def part_chain(*part_ids: int) -> str:
     """What a record adds to its ``ipath`` to count in these parts."""
     return "".join(f"{PART_SEP}/{pid}/" for pid in part_ids)
-
-
-def part_ids_of(whole: int, children: Iterable[int]) -> dict[int, int]:
-    """child id -> part id, for the parts of ``whole`` under each of ``children``."""
-    return {child: part_id(whole, child) for child in children}
 
 
 def parts_kept(whole: int) -> list[int]:
