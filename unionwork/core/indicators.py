@@ -130,9 +130,6 @@ def path_ids(path: str) -> list[int]:
     return [int(x) for x in path.strip("/").split("/") if x]
 
 
-_ids = path_ids
-
-
 # -- parts of a figure that no unit holds ------------------------------------------------------
 # An industrial union's enterprises lie in every district: its figure by district is no unit's
 # figure. Such a part is kept as rows of its own, under an id no org unit has (negative, made of
@@ -182,7 +179,7 @@ def _ancestors(path: str, ipath: str = "") -> dict[int, tuple[str, int | None]]:
     and every part its ``ipath`` names after PART_SEP (its path, no parent)."""
     out: dict[int, tuple[str, int | None]] = {}
     for chain in (path, *ipath.split(PART_SEP)):
-        ids = _ids(chain)
+        ids = path_ids(chain)
         for i, uid in enumerate(ids):
             if uid in out:
                 continue
@@ -743,7 +740,7 @@ def subtree_moved(old_path: str, new_path: str, old_ipath: str = "", new_ipath: 
     copy of its latest rows and one path rewrite, whatever its size.
     """
     month = month_of(when)
-    new_ids = _ids(new_path)
+    new_ids = path_ids(new_path)
     root_id = new_ids[-1]
     old_chain = {k: v for k, v in _ancestors(old_path, old_ipath).items() if k != root_id}
     new_chain = {k: v for k, v in _ancestors(new_path, new_ipath).items() if k != root_id}

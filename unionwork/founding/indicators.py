@@ -403,14 +403,17 @@ for _groups, _label_of in (
         )
 
 
-def live_parts(unit_ids: Iterable[int] | None = None) -> dict[str, dict[int, tuple[int, int]]]:
+def live_parts(
+    unit_ids: Iterable[int] | None = None, parts: IndustrialParts | None = None
+) -> dict[str, dict[int, tuple[int, int]]]:
     """The parts of industrial unions' figures counted afresh from the register, for every kept
     enterprise figure: key -> part id -> (numerator, denominator); the parts of ``unit_ids``, or
-    of every industrial union. One scan of their enterprises (recounts and checks)."""
+    of every industrial union (or of those ``parts`` already read names). One scan of their
+    enterprises (recounts and checks)."""
     from unionwork.core.scope import prefix_q
     from unionwork.orgs.models import OrgUnit
 
-    parts = IndustrialParts.now(unit_ids)
+    parts = parts if parts is not None else IndustrialParts.now(unit_ids)
     out: dict[str, dict[int, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in ENTERPRISE_KEYS}
     if not parts.unions:
         return {}
@@ -442,9 +445,9 @@ def recount_parts(unit_ids: Iterable[int] | None = None) -> int:
     register gives now, this month: after a change that moves many enterprises between parts and
     that no enterprise's tracker sees (a union linked to another industrial union, industries
     declared, a community moved to another district). Returns the part figures moved."""
-    unit_ids = None if unit_ids is None else list(unit_ids)
-    live = live_parts(unit_ids)
-    wholes = IndustrialParts.now(unit_ids).unions
+    parts = IndustrialParts.now(None if unit_ids is None else list(unit_ids))
+    live = live_parts(parts=parts)
+    wholes = parts.unions
     ids = sorted(
         {pid for whole in wholes for pid in indicators.parts_kept(whole)}
         | {pid for got in live.values() for pid in got}
